@@ -1,0 +1,213 @@
+# signet: one GNU Makefile.  Out-of-tree builds into $(BUILD).
+#
+#   make                 build/signet, libsignet.a, libsignet.so, signet.pc
+#   make test            every unit test, the CLI regress script, conformance
+#   make check           the whole suite under ASan + UBSan, fuzz-corpus
+#                        replay, checksrc, header self-containment
+#   make fuzz            libFuzzer harnesses (clang); make fuzz-run
+#   make bench           verification speed figures
+#   make demo            a guided run of signet on the shipped sample bundles
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Dependencies come from Debian packages through pkg-config; the first build
+# runs scripts/deps.sh, which installs whatever is missing.
+
+BUILD		?= build
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+LIBDIR		?= $(PREFIX)/lib
+INCLUDEDIR	?= $(PREFIX)/include
+MANDIR		?= $(PREFIX)/share/man
+CC		?= cc
+SANITIZER	?=
+VERSION		:= 0.1.0
+SOVERSION	:= 0
+
+AREAS		:= core json keys x509 trust tlog bundle dsse rekor tsa verify
+PC_REQUIRES	:= openssl libcjson
+
+WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \
+	   -Wwrite-strings -Wmissing-prototypes -Wbad-function-cast \
+	   -Wimplicit-fallthrough -Wconversion -Wsign-conversion \
+	   -Wformat=2 -Wstrict-prototypes
+HARDEN	:= -fstack-protector-all -fPIC
+DEFS	:= -D_GNU_SOURCE -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
+	   -DSGN_VERSION='"$(VERSION)"'
+INCS	:= $(addprefix -Ipkg/,$(AREAS)) -I$(BUILD)/gen
+OPT	?= -O2 -g
+
+ifneq ($(SANITIZER),)
+OPT	:= -O1 -g -fno-omit-frame-pointer
+HARDEN	+= -fsanitize=$(SANITIZER) -fno-sanitize-recover=all
+SANLD	:= -fsanitize=$(SANITIZER)
+else
+DEFS	+= -D_FORTIFY_SOURCE=2
+endif
+
+LDHARDEN := -Wl,-z,relro,-z,now,-z,noexecstack
+
+# Quiet by default; `make V=1` shows the commands.
+ifeq ($(V),1)
+Q	:=
+say	:= @true
+else
+Q	:= @
+say	:= @printf '  %-6s %s\n'
+endif
+
+# Flags from pkg-config, computed once (after deps.sh has run) and cached.
+-include $(BUILD)/config.mk
+
+CFLAGS_ALL	= $(OPT) $(WARN) $(HARDEN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL	= $(SANLD) $(LDHARDEN) $(LDFLAGS)
+
+LIB_SRCS	:= $(filter-out %_test.c %_fuzz.c,$(wildcard pkg/*/*.c))
+LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
+		   $(BUILD)/obj/gen/embedded.o
+CMD_SRCS	:= $(wildcard cmd/signet/*.c)
+CMD_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(CMD_SRCS))
+HEADERS		:= $(foreach a,$(AREAS),pkg/$(a)/$(a).h)
+TEST_AREAS	:= $(sort $(patsubst pkg/%/,%,$(dir $(wildcard pkg/*/*_test.c))))
+TEST_BINS	:= $(addprefix $(BUILD)/test/,$(addsuffix _test,$(TEST_AREAS)))
+EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
+		   third_party/sigstore/staging_trusted_root.json
+
+.PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
+	deps checksrc headers conformance regress format
+
+all: $(BUILD)/signet $(BUILD)/libsignet.a $(BUILD)/libsignet.so \
+	$(BUILD)/signet.pc
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/config.mk: scripts/deps.sh Makefile
+	@mkdir -p $(BUILD)
+	@scripts/deps.sh
+	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PC_REQUIRES))"; \
+	   echo "PKG_LIBS := $$(pkg-config --libs $(PC_REQUIRES))"; \
+	   echo "CRIT_LIBS := $$(pkg-config --libs criterion)"; } > $@
+
+$(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBED_SRCS)
+	@mkdir -p $(dir $@)
+	scripts/embed.sh $(EMBED_SRCS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/embedded.o: $(BUILD)/gen/embedded.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(HARDEN) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+-include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d)
+
+$(BUILD)/libsignet.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/libsignet.so: $(LIB_OBJS) scripts/libsignet.map
+	$(CC) -shared -Wl,-soname,libsignet.so.$(SOVERSION) \
+	    -Wl,--version-script=scripts/libsignet.map $(LDFLAGS_ALL) \
+	    -o $@ $(LIB_OBJS) $(PKG_LIBS)
+
+$(BUILD)/signet: $(CMD_OBJS) $(BUILD)/libsignet.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CMD_OBJS) $(BUILD)/libsignet.a $(PKG_LIBS)
+
+$(BUILD)/signet.pc: Makefile
+	@mkdir -p $(BUILD)
+	@{ echo "prefix=$(PREFIX)"; echo "libdir=$(LIBDIR)"; \
+	   echo "includedir=$(INCLUDEDIR)"; echo; \
+	   echo "Name: signet"; \
+	   echo "Description: Sigstore signing and verification library"; \
+	   echo "Version: $(VERSION)"; \
+	   echo "Requires.private: $(PC_REQUIRES)"; \
+	   echo "Cflags: -I\$${includedir}/signet"; \
+	   echo "Libs: -L\$${libdir} -lsignet"; } > $@
+
+# Unit tests: one Criterion binary per area, from pkg/<area>/*_test.c.
+define test_rule
+$(BUILD)/test/$(1)_test: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard pkg/$(1)/*_test.c)) $(BUILD)/libsignet.a
+	@mkdir -p $$(dir $$@)
+	$$(say) LD $$@
+	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$(filter %.o,$$^) $(BUILD)/libsignet.a $$(PKG_LIBS) $$(CRIT_LIBS)
+endef
+$(foreach a,$(TEST_AREAS),$(eval $(call test_rule,$(a))))
+
+-include $(patsubst %.c,$(BUILD)/obj/%.d,$(wildcard pkg/*/*_test.c))
+
+test: all $(TEST_BINS)
+	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BINS)
+
+check: checksrc headers
+	$(MAKE) BUILD=build-asan SANITIZER=address,undefined test
+	$(MAKE) fuzz-replay
+
+regress: all
+	scripts/regress.sh $(BUILD)/signet
+
+conformance: all
+	scripts/conformance $(BUILD)/signet testdata/conformance
+
+checksrc:
+	scripts/checksrc.sh
+
+headers: $(BUILD)/config.mk
+	@scripts/headers.sh "$(CC)" "$(INCS) $(PKG_CFLAGS) $(DEFS)" $(HEADERS)
+
+FUZZ_HARNESSES := $(basename $(notdir $(wildcard pkg/*/*_fuzz.c)))
+FUZZ_BUILD	:= build-fuzz
+FUZZ_SECONDS	?= 60
+
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT="-O1 -g" \
+	    SANITIZER=address,undefined \
+	    CFLAGS="-fsanitize=fuzzer-no-link -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION" \
+	    fuzz-bins
+
+fuzz-bins: $(addprefix $(BUILD)/fuzz/,$(FUZZ_HARNESSES))
+
+define fuzz_rule
+$(BUILD)/fuzz/$(basename $(notdir $(1))): $(patsubst %.c,$(BUILD)/obj/%.o,$(1)) $(BUILD)/libsignet.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) -fsanitize=fuzzer,$$(SANITIZER) -o $$@ $$< $(BUILD)/libsignet.a $$(PKG_LIBS)
+endef
+$(foreach f,$(wildcard pkg/*/*_fuzz.c),$(eval $(call fuzz_rule,$(f))))
+
+fuzz-replay: fuzz
+	scripts/fuzz.sh replay $(FUZZ_BUILD)/fuzz testdata/fuzz
+
+fuzz-run: fuzz
+	scripts/fuzz.sh run $(FUZZ_BUILD)/fuzz testdata/fuzz $(FUZZ_SECONDS)
+
+bench: all
+	scripts/bench.sh $(BUILD)
+
+demo: all
+	scripts/demo.sh $(BUILD)/signet
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(INCLUDEDIR)/signet $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BUILD)/signet $(DESTDIR)$(BINDIR)/signet
+	install -m 0644 $(BUILD)/libsignet.a $(DESTDIR)$(LIBDIR)/libsignet.a
+	install -m 0755 $(BUILD)/libsignet.so \
+	    $(DESTDIR)$(LIBDIR)/libsignet.so.$(SOVERSION)
+	ln -sf libsignet.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libsignet.so
+	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/signet/
+	install -m 0644 $(BUILD)/signet.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 0644 cmd/signet/signet.1 $(DESTDIR)$(MANDIR)/man1/signet.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/signet $(DESTDIR)$(LIBDIR)/libsignet.a \
+	    $(DESTDIR)$(LIBDIR)/libsignet.so* \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/signet.pc \
+	    $(DESTDIR)$(MANDIR)/man1/signet.1
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/signet
+
+format:
+	clang-format -i $(LIB_SRCS) $(CMD_SRCS) $(HEADERS)
+
+clean:
+	rm -rf build build-asan build-fuzz

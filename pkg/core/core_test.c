@@ -1,0 +1,228 @@
+/*
+ * Unit tests for pkg/core: errors, buffers, base64, hex, time, files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "core.h"
+
+Test(core, errf_keeps_the_first_message)
+{
+	struct sgn_errbuf eb;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_errf(&eb, SGN_ERR_PARSE, "inner %d", 1),
+	    SGN_ERR_PARSE);
+	sgn_errf(&eb, SGN_ERR_VERIFY, "outer");
+	cr_assert_str_eq(eb.msg, "inner 1");
+}
+
+Test(core, errf_replaces_newlines)
+{
+	struct sgn_errbuf eb;
+
+	sgn_errbuf_clear(&eb);
+	sgn_errf(&eb, SGN_ERR_PARSE, "a\nb\tc");
+	cr_assert_str_eq(eb.msg, "a b c");
+}
+
+Test(core, exit_status_maps_codes)
+{
+	cr_assert_eq(sgn_err_exit_status(SGN_OK), 0);
+	cr_assert_eq(sgn_err_exit_status(SGN_ERR_VERIFY), 1);
+	cr_assert_eq(sgn_err_exit_status(SGN_ERR_POLICY), 1);
+	cr_assert_eq(sgn_err_exit_status(SGN_ERR_PARSE), 1);
+	cr_assert_eq(sgn_err_exit_status(SGN_ERR_IO), 2);
+	cr_assert_eq(sgn_err_exit_status(SGN_ERR_TRUST), 2);
+	cr_assert_eq(sgn_err_exit_status(SGN_ERR_INVALID_ARGUMENT), 2);
+}
+
+Test(core, buf_refuses_to_grow_past_its_cap)
+{
+	struct sgn_buf b;
+
+	sgn_buf_init(&b, 8);
+	cr_assert_eq(sgn_buf_append(&b, "12345678", 8, NULL), SGN_OK);
+	cr_assert_eq(sgn_buf_append(&b, "9", 1, NULL), SGN_ERR_LIMIT);
+	cr_assert_eq(b.len, 8);
+	cr_assert_eq(b.ptr[8], 0);
+	sgn_buf_reset(&b);
+	cr_assert_null(b.ptr);
+}
+
+static void
+b64_roundtrip(const char *in, const char *want)
+{
+	char *enc;
+	uint8_t *dec;
+	size_t n;
+
+	cr_assert_eq(sgn_b64_encode((const uint8_t *)in, strlen(in), &enc,
+	    NULL), SGN_OK);
+	cr_assert_str_eq(enc, want);
+	cr_assert_eq(sgn_b64_decode(enc, strlen(enc), &dec, &n, NULL),
+	    SGN_OK);
+	cr_assert_eq(n, strlen(in));
+	cr_assert_eq(memcmp(dec, in, n), 0);
+	free(enc);
+	free(dec);
+}
+
+Test(core, b64_round_trips_rfc4648_vectors)
+{
+	b64_roundtrip("", "");
+	b64_roundtrip("f", "Zg==");
+	b64_roundtrip("fo", "Zm8=");
+	b64_roundtrip("foo", "Zm9v");
+	b64_roundtrip("foob", "Zm9vYg==");
+	b64_roundtrip("fooba", "Zm9vYmE=");
+	b64_roundtrip("foobar", "Zm9vYmFy");
+}
+
+static sgn_err
+b64(const char *s)
+{
+	uint8_t *out = NULL;
+	size_t n;
+	sgn_err r = sgn_b64_decode(s, strlen(s), &out, &n, NULL);
+
+	free(out);
+	return r;
+}
+
+Test(core, b64_accepts_unpadded_and_url_safe)
+{
+	cr_assert_eq(b64("Zg"), SGN_OK);
+	cr_assert_eq(b64("Zm8"), SGN_OK);
+	cr_assert_eq(b64("-_8="), SGN_OK);
+}
+
+Test(core, b64_rejects_bad_input)
+{
+	cr_assert_eq(b64("INVALID!!!BASE64!!!ENCODING===="), SGN_ERR_PARSE);
+	cr_assert_eq(b64("Zg="), SGN_ERR_PARSE);	/* short padding */
+	cr_assert_eq(b64("Z==="), SGN_ERR_PARSE);
+	cr_assert_eq(b64("Zm9v\nYg=="), SGN_ERR_PARSE);
+	cr_assert_eq(b64("Zh=="), SGN_ERR_PARSE);	/* trailing bits */
+	cr_assert_eq(b64("+-8="), SGN_ERR_PARSE);	/* mixed alphabet */
+	cr_assert_eq(b64("Zm=v"), SGN_ERR_PARSE);
+	cr_assert_eq(b64("Z"), SGN_ERR_PARSE);
+}
+
+Test(core, hex_decodes_exact_lengths_only)
+{
+	uint8_t out[2];
+	char s[5];
+
+	cr_assert_eq(sgn_hex_decode("a0Cf", 4, out, 2, NULL), SGN_OK);
+	cr_assert_eq(out[0], 0xa0);
+	cr_assert_eq(out[1], 0xcf);
+	cr_assert_eq(sgn_hex_decode("a0c", 3, out, 2, NULL), SGN_ERR_PARSE);
+	cr_assert_eq(sgn_hex_decode("a0cg", 4, out, 2, NULL), SGN_ERR_PARSE);
+	sgn_hex_encode(out, 2, s);
+	cr_assert_str_eq(s, "a0cf");
+}
+
+static struct sgn_time
+t3339(const char *s)
+{
+	struct sgn_time t = { 0, 0 };
+
+	cr_assert_eq(sgn_time_parse_rfc3339(s, strlen(s), &t, NULL), SGN_OK,
+	    "%s", s);
+	return t;
+}
+
+Test(core, time_parses_rfc3339)
+{
+	struct sgn_time t;
+	char buf[SGN_TIME_STRLEN];
+
+	t = t3339("1970-01-01T00:00:00Z");
+	cr_assert_eq(t.sec, 0);
+	t = t3339("2024-03-19T17:26:26Z");
+	cr_assert_eq(t.sec, 1710869186);
+	t = t3339("2022-12-31T23:59:59.999Z");
+	cr_assert_eq(t.sec, 1672531199);
+	cr_assert_eq(t.nsec, 999000000);
+	t = t3339("2022-05-11T19:09:02.663975009Z");
+	cr_assert_eq(t.nsec, 663975009);
+	t = t3339("2024-03-19T19:26:26+02:00");
+	cr_assert_eq(t.sec, 1710869186);
+	sgn_time_format(t3339("2022-12-31T23:59:59.999Z"), buf);
+	cr_assert_str_eq(buf, "2022-12-31T23:59:59.999Z");
+	sgn_time_format(sgn_time_from_sec(1710869186), buf);
+	cr_assert_str_eq(buf, "2024-03-19T17:26:26Z");
+}
+
+Test(core, time_rejects_bad_input)
+{
+	const char *bad[] = { "", "2024-03-19", "2024-03-19T17:26:26",
+	    "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
+	    "2024-03-19T24:00:00Z", "2024-03-19T17:26:26.Z",
+	    "2024-03-19T17:26:26.1234567890Z", "2024-03-19T17:26:26Zjunk",
+	    "0000-01-01T00:00:00Z" };
+	struct sgn_time t;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(sgn_time_parse_rfc3339(bad[i], strlen(bad[i]),
+		    &t, NULL), SGN_ERR_PARSE, "%s", bad[i]);
+	cr_assert_lt(sgn_time_cmp(t3339("2024-01-01T00:00:00.1Z"),
+	    t3339("2024-01-01T00:00:00.2Z")), 0);
+}
+
+Test(core, file_read_honours_the_cap)
+{
+	char path[] = "/tmp/sgn-core-XXXXXX";
+	int fd = mkstemp(path);
+	uint8_t *p;
+	size_t n;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "hello", 5), 5);
+	close(fd);
+	cr_assert_eq(sgn_file_read(path, 5, &p, &n, NULL), SGN_OK);
+	cr_assert_eq(n, 5);
+	cr_assert_str_eq((char *)p, "hello");
+	free(p);
+	cr_assert_eq(sgn_file_read(path, 4, &p, &n, NULL), SGN_ERR_LIMIT);
+	cr_assert_null(p);
+	unlink(path);
+	cr_assert_eq(sgn_file_read(path, 4, &p, &n, NULL), SGN_ERR_IO);
+}
+
+Test(core, atomic_write_replaces_the_file)
+{
+	char dir[] = "/tmp/sgn-core-dir-XXXXXX";
+	char path[64];
+	uint8_t *p;
+	size_t n;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out", dir);
+	cr_assert_eq(sgn_file_write_atomic(path, "one", 3, 0644, NULL),
+	    SGN_OK);
+	cr_assert_eq(sgn_file_write_atomic(path, "two!", 4, 0644, NULL),
+	    SGN_OK);
+	cr_assert_eq(sgn_file_read(path, 100, &p, &n, NULL), SGN_OK);
+	cr_assert_str_eq((char *)p, "two!");
+	free(p);
+	unlink(path);
+	cr_assert_eq(rmdir(dir), 0);	/* no temporary left behind */
+}
+
+Test(core, hash_computes_sha256)
+{
+	uint8_t d[32];
+	char hex[65];
+
+	cr_assert_eq(sgn_hash(SGN_HASH_SHA256, "abc", 3, d, NULL), SGN_OK);
+	sgn_hex_encode(d, 32, hex);
+	cr_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+}

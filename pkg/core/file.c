@@ -1,0 +1,132 @@
+/*
+ * Capped file reads and atomic file writes.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+
+sgn_err
+sgn_file_read(const char *path, size_t max, uint8_t **outp, size_t *lenp,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_buf b;
+	struct stat st;
+	uint8_t chunk[65536];
+	int fd = -1, is_stdin;
+	sgn_err r = SGN_ERR_IO;
+	ssize_t n;
+
+	*outp = NULL;
+	*lenp = 0;
+	sgn_buf_init(&b, max);
+	is_stdin = strcmp(path, "-") == 0;
+	if (is_stdin) {
+		fd = STDIN_FILENO;
+	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: is a directory", path);
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+		r = sgn_errf(eb, SGN_ERR_LIMIT,
+		    "%s: file exceeds the limit of %zu bytes", path, max);
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if ((r = sgn_buf_append(&b, chunk, (size_t)n, NULL)) !=
+		    SGN_OK) {
+			r = sgn_errf(eb, r, "%s: file exceeds the limit of "
+			    "%zu bytes", path, max);
+			goto out;
+		}
+	}
+	*outp = sgn_buf_take(&b, lenp);
+	r = *outp != NULL ? SGN_OK :
+	    sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+out:
+	if (fd >= 0 && !is_stdin)
+		close(fd);
+	sgn_buf_reset(&b);
+	return r;
+}
+
+sgn_err
+sgn_file_write_atomic(const char *path, const void *p, size_t n,
+    unsigned mode, struct sgn_errbuf *eb)
+{
+	char tmp[PATH_MAX];
+	const uint8_t *q = p;
+	size_t left = n;
+	int fd = -1, len;
+	sgn_err r = SGN_ERR_IO;
+
+	len = snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
+	if (len < 0 || (size_t)len >= sizeof(tmp))
+		return sgn_errf(eb, SGN_ERR_IO, "%s: path too long", path);
+	if ((fd = mkstemp(tmp)) < 0)
+		return sgn_errf(eb, SGN_ERR_IO, "%s: %s", path,
+		    strerror(errno));
+	if (fchmod(fd, (mode_t)mode) != 0) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	while (left > 0) {
+		ssize_t w = write(fd, q, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path,
+			    w < 0 ? strerror(errno) : "short write");
+			goto out;
+		}
+		q += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) != 0) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	tmp[0] = '\0';
+	r = SGN_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0] != '\0')
+		unlink(tmp);
+	return r;
+}

@@ -1,0 +1,102 @@
+/*
+ * keys: public keys and signature verification (signers come later).
+ *
+ * A struct sgn_pubkey wraps an OpenSSL EVP_PKEY and knows its kind: ECDSA
+ * on P-256, P-384 or P-521, Ed25519, or RSA (PKCS#1 v1.5 or PSS).  Keys
+ * are read from DER SubjectPublicKeyInfo, PEM "PUBLIC KEY", or (as some
+ * trusted roots ship CT log keys) a bare PKCS#1 RSAPublicKey.
+ *
+ * Algorithm names follow the Sigstore algorithm registry and
+ * sigstore_common.proto PublicKeyDetails.
+ */
+#ifndef SGN_KEYS_H
+#define SGN_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sgn_key_type {
+	SGN_KEY_UNKNOWN = 0,
+	SGN_KEY_ECDSA_P256,
+	SGN_KEY_ECDSA_P384,
+	SGN_KEY_ECDSA_P521,
+	SGN_KEY_ED25519,
+	SGN_KEY_RSA,
+} sgn_key_type;
+
+/* RSA padding when a key is RSA. */
+typedef enum sgn_rsa_padding {
+	SGN_RSA_PKCS1V15 = 0,
+	SGN_RSA_PSS,
+} sgn_rsa_padding;
+
+struct sgn_pubkey;
+
+/* From DER SubjectPublicKeyInfo, or failing that a PKCS#1 RSAPublicKey. */
+sgn_err	sgn_pubkey_from_der(const uint8_t *der, size_t len,
+	    struct sgn_pubkey **out, struct sgn_errbuf *eb);
+/* From PEM text ("PUBLIC KEY" or "RSA PUBLIC KEY"). */
+sgn_err	sgn_pubkey_from_pem(const char *pem, size_t len,
+	    struct sgn_pubkey **out, struct sgn_errbuf *eb);
+void	sgn_pubkey_free(struct sgn_pubkey **kp);
+
+sgn_key_type	sgn_pubkey_type(const struct sgn_pubkey *k);
+/* "ECDSA P-256", "Ed25519", "RSA-3072", ... */
+const char	*sgn_pubkey_describe(const struct sgn_pubkey *k);
+/* The hash a key signs with by default (none for Ed25519). */
+sgn_hash_alg	sgn_pubkey_default_hash(const struct sgn_pubkey *k);
+/* Sets the RSA padding used by verification (default PKCS#1 v1.5). */
+void	sgn_pubkey_set_rsa_padding(struct sgn_pubkey *k, sgn_rsa_padding p);
+
+/* DER SubjectPublicKeyInfo (owned by the key). */
+const uint8_t	*sgn_pubkey_spki_ptr(const struct sgn_pubkey *k);
+size_t		 sgn_pubkey_spki_len(const struct sgn_pubkey *k);
+/* Raw 32-byte Ed25519 key, or NULL for other kinds. */
+const uint8_t	*sgn_pubkey_ed25519_raw(const struct sgn_pubkey *k);
+
+/* Borrowed EVP_PKEY (for x509/tsa glue inside the library). */
+struct evp_pkey_st *sgn_pubkey_evp(const struct sgn_pubkey *k);
+/* Takes a reference on pkey. */
+sgn_err	sgn_pubkey_from_evp(struct evp_pkey_st *pkey,
+	    struct sgn_pubkey **out, struct sgn_errbuf *eb);
+
+/*
+ * Verifies sig over msg.  ECDSA and RSA hash msg with hash; Ed25519 signs
+ * msg itself (pure) and requires hash == SGN_HASH_NONE or its default.
+ * Returns SGN_ERR_VERIFY (with a message) when the signature is wrong.
+ */
+sgn_err	sgn_pubkey_verify(const struct sgn_pubkey *k, sgn_hash_alg hash,
+	    const uint8_t *msg, size_t msglen, const uint8_t *sig,
+	    size_t siglen, struct sgn_errbuf *eb);
+
+/*
+ * Verifies sig over a precomputed digest (ECDSA and RSA only; a pure
+ * Ed25519 signature cannot be checked against a digest:
+ * SGN_ERR_UNSUPPORTED).
+ */
+sgn_err	sgn_pubkey_verify_digest(const struct sgn_pubkey *k,
+	    sgn_hash_alg hash, const uint8_t *digest, size_t dlen,
+	    const uint8_t *sig, size_t siglen, struct sgn_errbuf *eb);
+
+/* Sigstore PublicKeyDetails names ------------------------------------- */
+
+/*
+ * Maps a PublicKeyDetails name to the key type, hash and RSA padding it
+ * implies.  Returns 0 for unknown or unsupported names.
+ */
+int	sgn_key_details_parse(const char *name, sgn_key_type *type,
+	    sgn_hash_alg *hash, sgn_rsa_padding *pad);
+/* The canonical name for a key as Rekor v2 records it. */
+const char *sgn_key_details_name(const struct sgn_pubkey *k);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SGN_KEYS_H */

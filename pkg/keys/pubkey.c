@@ -1,0 +1,464 @@
+/*
+ * Public keys and signature verification through OpenSSL 3 EVP.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "keys.h"
+
+struct sgn_pubkey {
+	EVP_PKEY	*pkey;
+	sgn_key_type	 type;
+	sgn_rsa_padding	 pad;
+	int		 bits;
+	uint8_t		*spki;
+	size_t		 spki_len;
+	uint8_t		 raw[32];
+	char		 desc[32];
+};
+
+static sgn_err
+classify(struct sgn_pubkey *k, struct sgn_errbuf *eb)
+{
+	char group[64];
+	size_t glen = 0;
+	unsigned char *der = NULL;
+	int len;
+
+	k->bits = EVP_PKEY_get_bits(k->pkey);
+	if (EVP_PKEY_is_a(k->pkey, "EC")) {
+		if (EVP_PKEY_get_utf8_string_param(k->pkey,
+		    OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+		    &glen) != 1)
+			return sgn_errf_ssl(eb, SGN_ERR_UNSUPPORTED,
+			    "EC key without a named curve");
+		if (strcmp(group, "prime256v1") == 0 ||
+		    strcmp(group, "P-256") == 0)
+			k->type = SGN_KEY_ECDSA_P256;
+		else if (strcmp(group, "secp384r1") == 0 ||
+		    strcmp(group, "P-384") == 0)
+			k->type = SGN_KEY_ECDSA_P384;
+		else if (strcmp(group, "secp521r1") == 0 ||
+		    strcmp(group, "P-521") == 0)
+			k->type = SGN_KEY_ECDSA_P521;
+		else
+			return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+			    "unsupported elliptic curve %.32s", group);
+	} else if (EVP_PKEY_is_a(k->pkey, "ED25519")) {
+		size_t rl = sizeof(k->raw);
+		k->type = SGN_KEY_ED25519;
+		if (EVP_PKEY_get_raw_public_key(k->pkey, k->raw, &rl) != 1 ||
+		    rl != 32)
+			return sgn_errf_ssl(eb, SGN_ERR_PARSE,
+			    "bad Ed25519 key");
+	} else if (EVP_PKEY_is_a(k->pkey, "RSA")) {
+		k->type = SGN_KEY_RSA;
+		if (k->bits < 2048 || k->bits > 8192)
+			return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+			    "RSA key size %d not allowed", k->bits);
+	} else {
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+		    "unsupported public key algorithm");
+	}
+	if ((len = i2d_PUBKEY(k->pkey, &der)) <= 0)
+		return sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "cannot encode key");
+	k->spki = der;
+	k->spki_len = (size_t)len;
+	switch (k->type) {
+	case SGN_KEY_ECDSA_P256:
+		snprintf(k->desc, sizeof(k->desc), "ECDSA P-256");
+		break;
+	case SGN_KEY_ECDSA_P384:
+		snprintf(k->desc, sizeof(k->desc), "ECDSA P-384");
+		break;
+	case SGN_KEY_ECDSA_P521:
+		snprintf(k->desc, sizeof(k->desc), "ECDSA P-521");
+		break;
+	case SGN_KEY_ED25519:
+		snprintf(k->desc, sizeof(k->desc), "Ed25519");
+		break;
+	default:
+		snprintf(k->desc, sizeof(k->desc), "RSA-%d", k->bits);
+	}
+	return SGN_OK;
+}
+
+static sgn_err
+wrap(EVP_PKEY *pkey, struct sgn_pubkey **out, struct sgn_errbuf *eb)
+{
+	struct sgn_pubkey *k;
+	sgn_err r;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
+		EVP_PKEY_free(pkey);
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	}
+	k->pkey = pkey;
+	if ((r = classify(k, eb)) != SGN_OK) {
+		sgn_pubkey_free(&k);
+		return r;
+	}
+	*out = k;
+	return SGN_OK;
+}
+
+sgn_err
+sgn_pubkey_from_evp(struct evp_pkey_st *pkey, struct sgn_pubkey **out,
+    struct sgn_errbuf *eb)
+{
+	*out = NULL;
+	if (pkey == NULL || EVP_PKEY_up_ref(pkey) != 1)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no key");
+	return wrap(pkey, out, eb);
+}
+
+sgn_err
+sgn_pubkey_from_der(const uint8_t *der, size_t len, struct sgn_pubkey **out,
+    struct sgn_errbuf *eb)
+{
+	const unsigned char *p = der;
+	EVP_PKEY *pkey;
+
+	*out = NULL;
+	if (der == NULL || len == 0 || len > 1u << 16)
+		return sgn_errf(eb, SGN_ERR_PARSE, "invalid public key size");
+	pkey = d2i_PUBKEY(NULL, &p, (long)len);
+	if (pkey != NULL && p != der + len) {
+		EVP_PKEY_free(pkey);
+		return sgn_errf(eb, SGN_ERR_PARSE,
+		    "trailing data after public key");
+	}
+	if (pkey == NULL) {
+		/* Some trusted roots ship PKCS#1 RSAPublicKey bytes. */
+		ERR_clear_error();
+		p = der;
+		pkey = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
+		if (pkey != NULL && p != der + len) {
+			EVP_PKEY_free(pkey);
+			pkey = NULL;
+		}
+	}
+	if (pkey == NULL)
+		return sgn_errf_ssl(eb, SGN_ERR_PARSE, "invalid public key");
+	return wrap(pkey, out, eb);
+}
+
+sgn_err
+sgn_pubkey_from_pem(const char *pem, size_t len, struct sgn_pubkey **out,
+    struct sgn_errbuf *eb)
+{
+	BIO *bio;
+	char *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	long dlen = 0;
+	sgn_err r;
+
+	*out = NULL;
+	if (pem == NULL || len == 0 || len > SGN_MAX_KEY_FILE_BYTES)
+		return sgn_errf(eb, SGN_ERR_PARSE, "invalid PEM size");
+	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL)
+		return sgn_errf_ssl(eb, SGN_ERR_NOMEM, "out of memory");
+	/* Skip blocks that are not public keys (a certificate, say). */
+	for (;;) {
+		if (PEM_read_bio(bio, &name, &header, &der, &dlen) != 1) {
+			BIO_free(bio);
+			return sgn_errf_ssl(eb, SGN_ERR_PARSE,
+			    "no PEM public key found");
+		}
+		if (strcmp(name, "PUBLIC KEY") == 0 ||
+		    strcmp(name, "RSA PUBLIC KEY") == 0)
+			break;
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+		name = header = NULL;
+		der = NULL;
+	}
+	BIO_free(bio);
+	r = sgn_pubkey_from_der(der, (size_t)dlen, out, eb);
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	OPENSSL_free(der);
+	return r;
+}
+
+void
+sgn_pubkey_free(struct sgn_pubkey **kp)
+{
+	struct sgn_pubkey *k;
+
+	if (kp == NULL || (k = *kp) == NULL)
+		return;
+	EVP_PKEY_free(k->pkey);
+	OPENSSL_free(k->spki);
+	free(k);
+	*kp = NULL;
+}
+
+sgn_key_type
+sgn_pubkey_type(const struct sgn_pubkey *k)
+{
+	return k->type;
+}
+
+const char *
+sgn_pubkey_describe(const struct sgn_pubkey *k)
+{
+	return k->desc;
+}
+
+sgn_hash_alg
+sgn_pubkey_default_hash(const struct sgn_pubkey *k)
+{
+	switch (k->type) {
+	case SGN_KEY_ECDSA_P256:
+	case SGN_KEY_RSA:
+		return SGN_HASH_SHA256;
+	case SGN_KEY_ECDSA_P384:
+		return SGN_HASH_SHA384;
+	case SGN_KEY_ECDSA_P521:
+		return SGN_HASH_SHA512;
+	default:
+		return SGN_HASH_NONE;
+	}
+}
+
+void
+sgn_pubkey_set_rsa_padding(struct sgn_pubkey *k, sgn_rsa_padding p)
+{
+	k->pad = p;
+}
+
+const uint8_t *
+sgn_pubkey_spki_ptr(const struct sgn_pubkey *k)
+{
+	return k->spki;
+}
+
+size_t
+sgn_pubkey_spki_len(const struct sgn_pubkey *k)
+{
+	return k->spki_len;
+}
+
+const uint8_t *
+sgn_pubkey_ed25519_raw(const struct sgn_pubkey *k)
+{
+	return k->type == SGN_KEY_ED25519 ? k->raw : NULL;
+}
+
+struct evp_pkey_st *
+sgn_pubkey_evp(const struct sgn_pubkey *k)
+{
+	return k->pkey;
+}
+
+static const EVP_MD *
+md_of(sgn_hash_alg h)
+{
+	switch (h) {
+	case SGN_HASH_SHA256:
+		return EVP_sha256();
+	case SGN_HASH_SHA384:
+		return EVP_sha384();
+	case SGN_HASH_SHA512:
+		return EVP_sha512();
+	default:
+		return NULL;
+	}
+}
+
+static sgn_err
+set_rsa(const struct sgn_pubkey *k, EVP_PKEY_CTX *pctx,
+    struct sgn_errbuf *eb)
+{
+	if (k->type != SGN_KEY_RSA)
+		return SGN_OK;
+	if (k->pad == SGN_RSA_PSS) {
+		if (EVP_PKEY_CTX_set_rsa_padding(pctx,
+		    RSA_PKCS1_PSS_PADDING) != 1 ||
+		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
+		    RSA_PSS_SALTLEN_AUTO) != 1)
+			return sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
+			    "cannot set RSA-PSS");
+	} else if (EVP_PKEY_CTX_set_rsa_padding(pctx,
+	    RSA_PKCS1_PADDING) != 1) {
+		return sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
+		    "cannot set RSA padding");
+	}
+	return SGN_OK;
+}
+
+sgn_err
+sgn_pubkey_verify(const struct sgn_pubkey *k, sgn_hash_alg hash,
+    const uint8_t *msg, size_t msglen, const uint8_t *sig, size_t siglen,
+    struct sgn_errbuf *eb)
+{
+	EVP_MD_CTX *ctx = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	const EVP_MD *md = NULL;
+	sgn_err r;
+	int ok;
+
+	if (sig == NULL || siglen == 0)
+		return sgn_errf(eb, SGN_ERR_VERIFY, "empty signature");
+	if (k->type == SGN_KEY_ED25519) {
+		if (hash != SGN_HASH_NONE)
+			return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+			    "Ed25519 signs the message, not a %s digest",
+			    sgn_hash_name(hash));
+	} else if ((md = md_of(hash)) == NULL) {
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+		    "no hash algorithm for %s", k->desc);
+	}
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return sgn_errf_ssl(eb, SGN_ERR_NOMEM, "out of memory");
+	if (EVP_DigestVerifyInit(ctx, &pctx, md, NULL, k->pkey) != 1) {
+		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "verify init failed");
+		goto out;
+	}
+	if ((r = set_rsa(k, pctx, eb)) != SGN_OK)
+		goto out;
+	/* One-shot: Ed25519 supports nothing else. */
+	ok = EVP_DigestVerify(ctx, sig, siglen, msg, msglen);
+	if (ok != 1) {
+		ERR_clear_error();
+		r = sgn_errf(eb, SGN_ERR_VERIFY, "invalid %s signature",
+		    k->desc);
+		goto out;
+	}
+	r = SGN_OK;
+out:
+	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
+sgn_err
+sgn_pubkey_verify_digest(const struct sgn_pubkey *k, sgn_hash_alg hash,
+    const uint8_t *digest, size_t dlen, const uint8_t *sig, size_t siglen,
+    struct sgn_errbuf *eb)
+{
+	EVP_PKEY_CTX *pctx = NULL;
+	const EVP_MD *md;
+	sgn_err r;
+
+	if (sig == NULL || siglen == 0)
+		return sgn_errf(eb, SGN_ERR_VERIFY, "empty signature");
+	if (k->type == SGN_KEY_ED25519)
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+		    "an Ed25519 signature cannot be verified against a "
+		    "digest; give the artifact itself");
+	if ((md = md_of(hash)) == NULL || dlen != sgn_hash_len(hash))
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+		    "bad digest for verification");
+	if ((pctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL)) ==
+	    NULL)
+		return sgn_errf_ssl(eb, SGN_ERR_NOMEM, "out of memory");
+	if (EVP_PKEY_verify_init(pctx) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(pctx, md) != 1) {
+		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "verify init failed");
+		goto out;
+	}
+	if ((r = set_rsa(k, pctx, eb)) != SGN_OK)
+		goto out;
+	if (EVP_PKEY_verify(pctx, sig, siglen, digest, dlen) != 1) {
+		ERR_clear_error();
+		r = sgn_errf(eb, SGN_ERR_VERIFY, "invalid %s signature",
+		    k->desc);
+		goto out;
+	}
+	r = SGN_OK;
+out:
+	EVP_PKEY_CTX_free(pctx);
+	return r;
+}
+
+struct details {
+	const char	*name;
+	sgn_key_type	 type;
+	sgn_hash_alg	 hash;
+	sgn_rsa_padding	 pad;
+};
+
+static const struct details details_tab[] = {
+	{ "PKIX_ECDSA_P256_SHA_256", SGN_KEY_ECDSA_P256, SGN_HASH_SHA256,
+	    SGN_RSA_PKCS1V15 },
+	{ "PKIX_ECDSA_P384_SHA_384", SGN_KEY_ECDSA_P384, SGN_HASH_SHA384,
+	    SGN_RSA_PKCS1V15 },
+	{ "PKIX_ECDSA_P521_SHA_512", SGN_KEY_ECDSA_P521, SGN_HASH_SHA512,
+	    SGN_RSA_PKCS1V15 },
+	{ "PKIX_ECDSA_P384_SHA_256", SGN_KEY_ECDSA_P384, SGN_HASH_SHA256,
+	    SGN_RSA_PKCS1V15 },
+	{ "PKIX_ECDSA_P521_SHA_256", SGN_KEY_ECDSA_P521, SGN_HASH_SHA256,
+	    SGN_RSA_PKCS1V15 },
+	{ "PKIX_ED25519", SGN_KEY_ED25519, SGN_HASH_NONE, SGN_RSA_PKCS1V15 },
+	{ "PKIX_RSA_PKCS1V15_2048_SHA256", SGN_KEY_RSA, SGN_HASH_SHA256,
+	    SGN_RSA_PKCS1V15 },
+	{ "PKIX_RSA_PKCS1V15_3072_SHA256", SGN_KEY_RSA, SGN_HASH_SHA256,
+	    SGN_RSA_PKCS1V15 },
+	{ "PKIX_RSA_PKCS1V15_4096_SHA256", SGN_KEY_RSA, SGN_HASH_SHA256,
+	    SGN_RSA_PKCS1V15 },
+	{ "PKIX_RSA_PSS_2048_SHA256", SGN_KEY_RSA, SGN_HASH_SHA256,
+	    SGN_RSA_PSS },
+	{ "PKIX_RSA_PSS_3072_SHA256", SGN_KEY_RSA, SGN_HASH_SHA256,
+	    SGN_RSA_PSS },
+	{ "PKIX_RSA_PSS_4096_SHA256", SGN_KEY_RSA, SGN_HASH_SHA256,
+	    SGN_RSA_PSS },
+	/* Deprecated names still found in trusted roots. */
+	{ "PKCS1_RSA_PKCS1V5", SGN_KEY_RSA, SGN_HASH_SHA256,
+	    SGN_RSA_PKCS1V15 },
+	{ "PKIX_RSA_PKCS1V5", SGN_KEY_RSA, SGN_HASH_SHA256,
+	    SGN_RSA_PKCS1V15 },
+	{ "PKCS1_RSA_PSS", SGN_KEY_RSA, SGN_HASH_SHA256, SGN_RSA_PSS },
+	{ "PKIX_RSA_PSS", SGN_KEY_RSA, SGN_HASH_SHA256, SGN_RSA_PSS },
+};
+
+int
+sgn_key_details_parse(const char *name, sgn_key_type *type,
+    sgn_hash_alg *hash, sgn_rsa_padding *pad)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(details_tab) /
+	    sizeof(details_tab[0]); i++) {
+		if (strcmp(name, details_tab[i].name) == 0) {
+			*type = details_tab[i].type;
+			*hash = details_tab[i].hash;
+			*pad = details_tab[i].pad;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const char *
+sgn_key_details_name(const struct sgn_pubkey *k)
+{
+	switch (k->type) {
+	case SGN_KEY_ECDSA_P256:
+		return "PKIX_ECDSA_P256_SHA_256";
+	case SGN_KEY_ECDSA_P384:
+		return "PKIX_ECDSA_P384_SHA_384";
+	case SGN_KEY_ECDSA_P521:
+		return "PKIX_ECDSA_P521_SHA_512";
+	case SGN_KEY_ED25519:
+		return "PKIX_ED25519";
+	case SGN_KEY_RSA:
+		if (k->pad == SGN_RSA_PSS)
+			return k->bits <= 2048 ? "PKIX_RSA_PSS_2048_SHA256" :
+			    k->bits <= 3072 ? "PKIX_RSA_PSS_3072_SHA256" :
+			    "PKIX_RSA_PSS_4096_SHA256";
+		return k->bits <= 2048 ? "PKIX_RSA_PKCS1V15_2048_SHA256" :
+		    k->bits <= 3072 ? "PKIX_RSA_PKCS1V15_3072_SHA256" :
+		    "PKIX_RSA_PKCS1V15_4096_SHA256";
+	default:
+		return "PUBLIC_KEY_DETAILS_UNSPECIFIED";
+	}
+}

@@ -1,0 +1,67 @@
+#!/bin/sh
+# run-tests.sh TEST_BIN...: runs each Criterion unit-test binary, then the
+# CLI regress script and the conformance suite against $BUILD/signet, and
+# prints one closing line "N passed, N failed" (tests counted across all
+# of them).  Exit status 0 only if everything passed.
+set -u
+BUILD=${BUILD:-build}
+passed=0
+failed=0
+status=0
+
+for t in "$@"; do
+	name=$(basename "$t")
+	out=$("$t" --ascii 2>&1)
+	rc=$?
+	line=$(printf '%s\n' "$out" | grep 'Synthesis:' | tail -n 1)
+	tested=$(printf '%s' "$line" | sed -n 's/.*Tested: \([0-9]*\).*/\1/p')
+	pass=$(printf '%s' "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
+	if [ -z "$tested" ] || [ -z "$pass" ]; then
+		printf '%s\n' "$out"
+		echo "$name: no Criterion summary (exit $rc)"
+		failed=$((failed + 1))
+		status=1
+		continue
+	fi
+	passed=$((passed + pass))
+	failed=$((failed + tested - pass))
+	if [ "$rc" -ne 0 ] || [ "$tested" -ne "$pass" ]; then
+		printf '%s\n' "$out" | grep -v '^\[----\]   ' | tail -n 40
+		status=1
+	fi
+	echo "$name: $line"
+done
+
+# End-to-end scripts print their own "N passed, N failed" line.
+for s in regress conformance; do
+	case $s in
+	regress) [ -x scripts/regress.sh ] || continue
+		out=$(scripts/regress.sh "$BUILD/signet" 2>&1) ;;
+	conformance) [ -x scripts/conformance ] || continue
+		out=$(scripts/conformance "$BUILD/signet" \
+		    testdata/conformance/bundle-verify 2>&1) ;;
+	esac
+	rc=$?
+	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' |
+	    tail -n 1)
+	if [ -z "$line" ]; then
+		printf '%s\n' "$out" | tail -n 40
+		echo "$s: no summary (exit $rc)"
+		failed=$((failed + 1))
+		status=1
+		continue
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed*}
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+		printf '%s\n' "$out" | grep -E 'FAIL|fail' | head -n 40
+		status=1
+	fi
+	echo "$s: $line"
+done
+
+echo "$passed passed, $failed failed"
+exit $status
