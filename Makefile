@@ -29,7 +29,7 @@ PC_REQUIRES	:= openssl libcjson
 WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \
 	   -Wwrite-strings -Wmissing-prototypes -Wbad-function-cast \
 	   -Wimplicit-fallthrough -Wconversion -Wsign-conversion \
-	   -Wformat=2 -Wstrict-prototypes
+	   -Wformat=2 -Wstrict-prototypes -Wno-format-truncation
 HARDEN	:= -fstack-protector-all -fPIC
 DEFS	:= -D_GNU_SOURCE -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
 	   -DSGN_VERSION='"$(VERSION)"'

@@ -11,7 +11,7 @@ status=0
 
 for t in "$@"; do
 	name=$(basename "$t")
-	out=$("$t" --ascii 2>&1)
+	out=$("$t" 2>&1)
 	rc=$?
 	line=$(printf '%s\n' "$out" | grep 'Synthesis:' | tail -n 1)
 	tested=$(printf '%s' "$line" | sed -n 's/.*Tested: \([0-9]*\).*/\1/p')

@@ -94,8 +94,10 @@ b64(const char *s)
 	return r;
 }
 
-Test(core, b64_accepts_unpadded_and_url_safe)
+Test(core, b64_accepts_unpadded_url_safe_and_wrapped)
 {
+	cr_assert_eq(b64("Zm9v\nYg==\n"), SGN_OK);
+	cr_assert_eq(b64("Zm9v\r\nYg=="), SGN_OK);
 	cr_assert_eq(b64("Zg"), SGN_OK);
 	cr_assert_eq(b64("Zm8"), SGN_OK);
 	cr_assert_eq(b64("-_8="), SGN_OK);
@@ -106,7 +108,8 @@ Test(core, b64_rejects_bad_input)
 	cr_assert_eq(b64("INVALID!!!BASE64!!!ENCODING===="), SGN_ERR_PARSE);
 	cr_assert_eq(b64("Zg="), SGN_ERR_PARSE);	/* short padding */
 	cr_assert_eq(b64("Z==="), SGN_ERR_PARSE);
-	cr_assert_eq(b64("Zm9v\nYg=="), SGN_ERR_PARSE);
+	cr_assert_eq(b64("Zm9v Yg=="), SGN_ERR_PARSE);
+	cr_assert_eq(b64("Zm9v\tYg=="), SGN_ERR_PARSE);
 	cr_assert_eq(b64("Zh=="), SGN_ERR_PARSE);	/* trailing bits */
 	cr_assert_eq(b64("+-8="), SGN_ERR_PARSE);	/* mixed alphabet */
 	cr_assert_eq(b64("Zm=v"), SGN_ERR_PARSE);

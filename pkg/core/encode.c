@@ -3,9 +3,10 @@
  *
  * Protobuf JSON parsers accept standard or URL-safe base64, padded or
  * not; Sigstore producers emit standard padded base64.  We accept either
- * alphabet and either padding convention, but nothing else: no
- * whitespace, no mixed alphabets, no padding in the middle, no non-zero
- * trailing bits.
+ * alphabet and either padding convention, and skip CR and LF as Go's and
+ * Python's decoders do (base64(1) wraps its output, and such bundles
+ * exist), but nothing else: no other whitespace, no mixed alphabets, no
+ * padding in the middle, no non-zero trailing bits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,9 @@ b64_val(unsigned char c, int *url, int *std)
 	return -1;
 }
 
+static sgn_err decode_unwrapped(const char *, size_t, uint8_t **, size_t *,
+    struct sgn_errbuf *);
+
 sgn_err
 sgn_b64_decode(const char *s, size_t n, uint8_t **outp, size_t *outlenp,
     struct sgn_errbuf *eb)
@@ -46,6 +50,8 @@ sgn_b64_decode(const char *s, size_t n, uint8_t **outp, size_t *outlenp,
 	*outlenp = 0;
 	if (s == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no base64");
+	if (memchr(s, '\n', n) != NULL || memchr(s, '\r', n) != NULL)
+		return decode_unwrapped(s, n, outp, outlenp, eb);
 	while (pad < 2 && pad < n && s[n - 1 - pad] == '=')
 		pad++;
 	data = n - pad;
@@ -90,6 +96,25 @@ sgn_b64_decode(const char *s, size_t n, uint8_t **outp, size_t *outlenp,
 	*outp = out;
 	*outlenp = o;
 	return SGN_OK;
+}
+
+/* Drops CR and LF, then decodes the rest strictly. */
+static sgn_err
+decode_unwrapped(const char *s, size_t n, uint8_t **outp, size_t *outlenp,
+    struct sgn_errbuf *eb)
+{
+	char *t;
+	size_t i, k = 0;
+	sgn_err r;
+
+	if ((t = malloc(n + 1)) == NULL)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		if (s[i] != '\n' && s[i] != '\r')
+			t[k++] = s[i];
+	r = sgn_b64_decode(t, k, outp, outlenp, eb);
+	free(t);
+	return r;
 }
 
 sgn_err

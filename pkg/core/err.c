@@ -84,6 +84,9 @@ sanitize(char *s)
 	}
 }
 
+static void vformat(struct sgn_errbuf *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vformat(struct sgn_errbuf *eb, const char *fmt, va_list ap)
 {

@@ -1,0 +1,138 @@
+/*
+ * Option parsing and messages shared by the commands.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+size_t
+cli_add(struct cli_args *a, const char *name, int takes_value)
+{
+	struct cli_opt *o = &a->opts[a->n_opts];
+
+	o->name = name;
+	o->takes_value = takes_value;
+	o->value = NULL;
+	o->seen = 0;
+	return a->n_opts++;
+}
+
+static struct cli_opt *
+find(struct cli_args *a, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_opts; i++)
+		if (strlen(a->opts[i].name) == len &&
+		    strncmp(a->opts[i].name, name, len) == 0)
+			return &a->opts[i];
+	return NULL;
+}
+
+int
+cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv)
+{
+	int i, only_pos = 0;
+
+	for (i = 0; i < argc; i++) {
+		const char *arg = argv[i], *eq;
+		struct cli_opt *o;
+		size_t len;
+
+		if (only_pos || arg[0] != '-' || strcmp(arg, "-") == 0) {
+			if (a->n_pos >= sizeof(a->pos) / sizeof(a->pos[0])) {
+				cli_err("%s: too many arguments", cmd);
+				return -1;
+			}
+			a->pos[a->n_pos++] = arg;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		if (arg[1] != '-') {
+			cli_err("%s: unknown option %s (options are spelled "
+			    "--name)", cmd, arg);
+			return -1;
+		}
+		eq = strchr(arg, '=');
+		len = eq != NULL ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+		if ((o = find(a, arg + 2, len)) == NULL) {
+			cli_err("%s: unknown option %.*s (see signet %s "
+			    "--help)", cmd, (int)len + 2, arg, cmd);
+			return -1;
+		}
+		if (o->seen) {
+			cli_err("%s: --%s given twice", cmd, o->name);
+			return -1;
+		}
+		o->seen = 1;
+		if (!o->takes_value) {
+			if (eq != NULL) {
+				cli_err("%s: --%s takes no value", cmd,
+				    o->name);
+				return -1;
+			}
+			continue;
+		}
+		if (eq != NULL) {
+			o->value = eq + 1;
+		} else if (i + 1 < argc) {
+			o->value = argv[++i];
+		} else {
+			cli_err("%s: --%s needs a value", cmd, o->name);
+			return -1;
+		}
+		if (o->value[0] == '\0') {
+			cli_err("%s: --%s needs a non-empty value", cmd,
+			    o->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const char *
+cli_get(const struct cli_args *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_opts; i++)
+		if (strcmp(a->opts[i].name, name) == 0)
+			return a->opts[i].value;
+	return NULL;
+}
+
+int
+cli_flag(const struct cli_args *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_opts; i++)
+		if (strcmp(a->opts[i].name, name) == 0)
+			return a->opts[i].seen;
+	return 0;
+}
+
+void
+cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("signet: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_fail(sgn_err r, const struct sgn_errbuf *eb)
+{
+	cli_err("%s", eb != NULL && eb->msg[0] != '\0' ? eb->msg :
+	    sgn_strerror(r));
+	return sgn_err_exit_status(r);
+}

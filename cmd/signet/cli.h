@@ -1,0 +1,43 @@
+/*
+ * cli: what the signet commands share: option parsing, messages, exit
+ * codes.  Only cmd/ prints.
+ */
+#ifndef SGN_CLI_H
+#define SGN_CLI_H
+
+#include <stddef.h>
+
+#include "core.h"
+
+#define CLI_MAX_OPTS 32
+
+/* One long option: "--name VALUE", "--name=VALUE", or a flag. */
+struct cli_opt {
+	const char	*name;
+	int		 takes_value;
+	const char	*value;		/* set by cli_parse */
+	int		 seen;
+};
+
+struct cli_args {
+	struct cli_opt	 opts[CLI_MAX_OPTS];
+	size_t		 n_opts;
+	const char	*pos[16];
+	size_t		 n_pos;
+};
+
+/* Registers an option; returns its index. */
+size_t	cli_add(struct cli_args *a, const char *name, int takes_value);
+/* Parses argv; on error prints a message and returns -1 (exit 2). */
+int	cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv);
+const char *cli_get(const struct cli_args *a, const char *name);
+int	cli_flag(const struct cli_args *a, const char *name);
+
+/* "signet: <msg>" on stderr. */
+void	cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints eb (or the code's text) and returns the exit status. */
+int	cli_fail(sgn_err r, const struct sgn_errbuf *eb);
+
+int	cmd_verify(const char *verb, int argc, char **argv);
+
+#endif /* SGN_CLI_H */

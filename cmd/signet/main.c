@@ -1,0 +1,57 @@
+/*
+ * signet: a Sigstore signing and verification client.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: signet <command> [options]\n"
+	    "\n"
+	    "Commands:\n"
+	    "  verify FILE|sha256:HEX [--bundle B] (--certificate-identity ID |\n"
+	    "         --certificate-identity-regexp RE)\n"
+	    "         (--certificate-oidc-issuer URL |\n"
+	    "         --certificate-oidc-issuer-regexp RE) | --key PUB.pem\n"
+	    "         [--trusted-root TR | --staging] [--json]\n"
+	    "                    verify a Sigstore bundle, offline\n"
+	    "  verify-bundle     the same, with the conformance suite's flags\n"
+	    "  verify-blob       the same, with cosign's flags\n"
+	    "  version           print the version\n"
+	    "  help              this text\n"
+	    "\n"
+	    "Exit status: 0 verified, 1 verification failed, 2 usage error or\n"
+	    "the check could not be done.  `signet <command> --help` for "
+	    "more.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "verify-bundle") == 0 ||
+	    strcmp(cmd, "verify-blob") == 0)
+		return cmd_verify(cmd, argc - 2, argv + 2);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("signet %s\n", SGN_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+	    strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	cli_err("unknown command \"%s\"", cmd);
+	usage(stderr);
+	return 2;
+}

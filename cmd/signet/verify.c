@@ -1,0 +1,389 @@
+/*
+ * signet verify / verify-bundle / verify-blob: one implementation, three
+ * spellings (signet's own, the Sigstore conformance suite's, cosign's).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "bundle.h"
+#include "cli.h"
+#include "keys.h"
+#include "trust.h"
+#include "verify.h"
+
+struct gh_flag {
+	const char	*flag;
+	unsigned	 oid;
+	const char	*name;
+};
+
+/* cosign's GitHub workflow flags and the Fulcio extensions they check. */
+static const struct gh_flag gh_flags[] = {
+	{ "certificate-github-workflow-trigger", 2, "GitHub workflow trigger" },
+	{ "certificate-github-workflow-sha", 3, "GitHub workflow SHA" },
+	{ "certificate-github-workflow-name", 4, "GitHub workflow name" },
+	{ "certificate-github-workflow-repository", 5,
+	    "GitHub workflow repository" },
+	{ "certificate-github-workflow-ref", 6, "GitHub workflow ref" },
+};
+
+static void
+verify_usage(const char *verb, FILE *f)
+{
+	fprintf(f,
+	    "usage: signet %s [options] FILE|sha256:HEX\n"
+	    "\n"
+	    "Verifies a Sigstore bundle (v0.1-v0.3) for FILE, or for an\n"
+	    "artifact known only by its SHA-256 digest, entirely offline.\n"
+	    "\n"
+	    "  --bundle FILE            the bundle (verify: default "
+	    "FILE.sigstore.json)\n"
+	    "  --certificate-identity ID         expected SAN (email or URI)\n"
+	    "  --certificate-identity-regexp RE  ... or an anchored POSIX ERE\n"
+	    "  --certificate-oidc-issuer URL     expected OIDC issuer\n"
+	    "  --certificate-oidc-issuer-regexp RE\n"
+	    "  --certificate-github-workflow-{trigger,sha,name,repository,"
+	    "ref} V\n"
+	    "                           expected GitHub workflow claims\n"
+	    "  --key PUB.pem            verify a managed-key bundle with this "
+	    "key\n"
+	    "  --trusted-root FILE      trusted_root.json to trust (default: "
+	    "the\n"
+	    "                           embedded Sigstore public-good root)\n"
+	    "  --staging                trust the embedded staging root "
+	    "instead\n"
+	    "  --json                   print one JSON result object on "
+	    "stdout\n"
+	    "\n"
+	    "Exit status: 0 verified, 1 verification failed, 2 usage error "
+	    "or\n"
+	    "the check could not be done.\n", verb);
+}
+
+static int
+parse_digest(const char *s, struct sgn_artifact *art)
+{
+	static const struct {
+		const char	*prefix;
+		sgn_hash_alg	 alg;
+	} pfx[] = {
+		{ "sha256:", SGN_HASH_SHA256 },
+		{ "sha384:", SGN_HASH_SHA384 },
+		{ "sha512:", SGN_HASH_SHA512 },
+	};
+	size_t i, pl, hl;
+
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
+		pl = strlen(pfx[i].prefix);
+		hl = 2 * sgn_hash_len(pfx[i].alg);
+		if (strncmp(s, pfx[i].prefix, pl) != 0 || strlen(s) != pl + hl)
+			continue;
+		if (sgn_hex_decode(s + pl, hl, art->digest, hl / 2, NULL) !=
+		    SGN_OK)
+			return 0;
+		art->digest_alg = pfx[i].alg;
+		return 1;
+	}
+	return 0;
+}
+
+static const char *
+content_name(sgn_bundle_content c)
+{
+	return c == SGN_CONTENT_DSSE ? "DSSE envelope" : "message signature";
+}
+
+static void
+print_text(const struct sgn_verify_result *res)
+{
+	char t[SGN_TIME_STRLEN], hex[65];
+	size_t i;
+
+	printf("Verified OK\n");
+	printf("  bundle      v0.%d, %s\n", res->bundle_version,
+	    content_name(res->content));
+	if (res->identity != NULL) {
+		printf("  signer      %s (%s)\n", res->identity,
+		    sgn_san_type_name(res->identity_type));
+		printf("  issuer      %s\n", res->issuer != NULL ?
+		    res->issuer : "(none)");
+	}
+	if (res->key_desc != NULL)
+		printf("  key         %s%s\n", res->key_desc,
+		    res->identity != NULL ? " (Fulcio certificate)" :
+		    " (given with --key)");
+	if (res->has_integrated_time) {
+		sgn_time_format(sgn_time_from_sec(res->integrated_time), t);
+		printf("  logged at   %s (transparency log time)\n", t);
+	}
+	for (i = 0; i < res->n_timestamps; i++) {
+		sgn_time_format(res->timestamps[i], t);
+		printf("  timestamp   %s (RFC 3161)\n", t);
+	}
+	if (res->has_log) {
+		sgn_hex_encode(res->log_id, 32, hex);
+		printf("  log entry   %lld, %s, on %s\n",
+		    (long long)res->log_index, res->entry_kind,
+		    res->log_url != NULL ? res->log_url : hex);
+	}
+}
+
+static int
+print_json(const char *bundle_path, const struct sgn_verify_result *res,
+    sgn_err r, const struct sgn_errbuf *eb)
+{
+	cJSON *o, *x, *ts;
+	char t[SGN_TIME_STRLEN], hex[65], ver[8];
+	char *s;
+	size_t i;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return -1;
+	cJSON_AddBoolToObject(o, "verified", r == SGN_OK);
+	if (r != SGN_OK) {
+		x = cJSON_AddObjectToObject(o, "error");
+		cJSON_AddStringToObject(x, "check", res->check[0] != '\0' ?
+		    res->check : "input");
+		cJSON_AddStringToObject(x, "reason", res->reason[0] != '\0' ?
+		    res->reason : eb->msg[0] != '\0' ? eb->msg :
+		    sgn_strerror(r));
+		cJSON_AddNumberToObject(x, "exitStatus",
+		    sgn_err_exit_status(r));
+	} else {
+		cJSON_AddNullToObject(o, "error");
+	}
+	x = cJSON_AddObjectToObject(o, "bundle");
+	cJSON_AddStringToObject(x, "path", bundle_path);
+	if (res->bundle_version != 0) {
+		snprintf(ver, sizeof(ver), "0.%d", res->bundle_version);
+		cJSON_AddStringToObject(x, "version", ver);
+		cJSON_AddStringToObject(x, "content",
+		    res->content == SGN_CONTENT_DSSE ? "dsseEnvelope" :
+		    "messageSignature");
+	}
+	x = cJSON_AddObjectToObject(o, "signer");
+	if (res->identity != NULL) {
+		cJSON_AddStringToObject(x, "identity", res->identity);
+		cJSON_AddStringToObject(x, "identityType",
+		    sgn_san_type_name(res->identity_type));
+	}
+	if (res->issuer != NULL)
+		cJSON_AddStringToObject(x, "issuer", res->issuer);
+	if (res->key_desc != NULL)
+		cJSON_AddStringToObject(x, "key", res->key_desc);
+	if (res->cert_not_before.sec != 0) {
+		sgn_time_format(res->cert_not_before, t);
+		cJSON_AddStringToObject(x, "certificateNotBefore", t);
+		sgn_time_format(res->cert_not_after, t);
+		cJSON_AddStringToObject(x, "certificateNotAfter", t);
+	}
+	if (res->has_log) {
+		x = cJSON_AddObjectToObject(o, "tlog");
+		cJSON_AddNumberToObject(x, "logIndex",
+		    (double)res->log_index);
+		sgn_hex_encode(res->log_id, 32, hex);
+		cJSON_AddStringToObject(x, "logId", hex);
+		if (res->log_url != NULL)
+			cJSON_AddStringToObject(x, "logUrl", res->log_url);
+		cJSON_AddStringToObject(x, "kind", res->entry_kind);
+		if (res->has_integrated_time) {
+			sgn_time_format(
+			    sgn_time_from_sec(res->integrated_time), t);
+			cJSON_AddStringToObject(x, "integratedTime", t);
+		} else {
+			cJSON_AddNullToObject(x, "integratedTime");
+		}
+	} else {
+		cJSON_AddNullToObject(o, "tlog");
+	}
+	ts = cJSON_AddArrayToObject(o, "timestamps");
+	for (i = 0; ts != NULL && i < res->n_timestamps; i++) {
+		sgn_time_format(res->timestamps[i], t);
+		cJSON_AddItemToArray(ts, cJSON_CreateString(t));
+	}
+	if ((s = cJSON_PrintUnformatted(o)) == NULL) {
+		cJSON_Delete(o);
+		return -1;
+	}
+	printf("%s\n", s);
+	free(s);
+	cJSON_Delete(o);
+	return 0;
+}
+
+int
+cmd_verify(const char *verb, int argc, char **argv)
+{
+	struct cli_args a;
+	struct sgn_errbuf eb;
+	struct sgn_artifact art;
+	struct sgn_policy pol;
+	struct sgn_verify_result res;
+	struct sgn_trusted_root *root = NULL;
+	struct sgn_verifier *v = NULL;
+	struct sgn_bundle *b = NULL;
+	struct sgn_pubkey *key = NULL;
+	const char *subject, *bundle_path, *key_path, *tr;
+	char *default_bundle = NULL;
+	uint8_t *buf = NULL;
+	size_t len, i;
+	int json, rc = 2;
+	sgn_err r;
+
+	memset(&a, 0, sizeof(a));
+	memset(&art, 0, sizeof(art));
+	memset(&pol, 0, sizeof(pol));
+	memset(&res, 0, sizeof(res));
+	sgn_errbuf_clear(&eb);
+	cli_add(&a, "bundle", 1);
+	cli_add(&a, "certificate-identity", 1);
+	cli_add(&a, "certificate-identity-regexp", 1);
+	cli_add(&a, "certificate-oidc-issuer", 1);
+	cli_add(&a, "certificate-oidc-issuer-regexp", 1);
+	for (i = 0; i < sizeof(gh_flags) / sizeof(gh_flags[0]); i++)
+		cli_add(&a, gh_flags[i].flag, 1);
+	cli_add(&a, "key", 1);
+	cli_add(&a, "trusted-root", 1);
+	cli_add(&a, "staging", 0);
+	cli_add(&a, "json", 0);
+	cli_add(&a, "help", 0);
+	if (cli_parse(&a, verb, argc, argv) != 0)
+		return 2;
+	if (cli_flag(&a, "help")) {
+		verify_usage(verb, stdout);
+		return 0;
+	}
+	json = cli_flag(&a, "json");
+	if (a.n_pos != 1) {
+		cli_err("%s: give exactly one artifact (a file or sha256:HEX)",
+		    verb);
+		verify_usage(verb, stderr);
+		return 2;
+	}
+	subject = a.pos[0];
+	if (!parse_digest(subject, &art))
+		art.path = subject;
+	bundle_path = cli_get(&a, "bundle");
+	if (bundle_path == NULL) {
+		if (strcmp(verb, "verify") != 0 || art.path == NULL) {
+			cli_err("%s: --bundle is required", verb);
+			return 2;
+		}
+		len = strlen(art.path) + sizeof(".sigstore.json");
+		if ((default_bundle = malloc(len)) == NULL) {
+			cli_err("out of memory");
+			return 2;
+		}
+		snprintf(default_bundle, len, "%s.sigstore.json", art.path);
+		bundle_path = default_bundle;
+	}
+
+	/* Policy. */
+	key_path = cli_get(&a, "key");
+	pol.identity = cli_get(&a, "certificate-identity");
+	pol.identity_regexp = cli_get(&a, "certificate-identity-regexp");
+	pol.issuer = cli_get(&a, "certificate-oidc-issuer");
+	pol.issuer_regexp = cli_get(&a, "certificate-oidc-issuer-regexp");
+	for (i = 0; i < sizeof(gh_flags) / sizeof(gh_flags[0]); i++) {
+		const char *val = cli_get(&a, gh_flags[i].flag);
+		if (val != NULL)
+			(void)sgn_policy_add_ext(&pol, gh_flags[i].oid, val,
+			    gh_flags[i].name, NULL);
+	}
+	if (key_path != NULL) {
+		if (pol.identity != NULL || pol.identity_regexp != NULL ||
+		    pol.issuer != NULL || pol.issuer_regexp != NULL ||
+		    pol.n_ext > 0) {
+			cli_err("%s: --key verifies a managed-key bundle; it "
+			    "takes no identity or issuer", verb);
+			goto out;
+		}
+	} else {
+		if ((pol.identity == NULL) == (pol.identity_regexp == NULL)) {
+			cli_err("%s: give --certificate-identity or "
+			    "--certificate-identity-regexp (or --key)", verb);
+			goto out;
+		}
+		if ((pol.issuer == NULL) == (pol.issuer_regexp == NULL)) {
+			cli_err("%s: give --certificate-oidc-issuer or "
+			    "--certificate-oidc-issuer-regexp", verb);
+			goto out;
+		}
+	}
+	tr = cli_get(&a, "trusted-root");
+	if (tr != NULL && cli_flag(&a, "staging")) {
+		cli_err("%s: --trusted-root and --staging exclude each other",
+		    verb);
+		goto out;
+	}
+
+	/* Trust material and key: without them the check cannot be done. */
+	if (tr != NULL)
+		r = sgn_trusted_root_load(tr, &root, &eb);
+	else
+		r = sgn_trusted_root_embedded(cli_flag(&a, "staging"), &root,
+		    &eb);
+	if (r != SGN_OK) {
+		cli_err("trusted root%s%s: %s", tr != NULL ? " " : "",
+		    tr != NULL ? tr : "", eb.msg);
+		rc = 2;
+		goto out;
+	}
+	if (key_path != NULL) {
+		sgn_errbuf_clear(&eb);
+		if ((r = sgn_file_read(key_path, SGN_MAX_KEY_FILE_BYTES, &buf,
+		    &len, &eb)) != SGN_OK ||
+		    (r = sgn_pubkey_from_pem((const char *)buf, len, &key,
+		    &eb)) != SGN_OK) {
+			cli_err("key %s: %s", key_path, eb.msg);
+			rc = 2;
+			goto out;
+		}
+		free(buf);
+		buf = NULL;
+		pol.key = key;
+	}
+	if ((r = sgn_verifier_new(root, &v, &eb)) != SGN_OK) {
+		rc = cli_fail(r, &eb);
+		goto out;
+	}
+
+	/* The bundle. */
+	sgn_errbuf_clear(&eb);
+	r = sgn_file_read(bundle_path, SGN_MAX_BUNDLE_BYTES, &buf, &len, &eb);
+	if (r == SGN_OK)
+		r = sgn_bundle_parse(buf, len, &b, &eb);
+	if (r != SGN_OK) {
+		snprintf(res.check, sizeof(res.check), "bundle");
+		snprintf(res.reason, sizeof(res.reason), "%s", eb.msg);
+	} else {
+		sgn_errbuf_clear(&eb);
+		r = sgn_verify(v, b, &art, &pol, &res, &eb);
+	}
+	rc = sgn_err_exit_status(r);
+	if (json) {
+		if (print_json(bundle_path, &res, r, &eb) != 0) {
+			cli_err("out of memory");
+			rc = 2;
+		}
+	} else if (r == SGN_OK) {
+		print_text(&res);
+	} else if (rc == 1) {
+		cli_err("verification failed: %s", eb.msg[0] != '\0' ? eb.msg :
+		    sgn_strerror(r));
+	} else {
+		cli_err("%s", eb.msg[0] != '\0' ? eb.msg : sgn_strerror(r));
+	}
+out:
+	sgn_verify_result_reset(&res);
+	sgn_bundle_free(&b);
+	sgn_verifier_free(&v);
+	sgn_trusted_root_free(&root);
+	sgn_pubkey_free(&key);
+	free(buf);
+	free(default_bundle);
+	return rc;
+}

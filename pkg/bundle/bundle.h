@@ -1,0 +1,103 @@
+/*
+ * bundle: Sigstore bundles v0.1, v0.2 and v0.3
+ * (protobuf-specs sigstore_bundle.proto, JSON mapping).
+ *
+ * sgn_bundle_parse() reads the whole document into the plain record
+ * below and validates its structure before anyone acts on it: media type,
+ * exactly one verification material and one content, required members,
+ * types, base64, lengths, counts, and the rules that depend on the
+ * version (v0.1 entries carry an inclusion promise; from v0.2 every entry
+ * carries an inclusion proof with a checkpoint; v0.3 keyless bundles carry
+ * a single certificate).  Nothing cryptographic is checked here.
+ *
+ * The record is plain data: read its fields directly; free it with
+ * sgn_bundle_free().
+ */
+#ifndef SGN_BUNDLE_H
+#define SGN_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SGN_BUNDLE_MAX_TLOG_ENTRIES	32
+#define SGN_BUNDLE_MAX_TIMESTAMPS	32
+#define SGN_BUNDLE_MAX_CHAIN		16
+#define SGN_BUNDLE_MAX_PROOF_HASHES	64
+
+typedef enum sgn_bundle_material {
+	SGN_MATERIAL_CERTIFICATE = 1,	/* v0.3 leaf certificate */
+	SGN_MATERIAL_CHAIN,		/* v0.1/v0.2 x509CertificateChain */
+	SGN_MATERIAL_PUBLIC_KEY,	/* publicKey hint (managed keys) */
+} sgn_bundle_material;
+
+typedef enum sgn_bundle_content {
+	SGN_CONTENT_MESSAGE_SIGNATURE = 1,
+	SGN_CONTENT_DSSE,
+} sgn_bundle_content;
+
+struct sgn_blob {
+	uint8_t	*ptr;
+	size_t	 len;
+};
+
+struct sgn_tlog_entry {
+	int64_t		 log_index;
+	uint8_t		 log_id[32];
+	char		 kind[32];
+	char		 version[16];
+	int64_t		 integrated_time;	/* 0 when absent */
+	struct sgn_blob	 set;			/* inclusionPromise; may be empty */
+	int		 has_proof;
+	int64_t		 proof_index;
+	int64_t		 tree_size;
+	uint8_t		 root_hash[32];
+	uint8_t		(*hashes)[32];
+	size_t		 n_hashes;
+	char		*checkpoint;		/* envelope text; NULL if none */
+	size_t		 checkpoint_len;
+	struct sgn_blob	 body;			/* canonicalizedBody, decoded */
+};
+
+struct sgn_bundle {
+	int			 version_minor;	/* 1, 2 or 3 (all v0.x) */
+	char			*media_type;
+	sgn_bundle_material	 material;
+	struct sgn_blob		*certs;		/* DER; leaf first */
+	size_t			 n_certs;
+	char			*key_hint;	/* publicKey.hint, may be NULL */
+	struct sgn_tlog_entry	*entries;
+	size_t			 n_entries;
+	struct sgn_blob		*timestamps;	/* DER TimeStampResp */
+	size_t			 n_timestamps;
+	sgn_bundle_content	 content;
+	/* messageSignature */
+	int			 has_digest;
+	sgn_hash_alg		 digest_alg;
+	uint8_t			 digest[SGN_MAX_DIGEST];
+	size_t			 digest_len;
+	/* messageSignature.signature or the DSSE signature */
+	struct sgn_blob		 signature;
+	/* dsseEnvelope */
+	struct sgn_blob		 payload;
+	char			*payload_type;
+	char			*keyid;		/* may be NULL */
+};
+
+/* Parses and validates (buf, len) (at most SGN_MAX_BUNDLE_BYTES).  Every
+ * error is SGN_ERR_PARSE, SGN_ERR_UNSUPPORTED or SGN_ERR_LIMIT with a
+ * message naming the member. */
+sgn_err	sgn_bundle_parse(const uint8_t *buf, size_t len,
+	    struct sgn_bundle **out, struct sgn_errbuf *eb);
+void	sgn_bundle_free(struct sgn_bundle **bp);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SGN_BUNDLE_H */

@@ -1,0 +1,570 @@
+/*
+ * Unit tests for pkg/bundle: every structural rule of sgn_bundle_parse()
+ * has a test that breaks it.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+
+#include "bundle.h"
+#include "testutil.h"
+
+#define V03 "testdata/vectors/rekor-v1-hashedrekord/bundle.sigstore.json"
+#define V01 "testdata/vectors/rekor-v1-bundle-v0.1/bundle.sigstore.json"
+#define V2 "testdata/vectors/rekor-v2-hashedrekord/bundle.sigstore.json"
+#define DSSE "testdata/vectors/dsse-rekor-v1/bundle.sigstore.json"
+
+static cJSON *
+load(const char *path)
+{
+	size_t len;
+	uint8_t *p = tu_read(path, &len);
+	cJSON *j = cJSON_ParseWithLength((const char *)p, len);
+
+	free(p);
+	cr_assert_not_null(j);
+	return j;
+}
+
+static sgn_err
+parse_tree(const cJSON *j, struct sgn_errbuf *eb, struct sgn_bundle **out)
+{
+	char *s = cJSON_PrintUnformatted(j);
+	sgn_err r;
+
+	cr_assert_not_null(s);
+	sgn_errbuf_clear(eb);
+	r = sgn_bundle_parse((const uint8_t *)s, strlen(s), out, eb);
+	free(s);
+	return r;
+}
+
+/* Applies a mutation to a copy of the bundle at path and expects a parse
+ * failure whose message contains want. */
+static void
+expect_reject(const char *path, void (*mutate)(cJSON *), sgn_err code,
+    const char *want)
+{
+	cJSON *j = load(path);
+	struct sgn_bundle *b = NULL;
+	struct sgn_errbuf eb;
+
+	mutate(j);
+	cr_assert_eq(parse_tree(j, &eb, &b), code, "got %s", eb.msg);
+	cr_assert_null(b);
+	cr_assert(tu_has(eb.msg, want), "message \"%s\" lacks \"%s\"",
+	    eb.msg, want);
+	cJSON_Delete(j);
+}
+
+static cJSON *
+path_get(cJSON *j, const char *p1, const char *p2, const char *p3)
+{
+	cJSON *x = cJSON_GetObjectItemCaseSensitive(j, p1);
+	if (p2 != NULL)
+		x = cJSON_GetObjectItemCaseSensitive(x, p2);
+	if (p3 != NULL)
+		x = cJSON_GetObjectItemCaseSensitive(x, p3);
+	cr_assert_not_null(x);
+	return x;
+}
+
+static cJSON *
+entry0(cJSON *j)
+{
+	return cJSON_GetArrayItem(path_get(j, "verificationMaterial",
+	    "tlogEntries", NULL), 0);
+}
+
+Test(bundle, parses_every_real_bundle)
+{
+	static const char *const files[] = { V03, V01, V2, DSSE,
+	    "testdata/vectors/dsse-rekor-v2-staging/bundle.sigstore.json",
+	    "testdata/vectors/rekor-v2-hashedrekord-sigstorejs/"
+	    "bundle.sigstore.json" };
+	size_t i, len;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		uint8_t *p = tu_read(files[i], &len);
+		struct sgn_bundle *b = NULL;
+		struct sgn_errbuf eb;
+		sgn_errbuf_clear(&eb);
+		cr_assert_eq(sgn_bundle_parse(p, len, &b, &eb), SGN_OK,
+		    "%s: %s", files[i], eb.msg);
+		sgn_bundle_free(&b);
+		cr_assert_null(b);
+		free(p);
+	}
+}
+
+Test(bundle, reads_the_v03_vector_fields)
+{
+	size_t len;
+	uint8_t *p = tu_read(V03, &len);
+	struct sgn_bundle *b = NULL;
+	const struct sgn_tlog_entry *e;
+
+	cr_assert_eq(sgn_bundle_parse(p, len, &b, NULL), SGN_OK);
+	cr_assert_eq(b->version_minor, 3);
+	cr_assert_eq(b->material, SGN_MATERIAL_CERTIFICATE);
+	cr_assert_eq(b->content, SGN_CONTENT_MESSAGE_SIGNATURE);
+	cr_assert_eq(b->n_entries, 1);
+	e = &b->entries[0];
+	cr_assert_eq(e->log_index, 79571823);
+	cr_assert_eq(e->proof_index, 75408392);
+	cr_assert_eq(e->tree_size, 75408393);
+	cr_assert_eq(e->integrated_time, 1710869186);
+	cr_assert_str_eq(e->kind, "hashedrekord");
+	cr_assert_str_eq(e->version, "0.0.1");
+	cr_assert_eq(e->n_hashes, 11);
+	cr_assert_gt(e->set.len, 0);
+	cr_assert_not_null(e->checkpoint);
+	cr_assert_eq(b->digest_alg, SGN_HASH_SHA256);
+	cr_assert_eq(b->digest_len, 32);
+	cr_assert_eq(b->digest[0], 0xa0);
+	sgn_bundle_free(&b);
+	free(p);
+}
+
+Test(bundle, parses_every_conformance_bundle_but_the_malformed_ones)
+{
+	static const char *const base = "testdata/conformance/bundle-verify";
+	static const char *const bad[] = { "bundle-malformed-json_fail",
+	    "bundle-unknown-version_fail", "bundle-invalid-base64-signature_fail",
+	    "bundle-empty-certificate-chain_fail",
+	    "intoto-missing-inclusion-proof_fail",
+	    "invalid-inclusion-proof_fail", "rekor2-no-inclusion-proof_fail" };
+	DIR *d = opendir(base);
+	struct dirent *de;
+	int count = 0;
+
+	cr_assert_not_null(d);
+	while ((de = readdir(d)) != NULL) {
+		char path[512];
+		uint8_t *p;
+		size_t len, i;
+		int expect_bad = 0;
+		struct sgn_bundle *b = NULL;
+		struct sgn_errbuf eb;
+		sgn_err r;
+
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "README.md") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/bundle.sigstore.json",
+		    base, de->d_name);
+		p = tu_read(path, &len);
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			expect_bad |= strcmp(de->d_name, bad[i]) == 0;
+		sgn_errbuf_clear(&eb);
+		r = sgn_bundle_parse(p, len, &b, &eb);
+		if (expect_bad)
+			cr_assert_neq(r, SGN_OK, "%s parsed", de->d_name);
+		else
+			cr_assert_eq(r, SGN_OK, "%s: %s", de->d_name, eb.msg);
+		sgn_bundle_free(&b);
+		free(p);
+		count++;
+	}
+	closedir(d);
+	cr_assert_eq(count, 48);
+}
+
+static void
+set_media_type(cJSON *j, const char *mt)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(j, "mediaType",
+	    cJSON_CreateString(mt));
+}
+
+static void
+mt_unknown(cJSON *j)
+{
+	set_media_type(j, "application/vnd.dev.sigstore.bundle+json;"
+	    "version=0.4");
+}
+
+static void
+mt_v04(cJSON *j)
+{
+	set_media_type(j, "application/vnd.dev.sigstore.bundle.v0.4+json");
+}
+
+static void
+mt_number(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(j, "mediaType",
+	    cJSON_CreateNumber(3));
+}
+
+static void
+mt_missing(cJSON *j)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(j, "mediaType");
+}
+
+Test(bundle, rejects_unknown_media_types)
+{
+	expect_reject(V03, mt_unknown, SGN_ERR_UNSUPPORTED,
+	    "unsupported media type");
+	expect_reject(V03, mt_v04, SGN_ERR_UNSUPPORTED,
+	    "unsupported media type");
+	expect_reject(V03, mt_number, SGN_ERR_PARSE,
+	    "bundle.mediaType: expected a string");
+	expect_reject(V03, mt_missing, SGN_ERR_PARSE,
+	    "bundle: missing \"mediaType\"");
+}
+
+static void
+no_material(cJSON *j)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(j, "verificationMaterial");
+}
+
+static void
+two_materials(cJSON *j)
+{
+	cJSON *vm = path_get(j, "verificationMaterial", NULL, NULL);
+	cJSON *pk = cJSON_CreateObject();
+	cJSON_AddStringToObject(pk, "hint", "x");
+	cJSON_AddItemToObject(vm, "publicKey", pk);
+}
+
+static void
+no_key_form(cJSON *j)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(path_get(j,
+	    "verificationMaterial", NULL, NULL), "certificate");
+}
+
+static void
+chain_in_v03(cJSON *j)
+{
+	cJSON *vm = path_get(j, "verificationMaterial", NULL, NULL);
+	cJSON *cert = cJSON_DetachItemFromObjectCaseSensitive(vm,
+	    "certificate");
+	cJSON *chain = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, cert);
+	cJSON_AddItemToObject(chain, "certificates", arr);
+	cJSON_AddItemToObject(vm, "x509CertificateChain", chain);
+}
+
+static void
+empty_chain(cJSON *j)
+{
+	cJSON *c = path_get(j, "verificationMaterial", "x509CertificateChain",
+	    "certificates");
+	while (cJSON_GetArraySize(c) > 0)
+		cJSON_DeleteItemFromArray(c, 0);
+}
+
+static void
+bad_cert_b64(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(path_get(j,
+	    "verificationMaterial", "certificate", NULL), "rawBytes",
+	    cJSON_CreateString("MII*"));
+}
+
+Test(bundle, requires_exactly_one_verification_material)
+{
+	expect_reject(V03, no_material, SGN_ERR_PARSE,
+	    "missing \"verificationMaterial\"");
+	expect_reject(V03, two_materials, SGN_ERR_PARSE, "exactly one of "
+	    "certificate, x509CertificateChain, publicKey (found 2)");
+	expect_reject(V03, no_key_form, SGN_ERR_PARSE, "(found 0)");
+	expect_reject(V03, chain_in_v03, SGN_ERR_PARSE,
+	    "v0.3 bundle carries a single certificate");
+	expect_reject(V01, empty_chain, SGN_ERR_PARSE,
+	    "empty certificate chain");
+	expect_reject(V03, bad_cert_b64, SGN_ERR_PARSE,
+	    "certificate.rawBytes: invalid base64");
+}
+
+static void
+two_contents(cJSON *j)
+{
+	cJSON_AddItemToObject(j, "dsseEnvelope", cJSON_CreateObject());
+}
+
+static void
+no_content(cJSON *j)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(j, "messageSignature");
+}
+
+static void
+bad_sig_b64(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(path_get(j, "messageSignature",
+	    NULL, NULL), "signature", cJSON_CreateString("INVALID!!!"));
+}
+
+static void
+sig_wrong_type(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(path_get(j, "messageSignature",
+	    NULL, NULL), "signature", cJSON_CreateArray());
+}
+
+static void
+no_sig(cJSON *j)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(path_get(j, "messageSignature",
+	    NULL, NULL), "signature");
+}
+
+static void
+digest_alg_unknown(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(path_get(j, "messageSignature",
+	    "messageDigest", NULL), "algorithm", cJSON_CreateString("MD5"));
+}
+
+static void
+digest_short(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(path_get(j, "messageSignature",
+	    "messageDigest", NULL), "digest", cJSON_CreateString("AAAA"));
+}
+
+Test(bundle, requires_exactly_one_content)
+{
+	expect_reject(V03, two_contents, SGN_ERR_PARSE,
+	    "exactly one of messageSignature, dsseEnvelope");
+	expect_reject(V03, no_content, SGN_ERR_PARSE,
+	    "exactly one of messageSignature, dsseEnvelope");
+	expect_reject(V03, bad_sig_b64, SGN_ERR_PARSE,
+	    "messageSignature.signature: invalid base64");
+	expect_reject(V03, sig_wrong_type, SGN_ERR_PARSE,
+	    "messageSignature.signature: expected a string");
+	expect_reject(V03, no_sig, SGN_ERR_PARSE, "missing \"signature\"");
+	expect_reject(V03, digest_alg_unknown, SGN_ERR_UNSUPPORTED,
+	    "messageDigest.algorithm: unsupported");
+	expect_reject(V03, digest_short, SGN_ERR_PARSE,
+	    "messageDigest.digest: 3 bytes");
+}
+
+static void
+dsse_two_sigs(cJSON *j)
+{
+	cJSON *s = path_get(j, "dsseEnvelope", "signatures", NULL);
+	cJSON_AddItemToArray(s, cJSON_Duplicate(cJSON_GetArrayItem(s, 0), 1));
+}
+
+static void
+dsse_no_sigs(cJSON *j)
+{
+	cJSON_DeleteItemFromArray(path_get(j, "dsseEnvelope", "signatures",
+	    NULL), 0);
+}
+
+static void
+dsse_no_type(cJSON *j)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(path_get(j, "dsseEnvelope",
+	    NULL, NULL), "payloadType");
+}
+
+Test(bundle, dsse_envelopes_carry_exactly_one_signature)
+{
+	expect_reject(DSSE, dsse_two_sigs, SGN_ERR_PARSE,
+	    "expected exactly one signature, found 2");
+	expect_reject(DSSE, dsse_no_sigs, SGN_ERR_PARSE,
+	    "expected exactly one signature, found 0");
+	expect_reject(DSSE, dsse_no_type, SGN_ERR_PARSE,
+	    "missing \"payloadType\"");
+}
+
+static void
+no_promise_v01(cJSON *j)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(entry0(j), "inclusionPromise");
+}
+
+static void
+no_proof_v03(cJSON *j)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(entry0(j), "inclusionProof");
+}
+
+static void
+no_checkpoint_v03(cJSON *j)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(path_get(entry0(j),
+	    "inclusionProof", NULL, NULL), "checkpoint");
+}
+
+static void
+index_beyond_tree(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(path_get(entry0(j),
+	    "inclusionProof", NULL, NULL), "logIndex",
+	    cJSON_CreateString("75408393"));
+}
+
+static void
+short_proof_hash(cJSON *j)
+{
+	cJSON *h = path_get(entry0(j), "inclusionProof", "hashes", NULL);
+	cJSON_ReplaceItemInArray(h, 3, cJSON_CreateString("AAAA"));
+}
+
+static void
+short_root(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(path_get(entry0(j),
+	    "inclusionProof", NULL, NULL), "rootHash",
+	    cJSON_CreateString("AAAA"));
+}
+
+static void
+bad_log_index(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(entry0(j), "logIndex",
+	    cJSON_CreateString("12x"));
+}
+
+static void
+float_log_index(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(entry0(j), "logIndex",
+	    cJSON_CreateNumber(1.5));
+}
+
+static void
+short_log_id(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(path_get(entry0(j), "logId",
+	    NULL, NULL), "keyId", cJSON_CreateString("AAAA"));
+}
+
+static void
+no_body(cJSON *j)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(entry0(j),
+	    "canonicalizedBody");
+}
+
+static void
+no_kind(cJSON *j)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(path_get(entry0(j),
+	    "kindVersion", NULL, NULL), "kind");
+}
+
+static void
+dup_entry(cJSON *j)
+{
+	cJSON *t = path_get(j, "verificationMaterial", "tlogEntries", NULL);
+	cJSON_AddItemToArray(t, cJSON_Duplicate(cJSON_GetArrayItem(t, 0), 1));
+}
+
+static void
+many_entries(cJSON *j)
+{
+	cJSON *t = path_get(j, "verificationMaterial", "tlogEntries", NULL);
+	int i;
+	for (i = 0; i < 40; i++)
+		cJSON_AddItemToArray(t, cJSON_Duplicate(cJSON_GetArrayItem(t, 0),
+		    1));
+}
+
+static void
+dup_timestamp(cJSON *j)
+{
+	cJSON *t = path_get(j, "verificationMaterial",
+	    "timestampVerificationData", "rfc3161Timestamps");
+	cJSON_AddItemToArray(t, cJSON_Duplicate(cJSON_GetArrayItem(t, 0), 1));
+}
+
+static void
+entries_not_array(cJSON *j)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(path_get(j,
+	    "verificationMaterial", NULL, NULL), "tlogEntries",
+	    cJSON_CreateObject());
+}
+
+Test(bundle, validates_tlog_entries_by_version)
+{
+	expect_reject(V01, no_promise_v01, SGN_ERR_PARSE,
+	    "v0.1 bundle entry must carry an inclusion promise");
+	expect_reject(V03, no_proof_v03, SGN_ERR_PARSE,
+	    "must carry an inclusion proof with a checkpoint");
+	expect_reject(V03, no_checkpoint_v03, SGN_ERR_PARSE,
+	    "must carry an inclusion proof with a checkpoint");
+	expect_reject(V03, index_beyond_tree, SGN_ERR_PARSE,
+	    "log index 75408393 not in a tree of size 75408393");
+	expect_reject(V03, short_proof_hash, SGN_ERR_PARSE,
+	    "hashes[3]: 3 bytes, expected 32");
+	expect_reject(V03, short_root, SGN_ERR_PARSE,
+	    "rootHash: 3 bytes, expected 32");
+	expect_reject(V03, bad_log_index, SGN_ERR_PARSE,
+	    "logIndex: invalid integer");
+	expect_reject(V03, float_log_index, SGN_ERR_PARSE,
+	    "logIndex: not an exact integer");
+	expect_reject(V03, short_log_id, SGN_ERR_PARSE,
+	    "keyId: 3 bytes, expected 32");
+	expect_reject(V03, no_body, SGN_ERR_PARSE,
+	    "missing \"canonicalizedBody\"");
+	expect_reject(V03, no_kind, SGN_ERR_PARSE, "missing \"kind\"");
+	expect_reject(V03, dup_entry, SGN_ERR_PARSE, "entry 1 repeats entry 0");
+	expect_reject(V03, many_entries, SGN_ERR_LIMIT, "too many entries");
+	expect_reject(V2, dup_timestamp, SGN_ERR_PARSE,
+	    "timestamp 1 repeats timestamp 0");
+	expect_reject(V03, entries_not_array, SGN_ERR_PARSE,
+	    "tlogEntries: expected an array");
+}
+
+Test(bundle, rejects_duplicate_json_keys)
+{
+	size_t len;
+	uint8_t *p = tu_read(V03, &len);
+	char *dup;
+	struct sgn_bundle *b = NULL;
+	struct sgn_errbuf eb;
+
+	/* A second mediaType right after the first "{". */
+	dup = malloc(len + 80);
+	cr_assert_not_null(dup);
+	memcpy(dup, "{\"mediaType\": \"x\",", 18);
+	memcpy(dup + 18, p + 1, len - 1);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_bundle_parse((uint8_t *)dup, len + 17, &b, &eb),
+	    SGN_ERR_PARSE);
+	cr_assert(tu_has(eb.msg, "duplicate key \"mediaType\""), "%s",
+	    eb.msg);
+	free(dup);
+	free(p);
+}
+
+Test(bundle, accepts_absent_zero_values)
+{
+	cJSON *j = load(V03);
+	struct sgn_bundle *b = NULL;
+	struct sgn_errbuf eb;
+
+	/* protobuf JSON omits zero values and may write null */
+	cJSON_ReplaceItemInObjectCaseSensitive(entry0(j), "integratedTime",
+	    cJSON_CreateNull());
+	cJSON_DeleteItemFromObjectCaseSensitive(entry0(j), "logIndex");
+	cJSON_AddItemToObject(entry0(j), "unknownField", cJSON_CreateTrue());
+	cr_assert_eq(parse_tree(j, &eb, &b), SGN_OK, "%s", eb.msg);
+	cr_assert_eq(b->entries[0].integrated_time, 0);
+	cr_assert_eq(b->entries[0].log_index, 0);
+	sgn_bundle_free(&b);
+	cJSON_Delete(j);
+}
+
+Test(bundle, rejects_oversized_input)
+{
+	struct sgn_bundle *b = NULL;
+	static const uint8_t x[1] = { '{' };
+
+	cr_assert_eq(sgn_bundle_parse(x, SGN_MAX_BUNDLE_BYTES + 1u, &b, NULL),
+	    SGN_ERR_LIMIT);
+}

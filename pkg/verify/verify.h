@@ -1,0 +1,140 @@
+/*
+ * verify: the offline Sigstore verification pipeline and identity policy.
+ *
+ * Given a parsed bundle, the artifact (its bytes, a file, or only its
+ * digest), a trusted root and a policy, sgn_verify() checks everything the
+ * Sigstore client specification asks for, in this order:
+ *
+ *  1. verification material: a Fulcio certificate (a root certificate in
+ *     the bundle is refused) or, with a managed key, the given key;
+ *  2. transparency log entries: the log is in the trusted root; the
+ *     canonicalized body matches the bundle's signature, key or
+ *     certificate and digest; the SET verifies (Rekor v1); the inclusion
+ *     proof verifies against a checkpoint signed by the log; the log's
+ *     validity window holds and the integrated time is not in the future;
+ *  3. RFC 3161 timestamps over the signature, from a TSA of the trusted
+ *     root, within its validity window;
+ *  4. the certificate at every verified signing time (never the clock
+ *     alone): chain to a Fulcio CA of the trusted root, the CA's window,
+ *     code-signing usage, an SCT from a trusted CT log;
+ *  5. the signature over the artifact (or its digest), the bundle's digest
+ *     hint, or for DSSE the signature over PAE and the in-toto subject;
+ *  6. the identity policy: SAN and OIDC issuer, exact or by anchored
+ *     regular expression, and GitHub workflow extensions.
+ *
+ * Nothing here touches the network.  A struct sgn_verifier holds a trusted
+ * root and memoizes certificate-path results (pure functions of immutable
+ * inputs), so one verifier serves many bundles quickly; it is safe to use
+ * from several threads.
+ */
+#ifndef SGN_VERIFY_H
+#define SGN_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bundle.h"
+#include "core.h"
+#include "keys.h"
+#include "trust.h"
+#include "x509.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What is being verified. */
+struct sgn_artifact {
+	const char	*path;		/* a file, or NULL */
+	const uint8_t	*data;		/* bytes in memory, or NULL */
+	size_t		 len;
+	/* when neither path nor data is given: the artifact's digest */
+	sgn_hash_alg	 digest_alg;
+	uint8_t		 digest[SGN_MAX_DIGEST];
+};
+
+/* Exact match of one Fulcio extension 1.3.6.1.4.1.57264.1.<oid>. */
+struct sgn_ext_match {
+	unsigned	 oid;
+	const char	*value;
+	const char	*name;	/* for messages: "GitHub workflow ref" */
+};
+
+#define SGN_POLICY_MAX_EXT 16
+
+struct sgn_policy {
+	/* keyless: exactly one of identity / identity_regexp, and one of
+	 * issuer / issuer_regexp (regexps are POSIX ERE, anchored) */
+	const char		*identity;
+	const char		*identity_regexp;
+	const char		*issuer;
+	const char		*issuer_regexp;
+	struct sgn_ext_match	 ext[SGN_POLICY_MAX_EXT];
+	size_t			 n_ext;
+	/* managed key: the bundle must be signed by this key */
+	const struct sgn_pubkey	*key;
+};
+
+/* Adds an exact extension match to a policy (SGN_ERR_LIMIT when full). */
+sgn_err	sgn_policy_add_ext(struct sgn_policy *p, unsigned oid,
+	    const char *value, const char *name, struct sgn_errbuf *eb);
+
+#define SGN_VERIFY_MAX_TIMES 40
+
+struct sgn_verify_result {
+	int			 verified;
+	char			 check[32];	/* failed check, "" if none */
+	char			 reason[SGN_ERRBUF_SIZE];
+	int			 bundle_version;	/* minor: 1, 2, 3 */
+	sgn_bundle_content	 content;
+	char			*identity;	/* first SAN */
+	sgn_san_type		 identity_type;
+	char			*issuer;
+	char			*key_desc;	/* e.g. "ECDSA P-256" */
+	int			 has_log;
+	int64_t			 log_index;
+	uint8_t			 log_id[32];
+	char			*log_url;
+	char			 entry_kind[48];
+	int			 has_integrated_time;
+	int64_t			 integrated_time;
+	struct sgn_time		 timestamps[SGN_VERIFY_MAX_TIMES];
+	size_t			 n_timestamps;	/* verified RFC 3161 times */
+	struct sgn_time		 cert_not_before;
+	struct sgn_time		 cert_not_after;
+};
+
+void	sgn_verify_result_reset(struct sgn_verify_result *res);
+
+struct sgn_verifier;
+
+/* root is borrowed and must outlive the verifier. */
+sgn_err	sgn_verifier_new(const struct sgn_trusted_root *root,
+	    struct sgn_verifier **out, struct sgn_errbuf *eb);
+void	sgn_verifier_free(struct sgn_verifier **vp);
+/* Fixes "now" (for the future-time check); 0 restores the clock. */
+void	sgn_verifier_set_now(struct sgn_verifier *v, int64_t now);
+/* Turns the certificate-path memo off (benchmarks of the cold path). */
+void	sgn_verifier_set_cache(struct sgn_verifier *v, int on);
+
+/*
+ * Verifies b for art under policy.  Returns SGN_OK when everything
+ * verified; SGN_ERR_VERIFY, SGN_ERR_POLICY, SGN_ERR_PARSE or
+ * SGN_ERR_UNSUPPORTED when the bundle failed (res->check and res->reason
+ * say which check and why; eb holds "<check>: <reason>"); other codes
+ * when the work could not be done (unreadable artifact, no trust).
+ * res is filled in either case; release it with sgn_verify_result_reset.
+ */
+sgn_err	sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
+	    const struct sgn_artifact *art, const struct sgn_policy *policy,
+	    struct sgn_verify_result *res, struct sgn_errbuf *eb);
+
+/* Anchored POSIX ERE match (also accepts \d \w \s and their negations). */
+sgn_err	sgn_regex_match(const char *pattern, const char *s, int *matched,
+	    struct sgn_errbuf *eb);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SGN_VERIFY_H */

@@ -1,0 +1,916 @@
+/*
+ * Unit tests for pkg/verify: the real production vectors verify, and for
+ * each verified field a test tampers that field and demands a rejection
+ * that names it.  Identity policy, time rules and subjects by digest too.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+
+#include "bundle.h"
+#include "testutil.h"
+#include "trust.h"
+#include "verify.h"
+
+#define VEC "testdata/vectors/"
+#define PROD_ROOT VEC "trusted_root.json"
+#define BEACON "https://github.com/sigstore-conformance/" \
+    "extremely-dangerous-public-oidc-beacon/.github/workflows/" \
+    "extremely-dangerous-oidc-beacon.yml@refs/heads/main"
+#define GH_ISSUER "https://token.actions.githubusercontent.com"
+#define V2_ID "https://github.com/tkgsn/sigstore-public-good-instance-test/" \
+    ".github/workflows/rekor-v2.yml@refs/heads/main"
+
+struct vector {
+	const char	*dir;
+	const char	*root;
+	const char	*identity;
+};
+
+static const struct vector V1 = { VEC "rekor-v1-hashedrekord", PROD_ROOT,
+    BEACON };
+static const struct vector V01 = { VEC "rekor-v1-bundle-v0.1", PROD_ROOT,
+    BEACON };
+static const struct vector V2 = { VEC "rekor-v2-hashedrekord", PROD_ROOT,
+    V2_ID };
+static const struct vector VDSSE = { VEC "dsse-rekor-v1", PROD_ROOT,
+    BEACON };
+
+struct outcome {
+	sgn_err				 r;
+	struct sgn_verify_result	 res;
+	struct sgn_errbuf		 eb;
+};
+
+static cJSON *
+load_json(const char *path)
+{
+	size_t len;
+	uint8_t *p = tu_read(path, &len);
+	cJSON *j = cJSON_ParseWithLength((const char *)p, len);
+
+	free(p);
+	cr_assert_not_null(j, "%s", path);
+	return j;
+}
+
+static cJSON *
+vec_bundle(const struct vector *v)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/bundle.sigstore.json", v->dir);
+	return load_json(path);
+}
+
+/* Verifies a bundle tree against a root tree with a policy. */
+static void
+run_tree(const cJSON *bundle, const cJSON *root, const char *artifact,
+    const struct sgn_artifact *art_in, const struct sgn_policy *pol,
+    int64_t now, struct outcome *o)
+{
+	char *bs = cJSON_PrintUnformatted(bundle);
+	char *rs = cJSON_PrintUnformatted(root);
+	struct sgn_trusted_root *tr = NULL;
+	struct sgn_verifier *v = NULL;
+	struct sgn_bundle *b = NULL;
+	struct sgn_artifact art;
+
+	memset(o, 0, sizeof(*o));
+	cr_assert_eq(sgn_trusted_root_parse((uint8_t *)rs, strlen(rs), &tr,
+	    &o->eb), SGN_OK, "root: %s", o->eb.msg);
+	cr_assert_eq(sgn_verifier_new(tr, &v, NULL), SGN_OK);
+	if (now != 0)
+		sgn_verifier_set_now(v, now);
+	memset(&art, 0, sizeof(art));
+	if (art_in != NULL)
+		art = *art_in;
+	else
+		art.path = artifact;
+	o->r = sgn_bundle_parse((uint8_t *)bs, strlen(bs), &b, &o->eb);
+	if (o->r == SGN_OK)
+		o->r = sgn_verify(v, b, &art, pol, &o->res, &o->eb);
+	sgn_bundle_free(&b);
+	sgn_verifier_free(&v);
+	sgn_trusted_root_free(&tr);
+	free(bs);
+	free(rs);
+}
+
+static void
+keyless(struct sgn_policy *p, const char *identity)
+{
+	memset(p, 0, sizeof(*p));
+	p->identity = identity;
+	p->issuer = GH_ISSUER;
+}
+
+static void
+run_vec(const struct vector *v, void (*mutate)(cJSON *),
+    void (*mutate_root)(cJSON *), struct outcome *o)
+{
+	cJSON *b = vec_bundle(v), *root = load_json(v->root);
+	struct sgn_policy pol;
+	char art[256];
+
+	if (mutate != NULL)
+		mutate(b);
+	if (mutate_root != NULL)
+		mutate_root(root);
+	keyless(&pol, v->identity);
+	snprintf(art, sizeof(art), "%s/artifact", v->dir);
+	run_tree(b, root, art, NULL, &pol, 0, o);
+	cJSON_Delete(b);
+	cJSON_Delete(root);
+}
+
+static void
+expect_fail(const struct vector *v, void (*mutate)(cJSON *),
+    void (*mutate_root)(cJSON *), const char *check, const char *names)
+{
+	struct outcome o;
+
+	run_vec(v, mutate, mutate_root, &o);
+	cr_assert_neq(o.r, SGN_OK, "tampered bundle verified (%s)", names);
+	cr_assert_eq(sgn_err_exit_status(o.r), 1, "exit status for %s: %s",
+	    names, o.eb.msg);
+	if (check != NULL)
+		cr_assert_str_eq(o.res.check, check, "check \"%s\" (%s), "
+		    "wanted \"%s\"", o.res.check, o.eb.msg, check);
+	cr_assert(tu_has(o.eb.msg, names), "message \"%s\" does not name "
+	    "\"%s\"", o.eb.msg, names);
+	sgn_verify_result_reset(&o.res);
+}
+
+/* Tampering helpers ------------------------------------------------------ */
+
+static cJSON *
+at(cJSON *j, const char *path)
+{
+	char buf[256], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, ".", &save); tok != NULL;
+	    tok = strtok_r(NULL, ".", &save)) {
+		char *br = strchr(tok, '[');
+		if (br != NULL) {
+			*br = '\0';
+			j = cJSON_GetObjectItemCaseSensitive(j, tok);
+			j = cJSON_GetArrayItem(j, (int)strtol(br + 1, NULL, 10));
+		} else {
+			j = cJSON_GetObjectItemCaseSensitive(j, tok);
+		}
+		cr_assert_not_null(j, "no %s in %s", tok, path);
+	}
+	return j;
+}
+
+/* Flips one bit of byte `pos` (negative: from the end) of a base64 field
+ * of the object holding it. */
+static void
+flip_b64(cJSON *obj, const char *key, long pos)
+{
+	cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, key);
+	uint8_t *d = NULL;
+	size_t n = 0;
+	char *enc = NULL;
+
+	cr_assert(cJSON_IsString(s), "%s not a string", key);
+	cr_assert_eq(sgn_b64_decode(s->valuestring, strlen(s->valuestring),
+	    &d, &n, NULL), SGN_OK);
+	if (pos < 0)
+		pos += (long)n;
+	cr_assert(pos >= 0 && (size_t)pos < n);
+	d[pos] ^= 0x01;
+	cr_assert_eq(sgn_b64_encode(d, n, &enc, NULL), SGN_OK);
+	cJSON_ReplaceItemInObjectCaseSensitive(obj, key,
+	    cJSON_CreateString(enc));
+	free(d);
+	free(enc);
+}
+
+static void
+set_str(cJSON *obj, const char *key, const char *val)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(obj, key,
+	    cJSON_CreateString(val));
+}
+
+static cJSON *
+e0(cJSON *b)
+{
+	return at(b, "verificationMaterial.tlogEntries[0]");
+}
+
+static void
+t_signature(cJSON *b)
+{
+	flip_b64(at(b, "messageSignature"), "signature", 10);
+}
+
+static void
+t_digest(cJSON *b)
+{
+	flip_b64(at(b, "messageSignature.messageDigest"), "digest", 0);
+}
+
+/* Changes one hex digit of the logged digest: still valid JSON. */
+static void
+t_body_digest(cJSON *b)
+{
+	cJSON *e = e0(b);
+	cJSON *s = cJSON_GetObjectItemCaseSensitive(e, "canonicalizedBody");
+	uint8_t *d = NULL;
+	size_t n = 0;
+	char *enc = NULL, *p;
+
+	cr_assert_eq(sgn_b64_decode(s->valuestring, strlen(s->valuestring),
+	    &d, &n, NULL), SGN_OK);
+	p = strstr((char *)d, "\"value\":\"");
+	if (p == NULL)
+		p = strstr((char *)d, "\"digest\":\"");
+	cr_assert_not_null(p);
+	p = strchr(p, ':') + 2;
+	*p = *p == 'a' ? 'b' : 'a';
+	cr_assert_eq(sgn_b64_encode(d, n, &enc, NULL), SGN_OK);
+	set_str(e, "canonicalizedBody", enc);
+	free(d);
+	free(enc);
+}
+
+static void
+t_body_byte(cJSON *b)
+{
+	flip_b64(e0(b), "canonicalizedBody", 1);
+}
+
+static int proof_hash_index;
+
+static void
+t_proof_hash(cJSON *b)
+{
+	cJSON *h = at(e0(b), "inclusionProof.hashes");
+	cJSON *item = cJSON_GetArrayItem(h, proof_hash_index);
+	uint8_t *d = NULL;
+	size_t n = 0;
+	char *enc = NULL;
+
+	cr_assert_not_null(item);
+	cr_assert_eq(sgn_b64_decode(item->valuestring,
+	    strlen(item->valuestring), &d, &n, NULL), SGN_OK);
+	d[proof_hash_index % 32] ^= 0x80;
+	cr_assert_eq(sgn_b64_encode(d, n, &enc, NULL), SGN_OK);
+	cJSON_ReplaceItemInArray(h, proof_hash_index, cJSON_CreateString(enc));
+	free(d);
+	free(enc);
+}
+
+static void
+t_root_hash(cJSON *b)
+{
+	flip_b64(at(e0(b), "inclusionProof"), "rootHash", 5);
+}
+
+static void
+t_tree_size(cJSON *b)
+{
+	cJSON *p = at(e0(b), "inclusionProof");
+	const char *s = at(p, "treeSize")->valuestring;
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", strtoll(s, NULL, 10) + 1);
+	set_str(p, "treeSize", buf);
+}
+
+static void
+t_proof_index(cJSON *b)
+{
+	cJSON *p = at(e0(b), "inclusionProof");
+	const char *s = at(p, "logIndex")->valuestring;
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", strtoll(s, NULL, 10) - 1);
+	set_str(p, "logIndex", buf);
+}
+
+/* Flips a character of the base64 signature on the checkpoint's last
+ * signature line. */
+static void
+t_checkpoint_sig(cJSON *b)
+{
+	cJSON *cp = at(e0(b), "inclusionProof.checkpoint");
+	char *env = strdup(at(cp, "envelope")->valuestring);
+	size_t n = strlen(env);
+
+	cr_assert_gt(n, 20);
+	env[n - 10] = env[n - 10] == 'A' ? 'B' : 'A';
+	set_str(cp, "envelope", env);
+	free(env);
+}
+
+/* Changes the root hash inside the signed checkpoint text. */
+static void
+t_checkpoint_text(cJSON *b)
+{
+	cJSON *cp = at(e0(b), "inclusionProof.checkpoint");
+	char *env = strdup(at(cp, "envelope")->valuestring);
+	char *line = strchr(strchr(env, '\n') + 1, '\n') + 1;
+
+	line[3] = line[3] == 'A' ? 'B' : 'A';
+	set_str(cp, "envelope", env);
+	free(env);
+}
+
+static void
+t_set(cJSON *b)
+{
+	flip_b64(at(e0(b), "inclusionPromise"), "signedEntryTimestamp", 12);
+}
+
+static void
+t_integrated_time(cJSON *b)
+{
+	cJSON *e = e0(b);
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld",
+	    strtoll(at(e, "integratedTime")->valuestring, NULL, 10) + 1);
+	set_str(e, "integratedTime", buf);
+}
+
+static void
+t_log_index(cJSON *b)
+{
+	cJSON *e = e0(b);
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld",
+	    strtoll(at(e, "logIndex")->valuestring, NULL, 10) + 1);
+	set_str(e, "logIndex", buf);
+}
+
+static void
+t_log_id(cJSON *b)
+{
+	flip_b64(at(e0(b), "logId"), "keyId", 0);
+}
+
+static void
+t_kind_version(cJSON *b)
+{
+	set_str(at(e0(b), "kindVersion"), "version", "0.0.9");
+}
+
+static void
+t_timestamp(cJSON *b)
+{
+	flip_b64(at(b, "verificationMaterial.timestampVerificationData."
+	    "rfc3161Timestamps[0]"), "signedTimestamp", -20);
+}
+
+static void
+t_no_timestamp(cJSON *b)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(at(b, "verificationMaterial"),
+	    "timestampVerificationData");
+}
+
+static void
+t_certificate(cJSON *b)
+{
+	flip_b64(at(b, "verificationMaterial.certificate"), "rawBytes", -30);
+}
+
+static void
+t_chain_certificate(cJSON *b)
+{
+	flip_b64(at(b, "verificationMaterial.x509CertificateChain."
+	    "certificates[0]"), "rawBytes", -30);
+}
+
+static void
+t_dsse_payload(cJSON *b)
+{
+	flip_b64(at(b, "dsseEnvelope"), "payload", 30);
+}
+
+static void
+t_dsse_signature(cJSON *b)
+{
+	flip_b64(at(b, "dsseEnvelope.signatures[0]"), "sig", 10);
+}
+
+static void
+t_dsse_type(cJSON *b)
+{
+	set_str(at(b, "dsseEnvelope"), "payloadType", "application/json");
+}
+
+/* Trusted-root edits ---------------------------------------------------- */
+
+/* Gives every CT log the key of the other one (IDs unchanged): the SCT
+ * then cannot verify. */
+static void
+r_swap_ct_keys(cJSON *root)
+{
+	cJSON *logs = at(root, "ctlogs");
+	cJSON *k0 = at(cJSON_GetArrayItem(logs, 0), "publicKey");
+	cJSON *k1 = at(cJSON_GetArrayItem(logs, 1), "publicKey");
+	char *a = strdup(at(k0, "rawBytes")->valuestring);
+
+	set_str(k0, "rawBytes", at(k1, "rawBytes")->valuestring);
+	set_str(k1, "rawBytes", a);
+	free(a);
+}
+
+static void
+r_no_ct_logs(cJSON *root)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "ctlogs");
+}
+
+/* Ends the Rekor v1 log's validity one second before the vector's
+ * integrated time. */
+static void
+r_v1_log_ended(cJSON *root)
+{
+	cJSON *pk = at(root, "tlogs[0].publicKey");
+
+	cJSON_AddItemToObject(at(pk, "validFor"), "end",
+	    cJSON_CreateString("2024-03-19T17:26:25Z"));
+}
+
+static void
+r_v1_log_ends_exactly(cJSON *root)
+{
+	cJSON *pk = at(root, "tlogs[0].publicKey");
+
+	cJSON_AddItemToObject(at(pk, "validFor"), "end",
+	    cJSON_CreateString("2024-03-19T17:26:26Z"));
+}
+
+static void
+r_ca_ended(cJSON *root)
+{
+	cJSON *ca = at(root, "certificateAuthorities[1]");
+
+	cJSON_AddItemToObject(at(ca, "validFor"), "end",
+	    cJSON_CreateString("2024-01-01T00:00:00Z"));
+}
+
+static void
+r_tsa_ended(cJSON *root)
+{
+	cJSON *ca = at(root, "timestampAuthorities[0]");
+
+	cJSON_AddItemToObject(at(ca, "validFor"), "end",
+	    cJSON_CreateString("2026-07-26T01:42:17Z"));
+}
+
+static void
+r_no_tsa(cJSON *root)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "timestampAuthorities");
+}
+
+static void
+r_no_cas(cJSON *root)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(root,
+	    "certificateAuthorities");
+}
+
+/* The tests ------------------------------------------------------------- */
+
+static void
+expect_ok(const struct vector *v)
+{
+	struct outcome o;
+
+	run_vec(v, NULL, NULL, &o);
+	cr_assert_eq(o.r, SGN_OK, "%s: %s", v->dir, o.eb.msg);
+	cr_assert(o.res.verified);
+	cr_assert_str_eq(o.res.identity, v->identity);
+	cr_assert_str_eq(o.res.issuer, GH_ISSUER);
+	sgn_verify_result_reset(&o.res);
+}
+
+Test(verify, accepts_the_production_vectors)
+{
+	expect_ok(&V1);
+	expect_ok(&V01);
+	expect_ok(&V2);
+	expect_ok(&VDSSE);
+}
+
+Test(verify, reports_what_it_verified)
+{
+	struct outcome o;
+
+	run_vec(&V1, NULL, NULL, &o);
+	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
+	cr_assert_eq(o.res.log_index, 79571823);
+	cr_assert(o.res.has_integrated_time);
+	cr_assert_eq(o.res.integrated_time, 1710869186);
+	cr_assert_str_eq(o.res.log_url, "https://rekor.sigstore.dev");
+	cr_assert_eq(o.res.bundle_version, 3);
+	cr_assert_eq(o.res.identity_type, SGN_SAN_URI);
+	sgn_verify_result_reset(&o.res);
+
+	run_vec(&V2, NULL, NULL, &o);
+	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
+	cr_assert_eq(o.res.log_index, 40335848);
+	cr_assert(!o.res.has_integrated_time);
+	cr_assert_eq(o.res.n_timestamps, 1);
+	cr_assert_str_eq(o.res.log_url,
+	    "https://log2025-1.rekor.sigstore.dev");
+	sgn_verify_result_reset(&o.res);
+}
+
+Test(verify, names_a_tampered_signature)
+{
+	expect_fail(&V1, t_signature, NULL, NULL, "signature");
+	expect_fail(&V01, t_signature, NULL, NULL, "signature");
+	expect_fail(&V2, t_signature, NULL, NULL, "signature");
+	expect_fail(&VDSSE, t_dsse_signature, NULL, NULL, "signature");
+}
+
+Test(verify, names_a_tampered_digest)
+{
+	expect_fail(&V1, t_digest, NULL, "digest", "digest");
+	expect_fail(&V01, t_digest, NULL, "digest", "digest");
+	expect_fail(&V2, t_digest, NULL, "digest", "digest");
+}
+
+Test(verify, names_a_tampered_body)
+{
+	expect_fail(&V1, t_body_digest, NULL, "tlog body", "digest");
+	expect_fail(&V1, t_body_byte, NULL, "tlog body", "body");
+	expect_fail(&V01, t_body_digest, NULL, "tlog body", "digest");
+	expect_fail(&V2, t_body_digest, NULL, "tlog body", "digest");
+	expect_fail(&V2, t_body_byte, NULL, "tlog body", "body");
+	expect_fail(&VDSSE, t_body_byte, NULL, "tlog body", "body");
+	expect_fail(&VDSSE, t_dsse_payload, NULL, "tlog body",
+	    "payload hash");
+}
+
+static void
+each_proof_hash(const struct vector *v, int n)
+{
+	for (proof_hash_index = 0; proof_hash_index < n; proof_hash_index++)
+		expect_fail(v, t_proof_hash, NULL, "inclusion proof",
+		    "root hash");
+}
+
+Test(verify, names_each_tampered_proof_hash)
+{
+	each_proof_hash(&V1, 11);
+	each_proof_hash(&V2, 20);
+	each_proof_hash(&VDSSE, 1);
+}
+
+Test(verify, names_a_tampered_root_hash_and_tree_size)
+{
+	expect_fail(&V1, t_root_hash, NULL, "inclusion proof", "root hash");
+	expect_fail(&V2, t_root_hash, NULL, "inclusion proof", "root hash");
+	expect_fail(&V1, t_tree_size, NULL, "inclusion proof", "tree size");
+	expect_fail(&V2, t_tree_size, NULL, "inclusion proof", "tree size");
+	expect_fail(&V1, t_proof_index, NULL, "inclusion proof",
+	    "inclusion proof");
+	expect_fail(&V2, t_proof_index, NULL, "inclusion proof",
+	    "log index");
+}
+
+Test(verify, names_a_tampered_checkpoint)
+{
+	expect_fail(&V1, t_checkpoint_sig, NULL, "checkpoint", "signature");
+	expect_fail(&V2, t_checkpoint_sig, NULL, "checkpoint", "signature");
+	expect_fail(&V1, t_checkpoint_text, NULL, "checkpoint", "signature");
+	expect_fail(&V2, t_checkpoint_text, NULL, "checkpoint", "signature");
+}
+
+Test(verify, names_a_tampered_set)
+{
+	expect_fail(&V1, t_set, NULL, "SET", "SET");
+	expect_fail(&V01, t_set, NULL, "SET", "SET");
+	expect_fail(&VDSSE, t_set, NULL, "SET", "SET");
+	expect_fail(&V1, t_integrated_time, NULL, "SET", "SET");
+	expect_fail(&V1, t_log_index, NULL, "SET", "SET");
+}
+
+Test(verify, names_a_tampered_timestamp)
+{
+	expect_fail(&V2, t_timestamp, NULL, "timestamp", "timestamp");
+	expect_fail(&V2, t_no_timestamp, NULL, "timestamp", "timestamp");
+	expect_fail(&V2, NULL, r_no_tsa, "timestamp", "timestamp");
+}
+
+Test(verify, names_a_tampered_certificate)
+{
+	expect_fail(&V1, t_certificate, NULL, NULL, "certificate");
+	expect_fail(&V01, t_chain_certificate, NULL, NULL, "certificate");
+	expect_fail(&V2, t_certificate, NULL, NULL, "certificate");
+	expect_fail(&V1, NULL, r_no_cas, "certificate", "certificate");
+}
+
+Test(verify, names_a_bad_sct)
+{
+	expect_fail(&V1, NULL, r_swap_ct_keys, "SCT", "SCT");
+	expect_fail(&V2, NULL, r_swap_ct_keys, "SCT", "SCT");
+	expect_fail(&V1, NULL, r_no_ct_logs, "SCT", "SCT");
+}
+
+Test(verify, rejects_entries_from_unknown_logs)
+{
+	expect_fail(&V1, t_log_id, NULL, "tlog", "trusted root");
+	expect_fail(&V1, t_kind_version, NULL, "tlog body", "kindVersion");
+}
+
+Test(verify, checks_dsse_payload_types)
+{
+	expect_fail(&VDSSE, t_dsse_type, NULL, NULL, "signature");
+}
+
+Test(verify, holds_validity_windows_inclusive)
+{
+	struct outcome o;
+
+	expect_fail(&V1, NULL, r_v1_log_ended, "tlog", "validity");
+	run_vec(&V1, NULL, r_v1_log_ends_exactly, &o);
+	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+	expect_fail(&V1, NULL, r_ca_ended, "certificate", "validity");
+	expect_fail(&V2, NULL, r_tsa_ended, "timestamp", "validity");
+}
+
+Test(verify, refuses_integrated_times_in_the_future)
+{
+	cJSON *b = vec_bundle(&V1), *root = load_json(PROD_ROOT);
+	struct sgn_policy pol;
+	struct outcome o;
+
+	keyless(&pol, BEACON);
+	run_tree(b, root, VEC "rekor-v1-hashedrekord/artifact", NULL, &pol,
+	    1710869186 - 3600, &o);
+	cr_assert_neq(o.r, SGN_OK);
+	cr_assert(tu_has(o.eb.msg, "in the future"), "%s", o.eb.msg);
+	cJSON_Delete(b);
+	cJSON_Delete(root);
+}
+
+static void
+run_policy(const struct vector *v, const struct sgn_policy *pol,
+    struct outcome *o)
+{
+	cJSON *b = vec_bundle(v), *root = load_json(v->root);
+	char art[256];
+
+	snprintf(art, sizeof(art), "%s/artifact", v->dir);
+	run_tree(b, root, art, NULL, pol, 0, o);
+	cJSON_Delete(b);
+	cJSON_Delete(root);
+}
+
+Test(verify, enforces_the_identity_policy)
+{
+	struct sgn_policy pol;
+	struct outcome o;
+
+	keyless(&pol, "https://github.com/someone/else");
+	run_policy(&V1, &pol, &o);
+	cr_assert_eq(o.r, SGN_ERR_POLICY);
+	cr_assert_str_eq(o.res.check, "identity");
+	cr_assert(tu_has(o.eb.msg, "certificate identity mismatch: expected "
+	    "https://github.com/someone/else, got https://github.com/"
+	    "sigstore-conformance"), "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+
+	keyless(&pol, BEACON);
+	pol.issuer = "https://accounts.google.com";
+	run_policy(&V1, &pol, &o);
+	cr_assert_eq(o.r, SGN_ERR_POLICY);
+	cr_assert_str_eq(o.res.check, "issuer");
+	cr_assert(tu_has(o.eb.msg, "issuer mismatch"), "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+}
+
+Test(verify, matches_identities_by_anchored_regexp)
+{
+	struct sgn_policy pol;
+	struct outcome o;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.identity_regexp = "https://github\\.com/sigstore-conformance/.*";
+	pol.issuer_regexp = "https://token\\.actions\\.githubusercontent\\.com";
+	run_policy(&V1, &pol, &o);
+	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+
+	/* Anchored: a pattern matching only a part does not match. */
+	pol.identity_regexp = "sigstore-conformance";
+	run_policy(&V1, &pol, &o);
+	cr_assert_eq(o.r, SGN_ERR_POLICY, "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+
+	pol.identity_regexp = ".*";
+	pol.issuer_regexp = "https://token";
+	run_policy(&V1, &pol, &o);
+	cr_assert_eq(o.r, SGN_ERR_POLICY, "%s", o.eb.msg);
+	cr_assert_str_eq(o.res.check, "issuer");
+	sgn_verify_result_reset(&o.res);
+}
+
+Test(verify, checks_github_workflow_extensions)
+{
+	struct sgn_policy pol;
+	struct outcome o;
+
+	keyless(&pol, V2_ID);
+	sgn_policy_add_ext(&pol, 5, "tkgsn/sigstore-public-good-instance-test",
+	    "GitHub workflow repository", NULL);
+	sgn_policy_add_ext(&pol, 6, "refs/heads/main", "GitHub workflow ref",
+	    NULL);
+	sgn_policy_add_ext(&pol, 2, "push", "GitHub workflow trigger", NULL);
+	sgn_policy_add_ext(&pol, 3, "3069fcd0c32873ef580c02e20e955cdb776b1f4a",
+	    "GitHub workflow SHA", NULL);
+	sgn_policy_add_ext(&pol, 4, "Rekor v2 public-good test",
+	    "GitHub workflow name", NULL);
+	run_policy(&V2, &pol, &o);
+	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+
+	keyless(&pol, V2_ID);
+	sgn_policy_add_ext(&pol, 6, "refs/heads/release", "GitHub workflow ref",
+	    NULL);
+	run_policy(&V2, &pol, &o);
+	cr_assert_eq(o.r, SGN_ERR_POLICY);
+	cr_assert(tu_has(o.eb.msg, "certificate GitHub workflow ref mismatch: "
+	    "expected refs/heads/release, got refs/heads/main"), "%s",
+	    o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+}
+
+Test(verify, verifies_a_subject_given_by_digest)
+{
+	cJSON *b = vec_bundle(&V1), *root = load_json(PROD_ROOT);
+	struct sgn_policy pol;
+	struct sgn_artifact art;
+	struct outcome o;
+
+	keyless(&pol, BEACON);
+	memset(&art, 0, sizeof(art));
+	art.digest_alg = SGN_HASH_SHA256;
+	cr_assert_eq(sgn_hex_decode("a0cfc71271d6e278e57cd332ff957c3f7043"
+	    "fdda354c4cbb190a30d56efa01bf", 64, art.digest, 32, NULL), SGN_OK);
+	run_tree(b, root, NULL, &art, &pol, 0, &o);
+	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+
+	art.digest[31] ^= 1;
+	run_tree(b, root, NULL, &art, &pol, 0, &o);
+	cr_assert_eq(sgn_err_exit_status(o.r), 1, "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+
+	/* A digest of another algorithm cannot be checked: usage error. */
+	art.digest_alg = SGN_HASH_SHA512;
+	run_tree(b, root, NULL, &art, &pol, 0, &o);
+	cr_assert_eq(sgn_err_exit_status(o.r), 2, "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+	cJSON_Delete(b);
+	cJSON_Delete(root);
+}
+
+Test(verify, rejects_the_wrong_artifact)
+{
+	cJSON *b = vec_bundle(&V1), *root = load_json(PROD_ROOT);
+	struct sgn_policy pol;
+	struct outcome o;
+
+	keyless(&pol, BEACON);
+	run_tree(b, root, VEC "rekor-v2-hashedrekord/artifact", NULL, &pol, 0,
+	    &o);
+	cr_assert_eq(sgn_err_exit_status(o.r), 1, "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+	cJSON_Delete(b);
+	cJSON_Delete(root);
+	/* DSSE: the artifact must be an in-toto subject. */
+	b = vec_bundle(&VDSSE);
+	root = load_json(PROD_ROOT);
+	run_tree(b, root, VEC "rekor-v2-hashedrekord/artifact", NULL, &pol, 0,
+	    &o);
+	cr_assert_eq(sgn_err_exit_status(o.r), 1, "%s", o.eb.msg);
+	cr_assert_str_eq(o.res.check, "subject");
+	sgn_verify_result_reset(&o.res);
+	cJSON_Delete(b);
+	cJSON_Delete(root);
+}
+
+Test(verify, rejects_a_log_entry_that_records_a_key_for_a_certificate)
+{
+	static const struct vector js = { VEC
+	    "rekor-v2-hashedrekord-sigstorejs", PROD_ROOT,
+	    "brian@dehamer.com" };
+	struct sgn_policy pol;
+	struct outcome o;
+	cJSON *b = vec_bundle(&js), *root = load_json(PROD_ROOT);
+
+	memset(&pol, 0, sizeof(pol));
+	pol.identity = "brian@dehamer.com";
+	pol.issuer = "https://github.com/login/oauth";
+	run_tree(b, root, VEC "rekor-v2-hashedrekord-sigstorejs/artifact",
+	    NULL, &pol, 0, &o);
+	cr_assert_eq(sgn_err_exit_status(o.r), 1, "%s", o.eb.msg);
+	cr_assert(tu_has(o.eb.msg, "public key"), "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+	cJSON_Delete(b);
+	cJSON_Delete(root);
+}
+
+Test(verify, requires_a_policy)
+{
+	struct sgn_policy pol;
+	struct outcome o;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.identity = BEACON;
+	run_policy(&V1, &pol, &o);
+	cr_assert_eq(o.r, SGN_ERR_INVALID_ARGUMENT);
+	sgn_verify_result_reset(&o.res);
+}
+
+Test(verify, refuses_a_managed_key_bundle_without_a_key)
+{
+	static const struct vector mk = {
+	    "testdata/conformance/bundle-verify/managed-key-happy-path",
+	    "testdata/conformance/production_trusted_root.json", BEACON };
+	cJSON *b = vec_bundle(&mk), *root = load_json(mk.root);
+	struct sgn_policy pol;
+	struct outcome o;
+
+	keyless(&pol, BEACON);
+	run_tree(b, root, "testdata/conformance/a.txt", NULL, &pol, 0, &o);
+	cr_assert_eq(o.r, SGN_ERR_POLICY);
+	cr_assert(tu_has(o.eb.msg, "--key"), "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+	cJSON_Delete(b);
+	cJSON_Delete(root);
+}
+
+Test(verify, verifies_a_managed_key_bundle_with_its_key)
+{
+	static const char *dir =
+	    "testdata/conformance/bundle-verify/managed-key-happy-path";
+	char path[256];
+	size_t len;
+	uint8_t *pem;
+	struct sgn_pubkey *key = NULL;
+	struct sgn_policy pol;
+	struct outcome o;
+	cJSON *b, *root;
+
+	snprintf(path, sizeof(path), "%s/key.pub", dir);
+	pem = tu_read(path, &len);
+	cr_assert_eq(sgn_pubkey_from_pem((char *)pem, len, &key, NULL),
+	    SGN_OK);
+	free(pem);
+	snprintf(path, sizeof(path), "%s/bundle.sigstore.json", dir);
+	b = load_json(path);
+	root = load_json("testdata/conformance/production_trusted_root.json");
+	memset(&pol, 0, sizeof(pol));
+	pol.key = key;
+	run_tree(b, root, "testdata/conformance/a.txt", NULL, &pol, 0, &o);
+	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+	/* Another artifact fails. */
+	run_tree(b, root, VEC "rekor-v2-hashedrekord/artifact", NULL, &pol, 0,
+	    &o);
+	cr_assert_eq(sgn_err_exit_status(o.r), 1, "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+	sgn_pubkey_free(&key);
+	cJSON_Delete(b);
+	cJSON_Delete(root);
+}
+
+Test(verify, regex_translation)
+{
+	int m;
+
+	cr_assert_eq(sgn_regex_match("a\\d+b", "a123b", &m, NULL), SGN_OK);
+	cr_assert(m);
+	cr_assert_eq(sgn_regex_match("a\\d+b", "xa123b", &m, NULL), SGN_OK);
+	cr_assert(!m);
+	cr_assert_eq(sgn_regex_match("(?:x|y)z", "yz", &m, NULL), SGN_OK);
+	cr_assert(m);
+	cr_assert_eq(sgn_regex_match("a|b", "ab", &m, NULL), SGN_OK);
+	cr_assert(!m);
+	cr_assert_eq(sgn_regex_match("[\\d]", "d", &m, NULL), SGN_OK);
+	cr_assert_eq(sgn_regex_match("(?i)abc", "ABC", &m, NULL),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_eq(sgn_regex_match("a*?", "a", &m, NULL),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_eq(sgn_regex_match("(", "a", &m, NULL),
+	    SGN_ERR_INVALID_ARGUMENT);
+}
