@@ -270,9 +270,9 @@ parse_material(const cJSON *vm, struct sgn_bundle *b, struct sgn_errbuf *eb)
 	forms = (size_t)(cert != NULL) + (size_t)(chain != NULL) +
 	    (size_t)(pk != NULL);
 	if (forms != 1)
-		return sgn_errf(eb, SGN_ERR_PARSE, "%s: expected exactly one of "
-		    "certificate, x509CertificateChain, publicKey (found %zu)",
-		    W, forms);
+		return sgn_errf(eb, SGN_ERR_PARSE, "%s: expected exactly one "
+		    "of certificate, x509CertificateChain, publicKey (found "
+		    "%zu)", W, forms);
 	if (cert != NULL) {
 		b->material = SGN_MATERIAL_CERTIFICATE;
 		if ((b->certs = calloc(1, sizeof(*b->certs))) == NULL)
@@ -350,8 +350,8 @@ parse_material(const cJSON *vm, struct sgn_bundle *b, struct sgn_errbuf *eb)
 			    32) == 0 && b->entries[i].log_index ==
 			    b->entries[k].log_index)
 				return sgn_errf(eb, SGN_ERR_PARSE,
-				    "%s.tlogEntries: entry %zu repeats entry %zu",
-				    W, i, k);
+				    "%s.tlogEntries: entry %zu repeats entry "
+				    "%zu", W, i, k);
 	}
 
 	snprintf(w, sizeof(w), "%s.timestampVerificationData", W);
@@ -365,7 +365,8 @@ parse_material(const cJSON *vm, struct sgn_bundle *b, struct sgn_errbuf *eb)
 		return r;
 	n = tss != NULL ? array_size(tss) : 0;
 	if (n > SGN_BUNDLE_MAX_TIMESTAMPS)
-		return sgn_errf(eb, SGN_ERR_LIMIT, "%s: too many timestamps", w);
+		return sgn_errf(eb, SGN_ERR_LIMIT, "%s: too many timestamps",
+		    w);
 	if (n > 0 && (b->timestamps = calloc(n, sizeof(*b->timestamps))) ==
 	    NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
@@ -391,8 +392,9 @@ parse_material(const cJSON *vm, struct sgn_bundle *b, struct sgn_errbuf *eb)
 			if (b->timestamps[i].len == b->timestamps[k].len &&
 			    memcmp(b->timestamps[i].ptr, b->timestamps[k].ptr,
 			    b->timestamps[i].len) == 0)
-				return sgn_errf(eb, SGN_ERR_PARSE, "%s: timestamp "
-				    "%zu repeats timestamp %zu", w, i, k);
+				return sgn_errf(eb, SGN_ERR_PARSE,
+				    "%s: timestamp %zu repeats timestamp %zu",
+				    w, i, k);
 	}
 	return SGN_OK;
 }
@@ -488,12 +490,13 @@ sgn_bundle_parse(const uint8_t *buf, size_t len, struct sgn_bundle **out,
 
 	*out = NULL;
 	if (len > SGN_MAX_BUNDLE_BYTES)
-		return sgn_errf(eb, SGN_ERR_LIMIT, "bundle larger than %u bytes",
-		    SGN_MAX_BUNDLE_BYTES);
+		return sgn_errf(eb, SGN_ERR_LIMIT,
+		    "bundle larger than %u bytes", SGN_MAX_BUNDLE_BYTES);
 	if ((r = sgn_json_parse(buf, len, "bundle", &root, eb)) != SGN_OK)
 		return r;
 	if (!cJSON_IsObject(root)) {
-		r = sgn_errf(eb, SGN_ERR_PARSE, "bundle: expected a JSON object");
+		r = sgn_errf(eb, SGN_ERR_PARSE,
+		    "bundle: expected a JSON object");
 		goto out;
 	}
 	if ((b = calloc(1, sizeof(*b))) == NULL) {
@@ -526,8 +529,8 @@ sgn_bundle_parse(const uint8_t *buf, size_t len, struct sgn_bundle **out,
 	    "bundle", &env, eb)) != SGN_OK)
 		goto out;
 	if ((ms != NULL) == (env != NULL)) {
-		r = sgn_errf(eb, SGN_ERR_PARSE, "bundle: expected exactly one of "
-		    "messageSignature, dsseEnvelope");
+		r = sgn_errf(eb, SGN_ERR_PARSE, "bundle: expected exactly one "
+		    "of messageSignature, dsseEnvelope");
 		goto out;
 	}
 	if ((r = ms != NULL ? parse_message(ms, b, eb) :

@@ -52,14 +52,14 @@ struct sgn_tlog_entry {
 	char		 kind[32];
 	char		 version[16];
 	int64_t		 integrated_time;	/* 0 when absent */
-	struct sgn_blob	 set;			/* inclusionPromise; may be empty */
+	struct sgn_blob	 set;			/* inclusionPromise, or empty */
 	int		 has_proof;
 	int64_t		 proof_index;
 	int64_t		 tree_size;
 	uint8_t		 root_hash[32];
 	uint8_t		(*hashes)[32];
 	size_t		 n_hashes;
-	char		*checkpoint;		/* envelope text; NULL if none */
+	char		*checkpoint;		/* envelope text, or NULL */
 	size_t		 checkpoint_len;
 	struct sgn_blob	 body;			/* canonicalizedBody, decoded */
 };
@@ -70,7 +70,7 @@ struct sgn_bundle {
 	sgn_bundle_material	 material;
 	struct sgn_blob		*certs;		/* DER; leaf first */
 	size_t			 n_certs;
-	char			*key_hint;	/* publicKey.hint, may be NULL */
+	char			*key_hint;	/* publicKey.hint, or NULL */
 	struct sgn_tlog_entry	*entries;
 	size_t			 n_entries;
 	struct sgn_blob		*timestamps;	/* DER TimeStampResp */

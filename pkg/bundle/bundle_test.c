@@ -134,7 +134,8 @@ Test(bundle, parses_every_conformance_bundle_but_the_malformed_ones)
 {
 	static const char *const base = "testdata/conformance/bundle-verify";
 	static const char *const bad[] = { "bundle-malformed-json_fail",
-	    "bundle-unknown-version_fail", "bundle-invalid-base64-signature_fail",
+	    "bundle-unknown-version_fail",
+	    "bundle-invalid-base64-signature_fail",
 	    "bundle-empty-certificate-chain_fail",
 	    "intoto-missing-inclusion-proof_fail",
 	    "invalid-inclusion-proof_fail", "rekor2-no-inclusion-proof_fail" };
@@ -152,7 +153,8 @@ Test(bundle, parses_every_conformance_bundle_but_the_malformed_ones)
 		struct sgn_errbuf eb;
 		sgn_err r;
 
-		if (de->d_name[0] == '.' || strcmp(de->d_name, "README.md") == 0)
+		if (de->d_name[0] == '.' ||
+		    strcmp(de->d_name, "README.md") == 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/bundle.sigstore.json",
 		    base, de->d_name);
@@ -469,8 +471,8 @@ many_entries(cJSON *j)
 	cJSON *t = path_get(j, "verificationMaterial", "tlogEntries", NULL);
 	int i;
 	for (i = 0; i < 40; i++)
-		cJSON_AddItemToArray(t, cJSON_Duplicate(cJSON_GetArrayItem(t, 0),
-		    1));
+		cJSON_AddItemToArray(t,
+		    cJSON_Duplicate(cJSON_GetArrayItem(t, 0), 1));
 }
 
 static void

@@ -174,8 +174,9 @@ sgn_time_format(struct sgn_time t, char out[SGN_TIME_STRLEN])
 		    (int)(rem / 3600), (int)(rem % 3600 / 60), (int)(rem % 60),
 		    frac);
 	} else {
-		snprintf(out, SGN_TIME_STRLEN, "%04lld-%02u-%02uT%02d:%02d:%02dZ",
-		    (long long)y, m, d, (int)(rem / 3600),
-		    (int)(rem % 3600 / 60), (int)(rem % 60));
+		snprintf(out, SGN_TIME_STRLEN,
+		    "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d,
+		    (int)(rem / 3600), (int)(rem % 3600 / 60),
+		    (int)(rem % 60));
 	}
 }

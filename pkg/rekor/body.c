@@ -246,7 +246,8 @@ hashedrekord_002(const cJSON *spec, struct sgn_rekor_body *b,
 	    W ".spec.hashedRekordV002.signature.verifier", &pk, eb)) != SGN_OK)
 		return r;
 	if (strlen(kd) >= sizeof(b->key_details))
-		return sgn_errf(eb, SGN_ERR_PARSE, "%s: keyDetails too long", S);
+		return sgn_errf(eb, SGN_ERR_PARSE, "%s: keyDetails too long",
+		    S);
 	memcpy(b->key_details, kd, strlen(kd) + 1);
 	if ((cert != NULL) == (pk != NULL))
 		return sgn_errf(eb, SGN_ERR_PARSE, "%s.signature.verifier: "

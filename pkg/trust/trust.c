@@ -61,8 +61,8 @@ sgn_url_host(const char *url, char **hostp, char **authp,
 	if (*p == '[') {
 		const char *rb = memchr(p, ']', alen);
 		if (rb == NULL)
-			return sgn_errf(eb, SGN_ERR_PARSE, "bad URL host: %.64s",
-			    url);
+			return sgn_errf(eb, SGN_ERR_PARSE,
+			    "bad URL host: %.64s", url);
 		hlen = (size_t)(rb - p) + 1;
 	} else {
 		colon = memchr(p, ':', alen);
@@ -283,8 +283,8 @@ parse_authority(const cJSON *obj, const char *where, struct sgn_authority *a,
 
 		snprintf(wi, sizeof(wi), "%s.certificates[%zu]", w, i);
 		if (!cJSON_IsObject(c)) {
-			r = sgn_errf(eb, SGN_ERR_PARSE, "%s: expected an object",
-			    wi);
+			r = sgn_errf(eb, SGN_ERR_PARSE,
+			    "%s: expected an object", wi);
 			goto out;
 		}
 		if ((r = sgn_json_get_bytes(c, "rawBytes", SGN_JSON_REQUIRED,
@@ -335,8 +335,8 @@ parse_logs(const cJSON *root, const char *key, int is_tlog,
 	cJSON_ArrayForEach(e, arr) {
 		snprintf(w, sizeof(w), "trusted root.%s[%zu]", key, i);
 		if (!cJSON_IsObject(e)) {
-			r = sgn_errf(eb, SGN_ERR_PARSE, "%s: expected an object",
-			    w);
+			r = sgn_errf(eb, SGN_ERR_PARSE,
+			    "%s: expected an object", w);
 			goto fail;
 		}
 		if ((r = parse_log(e, w, is_tlog, &v[i], eb)) != SGN_OK)
@@ -379,8 +379,8 @@ parse_authorities(const cJSON *root, const char *key,
 	cJSON_ArrayForEach(e, arr) {
 		snprintf(w, sizeof(w), "trusted root.%s[%zu]", key, i);
 		if (!cJSON_IsObject(e)) {
-			r = sgn_errf(eb, SGN_ERR_PARSE, "%s: expected an object",
-			    w);
+			r = sgn_errf(eb, SGN_ERR_PARSE,
+			    "%s: expected an object", w);
 			goto fail;
 		}
 		if ((r = parse_authority(e, w, &v[i], eb)) != SGN_OK)

@@ -257,8 +257,8 @@ art_bytes(struct vctx *c, const uint8_t **p, size_t *n, uint8_t **owned)
 	}
 	if (c->art->path == NULL)
 		return sgn_errf(c->eb, SGN_ERR_INVALID_ARGUMENT,
-		    "artifact: an Ed25519 signature covers the artifact itself, "
-		    "not its digest: give the file");
+		    "artifact: an Ed25519 signature covers the artifact "
+		    "itself, not its digest: give the file");
 	sgn_errbuf_clear(&tmp);
 	if ((r = sgn_file_read(c->art->path, MAX_ED25519_MESSAGE, owned, n,
 	    &tmp)) != SGN_OK)
@@ -335,8 +335,8 @@ check_material(struct vctx *c)
 			sgn_cert_free(&x);
 			return fail(c, "certificate", SGN_ERR_VERIFY,
 			    "the bundle contains a root certificate (chain "
-			    "certificate %zu); roots come from the trusted root "
-			    "only", i);
+			    "certificate %zu); roots come from the trusted "
+			    "root only", i);
 		}
 		sgn_cert_free(&x);
 	}
@@ -445,8 +445,8 @@ check_body(struct vctx *c, const struct sgn_rekor_body *body)
 			if (!blob_eq(h, sgn_hash_len(body->hash), body->digest,
 			    body->digest_len))
 				return fail(c, "tlog body", SGN_ERR_VERIFY,
-				    "the logged digest is not the digest of the "
-				    "DSSE envelope");
+				    "the logged digest is not the digest of "
+				    "the DSSE envelope");
 			return SGN_OK;
 		}
 		if ((r = art_digest(c, body->hash, &d)) != SGN_OK)
@@ -592,8 +592,8 @@ check_entry(struct vctx *c, const struct sgn_tlog_entry *e, size_t idx)
 		}
 		fmt_time(it, ts);
 		if (!sgn_validity_contains(&log->valid, it)) {
-			r = fail(c, "tlog", SGN_ERR_VERIFY, "integrated time %s "
-			    "is outside the validity of log %s", ts,
+			r = fail(c, "tlog", SGN_ERR_VERIFY, "integrated time "
+			    "%s is outside the validity of log %s", ts,
 			    log->base_url);
 			goto out;
 		}
@@ -1058,7 +1058,8 @@ check_identity(struct vctx *c)
 	}
 	if (!m) {
 		r = fail(c, "issuer", SGN_ERR_POLICY,
-		    "certificate issuer mismatch: expected %s%.100s, got %.100s",
+		    "certificate issuer mismatch: expected %s%.100s, got "
+		    "%.100s",
 		    p->issuer != NULL ? "" : "a match for ",
 		    p->issuer != NULL ? p->issuer : p->issuer_regexp, issuer);
 		goto out;
@@ -1073,9 +1074,9 @@ check_identity(struct vctx *c)
 		}
 		m = val != NULL && strcmp(val, p->ext[i].value) == 0;
 		if (!m) {
-			r = fail(c, "identity", SGN_ERR_POLICY, "certificate %s "
-			    "mismatch: expected %.80s, got %.80s",
-			    p->ext[i].name != NULL ? p->ext[i].name :
+			r = fail(c, "identity", SGN_ERR_POLICY,
+			    "certificate %s mismatch: expected %.80s, got "
+			    "%.80s", p->ext[i].name != NULL ? p->ext[i].name :
 			    "extension", p->ext[i].value,
 			    val != NULL ? val : "(absent)");
 			free(val);

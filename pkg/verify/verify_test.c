@@ -159,7 +159,8 @@ at(cJSON *j, const char *path)
 		if (br != NULL) {
 			*br = '\0';
 			j = cJSON_GetObjectItemCaseSensitive(j, tok);
-			j = cJSON_GetArrayItem(j, (int)strtol(br + 1, NULL, 10));
+			j = cJSON_GetArrayItem(j,
+			    (int)strtol(br + 1, NULL, 10));
 		} else {
 			j = cJSON_GetObjectItemCaseSensitive(j, tok);
 		}

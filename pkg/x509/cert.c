@@ -58,7 +58,8 @@ wrap(X509 *x, struct sgn_cert **out, struct sgn_errbuf *eb)
 	}
 	c->x = x;
 	if ((len = i2d_X509(x, &der)) <= 0) {
-		r = sgn_errf_ssl(eb, SGN_ERR_PARSE, "cannot encode certificate");
+		r = sgn_errf_ssl(eb, SGN_ERR_PARSE,
+		    "cannot encode certificate");
 		goto fail;
 	}
 	c->der = der;

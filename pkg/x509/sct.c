@@ -110,7 +110,8 @@ sgn_cert_scts(const struct sgn_cert *leafc, const struct sgn_cert *issuerc,
 	}
 	spki_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(issuer), &spki);
 	if (spki_len <= 0) {
-		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "cannot encode issuer key");
+		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
+		    "cannot encode issuer key");
 		goto out;
 	}
 	if ((r = sgn_hash(SGN_HASH_SHA256, spki, (size_t)spki_len, ikh,

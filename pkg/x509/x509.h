@@ -139,8 +139,9 @@ struct sgn_sct {
  * TBSCertificate without the SCT extension, re-encoded, and
  * H(issuer's SubjectPublicKeyInfo).  No SCT extension is an error.
  */
-sgn_err	sgn_cert_scts(const struct sgn_cert *leaf, const struct sgn_cert *issuer,
-	    struct sgn_sct **scts, size_t *n, struct sgn_errbuf *eb);
+sgn_err	sgn_cert_scts(const struct sgn_cert *leaf,
+	    const struct sgn_cert *issuer, struct sgn_sct **scts, size_t *n,
+	    struct sgn_errbuf *eb);
 void	sgn_scts_free(struct sgn_sct *scts, size_t n);
 
 #ifdef __cplusplus
