@@ -24,12 +24,16 @@ VERSION		:= 0.1.0
 SOVERSION	:= 0
 
 AREAS		:= core json keys x509 trust tlog bundle dsse rekor tsa verify
-PC_REQUIRES	:= openssl libcjson
+PC_REQUIRES	:= libcrypto libcjson
 
 WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \
 	   -Wwrite-strings -Wmissing-prototypes -Wbad-function-cast \
 	   -Wimplicit-fallthrough -Wconversion -Wsign-conversion \
 	   -Wformat=2 -Wstrict-prototypes -Wno-format-truncation
+# Message truncation by snprintf is deliberate (one-line, capped errors).
+ifneq ($(shell $(CC) --version 2>/dev/null | grep -c clang),0)
+WARN	+= -Wno-unknown-warning-option
+endif
 HARDEN	:= -fstack-protector-all -fPIC
 DEFS	:= -D_GNU_SOURCE -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
 	   -DSGN_VERSION='"$(VERSION)"'

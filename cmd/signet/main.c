@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "cli.h"
 
 static void
@@ -37,6 +39,12 @@ main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
+		return 2;
+	}
+	/* signet reads no openssl.cnf: its behaviour must not depend on the
+	 * machine's OpenSSL configuration (and loading it costs time). */
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1) {
+		cli_err("cannot initialise OpenSSL");
 		return 2;
 	}
 	cmd = argv[1];

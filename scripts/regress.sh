@@ -1,0 +1,205 @@
+#!/bin/sh
+# regress.sh [SIGNET]: drives the signet binary end to end, as signify's
+# regress/signify.sh does: good bundles verify (exit 0), tampered or
+# malformed ones fail (exit 1) with a message that names the check, and
+# usage errors or unusable inputs exit 2.  Prints "N passed, N failed".
+set -u
+SIGNET=${1:-build/signet}
+case $SIGNET in /*) ;; *) SIGNET=$(pwd)/$SIGNET ;; esac
+: "${ASAN_OPTIONS:=exitcode=99}"
+export ASAN_OPTIONS
+V=testdata/vectors
+C=testdata/conformance
+BEACON="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
+GH=https://token.actions.githubusercontent.com
+V2ID="https://github.com/tkgsn/sigstore-public-good-instance-test/.github/workflows/rekor-v2.yml@refs/heads/main"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# expect NAME STATUS PATTERN -- COMMAND...: runs COMMAND, demands exit
+# STATUS and output (stdout + stderr) matching the extended regexp
+# PATTERN (empty: anything).
+expect() {
+	name=$1 want=$2 pat=$3
+	shift 4
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		echo "FAIL $name: exit $rc, wanted $want"
+		printf '%s\n' "$out" | head -n 5 | sed 's/^/     /'
+		failed=$((failed + 1))
+	elif [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -Eq -- "$pat"; then
+		echo "FAIL $name: output lacks /$pat/"
+		printf '%s\n' "$out" | head -n 5 | sed 's/^/     /'
+		failed=$((failed + 1))
+	else
+		echo "ok   $name"
+		passed=$((passed + 1))
+	fi
+}
+
+# v1 VERB [OPTION...]: the Rekor v1 vector with its identity.
+v1() {
+	verb=$1
+	shift
+	"$SIGNET" "$verb" "$@" \
+	    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+	    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+	    "$V/rekor-v1-hashedrekord/artifact"
+}
+
+# The three spellings verify the production vectors.
+for verb in verify verify-bundle verify-blob; do
+	expect "$verb v1 hashedrekord" 0 "Verified OK" -- v1 "$verb"
+done
+expect "v0.1 bundle" 0 "v0.1, message signature" -- "$SIGNET" verify \
+    --bundle "$V/rekor-v1-bundle-v0.1/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-bundle-v0.1/artifact"
+expect "dsse v1" 0 "DSSE envelope" -- "$SIGNET" verify \
+    --bundle "$V/dsse-rekor-v1/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/dsse-rekor-v1/artifact"
+expect "rekor v2 with timestamp" 0 "timestamp +2026-07-26T01:42:18Z" -- \
+    "$SIGNET" verify --bundle "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$V2ID" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v2-hashedrekord/artifact"
+expect "regexp identity" 0 "Verified OK" -- "$SIGNET" verify-blob \
+    --bundle "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity-regexp 'https://github\.com/tkgsn/.*' \
+    --certificate-oidc-issuer-regexp 'https://token\.actions\..*' \
+    "$V/rekor-v2-hashedrekord/artifact"
+expect "github workflow flags" 0 "Verified OK" -- "$SIGNET" verify-blob \
+    --bundle "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$V2ID" --certificate-oidc-issuer "$GH" \
+    --certificate-github-workflow-repository \
+    tkgsn/sigstore-public-good-instance-test \
+    --certificate-github-workflow-ref refs/heads/main \
+    --certificate-github-workflow-trigger push \
+    --certificate-github-workflow-sha \
+    3069fcd0c32873ef580c02e20e955cdb776b1f4a \
+    --certificate-github-workflow-name "Rekor v2 public-good test" \
+    "$V/rekor-v2-hashedrekord/artifact"
+expect "github workflow mismatch" 1 \
+    "GitHub workflow ref mismatch: expected refs/heads/dev, got refs/heads/main" \
+    -- "$SIGNET" verify-blob \
+    --bundle "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$V2ID" --certificate-oidc-issuer "$GH" \
+    --certificate-github-workflow-ref refs/heads/dev \
+    "$V/rekor-v2-hashedrekord/artifact"
+digest=$(sha256sum "$V/rekor-v1-hashedrekord/artifact" | cut -d' ' -f1)
+expect "subject by digest" 0 "Verified OK" -- "$SIGNET" verify \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "sha256:$digest"
+expect "subject by wrong digest" 1 "tlog body" -- "$SIGNET" verify \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "sha256:$(printf '%064d' 0)"
+cp "$V/rekor-v1-hashedrekord/artifact" "$tmp/a.txt"
+cp "$V/rekor-v1-hashedrekord/bundle.sigstore.json" "$tmp/a.txt.sigstore.json"
+expect "default bundle path" 0 "Verified OK" -- "$SIGNET" verify \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$tmp/a.txt"
+expect "managed key" 0 "given with --key" -- "$SIGNET" verify-bundle \
+    --bundle "$C/bundle-verify/managed-key-happy-path/bundle.sigstore.json" \
+    --key "$C/bundle-verify/managed-key-happy-path/key.pub" "$C/a.txt"
+expect "staging root" 0 "Verified OK" -- "$SIGNET" verify --staging \
+    --bundle "$V/dsse-rekor-v2-staging/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$C/a.txt"
+expect "production bundle under the staging root" 1 "trusted root" -- \
+    v1 verify --staging
+
+# Failures name what failed.
+expect "identity mismatch" 1 \
+    "certificate identity mismatch: expected https://example.com/x, got https://github.com/sigstore-conformance" \
+    -- "$SIGNET" verify --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity https://example.com/x --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "issuer mismatch" 1 "certificate issuer mismatch" -- "$SIGNET" verify \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer https://accounts.google.com \
+    "$V/rekor-v1-hashedrekord/artifact"
+printf 'tampered' > "$tmp/other"
+expect "wrong artifact" 1 "verification failed: tlog body" -- "$SIGNET" verify \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$tmp/other"
+sed 's/"signedEntryTimestamp": "MEYCIQD/"signedEntryTimestamp": "MEYCIQE/' \
+    "$V/rekor-v1-hashedrekord/bundle.sigstore.json" > "$tmp/set.json"
+expect "tampered SET" 1 "SET" -- "$SIGNET" verify --bundle "$tmp/set.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+head -c 500 "$V/rekor-v1-hashedrekord/bundle.sigstore.json" > "$tmp/trunc.json"
+expect "truncated bundle" 1 "invalid JSON" -- "$SIGNET" verify \
+    --bundle "$tmp/trunc.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+: > "$tmp/empty.json"
+expect "empty bundle" 1 "bundle" -- "$SIGNET" verify --bundle "$tmp/empty.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+head -c 17000000 /dev/zero > "$tmp/huge.json"
+expect "oversized bundle" 1 "limit" -- "$SIGNET" verify --bundle "$tmp/huge.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+
+# JSON results.
+expect "json success" 0 '^\{"verified":true,"error":null,.*"logIndex":79571823' \
+    -- v1 verify --json
+expect "json failure" 1 '^\{"verified":false,"error":\{"check":"identity"' -- \
+    "$SIGNET" verify --json \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity https://example.com/x --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "json malformed bundle" 1 '"check":"bundle"' -- "$SIGNET" verify --json \
+    --bundle "$tmp/trunc.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+
+# Work that cannot be done: exit 2.
+expect "missing bundle file" 2 "No such file" -- "$SIGNET" verify \
+    --bundle "$tmp/nope.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+expect "missing artifact" 2 "No such file" -- "$SIGNET" verify \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$tmp/nope"
+expect "bundle is a directory" 2 "is a directory" -- "$SIGNET" verify \
+    --bundle "$tmp" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+expect "missing trusted root" 2 "trusted root" -- v1 verify \
+    --trusted-root "$tmp/nope.json"
+printf '{"mediaType": "x"}' > "$tmp/badroot.json"
+expect "unusable trusted root" 2 "unsupported media type" -- v1 verify \
+    --trusted-root "$tmp/badroot.json"
+expect "unusable key" 2 "key" -- "$SIGNET" verify-bundle \
+    --bundle "$C/bundle-verify/managed-key-happy-path/bundle.sigstore.json" \
+    --key "$tmp/badroot.json" "$C/a.txt"
+
+# Usage errors: exit 2.
+expect "no arguments" 2 "usage" -- "$SIGNET"
+expect "unknown command" 2 "unknown command" -- "$SIGNET" frobnicate
+expect "unknown option" 2 "unknown option --frob" -- v1 verify --frob
+expect "option twice" 2 "given twice" -- v1 verify --json --json
+expect "no identity" 2 "certificate-identity" -- "$SIGNET" verify \
+    --bundle x --certificate-oidc-issuer "$GH" file
+expect "no issuer" 2 "certificate-oidc-issuer" -- "$SIGNET" verify \
+    --bundle x --certificate-identity "$BEACON" file
+expect "key and identity" 2 "takes no identity" -- "$SIGNET" verify \
+    --bundle x --key k --certificate-identity "$BEACON" file
+expect "staging and trusted root" 2 "exclude each other" -- v1 verify \
+    --staging --trusted-root x
+expect "digest needs --bundle" 2 "bundle is required" -- "$SIGNET" verify \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "sha256:$digest"
+expect "two artifacts" 2 "exactly one artifact" -- "$SIGNET" verify \
+    --bundle x --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" a b
+expect "help" 0 "Exit status" -- "$SIGNET" verify --help
+expect "version" 0 "^signet [0-9]" -- "$SIGNET" version
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
