@@ -65,7 +65,7 @@ endif
 CFLAGS_ALL	= $(OPT) $(WARN) $(HARDEN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL	= $(SANLD) $(LDHARDEN) $(LDFLAGS)
 
-LIB_SRCS	:= $(filter-out %_test.c %_fuzz.c,$(wildcard pkg/*/*.c))
+LIB_SRCS	:= $(filter-out %_test.c %_fuzz.c %_bench.c,$(wildcard pkg/*/*.c))
 LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
 		   $(BUILD)/obj/gen/embedded.o
 CMD_SRCS	:= $(wildcard cmd/signet/*.c)
@@ -185,7 +185,17 @@ fuzz-replay: fuzz
 fuzz-run: fuzz
 	scripts/fuzz.sh run $(FUZZ_BUILD)/fuzz testdata/fuzz $(FUZZ_SECONDS)
 
-bench: all
+BENCH_BINS	:= $(addprefix $(BUILD)/bench/,$(basename $(notdir $(wildcard pkg/*/*_bench.c))))
+
+define bench_rule
+$(BUILD)/bench/$(basename $(notdir $(1))): $(patsubst %.c,$(BUILD)/obj/%.o,$(1)) $(BUILD)/libsignet.a
+	@mkdir -p $$(dir $$@)
+	$$(say) LD $$@
+	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$< $(BUILD)/libsignet.a $$(PKG_LIBS)
+endef
+$(foreach f,$(wildcard pkg/*/*_bench.c),$(eval $(call bench_rule,$(f))))
+
+bench: all $(BENCH_BINS)
 	scripts/bench.sh $(BUILD)
 
 demo: all

@@ -54,7 +54,8 @@ sgn_hash_alg	sgn_pubkey_default_hash(const struct sgn_pubkey *k);
 /* Sets the RSA padding used by verification (default PKCS#1 v1.5). */
 void	sgn_pubkey_set_rsa_padding(struct sgn_pubkey *k, sgn_rsa_padding p);
 
-/* DER SubjectPublicKeyInfo (owned by the key). */
+/* DER SubjectPublicKeyInfo (owned by the key): the bytes the key was
+ * read from, or OpenSSL's encoding when it was read in another form. */
 const uint8_t	*sgn_pubkey_spki_ptr(const struct sgn_pubkey *k);
 size_t		 sgn_pubkey_spki_len(const struct sgn_pubkey *k);
 /* Raw 32-byte Ed25519 key, or NULL for other kinds. */
@@ -62,9 +63,16 @@ const uint8_t	*sgn_pubkey_ed25519_raw(const struct sgn_pubkey *k);
 
 /* Borrowed EVP_PKEY (for x509/tsa glue inside the library). */
 struct evp_pkey_st *sgn_pubkey_evp(const struct sgn_pubkey *k);
-/* Takes a reference on pkey. */
-sgn_err	sgn_pubkey_from_evp(struct evp_pkey_st *pkey,
-	    struct sgn_pubkey **out, struct sgn_errbuf *eb);
+/*
+ * Takes a reference on pkey.  spki, when not NULL, is the key's DER
+ * SubjectPublicKeyInfo as found (in a certificate, say); without it the
+ * key is encoded again, which OpenSSL 3 makes slow.
+ */
+sgn_err	sgn_pubkey_from_evp(struct evp_pkey_st *pkey, const uint8_t *spki,
+	    size_t spki_len, struct sgn_pubkey **out, struct sgn_errbuf *eb);
+/* 1 when a and b are the same public key (whatever their encodings). */
+int	sgn_pubkey_equal(const struct sgn_pubkey *a,
+	    const struct sgn_pubkey *b);
 
 /*
  * Verifies sig over msg.  ECDSA and RSA hash msg with hash; Ed25519 signs

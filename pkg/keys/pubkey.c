@@ -25,7 +25,8 @@ struct sgn_pubkey {
 };
 
 static sgn_err
-classify(struct sgn_pubkey *k, struct sgn_errbuf *eb)
+classify(struct sgn_pubkey *k, const uint8_t *spki, size_t spki_len,
+    struct sgn_errbuf *eb)
 {
 	char group[64];
 	size_t glen = 0;
@@ -67,10 +68,17 @@ classify(struct sgn_pubkey *k, struct sgn_errbuf *eb)
 		return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
 		    "unsupported public key algorithm");
 	}
-	if ((len = i2d_PUBKEY(k->pkey, &der)) <= 0)
-		return sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "cannot encode key");
-	k->spki = der;
-	k->spki_len = (size_t)len;
+	if (spki != NULL) {
+		if ((k->spki = OPENSSL_memdup(spki, spki_len)) == NULL)
+			return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+		k->spki_len = spki_len;
+	} else {
+		if ((len = i2d_PUBKEY(k->pkey, &der)) <= 0)
+			return sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
+			    "cannot encode key");
+		k->spki = der;
+		k->spki_len = (size_t)len;
+	}
 	switch (k->type) {
 	case SGN_KEY_ECDSA_P256:
 		snprintf(k->desc, sizeof(k->desc), "ECDSA P-256");
@@ -91,7 +99,8 @@ classify(struct sgn_pubkey *k, struct sgn_errbuf *eb)
 }
 
 static sgn_err
-wrap(EVP_PKEY *pkey, struct sgn_pubkey **out, struct sgn_errbuf *eb)
+wrap(EVP_PKEY *pkey, const uint8_t *spki, size_t spki_len,
+    struct sgn_pubkey **out, struct sgn_errbuf *eb)
 {
 	struct sgn_pubkey *k;
 	sgn_err r;
@@ -101,7 +110,7 @@ wrap(EVP_PKEY *pkey, struct sgn_pubkey **out, struct sgn_errbuf *eb)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	}
 	k->pkey = pkey;
-	if ((r = classify(k, eb)) != SGN_OK) {
+	if ((r = classify(k, spki, spki_len, eb)) != SGN_OK) {
 		sgn_pubkey_free(&k);
 		return r;
 	}
@@ -110,13 +119,25 @@ wrap(EVP_PKEY *pkey, struct sgn_pubkey **out, struct sgn_errbuf *eb)
 }
 
 sgn_err
-sgn_pubkey_from_evp(struct evp_pkey_st *pkey, struct sgn_pubkey **out,
-    struct sgn_errbuf *eb)
+sgn_pubkey_from_evp(struct evp_pkey_st *pkey, const uint8_t *spki,
+    size_t spki_len, struct sgn_pubkey **out, struct sgn_errbuf *eb)
 {
 	*out = NULL;
 	if (pkey == NULL || EVP_PKEY_up_ref(pkey) != 1)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no key");
-	return wrap(pkey, out, eb);
+	return wrap(pkey, spki, spki_len, out, eb);
+}
+
+int
+sgn_pubkey_equal(const struct sgn_pubkey *a, const struct sgn_pubkey *b)
+{
+	int r;
+
+	if (a == NULL || b == NULL)
+		return 0;
+	r = EVP_PKEY_eq(a->pkey, b->pkey) == 1;
+	ERR_clear_error();
+	return r;
 }
 
 sgn_err
@@ -125,6 +146,7 @@ sgn_pubkey_from_der(const uint8_t *der, size_t len, struct sgn_pubkey **out,
 {
 	const unsigned char *p = der;
 	EVP_PKEY *pkey;
+	int spki = 1;
 
 	*out = NULL;
 	if (der == NULL || len == 0 || len > 1u << 16)
@@ -144,10 +166,11 @@ sgn_pubkey_from_der(const uint8_t *der, size_t len, struct sgn_pubkey **out,
 			EVP_PKEY_free(pkey);
 			pkey = NULL;
 		}
+		spki = 0;
 	}
 	if (pkey == NULL)
 		return sgn_errf_ssl(eb, SGN_ERR_PARSE, "invalid public key");
-	return wrap(pkey, out, eb);
+	return wrap(pkey, spki ? der : NULL, len, out, eb);
 }
 
 sgn_err

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core.h"
+#include "x509.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -96,6 +97,15 @@ sgn_err	sgn_tsa_parse(const uint8_t *resp, size_t len,
 sgn_err	sgn_tsa_verify(const uint8_t *resp, size_t len, const uint8_t *data,
 	    size_t data_len, const uint8_t *const *chain_der,
 	    const size_t *chain_len, size_t chain_n,
+	    struct sgn_tsa_info *info, struct sgn_errbuf *eb);
+
+/*
+ * sgn_tsa_verify() with the chain as parsed certificates (from a parsed
+ * trusted root), which spares decoding them again for every timestamp.
+ */
+sgn_err	sgn_tsa_verify_certs(const uint8_t *resp, size_t len,
+	    const uint8_t *data, size_t data_len,
+	    struct sgn_cert *const *chain, size_t chain_n,
 	    struct sgn_tsa_info *info, struct sgn_errbuf *eb);
 
 #ifdef __cplusplus

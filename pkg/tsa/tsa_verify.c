@@ -33,6 +33,7 @@
 #include <openssl/x509v3.h>
 
 #include "tsa.h"
+#include "x509.h"
 
 /* Deepest DER nesting accepted (a response is about 10 levels deep). */
 #define DER_MAX_DEPTH	32
@@ -824,6 +825,73 @@ out:
 	return e;
 }
 
+/*
+ * The checks of sgn_tsa_verify() on a parsed response and a chain of
+ * OpenSSL certificates (leaf first, anchor last).
+ */
+static sgn_err
+verify_parsed(TS_RESP *r, STACK_OF(X509) *chain, const uint8_t *data,
+    size_t data_len, struct sgn_tsa_info *info, struct sgn_errbuf *eb)
+{
+	STACK_OF(X509) *untrusted = NULL;
+	X509_STORE *st = NULL;
+	X509 *leaf = sk_X509_value(chain, 0);
+	uint8_t md[SGN_MAX_DIGEST];
+	struct sgn_errbuf diag;
+	time_t when;
+	int i;
+	sgn_err e;
+
+	if ((e = check_leaf(leaf, eb)) != SGN_OK ||
+	    (e = check_intermediates(chain, eb)) != SGN_OK ||
+	    (e = check_signer(TS_RESP_get_token(r), leaf, eb)) != SGN_OK ||
+	    (e = check_sig_alg(TS_RESP_get_token(r), leaf, eb)) != SGN_OK)
+		goto out;
+	when = (time_t)info->gen_time.sec;
+	if ((int64_t)when != info->gen_time.sec) {
+		e = sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+		    "timestamp: genTime out of range");
+		goto out;
+	}
+	if ((e = sgn_hash(info->imprint_alg, data_len > 0 ? data :
+	    empty, data_len, md, eb)) != SGN_OK)
+		goto out;
+	if (CRYPTO_memcmp(md, info->imprint, info->imprint_len) != 0) {
+		e = sgn_errf(eb, SGN_ERR_VERIFY, "timestamp: message imprint "
+		    "does not match the signature");
+		goto out;
+	}
+	/*
+	 * OpenSSL's check validates the chain, from trusted-root
+	 * certificates only, at genTime (the store's time), then the CMS
+	 * signature and the ESS attribute.  Each chain signature is an
+	 * expensive P-384 verification, so the chain is validated once, and
+	 * again on its own only to name the reason of a failure.
+	 */
+	if ((e = make_store(sk_X509_value(chain, sk_X509_num(chain) - 1),
+	    when, &st, eb)) != SGN_OK)
+		goto out;
+	sgn_errbuf_clear(&diag);
+	if ((e = ts_verify(r, st, chain, data, data_len, &diag)) == SGN_OK)
+		goto out;
+	if ((untrusted = sk_X509_new_null()) == NULL) {
+		e = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 1; i < sk_X509_num(chain) - 1; i++)
+		if (sk_X509_push(untrusted, sk_X509_value(chain, i)) <= 0) {
+			e = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+	if (chain_valid_at(st, leaf, untrusted, when, info->gen_time, eb) ==
+	    SGN_OK)
+		sgn_errf(eb, e, "%s", diag.msg);
+out:
+	X509_STORE_free(st);
+	sk_X509_free(untrusted);
+	return e;
+}
+
 sgn_err
 sgn_tsa_verify(const uint8_t *resp, size_t len, const uint8_t *data,
     size_t data_len, const uint8_t *const *chain_der,
@@ -831,12 +899,7 @@ sgn_tsa_verify(const uint8_t *resp, size_t len, const uint8_t *data,
     struct sgn_errbuf *eb)
 {
 	TS_RESP *r = NULL;
-	STACK_OF(X509) *chain = NULL, *untrusted = NULL;
-	X509_STORE *st = NULL;
-	X509 *leaf;
-	uint8_t md[SGN_MAX_DIGEST];
-	time_t when;
-	int i;
+	STACK_OF(X509) *chain = NULL;
 	sgn_err e;
 
 	if (info == NULL)
@@ -848,55 +911,46 @@ sgn_tsa_verify(const uint8_t *resp, size_t len, const uint8_t *data,
 	    chain_n > SGN_TSA_MAX_CHAIN)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
 		    "timestamp: invalid arguments");
-	if ((e = parse_resp(resp, len, &r, info, eb)) != SGN_OK)
-		goto out;
-	if ((e = load_chain(chain_der, chain_len, chain_n, &chain,
-	    eb)) != SGN_OK)
-		goto out;
-	leaf = sk_X509_value(chain, 0);
-	if ((e = check_leaf(leaf, eb)) != SGN_OK ||
-	    (e = check_intermediates(chain, eb)) != SGN_OK ||
-	    (e = check_signer(TS_RESP_get_token(r), leaf, eb)) != SGN_OK ||
-	    (e = check_sig_alg(TS_RESP_get_token(r), leaf, eb)) != SGN_OK)
-		goto out;
-
-	/* The chain, from trusted-root certificates only, at genTime. */
-	when = (time_t)info->gen_time.sec;
-	if ((int64_t)when != info->gen_time.sec) {
-		e = sgn_errf(eb, SGN_ERR_UNSUPPORTED,
-		    "timestamp: genTime out of range");
-		goto out;
-	}
-	if ((untrusted = sk_X509_new_null()) == NULL) {
-		e = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	for (i = 1; i < sk_X509_num(chain) - 1; i++)
-		if (sk_X509_push(untrusted, sk_X509_value(chain, i)) <= 0) {
-			e = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-	if ((e = make_store(sk_X509_value(chain, sk_X509_num(chain) - 1),
-	    when, &st, eb)) != SGN_OK ||
-	    (e = chain_valid_at(st, leaf, untrusted, when, info->gen_time,
-	    eb)) != SGN_OK)
-		goto out;
-
-	if ((e = sgn_hash(info->imprint_alg, data_len > 0 ? data :
-	    empty, data_len, md, eb)) != SGN_OK)
-		goto out;
-	if (CRYPTO_memcmp(md, info->imprint, info->imprint_len) != 0) {
-		e = sgn_errf(eb, SGN_ERR_VERIFY, "timestamp: message imprint "
-		    "does not match the signature");
-		goto out;
-	}
-	e = ts_verify(r, st, chain, data, data_len, eb);
-out:
-	X509_STORE_free(st);
-	sk_X509_free(untrusted);
+	if ((e = parse_resp(resp, len, &r, info, eb)) != SGN_OK ||
+	    (e = load_chain(chain_der, chain_len, chain_n, &chain,
+	    eb)) != SGN_OK ||
+	    (e = verify_parsed(r, chain, data, data_len, info, eb)) != SGN_OK)
+		memset(info, 0, sizeof(*info));
 	sk_X509_pop_free(chain, X509_free);
 	TS_RESP_free(r);
-	if (e != SGN_OK)
+	return e;
+}
+
+sgn_err
+sgn_tsa_verify_certs(const uint8_t *resp, size_t len, const uint8_t *data,
+    size_t data_len, struct sgn_cert *const *certs, size_t chain_n,
+    struct sgn_tsa_info *info, struct sgn_errbuf *eb)
+{
+	TS_RESP *r = NULL;
+	STACK_OF(X509) *chain = NULL;
+	size_t i;
+	sgn_err e;
+
+	if (info == NULL)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "timestamp: no output");
+	memset(info, 0, sizeof(*info));
+	if ((data == NULL && data_len > 0) || data_len > INT_MAX ||
+	    certs == NULL || chain_n == 0 || chain_n > SGN_TSA_MAX_CHAIN)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "timestamp: invalid arguments");
+	if ((chain = sk_X509_new_null()) == NULL)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	for (i = 0; i < chain_n; i++)
+		if (X509_add_cert(chain, sgn_cert_x509(certs[i]),
+		    X509_ADD_FLAG_UP_REF) != 1) {
+			sk_X509_pop_free(chain, X509_free);
+			return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+		}
+	if ((e = parse_resp(resp, len, &r, info, eb)) != SGN_OK ||
+	    (e = verify_parsed(r, chain, data, data_len, info, eb)) != SGN_OK)
 		memset(info, 0, sizeof(*info));
+	sk_X509_pop_free(chain, X509_free);
+	TS_RESP_free(r);
 	return e;
 }

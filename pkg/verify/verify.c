@@ -33,6 +33,15 @@ struct chain_memo {
 	int	used;
 };
 
+/* Parsed signing certificates, by SHA-256 of their DER: files signed in
+ * one run share a certificate, and OpenSSL 3 takes longer to decode one
+ * than to verify a signature. */
+struct leaf_memo {
+	uint8_t		 fp[32];
+	struct sgn_cert	*cert;
+	int		 self_signed;
+};
+
 struct sgn_verifier {
 	const struct sgn_trusted_root	*root;
 	int64_t				 now;
@@ -40,6 +49,8 @@ struct sgn_verifier {
 	pthread_mutex_t			 lock;
 	struct chain_memo		 memo[CHAIN_CACHE_SIZE];
 	size_t				 memo_next;
+	struct leaf_memo		 leaves[CHAIN_CACHE_SIZE];
+	size_t				 leaves_next;
 };
 
 struct vctx {
@@ -143,8 +154,12 @@ sgn_verifier_new(const struct sgn_trusted_root *root,
 void
 sgn_verifier_free(struct sgn_verifier **vp)
 {
+	size_t i;
+
 	if (vp == NULL || *vp == NULL)
 		return;
+	for (i = 0; i < CHAIN_CACHE_SIZE; i++)
+		sgn_cert_free(&(*vp)->leaves[i].cert);
 	pthread_mutex_destroy(&(*vp)->lock);
 	free(*vp);
 	*vp = NULL;
@@ -193,6 +208,44 @@ memo_store(struct sgn_verifier *v, const uint8_t *fp, size_t ca)
 	memcpy(m->fp, fp, 32);
 	m->ca = ca;
 	m->used = 1;
+	pthread_mutex_unlock(&v->lock);
+}
+
+/* A new reference to the parsed certificate whose DER has SHA-256 fp. */
+static struct sgn_cert *
+leaf_lookup(struct sgn_verifier *v, const uint8_t *fp, int *self_signed)
+{
+	struct sgn_cert *c = NULL;
+	size_t i;
+
+	if (!v->cache_on)
+		return NULL;
+	pthread_mutex_lock(&v->lock);
+	for (i = 0; i < CHAIN_CACHE_SIZE && c == NULL; i++) {
+		if (v->leaves[i].cert != NULL &&
+		    memcmp(v->leaves[i].fp, fp, 32) == 0) {
+			c = sgn_cert_ref(v->leaves[i].cert);
+			*self_signed = v->leaves[i].self_signed;
+		}
+	}
+	pthread_mutex_unlock(&v->lock);
+	return c;
+}
+
+static void
+leaf_store(struct sgn_verifier *v, struct sgn_cert *c, int self_signed)
+{
+	struct leaf_memo *m;
+
+	if (!v->cache_on)
+		return;
+	pthread_mutex_lock(&v->lock);
+	m = &v->leaves[v->leaves_next];
+	v->leaves_next = (v->leaves_next + 1) % CHAIN_CACHE_SIZE;
+	sgn_cert_free(&m->cert);
+	memcpy(m->fp, sgn_cert_fingerprint(c), 32);
+	m->cert = sgn_cert_ref(c);
+	m->self_signed = self_signed;
 	pthread_mutex_unlock(&v->lock);
 }
 
@@ -296,7 +349,9 @@ check_material(struct vctx *c)
 {
 	const struct sgn_bundle *b = c->b;
 	struct sgn_errbuf tmp;
+	uint8_t fp[32];
 	size_t i;
+	int self_signed = 0;
 	sgn_err r;
 
 	if (b->material == SGN_MATERIAL_PUBLIC_KEY) {
@@ -315,11 +370,18 @@ check_material(struct vctx *c)
 		    "the bundle carries a certificate, not a managed key: "
 		    "verify it with an identity and issuer instead of --key");
 	sgn_errbuf_clear(&tmp);
-	if ((r = sgn_cert_from_der(b->certs[0].ptr, b->certs[0].len, &c->leaf,
-	    &tmp)) != SGN_OK)
-		return fail(c, "certificate", r == SGN_ERR_LIMIT ? r :
-		    SGN_ERR_PARSE, "%s", tmp.msg);
-	if (sgn_cert_is_self_signed(c->leaf))
+	if ((r = sgn_hash(SGN_HASH_SHA256, b->certs[0].ptr, b->certs[0].len,
+	    fp, c->eb)) != SGN_OK)
+		return r;
+	if ((c->leaf = leaf_lookup(c->v, fp, &self_signed)) == NULL) {
+		if ((r = sgn_cert_from_der(b->certs[0].ptr, b->certs[0].len,
+		    &c->leaf, &tmp)) != SGN_OK)
+			return fail(c, "certificate", r == SGN_ERR_LIMIT ? r :
+			    SGN_ERR_PARSE, "%s", tmp.msg);
+		self_signed = sgn_cert_is_self_signed(c->leaf);
+		leaf_store(c->v, c->leaf, self_signed);
+	}
+	if (self_signed)
 		return fail(c, "certificate", SGN_ERR_VERIFY,
 		    "the signing certificate is self-signed");
 	/* Anything else in a chain is untrusted; a root there is refused
@@ -368,7 +430,7 @@ check_body_verifier(struct vctx *c, const struct sgn_rekor_body *body)
 			    "certificate");
 		return SGN_OK;
 	}
-	/* Managed key: compare keys in OpenSSL's canonical encoding. */
+	/* Managed key: the same key, whatever its encoding. */
 	if (body->verifier_is_cert) {
 		if (sgn_cert_from_der(body->verifier, body->verifier_len, &bc,
 		    NULL) != SGN_OK)
@@ -382,8 +444,7 @@ check_body_verifier(struct vctx *c, const struct sgn_rekor_body *body)
 			    "the logged public key is malformed");
 		k = bk;
 	}
-	same = blob_eq(sgn_pubkey_spki_ptr(k), sgn_pubkey_spki_len(k),
-	    sgn_pubkey_spki_ptr(c->key), sgn_pubkey_spki_len(c->key));
+	same = sgn_pubkey_equal(k, c->key);
 	sgn_pubkey_free(&bk);
 	sgn_cert_free(&bc);
 	if (!same)
@@ -665,7 +726,7 @@ check_timestamps(struct vctx *c)
 	const struct sgn_authority *tsas;
 	struct sgn_tsa_info info;
 	struct sgn_errbuf tmp;
-	size_t n, i, k, j;
+	size_t n, i, k;
 	int used[64];
 	sgn_err r = SGN_OK;
 
@@ -680,19 +741,13 @@ check_timestamps(struct vctx *c)
 			    "the trusted root lists no timestamp authority");
 		sgn_errbuf_clear(&tmp);
 		for (k = 0; k < n && !ok; k++) {
-			const uint8_t *der[8];
-			size_t len[8];
 			char t[SGN_TIME_STRLEN];
 
-			for (j = 0; j < tsas[k].chain_len && j < 8; j++) {
-				der[j] = sgn_cert_der_ptr(tsas[k].chain[j]);
-				len[j] = sgn_cert_der_len(tsas[k].chain[j]);
-			}
 			if (k > 0)
 				sgn_errbuf_clear(&tmp);
-			r = sgn_tsa_verify(ts->ptr, ts->len,
-			    c->b->signature.ptr, c->b->signature.len, der, len,
-			    j, &info, &tmp);
+			r = sgn_tsa_verify_certs(ts->ptr, ts->len,
+			    c->b->signature.ptr, c->b->signature.len,
+			    tsas[k].chain, tsas[k].chain_len, &info, &tmp);
 			if (r != SGN_OK)
 				continue;
 			fmt_time(info.gen_time, t);

@@ -23,9 +23,11 @@
  *     regular expression, and GitHub workflow extensions.
  *
  * Nothing here touches the network.  A struct sgn_verifier holds a trusted
- * root and memoizes certificate-path results (pure functions of immutable
- * inputs), so one verifier serves many bundles quickly; it is safe to use
- * from several threads.
+ * root and memoizes parsed signing certificates and their certificate-path
+ * results (pure functions of immutable inputs: times, SCTs, signatures and
+ * policy are checked on every call), so one verifier serves many bundles
+ * signed with one certificate quickly; it is safe to use from several
+ * threads.
  */
 #ifndef SGN_VERIFY_H
 #define SGN_VERIFY_H
@@ -114,7 +116,7 @@ sgn_err	sgn_verifier_new(const struct sgn_trusted_root *root,
 void	sgn_verifier_free(struct sgn_verifier **vp);
 /* Fixes "now" (for the future-time check); 0 restores the clock. */
 void	sgn_verifier_set_now(struct sgn_verifier *v, int64_t now);
-/* Turns the certificate-path memo off (benchmarks of the cold path). */
+/* Turns the certificate memos off (benchmarks of the cold path). */
 void	sgn_verifier_set_cache(struct sgn_verifier *v, int on);
 
 /*

@@ -25,6 +25,7 @@ struct sgn_cert {
 	struct sgn_time		 na;
 	struct sgn_pubkey	*key;
 	char			 cn[128];
+	int			 refs;
 };
 
 static sgn_err
@@ -44,11 +45,12 @@ asn1_to_time(const ASN1_TIME *a, struct sgn_time *t, struct sgn_errbuf *eb)
 }
 
 static sgn_err
-wrap(X509 *x, struct sgn_cert **out, struct sgn_errbuf *eb)
+wrap(X509 *x, const uint8_t *in, size_t inlen, struct sgn_cert **out,
+    struct sgn_errbuf *eb)
 {
 	struct sgn_cert *c;
-	unsigned char *der = NULL;
-	int len;
+	unsigned char *der = NULL, *spki = NULL;
+	int slen;
 	sgn_err r;
 	EVP_PKEY *pk;
 
@@ -57,13 +59,14 @@ wrap(X509 *x, struct sgn_cert **out, struct sgn_errbuf *eb)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	}
 	c->x = x;
-	if ((len = i2d_X509(x, &der)) <= 0) {
-		r = sgn_errf_ssl(eb, SGN_ERR_PARSE,
-		    "cannot encode certificate");
+	c->refs = 1;
+	/* The input is exactly one DER certificate: keep its bytes. */
+	if ((der = OPENSSL_memdup(in, inlen)) == NULL) {
+		r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 		goto fail;
 	}
 	c->der = der;
-	c->der_len = (size_t)len;
+	c->der_len = inlen;
 	if ((r = sgn_hash(SGN_HASH_SHA256, der, c->der_len, c->fp, eb)) !=
 	    SGN_OK)
 		goto fail;
@@ -71,12 +74,16 @@ wrap(X509 *x, struct sgn_cert **out, struct sgn_errbuf *eb)
 	    SGN_OK ||
 	    (r = asn1_to_time(X509_get0_notAfter(x), &c->na, eb)) != SGN_OK)
 		goto fail;
-	if ((pk = X509_get0_pubkey(x)) == NULL) {
+	if ((pk = X509_get0_pubkey(x)) == NULL ||
+	    (slen = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &spki)) <= 0) {
 		r = sgn_errf_ssl(eb, SGN_ERR_PARSE,
 		    "certificate has an unreadable public key");
 		goto fail;
 	}
-	if ((r = sgn_pubkey_from_evp(pk, &c->key, eb)) != SGN_OK)
+	r = sgn_pubkey_from_evp(pk, spki, (size_t)slen, &c->key, eb);
+	OPENSSL_free(spki);
+	spki = NULL;
+	if (r != SGN_OK)
 		goto fail;
 	if (X509_NAME_get_text_by_NID(X509_get_subject_name(x),
 	    NID_commonName, c->cn, (int)sizeof(c->cn)) < 0)
@@ -108,7 +115,7 @@ sgn_cert_from_der(const uint8_t *der, size_t len, struct sgn_cert **out,
 		return sgn_errf(eb, SGN_ERR_PARSE,
 		    "trailing data after certificate");
 	}
-	return wrap(x, out, eb);
+	return wrap(x, der, len, out, eb);
 }
 
 sgn_err
@@ -155,11 +162,20 @@ sgn_cert_free(struct sgn_cert **cp)
 
 	if (cp == NULL || (c = *cp) == NULL)
 		return;
+	*cp = NULL;
+	if (__atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
 	X509_free(c->x);
 	OPENSSL_free(c->der);
 	sgn_pubkey_free(&c->key);
 	free(c);
-	*cp = NULL;
+}
+
+struct sgn_cert *
+sgn_cert_ref(struct sgn_cert *c)
+{
+	__atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+	return c;
 }
 
 const uint8_t *

@@ -6,8 +6,8 @@
  *   issuer_key_hash(32) u24-length TBSCertificate-without-SCT-extension
  *   u16-length extensions
  *
- * The TBS must be re-encoded after the extension is removed
- * (i2d_re_X509_tbs): X509_delete_ext() leaves OpenSSL's cached encoding.
+ * The TBS is the leaf's own DER with the SCT extension cut out and the
+ * enclosing lengths re-encoded (see precert_tbs()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,31 +36,147 @@ sgn_scts_free(struct sgn_sct *scts, size_t n)
 	free(scts);
 }
 
+/* DER: one TLV at p[0..n); sets the header and content lengths. */
+static int
+der_tlv(const uint8_t *p, size_t n, uint8_t *tag, size_t *hdr, size_t *len)
+{
+	size_t i, k, l = 0;
+
+	if (n < 2 || (p[0] & 0x1f) == 0x1f)
+		return -1;
+	*tag = p[0];
+	if (p[1] < 0x80) {
+		*hdr = 2;
+		l = p[1];
+	} else {
+		k = p[1] & 0x7f;
+		if (k == 0 || k > 3 || n < 2 + k)
+			return -1;
+		for (i = 0; i < k; i++)
+			l = l << 8 | p[2 + i];
+		*hdr = 2 + k;
+	}
+	if (l > n - *hdr)
+		return -1;
+	*len = l;
+	return 0;
+}
+
+/* Writes a DER header for (tag, len) at out; returns its size. */
+static size_t
+der_hdr(uint8_t *out, uint8_t tag, size_t len)
+{
+	out[0] = tag;
+	if (len < 0x80) {
+		out[1] = (uint8_t)len;
+		return 2;
+	}
+	if (len < 0x100) {
+		out[1] = 0x81;
+		out[2] = (uint8_t)len;
+		return 3;
+	}
+	if (len < 0x10000) {
+		out[1] = 0x82;
+		out[2] = (uint8_t)(len >> 8);
+		out[3] = (uint8_t)len;
+		return 4;
+	}
+	out[1] = 0x83;
+	out[2] = (uint8_t)(len >> 16);
+	out[3] = (uint8_t)(len >> 8);
+	out[4] = (uint8_t)len;
+	return 5;
+}
+
+/*
+ * The precertificate TBS: the leaf's TBSCertificate with the SCT-list
+ * extension removed and the enclosing lengths re-encoded, every other
+ * byte unchanged (RFC 6962 section 3.2).  Done on the DER itself:
+ * OpenSSL's X509_dup() and i2d_re_X509_tbs() re-decode and re-encode the
+ * whole certificate, which costs more than the rest of a verification.
+ */
 static sgn_err
-precert_tbs(X509 *leaf, unsigned char **tbs, int *tbs_len,
+precert_tbs(const uint8_t *der, size_t n, uint8_t **outp, size_t *outlen,
     struct sgn_errbuf *eb)
 {
-	X509 *dup;
-	X509_EXTENSION *ext;
-	int idx;
+	/* 1.3.6.1.4.1.11129.2.4.2 */
+	static const uint8_t sct_oid[] = { 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04,
+	    0x01, 0xd6, 0x79, 0x02, 0x04, 0x02 };
+	const uint8_t *tbs, *ext = NULL, *exts, *e, *cut = NULL;
+	size_t h, l, tbs_len, off, ext_off = 0, exts_len, cut_len = 0;
+	size_t new_exts, new_a3, new_tbs, pos;
+	uint8_t tag, *out;
 
-	*tbs = NULL;
-	if ((dup = X509_dup(leaf)) == NULL)
-		return sgn_errf_ssl(eb, SGN_ERR_NOMEM, "out of memory");
-	idx = X509_get_ext_by_NID(dup, NID_ct_precert_scts, -1);
-	if (idx < 0) {
-		X509_free(dup);
+	*outp = NULL;
+	*outlen = 0;
+	/* Certificate ::= SEQUENCE { tbsCertificate, ... } */
+	if (der_tlv(der, n, &tag, &off, &l) != 0 || tag != 0x30 ||
+	    der_tlv(der + off, l, &tag, &h, &l) != 0 || tag != 0x30)
+		goto bad;
+	tbs = der + off + h;
+	tbs_len = l;
+	/* Find [3] Extensions among the TBS fields. */
+	for (off = 0; off < tbs_len; off += h + l) {
+		if (der_tlv(tbs + off, tbs_len - off, &tag, &h, &l) != 0)
+			goto bad;
+		if (tag == 0xa3) {
+			ext = tbs + off;
+			ext_off = off;
+			if (off + h + l != tbs_len)
+				goto bad;
+			break;
+		}
+	}
+	if (ext == NULL)
 		return sgn_errf(eb, SGN_ERR_VERIFY,
 		    "certificate has no embedded SCT");
+	exts = ext + h;
+	if (der_tlv(exts, l, &tag, &h, &exts_len) != 0 || tag != 0x30 ||
+	    h + exts_len != l)
+		goto bad;
+	exts += h;
+	for (off = 0; off < exts_len; off += h + l) {
+		e = exts + off;
+		if (der_tlv(e, exts_len - off, &tag, &h, &l) != 0 ||
+		    tag != 0x30)
+			goto bad;
+		if (l >= sizeof(sct_oid) &&
+		    memcmp(e + h, sct_oid, sizeof(sct_oid)) == 0) {
+			if (cut != NULL)
+				goto bad;	/* twice */
+			cut = e;
+			cut_len = h + l;
+		}
 	}
-	ext = X509_delete_ext(dup, idx);
-	X509_EXTENSION_free(ext);
-	*tbs_len = i2d_re_X509_tbs(dup, tbs);
-	X509_free(dup);
-	if (*tbs_len <= 0)
-		return sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
-		    "cannot encode the precertificate");
+	if (cut == NULL)
+		return sgn_errf(eb, SGN_ERR_VERIFY,
+		    "certificate has no embedded SCT");
+	new_exts = exts_len - cut_len;
+	new_a3 = new_exts + (new_exts < 0x80 ? 2 : new_exts < 0x100 ? 3 :
+	    new_exts < 0x10000 ? 4 : 5);
+	new_tbs = ext_off + new_a3 + (new_a3 < 0x80 ? 2 : new_a3 < 0x100 ?
+	    3 : new_a3 < 0x10000 ? 4 : 5);
+	if (new_tbs > 0xffffff)
+		goto bad;
+	if ((out = malloc(new_tbs + 5)) == NULL)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	pos = der_hdr(out, 0x30, new_tbs);
+	memcpy(out + pos, tbs, ext_off);
+	pos += ext_off;
+	pos += der_hdr(out + pos, 0xa3, new_a3);
+	pos += der_hdr(out + pos, 0x30, new_exts);
+	memcpy(out + pos, exts, (size_t)(cut - exts));
+	pos += (size_t)(cut - exts);
+	memcpy(out + pos, cut + cut_len, exts_len - (size_t)(cut - exts) -
+	    cut_len);
+	pos += exts_len - (size_t)(cut - exts) - cut_len;
+	*outp = out;
+	*outlen = pos;
 	return SGN_OK;
+bad:
+	return sgn_errf(eb, SGN_ERR_PARSE,
+	    "certificate: malformed DER around the extensions");
 }
 
 static void
@@ -81,10 +197,10 @@ sgn_cert_scts(const struct sgn_cert *leafc, const struct sgn_cert *issuerc,
 	X509 *leaf = sgn_cert_x509(leafc), *issuer = sgn_cert_x509(issuerc);
 	STACK_OF(SCT) *list = NULL;
 	struct sgn_sct *scts = NULL;
-	unsigned char *tbs = NULL, *spki = NULL;
-	uint8_t ikh[32];
-	int tbs_len = 0, spki_len, cnt, i, crit = -1;
-	size_t n = 0;
+	unsigned char *spki = NULL;
+	uint8_t ikh[32], *tbs = NULL;
+	int spki_len, cnt, i, crit = -1;
+	size_t n = 0, tbs_len = 0;
 	sgn_err r = SGN_ERR_VERIFY;
 
 	*sctsp = NULL;
@@ -102,12 +218,9 @@ sgn_cert_scts(const struct sgn_cert *leafc, const struct sgn_cert *issuerc,
 		    "certificate has %d embedded SCTs", cnt);
 		goto out;
 	}
-	if ((r = precert_tbs(leaf, &tbs, &tbs_len, eb)) != SGN_OK)
+	if ((r = precert_tbs(sgn_cert_der_ptr(leafc), sgn_cert_der_len(leafc),
+	    &tbs, &tbs_len, eb)) != SGN_OK)
 		goto out;
-	if (tbs_len > 0xffffff) {
-		r = sgn_errf(eb, SGN_ERR_LIMIT, "certificate too large");
-		goto out;
-	}
 	spki_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(issuer), &spki);
 	if (spki_len <= 0) {
 		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
@@ -160,8 +273,7 @@ sgn_cert_scts(const struct sgn_cert *leafc, const struct sgn_cert *issuerc,
 		}
 		memcpy(o->sig, sig, siglen);
 		o->sig_len = siglen;
-		o->signed_len = 1 + 1 + 8 + 2 + 32 + 3 + (size_t)tbs_len +
-		    2 + extlen;
+		o->signed_len = 1 + 1 + 8 + 2 + 32 + 3 + tbs_len + 2 + extlen;
 		if ((o->signed_data = malloc(o->signed_len)) == NULL) {
 			r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 			goto out;
@@ -176,10 +288,10 @@ sgn_cert_scts(const struct sgn_cert *leafc, const struct sgn_cert *issuerc,
 		off += 2;
 		memcpy(o->signed_data + off, ikh, 32);
 		off += 32;
-		put_u(o->signed_data + off, (uint64_t)tbs_len, 3);
+		put_u(o->signed_data + off, tbs_len, 3);
 		off += 3;
-		memcpy(o->signed_data + off, tbs, (size_t)tbs_len);
-		off += (size_t)tbs_len;
+		memcpy(o->signed_data + off, tbs, tbs_len);
+		off += tbs_len;
 		put_u(o->signed_data + off, extlen, 2);
 		off += 2;
 		if (extlen > 0)
@@ -192,7 +304,7 @@ sgn_cert_scts(const struct sgn_cert *leafc, const struct sgn_cert *issuerc,
 out:
 	sgn_scts_free(scts, n);
 	SCT_LIST_free(list);
-	OPENSSL_free(tbs);
+	free(tbs);
 	OPENSSL_free(spki);
 	ERR_clear_error();
 	return r;

@@ -37,7 +37,12 @@ sgn_err	sgn_cert_from_der(const uint8_t *der, size_t len,
 /* The first CERTIFICATE block of PEM text. */
 sgn_err	sgn_cert_from_pem(const char *pem, size_t len, struct sgn_cert **out,
 	    struct sgn_errbuf *eb);
+/* Drops a reference (certificates are reference-counted; the last free
+ * releases it) and clears *cp. */
 void	sgn_cert_free(struct sgn_cert **cp);
+/* Takes another reference: the certificate is immutable, so references
+ * may be shared between threads. */
+struct sgn_cert *sgn_cert_ref(struct sgn_cert *c);
 
 const uint8_t	*sgn_cert_der_ptr(const struct sgn_cert *c);
 size_t		 sgn_cert_der_len(const struct sgn_cert *c);

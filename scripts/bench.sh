@@ -1,0 +1,77 @@
+#!/bin/sh
+# bench.sh [BUILD]: verification speed, as figures and as ratios to a
+# reference measured in the same run (machines here are shared and noisy).
+#
+# 1. Wall time of one `signet verify` process, start-up included, over a
+#    production bundle (embedded trusted root), against one
+#    `openssl dgst -sha256` process on the same artifact.
+# 2. Verifications per second through the library in one process on one
+#    core (pkg/verify/verify_bench.c), against raw ECDSA P-256 verifies.
+#
+# Goals (issue 2): one verification under 10 ms of wall time; 2,000
+# verifications per second on one core.
+set -eu
+BUILD=${1:-build}
+RUNS=${BENCH_RUNS:-200}
+C=testdata/conformance
+V=testdata/vectors
+BEACON="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
+GH=https://token.actions.githubusercontent.com
+V2ID="https://github.com/tkgsn/sigstore-public-good-instance-test/.github/workflows/rekor-v2.yml@refs/heads/main"
+SIGNET=$BUILD/signet
+
+ms() {
+	# ms START END RUNS: milliseconds per run
+	awk -v a="$1" -v b="$2" -v n="$3" \
+	    'BEGIN { printf "%.2f", (b - a) / n / 1e6 }'
+}
+
+# time_loop RUNS CMD...: total nanoseconds for RUNS sequential runs
+time_loop() {
+	n=$1
+	shift
+	t0=$(date +%s%N)
+	i=0
+	while [ "$i" -lt "$n" ]; do
+		"$@" >/dev/null 2>&1 || { echo "bench: $* failed" >&2; exit 1; }
+		i=$((i + 1))
+	done
+	t1=$(date +%s%N)
+	echo "$t0 $t1"
+}
+
+cli() {
+	# cli NAME BUNDLE ARTIFACT IDENTITY
+	set -- "$1" "$2" "$3" "$4"
+	"$SIGNET" verify --bundle "$2" --certificate-identity "$4" \
+	    --certificate-oidc-issuer "$GH" "$3" >/dev/null ||
+	    { echo "bench: $1 does not verify" >&2; exit 1; }
+	# warm the page cache, then interleave to share the noise
+	time_loop 5 "$SIGNET" verify --bundle "$2" \
+	    --certificate-identity "$4" --certificate-oidc-issuer "$GH" \
+	    "$3" >/dev/null
+	set -- "$1" "$2" "$3" "$4" \
+	    $(time_loop "$RUNS" openssl dgst -sha256 "$3") \
+	    $(time_loop "$RUNS" "$SIGNET" verify --bundle "$2" \
+	    --certificate-identity "$4" --certificate-oidc-issuer "$GH" "$3")
+	ref=$(ms "$5" "$6" "$RUNS")
+	own=$(ms "$7" "$8" "$RUNS")
+	ratio=$(awk -v a="$own" -v b="$ref" 'BEGIN { printf "%.2f", a / b }')
+	printf '%-26s %6s ms per process (openssl dgst: %s ms; ratio %s)\n' \
+	    "$1:" "$own" "$ref" "$ratio"
+}
+
+echo "== signet verify, one process each (start-up included), $RUNS runs"
+cli "Rekor v1 bundle v0.3" "$C/bundle-verify/happy-path-v0.3/bundle.sigstore.json" \
+    "$C/a.txt" "$BEACON"
+cli "Rekor v2 bundle + RFC 3161" "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
+    "$V/rekor-v2-hashedrekord/artifact" "$V2ID"
+echo
+echo "== through the library, one process, one core"
+echo "Rekor v1 bundle v0.3:"
+"$BUILD/bench/verify_bench" - \
+    "$C/bundle-verify/happy-path-v0.3/bundle.sigstore.json" "$C/a.txt" \
+    "$BEACON" "$GH" 2
+echo "Rekor v2 bundle + RFC 3161 timestamp:"
+"$BUILD/bench/verify_bench" - "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
+    "$V/rekor-v2-hashedrekord/artifact" "$V2ID" "$GH" 2
