@@ -146,8 +146,11 @@ add_ext(X509 *x, X509V3_CTX *ctx, const char *name, const char *value)
 
 	if (strcmp(name, "SCT") == 0) {
 		cr_assert_not_null(sct_list);
-		cr_assert_eq(X509_add1_ext_i2d(x, NID_ct_precert_scts,
-		    sct_list, 0, X509V3_ADD_APPEND), 1);
+		ext = X509V3_EXT_i2d(NID_ct_precert_scts, 0, sct_list);
+		cr_assert_not_null(ext);
+		cr_assert_eq(X509_add_ext(x, ext, strcmp(value, "first") == 0 ?
+		    0 : -1), 1);
+		X509_EXTENSION_free(ext);
 		return;
 	}
 	ext = X509V3_EXT_nconf(NULL, ctx, name, value);
@@ -162,7 +165,8 @@ add_ext(X509 *x, X509V3_CTX *ctx, const char *name, const char *value)
  * Fulcio does.  Every certificate gets a subject key identifier, and an
  * authority key identifier; exts is a NULL-terminated list of name, value
  * pairs in X509V3_EXT_nconf() syntax added in that order ("SCT" adds
- * sct_list as the embedded SCT extension).  serial 0 picks the next one.
+ * sct_list as the embedded SCT extension, at the end or, with the value
+ * "first", ahead of all others).  serial 0 picks the next one.
  */
 static X509 *
 mk(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *ikey, long serial,
@@ -299,6 +303,22 @@ Test(x509, parses_the_production_leaf)
 	cr_assert_null(c);
 	sgn_cert_free(&c);
 	sgn_cert_free(NULL);
+}
+
+Test(x509, shares_certificates_by_reference)
+{
+	struct sgn_cert *c = prod_leaf(), *d;
+
+	d = sgn_cert_ref(c);
+	cr_assert_eq(d, c);
+	sgn_cert_free(&c);
+	cr_assert_null(c);
+	/* the other reference still holds it */
+	cr_assert_eq(sgn_cert_not_before(d).sec, 1710869186);
+	cr_assert_eq(sgn_pubkey_type(sgn_cert_pubkey(d)), SGN_KEY_ECDSA_P256);
+	cr_assert_gt(sgn_cert_der_len(d), 0);
+	sgn_cert_free(&d);
+	cr_assert_null(d);
 }
 
 Test(x509, reads_the_production_ca_chain)
@@ -1490,6 +1510,125 @@ Test(x509, rebuilds_the_precertificate_without_the_sct_extension,
 	X509_free(b);
 	EVP_PKEY_free(k);
 	pki_fini(&p);
+}
+
+/*
+ * Builds the same leaf with and without the SCT list (same key, serial,
+ * times, other extensions) and checks that the TBS inside the SCT's
+ * signed data is OpenSSL's re-encoding of the leaf without it.
+ */
+static void
+check_precert(const char *const *with, const char *const *without,
+    size_t nscts)
+{
+	struct pki p;
+	EVP_PKEY *k = gen_key();
+	X509 *a, *b;
+	struct sgn_cert *c;
+	struct sgn_sct *scts = NULL;
+	struct sgn_errbuf eb;
+	unsigned char *tbs = NULL;
+	size_t n = 0, i;
+	int tbs_len;
+
+	pki_init(&p, "test CA");
+	a = mk(k, NULL, p.ca, p.ca_key, 78, with);
+	b = mk(k, NULL, p.ca, p.ca_key, 78, without);
+	tbs_len = i2d_re_X509_tbs(b, &tbs);
+	cr_assert_gt(tbs_len, 0);
+	c = wrap(a);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_cert_scts(c, p.ca_cert, &scts, &n, &eb), SGN_OK,
+	    "%s", eb.msg);
+	cr_assert_eq(n, nscts);
+	for (i = 0; i < n; i++) {
+		const uint8_t *d = scts[i].signed_data;
+
+		cr_assert_eq((size_t)d[44] << 16 | (size_t)d[45] << 8 | d[46],
+		    (size_t)tbs_len, "SCT %zu", i);
+		cr_assert_arr_eq(d + 47, tbs, (size_t)tbs_len, "SCT %zu", i);
+	}
+	sgn_scts_free(scts, n);
+	sgn_cert_free(&c);
+	OPENSSL_free(tbs);
+	X509_free(a);
+	X509_free(b);
+	EVP_PKEY_free(k);
+	pki_fini(&p);
+}
+
+Test(x509, rebuilds_the_precertificate_with_the_sct_list_first,
+    .fini = sct_fini)
+{
+	static const char *const with[] = { LEAF_KU, LEAF_EKU, LEAF_SAN,
+	    "SCT", "first", NULL };
+	static const char *const without[] = { LEAF_KU, LEAF_EKU, LEAF_SAN,
+	    NULL };
+
+	sct_list_reset();
+	sct_push(mk_sct(32, NID_ecdsa_with_SHA256, 5, NULL, 0));
+	check_precert(with, without, 1);
+}
+
+Test(x509, rebuilds_the_precertificate_with_the_sct_list_last,
+    .fini = sct_fini)
+{
+	static const char *const with[] = { LEAF_KU, LEAF_EKU, LEAF_SAN,
+	    "SCT", "", NULL };
+	static const char *const without[] = { LEAF_KU, LEAF_EKU, LEAF_SAN,
+	    NULL };
+
+	sct_list_reset();
+	sct_push(mk_sct(32, NID_ecdsa_with_SHA256, 5, NULL, 0));
+	sct_push(mk_sct(32, NID_ecdsa_with_SHA256, 6, NULL, 0));
+	check_precert(with, without, 2);
+}
+
+Test(x509, rebuilds_the_precertificate_when_lengths_shrink_below_128,
+    .fini = sct_fini)
+{
+	/* only the key identifiers stay: about 64 bytes of extensions, from
+	 * about 180 with the list (a long-form length becomes short) */
+	static const uint8_t ext[40] = { 1 };
+	static const char *const with[] = { "SCT", "", NULL };
+
+	sct_list_reset();
+	sct_push(mk_sct(32, NID_ecdsa_with_SHA256, 7, ext, sizeof(ext)));
+	check_precert(with, NULL, 1);
+}
+
+Test(x509, rebuilds_the_precertificate_when_lengths_shrink_below_256,
+    .fini = sct_fini)
+{
+	/* about 370 bytes of extensions with the list, 250 without */
+	static const uint8_t ext[40] = { 2 };
+	static const char *const with[] = { "subjectAltName",
+	    "critical,URI:https://example.com/" SAN_URI, "SCT", "", NULL };
+	static const char *const without[] = { "subjectAltName",
+	    "critical,URI:https://example.com/" SAN_URI, NULL };
+
+	sct_list_reset();
+	sct_push(mk_sct(32, NID_ecdsa_with_SHA256, 8, ext, sizeof(ext)));
+	check_precert(with, without, 1);
+}
+
+Test(x509, rebuilds_the_precertificate_of_a_large_leaf, .fini = sct_fini)
+{
+	/* many SCTs and a long SAN: lengths in the thousands */
+	static const uint8_t ext[200] = { 3 };
+	static const char *const with[] = { LEAF_KU, "SCT", "", LEAF_EKU,
+	    "subjectAltName", "critical,URI:https://example.com/" SAN_URI
+	    SAN_URI SAN_URI SAN_URI SAN_URI SAN_URI SAN_URI SAN_URI, NULL };
+	static const char *const without[] = { LEAF_KU, LEAF_EKU,
+	    "subjectAltName", "critical,URI:https://example.com/" SAN_URI
+	    SAN_URI SAN_URI SAN_URI SAN_URI SAN_URI SAN_URI SAN_URI, NULL };
+	int i;
+
+	sct_list_reset();
+	for (i = 0; i < 16; i++)
+		sct_push(mk_sct(32, NID_ecdsa_with_SHA256, (uint64_t)i, ext,
+		    sizeof(ext)));
+	check_precert(with, without, 16);
 }
 
 Test(x509, hashes_the_issuer_key_into_the_sct_signed_data,
