@@ -714,6 +714,66 @@ Test(x509, rejects_a_leaf_with_two_san_extensions)
 	pki_fini(&p);
 }
 
+Test(x509, rejects_a_malformed_san_extension)
+{
+	/* a NULL where the GeneralNames SEQUENCE belongs */
+	static const char *const exts[] = { LEAF_KU, LEAF_EKU,
+	    "2.5.29.17", "critical,DER:0500", NULL };
+	struct pki p;
+	struct sgn_cert *c;
+	struct sgn_san *sans = NULL;
+	struct sgn_errbuf eb;
+	size_t n = 0;
+
+	pki_init(&p, "test CA");
+	c = pki_leaf(&p, exts);
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_sans(c, &sans, &n, &eb), &eb, SGN_ERR_VERIFY,
+	    "subject alternative name");
+	cr_assert_null(sans);
+	/* OpenSSL marks the certificate invalid */
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_check_code_signing(c, &eb), &eb, SGN_ERR_VERIFY,
+	    "certificate has invalid extensions");
+	sgn_cert_free(&c);
+	pki_fini(&p);
+}
+
+Test(x509, caps_the_number_of_sans)
+{
+	char value[2048];
+	const char *exts[] = { "subjectAltName", value, NULL };
+	struct pki p;
+	struct sgn_cert *c;
+	struct sgn_san *sans = NULL;
+	struct sgn_errbuf eb;
+	size_t n = 0, off, i;
+
+	pki_init(&p, "test CA");
+	/* 64 names are fine */
+	off = (size_t)snprintf(value, sizeof(value), "email:a0@example.com");
+	for (i = 1; i < 64; i++)
+		off += (size_t)snprintf(value + off, sizeof(value) - off,
+		    ",email:a%zu@example.com", i);
+	c = pki_leaf(&p, exts);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_cert_sans(c, &sans, &n, &eb), SGN_OK, "%s", eb.msg);
+	cr_assert_eq(n, 64);
+	cr_assert_str_eq(sans[63].value, "a63@example.com");
+	sgn_sans_free(sans, n);
+	sgn_cert_free(&c);
+	/* 65 are not */
+	snprintf(value + off, sizeof(value) - off, ",email:a64@example.com");
+	c = pki_leaf(&p, exts);
+	sgn_errbuf_clear(&eb);
+	sans = NULL;
+	expect_err(sgn_cert_sans(c, &sans, &n, &eb), &eb, SGN_ERR_VERIFY,
+	    "certificate has an unusable subject alternative name");
+	cr_assert_null(sans);
+	sgn_cert_free(&c);
+	pki_fini(&p);
+}
+
 Test(x509, rejects_a_san_with_control_characters)
 {
 	static const char *const exts[] = { "subjectAltName",
