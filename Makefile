@@ -127,7 +127,7 @@ $(BUILD)/signet.pc: Makefile
 	   echo "Description: Sigstore signing and verification library"; \
 	   echo "Version: $(VERSION)"; \
 	   echo "Requires.private: $(PC_REQUIRES)"; \
-	   echo "Cflags: -I\$${includedir}/signet"; \
+	   echo "Cflags: -I\$${includedir}"; \
 	   echo "Libs: -L\$${libdir} -lsignet"; } > $@
 
 # Unit tests: one Criterion binary per area, from pkg/<area>/*_test.c.

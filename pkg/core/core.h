@@ -51,7 +51,9 @@ const char *sgn_strerror(sgn_err err);
  */
 int sgn_err_exit_status(sgn_err err);
 
-#define SGN_ERRBUF_SIZE 256
+/* 512, not curl's 256: a message naming an expected and an actual
+ * workflow identity (URIs of 100 bytes and more) must fit whole. */
+#define SGN_ERRBUF_SIZE 512
 
 struct sgn_errbuf {
 	char	msg[SGN_ERRBUF_SIZE];

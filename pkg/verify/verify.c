@@ -1094,8 +1094,8 @@ check_identity(struct vctx *c)
 	}
 	if (!m) {
 		r = fail(c, "identity", SGN_ERR_POLICY,
-		    "certificate identity mismatch: expected %s%.100s, got "
-		    "%.100s", p->identity != NULL ? "" : "a match for ",
+		    "certificate identity mismatch: expected %s%.200s, got "
+		    "%.200s", p->identity != NULL ? "" : "a match for ",
 		    p->identity != NULL ? p->identity : p->identity_regexp,
 		    sans[0].value);
 		goto out;
@@ -1113,8 +1113,8 @@ check_identity(struct vctx *c)
 	}
 	if (!m) {
 		r = fail(c, "issuer", SGN_ERR_POLICY,
-		    "certificate issuer mismatch: expected %s%.100s, got "
-		    "%.100s",
+		    "certificate issuer mismatch: expected %s%.200s, got "
+		    "%.200s",
 		    p->issuer != NULL ? "" : "a match for ",
 		    p->issuer != NULL ? p->issuer : p->issuer_regexp, issuer);
 		goto out;
