@@ -162,6 +162,8 @@ sgn_intoto_find(const struct sgn_intoto_statement *s, sgn_hash_alg alg,
 {
 	size_t i, k;
 
+	if (alg == SGN_HASH_NONE || len != sgn_hash_len(alg))
+		return NULL;
 	for (i = 0; i < s->n_subjects; i++) {
 		const struct sgn_intoto_subject *sub = &s->subjects[i];
 		for (k = 0; k < sub->n_digests; k++)

@@ -36,6 +36,16 @@ classify(struct sgn_pubkey *k, const uint8_t *spki, size_t spki_len,
 
 	k->bits = EVP_PKEY_get_bits(k->pkey);
 	if (EVP_PKEY_is_a(k->pkey, "EC")) {
+		char enc[32];
+		size_t elen = 0;
+		/* RFC 5480 2.1.1: PKIX keys name their curve; spelled-out
+		 * parameters are refused (as Go's crypto/x509 does). */
+		if (EVP_PKEY_get_utf8_string_param(k->pkey,
+		    OSSL_PKEY_PARAM_EC_ENCODING, enc, sizeof(enc), &elen) ==
+		    1 && strcmp(enc, OSSL_PKEY_EC_ENCODING_GROUP) != 0)
+			return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+			    "EC key with explicit curve parameters");
+		ERR_clear_error();
 		if (EVP_PKEY_get_utf8_string_param(k->pkey,
 		    OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
 		    &glen) != 1)

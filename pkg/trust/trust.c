@@ -63,7 +63,20 @@ sgn_url_host(const char *url, char **hostp, char **authp,
 		if (rb == NULL)
 			return sgn_errf(eb, SGN_ERR_PARSE,
 			    "bad URL host: %.64s", url);
-		hlen = (size_t)(rb - p) + 1;
+		/* The host of [::1]:8080 is ::1, as Go's url.Hostname()
+		 * (and so a Rekor v2 checkpoint origin) has it. */
+		if (rb == p + 1)
+			return sgn_errf(eb, SGN_ERR_PARSE,
+			    "bad URL host: %.64s", url);
+		p++;
+		hlen = (size_t)(rb - p);
+		if ((*hostp = strndup(p, hlen)) == NULL ||
+		    (*authp = strndup(p - 1, alen)) == NULL) {
+			free(*hostp);
+			*hostp = NULL;
+			return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+		}
+		return SGN_OK;
 	} else {
 		colon = memchr(p, ':', alen);
 		hlen = colon != NULL ? (size_t)(colon - p) : alen;
@@ -123,6 +136,7 @@ parse_log(const cJSON *obj, const char *where, int is_tlog, struct sgn_log *l,
 	sgn_key_type kt;
 	sgn_hash_alg kh;
 	sgn_rsa_padding pad;
+	struct sgn_errbuf inner;
 	char w[96];
 	sgn_err r;
 
@@ -155,8 +169,10 @@ parse_log(const cJSON *obj, const char *where, int is_tlog, struct sgn_log *l,
 	    (r = sgn_json_get_string(pk, "keyDetails", SGN_JSON_OPTIONAL, w,
 	    &details, eb)) != SGN_OK)
 		goto out;
-	if ((r = sgn_pubkey_from_der(raw, rawlen, &l->key, eb)) != SGN_OK) {
-		r = sgn_errf(eb, r, "%s: unusable key", w);
+	sgn_errbuf_clear(&inner);
+	if ((r = sgn_pubkey_from_der(raw, rawlen, &l->key, &inner)) !=
+	    SGN_OK) {
+		r = sgn_errf(eb, r, "%s: unusable key: %s", w, inner.msg);
 		goto out;
 	}
 	l->key_hash = sgn_pubkey_default_hash(l->key);
@@ -279,6 +295,7 @@ parse_authority(const cJSON *obj, const char *where, struct sgn_authority *a,
 	cJSON_ArrayForEach(c, certs) {
 		uint8_t *der = NULL;
 		size_t dlen = 0;
+		struct sgn_errbuf inner;
 		char wi[160];
 
 		snprintf(wi, sizeof(wi), "%s.certificates[%zu]", w, i);
@@ -290,10 +307,12 @@ parse_authority(const cJSON *obj, const char *where, struct sgn_authority *a,
 		if ((r = sgn_json_get_bytes(c, "rawBytes", SGN_JSON_REQUIRED,
 		    wi, &der, &dlen, eb)) != SGN_OK)
 			goto out;
-		r = sgn_cert_from_der(der, dlen, &a->chain[i], eb);
+		sgn_errbuf_clear(&inner);
+		r = sgn_cert_from_der(der, dlen, &a->chain[i], &inner);
 		free(der);
 		if (r != SGN_OK) {
-			r = sgn_errf(eb, r, "%s: unusable certificate", wi);
+			r = sgn_errf(eb, r, "%s: unusable certificate: %s", wi,
+			    inner.msg);
 			goto out;
 		}
 		a->chain_len = ++i;
@@ -460,12 +479,13 @@ sgn_trusted_root_load(const char *path, struct sgn_trusted_root **out,
 	sgn_err r;
 
 	*out = NULL;
+	/* A trusted root we cannot read or use means the work cannot be
+	 * done (exit status 2), whatever the reason. */
 	if ((r = sgn_file_read(path, SGN_MAX_TRUSTED_ROOT_BYTES, &buf, &len,
 	    eb)) != SGN_OK)
-		return r == SGN_ERR_IO ? SGN_ERR_TRUST : r;
+		return r == SGN_ERR_NOMEM ? r : SGN_ERR_TRUST;
 	r = sgn_trusted_root_parse(buf, len, out, eb);
 	free(buf);
-	/* A trusted root we cannot use means the work cannot be done. */
 	if (r != SGN_OK && r != SGN_ERR_NOMEM)
 		r = SGN_ERR_TRUST;
 	return r;

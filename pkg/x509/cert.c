@@ -356,6 +356,8 @@ sgn_cert_sans(const struct sgn_cert *c, struct sgn_san **sansp, size_t *np,
 		ERR_clear_error();
 		return sgn_errf(eb, SGN_ERR_VERIFY, crit == -2 ?
 		    "certificate has more than one subjectAltName extension" :
+		    crit >= 0 ? "certificate has a malformed subject "
+		    "alternative name" :
 		    "certificate has no subject alternative name");
 	}
 	cnt = sk_GENERAL_NAME_num(gens);

@@ -267,6 +267,8 @@ sgn_cert_scts(const struct sgn_cert *leafc, const struct sgn_cert *issuerc,
 		o->hash = SGN_HASH_SHA256;
 		memcpy(o->log_id, id, 32);
 		o->timestamp_ms = SCT_get_timestamp(s);
+		/* Counted from here on, so that cleanup frees its buffers. */
+		n++;
 		if ((o->sig = malloc(siglen)) == NULL) {
 			r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 			goto out;
@@ -278,7 +280,6 @@ sgn_cert_scts(const struct sgn_cert *leafc, const struct sgn_cert *issuerc,
 			r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 			goto out;
 		}
-		n++;
 		off = 0;
 		o->signed_data[off++] = 0;	/* v1 */
 		o->signed_data[off++] = 0;	/* certificate_timestamp */
