@@ -39,7 +39,7 @@ int	sgn_validity_contains(const struct sgn_validity *v, struct sgn_time t);
 /* A transparency log (Rekor) or certificate transparency log instance. */
 struct sgn_log {
 	char			*base_url;
-	char			*host;		/* of base_url: no port, no [] */
+	char			*host;		/* base_url's, bare: no port */
 	char			*authority;	/* host[:port] of base_url */
 	struct sgn_pubkey	*key;
 	sgn_hash_alg		 key_hash;	/* from keyDetails */
