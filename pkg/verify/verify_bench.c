@@ -143,9 +143,9 @@ main(int argc, char **argv)
 	printf("library, cold verifier:  %8.0f verifications/s "
 	    "(%.0f us each: every certificate path validated)\n", cold,
 	    1e6 / cold);
-	printf("reference, OpenSSL:      %8.0f ECDSA P-256 verifications/s "
-	    "(one bundle verification = %.1f of them warm, %.1f cold)\n",
-	    ref, ref / warm, ref / cold);
+	printf("reference, OpenSSL:      %8.0f ECDSA P-256 "
+	    "verifications/s (one bundle verification = %.1f of them warm, "
+	    "%.1f cold)\n", ref, ref / warm, ref / cold);
 	sgn_verifier_free(&v);
 	sgn_trusted_root_free(&root);
 	free(buf);
