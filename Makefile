@@ -145,7 +145,9 @@ test: all $(TEST_BINS)
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BINS)
 
 check: checksrc headers
-	$(MAKE) BUILD=build-asan SANITIZER=address,undefined test
+	ASAN_OPTIONS=exitcode=99:detect_leaks=1 \
+	    UBSAN_OPTIONS=halt_on_error=1:exitcode=99:print_stacktrace=1 \
+	    $(MAKE) BUILD=build-asan SANITIZER=address,undefined test
 	$(MAKE) fuzz-replay
 
 regress: all

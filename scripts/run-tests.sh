@@ -23,6 +23,17 @@ for t in "$@"; do
 		status=1
 		continue
 	fi
+	# Criterion counts a test whose child leaked (LeakSanitizer) or hit
+	# a sanitizer report as passed: such a report fails the binary.
+	if printf '%s\n' "$out" | grep -Eq \
+	    'ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:'; then
+		printf '%s\n' "$out" | grep -E -A 15 \
+		    'ERROR: [A-Za-z]+Sanitizer|runtime error:' | head -n 60
+		echo "$name: sanitizer report"
+		pass=$((pass - 1))
+		[ "$pass" -lt 0 ] && pass=0
+		rc=1
+	fi
 	passed=$((passed + pass))
 	failed=$((failed + tested - pass))
 	if [ "$rc" -ne 0 ] || [ "$tested" -ne "$pass" ]; then
