@@ -191,6 +191,8 @@ typedef enum sgn_hash_alg {
 #define SGN_MAX_DIGEST 64
 
 size_t	sgn_hash_len(sgn_hash_alg alg);
+/* OpenSSL's EVP_MD for alg, or NULL (library-internal glue). */
+const struct evp_md_st *sgn_hash_evp(sgn_hash_alg alg);
 /* "sha256", "sha384", "sha512" */
 const char *sgn_hash_name(sgn_hash_alg alg);
 /* Protobuf enum names: "SHA2_256", ... */

@@ -84,8 +84,8 @@ sgn_hash_from_proto_name(const char *name)
 	return SGN_HASH_NONE;
 }
 
-static const EVP_MD *
-md_of(sgn_hash_alg alg)
+const EVP_MD *
+sgn_hash_evp(sgn_hash_alg alg)
 {
 	switch (alg) {
 	case SGN_HASH_SHA256:
@@ -103,7 +103,7 @@ sgn_err
 sgn_hash(sgn_hash_alg alg, const void *p, size_t n, uint8_t *out,
     struct sgn_errbuf *eb)
 {
-	const EVP_MD *md = md_of(alg);
+	const EVP_MD *md = sgn_hash_evp(alg);
 	unsigned int len = 0;
 
 	if (md == NULL)
@@ -120,7 +120,7 @@ sgn_err
 sgn_hash_file(sgn_hash_alg alg, const char *path, uint8_t *out,
     struct sgn_errbuf *eb)
 {
-	const EVP_MD *md = md_of(alg);
+	const EVP_MD *md = sgn_hash_evp(alg);
 	EVP_MD_CTX *ctx = NULL;
 	uint8_t *chunk = NULL;
 	unsigned int len = 0;

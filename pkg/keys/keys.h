@@ -92,6 +92,20 @@ sgn_err	sgn_pubkey_verify_digest(const struct sgn_pubkey *k,
 	    sgn_hash_alg hash, const uint8_t *digest, size_t dlen,
 	    const uint8_t *sig, size_t siglen, struct sgn_errbuf *eb);
 
+/* PEM ------------------------------------------------------------------ */
+
+/*
+ * The DER of the first PEM block of (pem, len) whose label is one of
+ * labels[0 .. n-1] ("CERTIFICATE", "PUBLIC KEY").  Blocks with other labels
+ * before it are skipped when skip is set, refused otherwise.  what names
+ * the block in messages ("no PEM <what> found").  *which (may be NULL) is
+ * the index of the label found; *der is malloc'd.  SGN_ERR_PARSE when
+ * there is no such block.
+ */
+sgn_err	sgn_pem_block(const char *pem, size_t len, const char *const *labels,
+	    size_t n, const char *what, int skip, size_t *which, uint8_t **der,
+	    size_t *dlen, struct sgn_errbuf *eb);
+
 /* Sigstore PublicKeyDetails names ------------------------------------- */
 
 /*

@@ -259,41 +259,80 @@ sgn_pubkey_from_der(const uint8_t *der, size_t len, struct sgn_pubkey **out,
 }
 
 sgn_err
-sgn_pubkey_from_pem(const char *pem, size_t len, struct sgn_pubkey **out,
-    struct sgn_errbuf *eb)
+sgn_pem_block(const char *pem, size_t len, const char *const *labels,
+    size_t n, const char *what, int skip, size_t *which, uint8_t **derp,
+    size_t *dlenp, struct sgn_errbuf *eb)
 {
 	BIO *bio;
 	char *name = NULL, *header = NULL;
 	unsigned char *der = NULL;
 	long dlen = 0;
-	sgn_err r;
+	size_t i;
+	sgn_err r = SGN_ERR_PARSE;
 
-	*out = NULL;
-	if (pem == NULL || len == 0 || len > SGN_MAX_KEY_FILE_BYTES)
+	*derp = NULL;
+	*dlenp = 0;
+	if (pem == NULL || len == 0 || len > SGN_MAX_KEY_FILE_BYTES * 4)
 		return sgn_errf(eb, SGN_ERR_PARSE, "invalid PEM size");
 	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL)
 		return sgn_errf_ssl(eb, SGN_ERR_NOMEM, "out of memory");
-	/* Skip blocks that are not public keys (a certificate, say). */
 	for (;;) {
 		if (PEM_read_bio(bio, &name, &header, &der, &dlen) != 1) {
-			BIO_free(bio);
-			return sgn_errf_ssl(eb, SGN_ERR_PARSE,
-			    "no PEM public key found");
-		}
-		if (strcmp(name, "PUBLIC KEY") == 0 ||
-		    strcmp(name, "RSA PUBLIC KEY") == 0)
+			r = sgn_errf_ssl(eb, SGN_ERR_PARSE, "no PEM %s found",
+			    what);
 			break;
+		}
+		for (i = 0; i < n && strcmp(name, labels[i]) != 0; i++)
+			;
+		if (i == n && !skip) {
+			r = sgn_errf(eb, SGN_ERR_PARSE, "unexpected PEM block "
+			    "\"%.32s\"", name);
+			break;
+		}
+		if (i < n && dlen > 0) {
+			if ((*derp = malloc((size_t)dlen)) == NULL) {
+				r = sgn_errf(eb, SGN_ERR_NOMEM,
+				    "out of memory");
+				break;
+			}
+			memcpy(*derp, der, (size_t)dlen);
+			*dlenp = (size_t)dlen;
+			if (which != NULL)
+				*which = i;
+			r = SGN_OK;
+			break;
+		}
 		OPENSSL_free(name);
 		OPENSSL_free(header);
 		OPENSSL_free(der);
 		name = header = NULL;
 		der = NULL;
 	}
-	BIO_free(bio);
-	r = sgn_pubkey_from_der(der, (size_t)dlen, out, eb);
 	OPENSSL_free(name);
 	OPENSSL_free(header);
 	OPENSSL_free(der);
+	BIO_free(bio);
+	return r;
+}
+
+sgn_err
+sgn_pubkey_from_pem(const char *pem, size_t len, struct sgn_pubkey **out,
+    struct sgn_errbuf *eb)
+{
+	static const char *const labels[] = { "PUBLIC KEY",
+	    "RSA PUBLIC KEY" };
+	uint8_t *der;
+	size_t dlen;
+	sgn_err r;
+
+	*out = NULL;
+	if (len > SGN_MAX_KEY_FILE_BYTES)
+		return sgn_errf(eb, SGN_ERR_PARSE, "invalid PEM size");
+	if ((r = sgn_pem_block(pem, len, labels, 2, "public key", 1, NULL,
+	    &der, &dlen, eb)) != SGN_OK)
+		return r;
+	r = sgn_pubkey_from_der(der, dlen, out, eb);
+	free(der);
 	return r;
 }
 
@@ -368,21 +407,6 @@ sgn_pubkey_evp(const struct sgn_pubkey *k)
 	return k->pkey;
 }
 
-static const EVP_MD *
-md_of(sgn_hash_alg h)
-{
-	switch (h) {
-	case SGN_HASH_SHA256:
-		return EVP_sha256();
-	case SGN_HASH_SHA384:
-		return EVP_sha384();
-	case SGN_HASH_SHA512:
-		return EVP_sha512();
-	default:
-		return NULL;
-	}
-}
-
 static sgn_err
 set_rsa(const struct sgn_pubkey *k, EVP_PKEY_CTX *pctx,
     struct sgn_errbuf *eb)
@@ -422,7 +446,7 @@ sgn_pubkey_verify(const struct sgn_pubkey *k, sgn_hash_alg hash,
 			return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
 			    "Ed25519 signs the message, not a %s digest",
 			    sgn_hash_name(hash));
-	} else if ((md = md_of(hash)) == NULL) {
+	} else if ((md = sgn_hash_evp(hash)) == NULL) {
 		return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
 		    "no hash algorithm for %s", k->desc);
 	}
@@ -463,7 +487,7 @@ sgn_pubkey_verify_digest(const struct sgn_pubkey *k, sgn_hash_alg hash,
 		return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
 		    "an Ed25519 signature cannot be verified against a "
 		    "digest; give the artifact itself");
-	if ((md = md_of(hash)) == NULL || dlen != sgn_hash_len(hash))
+	if ((md = sgn_hash_evp(hash)) == NULL || dlen != sgn_hash_len(hash))
 		return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
 		    "bad digest for verification");
 	if ((pctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL)) ==

@@ -5,10 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
-
 #include "json.h"
+#include "keys.h"
 #include "rekor.h"
 
 #define W "tlog entry body"
@@ -64,47 +62,25 @@ static sgn_err
 get_pem(const cJSON *obj, const char *key, const char *where,
     struct sgn_rekor_body *b, struct sgn_errbuf *eb)
 {
+	static const char *const labels[] = { "CERTIFICATE", "PUBLIC KEY" };
+	struct sgn_errbuf inner;
 	uint8_t *pem = NULL;
-	size_t plen = 0;
-	BIO *bio = NULL;
-	char *name = NULL, *hdr = NULL;
-	unsigned char *der = NULL;
-	long dlen = 0;
+	size_t plen = 0, which = 0;
 	sgn_err r;
 
 	if ((r = sgn_json_get_bytes(obj, key, SGN_JSON_REQUIRED, where, &pem,
 	    &plen, eb)) != SGN_OK)
 		return r;
-	if (plen > 64 * 1024 ||
-	    (bio = BIO_new_mem_buf(pem, (int)plen)) == NULL ||
-	    PEM_read_bio(bio, &name, &hdr, &der, &dlen) != 1 || dlen <= 0) {
-		ERR_clear_error();
-		r = sgn_errf(eb, SGN_ERR_PARSE, "%s.%s: not PEM", where, key);
-		goto out;
-	}
-	if (strcmp(name, "CERTIFICATE") == 0) {
-		b->verifier_is_cert = 1;
-	} else if (strcmp(name, "PUBLIC KEY") == 0) {
-		b->verifier_is_cert = 0;
-	} else {
-		r = sgn_errf(eb, SGN_ERR_PARSE, "%s.%s: unexpected PEM block "
-		    "\"%.32s\"", where, key, name);
-		goto out;
-	}
-	if ((b->verifier = malloc((size_t)dlen)) == NULL) {
-		r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(b->verifier, der, (size_t)dlen);
-	b->verifier_len = (size_t)dlen;
-	r = SGN_OK;
-out:
-	BIO_free(bio);
-	OPENSSL_free(name);
-	OPENSSL_free(hdr);
-	OPENSSL_free(der);
+	/* Rekor stores exactly one block: nothing may precede it. */
+	sgn_errbuf_clear(&inner);
+	r = sgn_pem_block((const char *)pem, plen, labels, 2,
+	    "certificate or public key", 0, &which, &b->verifier,
+	    &b->verifier_len, &inner);
 	free(pem);
-	return r;
+	if (r != SGN_OK)
+		return sgn_errf(eb, r, "%s.%s: %s", where, key, inner.msg);
+	b->verifier_is_cert = which == 0;
+	return SGN_OK;
 }
 
 static sgn_err

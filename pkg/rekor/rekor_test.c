@@ -682,13 +682,14 @@ pem_missing(cJSON *j)
 Test(rekor, rejects_a_pem_that_is_not_pem)
 {
 	expect_reject(BUNDLE(V1_HR), pem_not_pem, SGN_ERR_PARSE,
-	    "tlog entry body.spec.signature.publicKey.content: not PEM");
+	    "tlog entry body.spec.signature.publicKey.content: no PEM "
+	    "certificate or public key found");
 	expect_reject(BUNDLE(V1_HR), pem_bad_body, SGN_ERR_PARSE,
-	    "publicKey.content: not PEM");
+	    "publicKey.content: no PEM certificate or public key found");
 	expect_reject(BUNDLE(V1_HR), pem_unterminated, SGN_ERR_PARSE,
-	    "publicKey.content: not PEM");
+	    "publicKey.content: no PEM certificate or public key found");
 	expect_reject(BUNDLE(V1_HR), pem_der, SGN_ERR_PARSE,
-	    "publicKey.content: not PEM");
+	    "publicKey.content: no PEM certificate or public key found");
 	expect_reject(BUNDLE(V1_HR), pem_bad_b64, SGN_ERR_PARSE,
 	    "tlog entry body.spec.signature.publicKey.content: ");
 	expect_reject(BUNDLE(V1_HR), pem_missing, SGN_ERR_PARSE,

@@ -122,36 +122,17 @@ sgn_err
 sgn_cert_from_pem(const char *pem, size_t len, struct sgn_cert **out,
     struct sgn_errbuf *eb)
 {
-	BIO *bio;
-	char *name = NULL, *header = NULL;
-	unsigned char *der = NULL;
-	long dlen = 0;
+	static const char *const labels[] = { "CERTIFICATE" };
+	uint8_t *der;
+	size_t dlen;
 	sgn_err r;
 
 	*out = NULL;
-	if (pem == NULL || len == 0 || len > 4 * SGN_MAX_CERT_BYTES)
-		return sgn_errf(eb, SGN_ERR_PARSE, "invalid PEM size");
-	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL)
-		return sgn_errf_ssl(eb, SGN_ERR_NOMEM, "out of memory");
-	for (;;) {
-		if (PEM_read_bio(bio, &name, &header, &der, &dlen) != 1) {
-			BIO_free(bio);
-			return sgn_errf_ssl(eb, SGN_ERR_PARSE,
-			    "no PEM certificate found");
-		}
-		if (strcmp(name, "CERTIFICATE") == 0)
-			break;
-		OPENSSL_free(name);
-		OPENSSL_free(header);
-		OPENSSL_free(der);
-		name = header = NULL;
-		der = NULL;
-	}
-	BIO_free(bio);
-	r = sgn_cert_from_der(der, (size_t)dlen, out, eb);
-	OPENSSL_free(name);
-	OPENSSL_free(header);
-	OPENSSL_free(der);
+	if ((r = sgn_pem_block(pem, len, labels, 1, "certificate", 1, NULL,
+	    &der, &dlen, eb)) != SGN_OK)
+		return r;
+	r = sgn_cert_from_der(der, dlen, out, eb);
+	free(der);
 	return r;
 }
 
