@@ -328,12 +328,18 @@ out:
 	return r;
 }
 
+/*
+ * A list member of the trusted root: each element an object parsed by
+ * parse into an array of n elements of size sz (reset undoes one).
+ */
 static sgn_err
-parse_logs(const cJSON *root, const char *key, int is_tlog,
-    struct sgn_log **out, size_t *nout, struct sgn_errbuf *eb)
+parse_list(const cJSON *root, const char *key, size_t sz,
+    sgn_err (*parse)(const cJSON *, const char *, int, void *,
+    struct sgn_errbuf *), int arg, void (*reset)(void *), void **out,
+    size_t *nout, struct sgn_errbuf *eb)
 {
 	const cJSON *arr, *e;
-	struct sgn_log *v = NULL;
+	uint8_t *v = NULL;
 	size_t n, i = 0, k;
 	char w[64];
 	sgn_err r;
@@ -349,7 +355,7 @@ parse_logs(const cJSON *root, const char *key, int is_tlog,
 		    key);
 	if (n == 0)
 		return SGN_OK;
-	if ((v = calloc(n, sizeof(*v))) == NULL)
+	if ((v = calloc(n, sz)) == NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	cJSON_ArrayForEach(e, arr) {
 		snprintf(w, sizeof(w), "trusted root.%s[%zu]", key, i);
@@ -358,7 +364,7 @@ parse_logs(const cJSON *root, const char *key, int is_tlog,
 			    "%s: expected an object", w);
 			goto fail;
 		}
-		if ((r = parse_log(e, w, is_tlog, &v[i], eb)) != SGN_OK)
+		if ((r = parse(e, w, arg, v + i * sz, eb)) != SGN_OK)
 			goto fail;
 		i++;
 	}
@@ -367,53 +373,36 @@ parse_logs(const cJSON *root, const char *key, int is_tlog,
 	return SGN_OK;
 fail:
 	for (k = 0; k < i; k++)
-		log_reset(&v[k]);
+		reset(v + k * sz);
 	free(v);
 	return r;
 }
 
 static sgn_err
-parse_authorities(const cJSON *root, const char *key,
-    struct sgn_authority **out, size_t *nout, struct sgn_errbuf *eb)
+parse_log_cb(const cJSON *obj, const char *where, int is_tlog, void *out,
+    struct sgn_errbuf *eb)
 {
-	const cJSON *arr, *e;
-	struct sgn_authority *v = NULL;
-	size_t n, i = 0, k;
-	char w[64];
-	sgn_err r;
+	return parse_log(obj, where, is_tlog, out, eb);
+}
 
-	*out = NULL;
-	*nout = 0;
-	if ((r = sgn_json_get_array(root, key, SGN_JSON_OPTIONAL,
-	    "trusted root", &arr, eb)) != SGN_OK || arr == NULL)
-		return r;
-	n = (size_t)cJSON_GetArraySize(arr);
-	if (n > MAX_ENTRIES)
-		return sgn_errf(eb, SGN_ERR_LIMIT, "trusted root: too many %s",
-		    key);
-	if (n == 0)
-		return SGN_OK;
-	if ((v = calloc(n, sizeof(*v))) == NULL)
-		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
-	cJSON_ArrayForEach(e, arr) {
-		snprintf(w, sizeof(w), "trusted root.%s[%zu]", key, i);
-		if (!cJSON_IsObject(e)) {
-			r = sgn_errf(eb, SGN_ERR_PARSE,
-			    "%s: expected an object", w);
-			goto fail;
-		}
-		if ((r = parse_authority(e, w, &v[i], eb)) != SGN_OK)
-			goto fail;
-		i++;
-	}
-	*out = v;
-	*nout = n;
-	return SGN_OK;
-fail:
-	for (k = 0; k < i; k++)
-		authority_reset(&v[k]);
-	free(v);
-	return r;
+static sgn_err
+parse_authority_cb(const cJSON *obj, const char *where, int unused,
+    void *out, struct sgn_errbuf *eb)
+{
+	(void)unused;
+	return parse_authority(obj, where, out, eb);
+}
+
+static void
+log_reset_cb(void *p)
+{
+	log_reset(p);
+}
+
+static void
+authority_reset_cb(void *p)
+{
+	authority_reset(p);
 }
 
 sgn_err
@@ -423,6 +412,7 @@ sgn_trusted_root_parse(const uint8_t *buf, size_t len,
 	struct sgn_trusted_root *tr = NULL;
 	cJSON *root = NULL;
 	const char *mt;
+	void *list;
 	size_t i;
 	sgn_err r;
 
@@ -452,15 +442,25 @@ sgn_trusted_root_parse(const uint8_t *buf, size_t len,
 		r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((r = parse_logs(root, "tlogs", 1, &tr->tlogs, &tr->n_tlogs,
-	    eb)) != SGN_OK ||
-	    (r = parse_logs(root, "ctlogs", 0, &tr->ctlogs, &tr->n_ctlogs,
-	    eb)) != SGN_OK ||
-	    (r = parse_authorities(root, "certificateAuthorities", &tr->cas,
-	    &tr->n_cas, eb)) != SGN_OK ||
-	    (r = parse_authorities(root, "timestampAuthorities", &tr->tsas,
-	    &tr->n_tsas, eb)) != SGN_OK)
+	if ((r = parse_list(root, "tlogs", sizeof(struct sgn_log),
+	    parse_log_cb, 1, log_reset_cb, &list, &tr->n_tlogs, eb)) != SGN_OK)
 		goto out;
+	tr->tlogs = list;
+	if ((r = parse_list(root, "ctlogs", sizeof(struct sgn_log),
+	    parse_log_cb, 0, log_reset_cb, &list, &tr->n_ctlogs, eb)) !=
+	    SGN_OK)
+		goto out;
+	tr->ctlogs = list;
+	if ((r = parse_list(root, "certificateAuthorities",
+	    sizeof(struct sgn_authority), parse_authority_cb, 0,
+	    authority_reset_cb, &list, &tr->n_cas, eb)) != SGN_OK)
+		goto out;
+	tr->cas = list;
+	if ((r = parse_list(root, "timestampAuthorities",
+	    sizeof(struct sgn_authority), parse_authority_cb, 0,
+	    authority_reset_cb, &list, &tr->n_tsas, eb)) != SGN_OK)
+		goto out;
+	tr->tsas = list;
 	*out = tr;
 	tr = NULL;
 	r = SGN_OK;
