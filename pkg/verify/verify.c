@@ -410,6 +410,25 @@ check_material(struct vctx *c)
 
 /* Step 2: transparency log entries -------------------------------------- */
 
+/*
+ * 1 when a log of the trusted root with this log's ID is valid at t: a key
+ * may be listed more than once, with windows that follow each other.
+ */
+static int
+log_valid_at(const struct vctx *c, const struct sgn_log *log,
+    struct sgn_time t)
+{
+	const struct sgn_log *logs;
+	size_t n, i;
+
+	logs = sgn_trusted_root_tlogs(c->v->root, &n);
+	for (i = 0; i < n; i++)
+		if (memcmp(logs[i].log_id, log->log_id, 32) == 0 &&
+		    sgn_validity_contains(&logs[i].valid, t))
+			return 1;
+	return 0;
+}
+
 static sgn_err
 check_body_verifier(struct vctx *c, const struct sgn_rekor_body *body)
 {
@@ -652,7 +671,7 @@ check_entry(struct vctx *c, const struct sgn_tlog_entry *e, size_t idx)
 			goto out;
 		}
 		fmt_time(it, ts);
-		if (!sgn_validity_contains(&log->valid, it)) {
+		if (!log_valid_at(c, log, it)) {
 			r = fail(c, "tlog", SGN_ERR_VERIFY, "integrated time "
 			    "%s is outside the validity of log %s", ts,
 			    log->base_url);
@@ -792,7 +811,7 @@ check_log_windows(struct vctx *c)
 			    "needs a verified RFC 3161 timestamp, and the "
 			    "bundle has none");
 		for (k = 0; k < c->n_times && !ok; k++)
-			ok = sgn_validity_contains(&log->valid, c->times[k]);
+			ok = log_valid_at(c, log, c->times[k]);
 		if (!ok)
 			return fail(c, "tlog", SGN_ERR_VERIFY,
 			    "no verified time lies in the validity of log %s",
