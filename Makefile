@@ -23,7 +23,7 @@ SANITIZER	?=
 VERSION		:= 0.1.0
 SOVERSION	:= 0
 
-AREAS		:= core json keys x509 trust tlog bundle dsse rekor tsa verify
+AREAS		:= core json http keys x509 trust tlog bundle dsse rekor tsa verify
 PC_REQUIRES	:= libcrypto libcjson
 
 WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \
@@ -88,7 +88,7 @@ deps:
 $(BUILD)/config.mk: scripts/deps.sh Makefile
 	@mkdir -p $(BUILD)
 	@scripts/deps.sh
-	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PC_REQUIRES))"; \
+	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PC_REQUIRES) libcurl)"; \
 	   echo "PKG_LIBS := $$(pkg-config --libs $(PC_REQUIRES))"; \
 	   echo "CRIT_LIBS := $$(pkg-config --libs criterion)"; } > $@
 

@@ -1,0 +1,440 @@
+/*
+ * HTTP client: policy (URLs, caps, retries) over a transport, by default
+ * libcurl loaded on demand.
+ */
+#include <ctype.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <openssl/rand.h>
+
+#include "http.h"
+
+struct sgn_http {
+	struct sgn_http_opts	 o;
+	sgn_http_transport	 transport;
+	void			*transport_ctx;
+	sgn_http_sleep		 sleep;
+	void			*sleep_ctx;
+};
+
+/* libcurl, loaded once --------------------------------------------------- */
+
+struct curl_api {
+	CURLcode	 (*global_init)(long);
+	CURL		*(*easy_init)(void);
+	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode	 (*easy_perform)(CURL *);
+	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void		 (*easy_cleanup)(CURL *);
+	const char	*(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void		 (*slist_free_all)(struct curl_slist *);
+};
+
+static struct curl_api curl;
+static int curl_ok;
+static char curl_err[160];
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void
+curl_load(void)
+{
+	static const char *const names[] = { "libcurl.so.4", "libcurl.so" };
+	void *h = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && h == NULL; i++)
+		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		snprintf(curl_err, sizeof(curl_err), "cannot load libcurl: %s",
+		    dlerror());
+		return;
+	}
+	/* POSIX guarantees that data and function pointers convert. */
+#define SYM(field, name) \
+	*(void **)(&curl.field) = dlsym(h, name); \
+	if (curl.field == NULL) { \
+		snprintf(curl_err, sizeof(curl_err), \
+		    "libcurl lacks %s", name); \
+		return; \
+	}
+	SYM(global_init, "curl_global_init");
+	SYM(easy_init, "curl_easy_init");
+	SYM(easy_setopt, "curl_easy_setopt");
+	SYM(easy_perform, "curl_easy_perform");
+	SYM(easy_getinfo, "curl_easy_getinfo");
+	SYM(easy_cleanup, "curl_easy_cleanup");
+	SYM(easy_strerror, "curl_easy_strerror");
+	SYM(slist_append, "curl_slist_append");
+	SYM(slist_free_all, "curl_slist_free_all");
+#undef SYM
+	if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(curl_err, sizeof(curl_err),
+		    "libcurl initialisation failed");
+		return;
+	}
+	curl_ok = 1;
+}
+
+struct sink {
+	struct sgn_http_response	*res;
+	size_t				 max;
+	int				 over;
+};
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct sink *s = ctx;
+	size_t len = size * n;
+
+	if (sgn_buf_append(&s->res->body, p, len, NULL) != SGN_OK) {
+		s->over = 1;
+		return 0;	/* aborts the transfer */
+	}
+	return len;
+}
+
+static void
+copy_header_value(const char *line, size_t len, size_t name_len, char *out,
+    size_t outlen)
+{
+	size_t i = name_len, k = 0;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	while (len > i && (line[len - 1] == '\r' || line[len - 1] == '\n' ||
+	    line[len - 1] == ' '))
+		len--;
+	for (; i < len && k + 1 < outlen; i++)
+		out[k++] = (char)(isprint((unsigned char)line[i]) ?
+		    line[i] : '?');
+	out[k] = '\0';
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct sink *s = ctx;
+	size_t len = size * n;
+	char tmp[32];
+
+	if (len >= 9 && strncasecmp(p, "Location:", 9) == 0)
+		copy_header_value(p, len, 9, s->res->location,
+		    sizeof(s->res->location));
+	else if (len >= 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
+		copy_header_value(p, len, 12, tmp, sizeof(tmp));
+		s->res->retry_after = strtol(tmp, NULL, 10);
+		if (s->res->retry_after < 0)
+			s->res->retry_after = 0;
+	}
+	return len;
+}
+
+static int
+is_loopback_url(const char *url)
+{
+	const char *h;
+	size_t n;
+
+	if (strncmp(url, "http://", 7) != 0)
+		return 0;
+	h = url + 7;
+	n = strcspn(h, ":/?#");
+	if (n == 9 && strncmp(h, "localhost", 9) == 0)
+		return 1;
+	if (strncmp(h, "[::1]", 5) == 0 && strchr(":/?#",
+	    h[5] == '\0' ? '/' : h[5]) != NULL)
+		return 1;
+	if (strncmp(h, "127.", 4) == 0) {
+		size_t i;
+		int dots = 0;
+		for (i = 0; i < n; i++) {
+			if (h[i] == '.')
+				dots++;
+			else if (h[i] < '0' || h[i] > '9')
+				return 0;
+		}
+		return dots == 3;
+	}
+	return 0;
+}
+
+static int
+is_metadata_url(const char *url)
+{
+	static const char *const hosts[] = { "http://metadata.google.internal",
+	    "http://169.254.169.254" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		n = strlen(hosts[i]);
+		if (strncmp(url, hosts[i], n) == 0 &&
+		    (url[n] == '/' || url[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+int
+sgn_http_url_allowed(const char *url, int metadata)
+{
+	if (url == NULL)
+		return 0;
+	if (strncmp(url, "https://", 8) == 0)
+		return url[8] != '\0' && url[8] != '/';
+	return is_loopback_url(url) || (metadata && is_metadata_url(url));
+}
+
+static sgn_err
+curl_transport(void *ctx, const struct sgn_http_request *req,
+    struct sgn_http_response *res, size_t max_body, long timeout_ms,
+    struct sgn_errbuf *eb)
+{
+	const struct sgn_http_opts *o = ctx;
+	struct curl_slist *hdrs = NULL, *t;
+	struct sink sink;
+	char errbuf[CURL_ERROR_SIZE];
+	CURL *c = NULL;
+	CURLcode cc;
+	char *ct = NULL;
+	size_t i;
+	sgn_err r = SGN_ERR_NETWORK;
+
+	pthread_once(&curl_once, curl_load);
+	if (!curl_ok)
+		return sgn_errf(eb, SGN_ERR_NETWORK, "%s", curl_err);
+	if ((c = curl.easy_init()) == NULL)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "cannot start libcurl");
+	for (i = 0; i < req->n_headers; i++) {
+		if ((t = curl.slist_append(hdrs, req->headers[i])) == NULL) {
+			r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		hdrs = t;
+	}
+	memset(&sink, 0, sizeof(sink));
+	sink.res = res;
+	sink.max = max_body;
+	sgn_buf_init(&res->body, max_body);
+	errbuf[0] = '\0';
+	curl.easy_setopt(c, CURLOPT_URL, req->url);
+	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR,
+	    strncmp(req->url, "https://", 8) == 0 ? "https" : "http");
+	curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl.easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	curl.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl.easy_setopt(c, CURLOPT_HEADERDATA, &sink);
+	curl.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl.easy_setopt(c, CURLOPT_USERAGENT, o->user_agent != NULL ?
+	    o->user_agent : "signet/" SGN_VERSION);
+	curl.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)max_body);
+	if (o->ca_bundle != NULL)
+		curl.easy_setopt(c, CURLOPT_CAINFO, o->ca_bundle);
+	if (strcmp(req->method, "POST") == 0) {
+		curl.easy_setopt(c, CURLOPT_POST, 1L);
+		curl.easy_setopt(c, CURLOPT_POSTFIELDS,
+		    req->body != NULL ? (const char *)req->body : "");
+		curl.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)req->body_len);
+	} else if (strcmp(req->method, "GET") != 0) {
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "bad HTTP method");
+		goto out;
+	}
+	cc = curl.easy_perform(c);
+	if (sink.over || cc == CURLE_FILESIZE_EXCEEDED) {
+		r = sgn_errf(eb, SGN_ERR_LIMIT,
+		    "reply larger than %zu bytes", max_body);
+		goto out;
+	}
+	if (cc != CURLE_OK) {
+		r = sgn_errf(eb, SGN_ERR_NETWORK, "%s", errbuf[0] != '\0' ?
+		    errbuf : curl.easy_strerror(cc));
+		goto out;
+	}
+	curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
+	if (curl.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
+	    ct != NULL)
+		snprintf(res->content_type, sizeof(res->content_type), "%s",
+		    ct);
+	r = SGN_OK;
+out:
+	curl.slist_free_all(hdrs);
+	curl.easy_cleanup(c);
+	return r;
+}
+
+/* The client ------------------------------------------------------------- */
+
+static void
+real_sleep(void *ctx, long ms)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+sgn_err
+sgn_http_new(const struct sgn_http_opts *opts, struct sgn_http **out,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_http *h;
+
+	*out = NULL;
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	if (opts != NULL)
+		h->o = *opts;
+	if (h->o.timeout_ms <= 0)
+		h->o.timeout_ms = 30000;
+	if (h->o.connect_timeout_ms <= 0)
+		h->o.connect_timeout_ms = 10000;
+	if (h->o.max_attempts <= 0)
+		h->o.max_attempts = 4;
+	if (h->o.max_attempts > 10)
+		h->o.max_attempts = 10;
+	if (h->o.backoff_ms <= 0)
+		h->o.backoff_ms = 500;
+	if (h->o.max_backoff_ms <= 0)
+		h->o.max_backoff_ms = 8000;
+	if (h->o.max_body == 0 || h->o.max_body > 64u * 1024 * 1024)
+		h->o.max_body = SGN_HTTP_MAX_BODY;
+	h->transport = curl_transport;
+	h->transport_ctx = &h->o;
+	h->sleep = real_sleep;
+	*out = h;
+	return SGN_OK;
+}
+
+void
+sgn_http_free(struct sgn_http **hp)
+{
+	if (hp == NULL || *hp == NULL)
+		return;
+	free(*hp);
+	*hp = NULL;
+}
+
+void
+sgn_http_set_transport(struct sgn_http *h, sgn_http_transport fn, void *ctx)
+{
+	h->transport = fn;
+	h->transport_ctx = ctx;
+}
+
+void
+sgn_http_set_sleep(struct sgn_http *h, sgn_http_sleep fn, void *ctx)
+{
+	h->sleep = fn;
+	h->sleep_ctx = ctx;
+}
+
+void
+sgn_http_response_reset(struct sgn_http_response *r)
+{
+	sgn_buf_reset(&r->body);
+	memset(r, 0, sizeof(*r));
+}
+
+static int
+retryable(long status)
+{
+	return status == 429 || status == 500 || status == 502 ||
+	    status == 503 || status == 504;
+}
+
+/* Full jitter: a random wait in [base/2, base]. */
+static long
+jittered(long base)
+{
+	uint32_t rnd = 0;
+
+	if (RAND_bytes((unsigned char *)&rnd, sizeof(rnd)) != 1)
+		rnd = 0;
+	return base / 2 + (long)(rnd % (uint32_t)(base / 2 + 1));
+}
+
+sgn_err
+sgn_http_do(struct sgn_http *h, const char *what,
+    const struct sgn_http_request *req, struct sgn_http_response *res,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_errbuf tmp;
+	long wait = h->o.backoff_ms;
+	int attempt;
+	sgn_err r = SGN_ERR_NETWORK;
+
+	memset(res, 0, sizeof(*res));
+	if (!sgn_http_url_allowed(req->url, req->metadata))
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "%s: refusing "
+		    "%.200s: https only (plain http to loopback only)", what,
+		    req->url);
+	for (attempt = 1; attempt <= h->o.max_attempts; attempt++) {
+		sgn_http_response_reset(res);
+		sgn_errbuf_clear(&tmp);
+		r = h->transport(h->transport_ctx, req, res, h->o.max_body,
+		    h->o.timeout_ms, &tmp);
+		if (r == SGN_OK && !retryable(res->status))
+			return SGN_OK;
+		if (r != SGN_OK && r != SGN_ERR_NETWORK) {
+			sgn_http_response_reset(res);
+			return sgn_errf(eb, r, "%s: %s", what, tmp.msg);
+		}
+		if (attempt == h->o.max_attempts)
+			break;
+		if (r == SGN_OK && res->retry_after > 0)
+			h->sleep(h->sleep_ctx, res->retry_after > 60 ? 60000 :
+			    res->retry_after * 1000);
+		else
+			h->sleep(h->sleep_ctx, jittered(wait));
+		wait = wait * 2 > h->o.max_backoff_ms ? h->o.max_backoff_ms :
+		    wait * 2;
+	}
+	/* Still 429/5xx after the retries: the caller reports it. */
+	if (r == SGN_OK)
+		return SGN_OK;
+	sgn_http_response_reset(res);
+	return sgn_errf(eb, SGN_ERR_NETWORK, "%s: %s (after %d attempts)",
+	    what, tmp.msg, h->o.max_attempts);
+}
+
+void
+sgn_http_error_text(const struct sgn_http_response *res, char *out,
+    size_t outlen)
+{
+	const char *p = (const char *)res->body.ptr, *m;
+	size_t n = res->body.len, k = 0, i;
+
+	out[0] = '\0';
+	if (p == NULL || outlen == 0)
+		return;
+	/* {"code": 3, "message": "..."}: take the message. */
+	if ((m = strstr(p, "\"message\"")) != NULL &&
+	    (m = strchr(m + 9, '"')) != NULL) {
+		p = m + 1;
+		n = strcspn(p, "\"");
+	}
+	for (i = 0; i < n && k + 1 < outlen; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		out[k++] = (char)(ch >= 0x20 && ch < 0x7f ? ch : ' ');
+	}
+	while (k > 0 && out[k - 1] == ' ')
+		k--;
+	out[k] = '\0';
+}

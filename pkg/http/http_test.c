@@ -1,0 +1,337 @@
+/*
+ * Unit tests for pkg/http: URL policy, retries with backoff, caps, error
+ * text, through a canned transport and through libcurl against a server
+ * on 127.0.0.1 started by the test.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "http.h"
+#include "testutil.h"
+
+Test(http, allows_https_and_loopback_http_only)
+{
+	cr_assert(sgn_http_url_allowed("https://fulcio.sigstore.dev/api", 0));
+	cr_assert(sgn_http_url_allowed("http://127.0.0.1:8080/x", 0));
+	cr_assert(sgn_http_url_allowed("http://127.1.2.3/x", 0));
+	cr_assert(sgn_http_url_allowed("http://localhost:9/x", 0));
+	cr_assert(sgn_http_url_allowed("http://[::1]:80/x", 0));
+	cr_assert(!sgn_http_url_allowed("http://example.com/x", 0));
+	cr_assert(!sgn_http_url_allowed("http://127.0.0.1.evil.com/x", 0));
+	cr_assert(!sgn_http_url_allowed("http://localhost.evil.com/x", 0));
+	cr_assert(!sgn_http_url_allowed("http://10.0.0.1/x", 0));
+	cr_assert(!sgn_http_url_allowed("ftp://127.0.0.1/x", 0));
+	cr_assert(!sgn_http_url_allowed("file:///etc/passwd", 0));
+	cr_assert(!sgn_http_url_allowed("https://", 0));
+	cr_assert(!sgn_http_url_allowed(NULL, 0));
+	cr_assert(!sgn_http_url_allowed("http://169.254.169.254/x", 0));
+	cr_assert(sgn_http_url_allowed("http://169.254.169.254/x", 1));
+	cr_assert(sgn_http_url_allowed("http://metadata.google.internal/c",
+	    1));
+	cr_assert(!sgn_http_url_allowed("http://metadata.google.internal.x/",
+	    1));
+}
+
+/* A canned transport: replies[i] for the i-th call. */
+struct canned {
+	long		 status[8];
+	const char	*body[8];
+	long		 retry_after[8];
+	int		 net_error[8];
+	int		 calls;
+	long		 slept[8];
+	int		 sleeps;
+};
+
+static sgn_err
+canned_transport(void *ctx, const struct sgn_http_request *req,
+    struct sgn_http_response *res, size_t max_body, long timeout_ms,
+    struct sgn_errbuf *eb)
+{
+	struct canned *c = ctx;
+	int i = c->calls++;
+
+	(void)req;
+	(void)timeout_ms;
+	if (c->net_error[i])
+		return sgn_errf(eb, SGN_ERR_NETWORK, "connection refused");
+	res->status = c->status[i];
+	res->retry_after = c->retry_after[i];
+	sgn_buf_init(&res->body, max_body);
+	return sgn_buf_append(&res->body, c->body[i], strlen(c->body[i]), eb);
+}
+
+static void
+canned_sleep(void *ctx, long ms)
+{
+	struct canned *c = ctx;
+
+	c->slept[c->sleeps++] = ms;
+}
+
+static struct sgn_http *
+client(struct canned *c, int attempts)
+{
+	struct sgn_http_opts o;
+	struct sgn_http *h = NULL;
+
+	memset(&o, 0, sizeof(o));
+	o.max_attempts = attempts;
+	o.backoff_ms = 100;
+	o.max_backoff_ms = 300;
+	cr_assert_eq(sgn_http_new(&o, &h, NULL), SGN_OK);
+	sgn_http_set_transport(h, canned_transport, c);
+	sgn_http_set_sleep(h, canned_sleep, c);
+	return h;
+}
+
+static struct sgn_http_request
+get(const char *url)
+{
+	struct sgn_http_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = url;
+	return req;
+}
+
+Test(http, retries_5xx_then_succeeds)
+{
+	struct canned c = { .status = { 500, 503, 200 },
+	    .body = { "x", "y", "ok" } };
+	struct sgn_http *h = client(&c, 4);
+	struct sgn_http_request req = get("https://rekor.example/api");
+	struct sgn_http_response res;
+
+	cr_assert_eq(sgn_http_do(h, "Rekor", &req, &res, NULL), SGN_OK);
+	cr_assert_eq(res.status, 200);
+	cr_assert_str_eq((char *)res.body.ptr, "ok");
+	cr_assert_eq(c.calls, 3);
+	cr_assert_eq(c.sleeps, 2);
+	/* jittered exponential backoff: [50,100] then [100,200] */
+	cr_assert(c.slept[0] >= 50 && c.slept[0] <= 100, "%ld", c.slept[0]);
+	cr_assert(c.slept[1] >= 100 && c.slept[1] <= 200, "%ld", c.slept[1]);
+	sgn_http_response_reset(&res);
+	sgn_http_free(&h);
+}
+
+Test(http, honours_retry_after_on_429)
+{
+	struct canned c = { .status = { 429, 201 }, .body = { "", "{}" },
+	    .retry_after = { 2, 0 } };
+	struct sgn_http *h = client(&c, 4);
+	struct sgn_http_request req = get("https://rekor.example/api");
+	struct sgn_http_response res;
+
+	cr_assert_eq(sgn_http_do(h, "Rekor", &req, &res, NULL), SGN_OK);
+	cr_assert_eq(res.status, 201);
+	cr_assert_eq(c.slept[0], 2000);
+	sgn_http_response_reset(&res);
+	sgn_http_free(&h);
+}
+
+Test(http, gives_up_after_bounded_attempts)
+{
+	struct canned c = { .net_error = { 1, 1, 1, 1 } };
+	struct sgn_http *h = client(&c, 3);
+	struct sgn_http_request req = get("https://fulcio.example/api");
+	struct sgn_http_response res;
+	struct sgn_errbuf eb;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_do(h, "Fulcio", &req, &res, &eb),
+	    SGN_ERR_NETWORK);
+	cr_assert_eq(c.calls, 3);
+	cr_assert_str_eq(eb.msg, "Fulcio: connection refused (after 3 "
+	    "attempts)");
+	sgn_http_free(&h);
+}
+
+Test(http, returns_a_final_5xx_to_the_caller)
+{
+	struct canned c = { .status = { 503, 503 },
+	    .body = { "{\"code\":14,\"message\":\"busy\"}",
+	    "{\"code\":14,\"message\":\"still busy\"}" } };
+	struct sgn_http *h = client(&c, 2);
+	struct sgn_http_request req = get("https://rekor.example/api");
+	struct sgn_http_response res;
+	char text[64];
+
+	cr_assert_eq(sgn_http_do(h, "Rekor", &req, &res, NULL), SGN_OK);
+	cr_assert_eq(res.status, 503);
+	sgn_http_error_text(&res, text, sizeof(text));
+	cr_assert_str_eq(text, "still busy");
+	sgn_http_response_reset(&res);
+	sgn_http_free(&h);
+}
+
+Test(http, does_not_retry_4xx)
+{
+	struct canned c = { .status = { 400 }, .body = { "bad\ntoken" } };
+	struct sgn_http *h = client(&c, 4);
+	struct sgn_http_request req = get("https://fulcio.example/api");
+	struct sgn_http_response res;
+	char text[64];
+
+	cr_assert_eq(sgn_http_do(h, "Fulcio", &req, &res, NULL), SGN_OK);
+	cr_assert_eq(res.status, 400);
+	cr_assert_eq(c.calls, 1);
+	sgn_http_error_text(&res, text, sizeof(text));
+	cr_assert_str_eq(text, "bad token");
+	sgn_http_response_reset(&res);
+	sgn_http_free(&h);
+}
+
+Test(http, refuses_plain_http_to_other_hosts)
+{
+	struct canned c = { .status = { 200 }, .body = { "" } };
+	struct sgn_http *h = client(&c, 1);
+	struct sgn_http_request req = get("http://rekor.example/api");
+	struct sgn_http_response res;
+	struct sgn_errbuf eb;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_do(h, "Rekor", &req, &res, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_eq(c.calls, 0);
+	cr_assert(tu_has(eb.msg, "https only"), "%s", eb.msg);
+	sgn_http_free(&h);
+}
+
+/* A one-shot HTTP server on 127.0.0.1 ------------------------------------- */
+
+/* Serves `n` connections with the canned raw reply, in a child process. */
+static pid_t
+serve(const char *reply, int n, int *port)
+{
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+	int s, one = 1;
+	pid_t pid;
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_geq(s, 0);
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(listen(s, 4), 0);
+	cr_assert_eq(getsockname(s, (struct sockaddr *)&a, &alen), 0);
+	*port = ntohs(a.sin_port);
+	if ((pid = fork()) == 0) {
+		int i;
+		alarm(10);
+		for (i = 0; i < n; i++) {
+			char buf[4096];
+			int c = accept(s, NULL, NULL);
+			if (c < 0)
+				_exit(1);
+			if (read(c, buf, sizeof(buf)) < 0 ||
+			    write(c, reply, strlen(reply)) < 0)
+				_exit(1);
+			close(c);
+		}
+		_exit(0);
+	}
+	close(s);
+	return pid;
+}
+
+Test(http, talks_to_a_loopback_server_through_libcurl)
+{
+	static const char reply[] = "HTTP/1.1 201 Created\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 11\r\n"
+	    "Location: /api/v1/log/entries/abc\r\nConnection: close\r\n\r\n"
+	    "{\"ok\":true}";
+	struct sgn_http *h = NULL;
+	struct sgn_http_request req;
+	struct sgn_http_response res;
+	struct sgn_errbuf eb;
+	char url[64];
+	int port, st;
+	pid_t pid = serve(reply, 1, &port);
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/api", port);
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.url = url;
+	req.headers[req.n_headers++] = "Content-Type: application/json";
+	req.body = (const uint8_t *)"{}";
+	req.body_len = 2;
+	cr_assert_eq(sgn_http_new(NULL, &h, NULL), SGN_OK);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_do(h, "Rekor", &req, &res, &eb), SGN_OK, "%s",
+	    eb.msg);
+	cr_assert_eq(res.status, 201);
+	cr_assert_str_eq((char *)res.body.ptr, "{\"ok\":true}");
+	cr_assert_str_eq(res.content_type, "application/json");
+	cr_assert_str_eq(res.location, "/api/v1/log/entries/abc");
+	sgn_http_response_reset(&res);
+	sgn_http_free(&h);
+	waitpid(pid, &st, 0);
+}
+
+Test(http, caps_the_reply_body)
+{
+	static char reply[8192];
+	struct sgn_http_opts o;
+	struct sgn_http *h = NULL;
+	struct sgn_http_request req;
+	struct sgn_http_response res;
+	struct sgn_errbuf eb;
+	char url[64];
+	int port, st;
+	pid_t pid;
+
+	snprintf(reply, sizeof(reply), "HTTP/1.1 200 OK\r\nConnection: "
+	    "close\r\n\r\n");
+	memset(reply + strlen(reply), 'a', 4000);
+	pid = serve(reply, 1, &port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
+	memset(&o, 0, sizeof(o));
+	o.max_body = 1000;
+	o.max_attempts = 1;
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = url;
+	cr_assert_eq(sgn_http_new(&o, &h, NULL), SGN_OK);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_do(h, "TSA", &req, &res, &eb), SGN_ERR_LIMIT,
+	    "%s", eb.msg);
+	cr_assert(tu_has(eb.msg, "larger than 1000 bytes"), "%s", eb.msg);
+	sgn_http_free(&h);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+}
+
+Test(http, reports_a_refused_connection)
+{
+	struct sgn_http_opts o;
+	struct sgn_http *h = NULL;
+	struct sgn_http_request req = get("http://127.0.0.1:1/");
+	struct sgn_http_response res;
+	struct sgn_errbuf eb;
+
+	memset(&o, 0, sizeof(o));
+	o.max_attempts = 2;
+	o.backoff_ms = 1;
+	cr_assert_eq(sgn_http_new(&o, &h, NULL), SGN_OK);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_do(h, "Fulcio", &req, &res, &eb),
+	    SGN_ERR_NETWORK);
+	cr_assert(tu_has(eb.msg, "Fulcio: "), "%s", eb.msg);
+	cr_assert(tu_has(eb.msg, "after 2 attempts"), "%s", eb.msg);
+	sgn_http_free(&h);
+}
