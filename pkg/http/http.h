@@ -66,7 +66,7 @@ typedef sgn_err (*sgn_http_transport)(void *ctx,
 typedef void (*sgn_http_sleep)(void *ctx, long ms);
 
 struct sgn_http_opts {
-	long		 timeout_ms;		/* whole exchange; default 30 s */
+	long		 timeout_ms;		/* an exchange; default 30 s */
 	long		 connect_timeout_ms;	/* default 10 s */
 	int		 max_attempts;		/* default 4 */
 	long		 backoff_ms;		/* first wait; default 500 ms */
