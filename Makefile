@@ -74,7 +74,9 @@ HEADERS		:= $(foreach a,$(AREAS),pkg/$(a)/$(a).h)
 TEST_AREAS	:= $(sort $(patsubst pkg/%/,%,$(dir $(wildcard pkg/*/*_test.c))))
 TEST_BINS	:= $(addprefix $(BUILD)/test/,$(addsuffix _test,$(TEST_AREAS)))
 EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
-		   third_party/sigstore/staging_trusted_root.json
+		   third_party/sigstore/staging_trusted_root.json \
+		   third_party/sigstore/signing_config.v0.2.json \
+		   third_party/sigstore/signing_config_rekor_v2.v0.2.json
 
 .PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
 	deps checksrc headers conformance regress format

@@ -28,13 +28,14 @@ blob_free(struct sgn_blob *b)
 	b->len = 0;
 }
 
-static void
-entry_free(struct sgn_tlog_entry *e)
+void
+sgn_tlog_entry_reset(struct sgn_tlog_entry *e)
 {
 	blob_free(&e->set);
 	blob_free(&e->body);
 	free(e->hashes);
 	free(e->checkpoint);
+	memset(e, 0, sizeof(*e));
 }
 
 void
@@ -51,7 +52,7 @@ sgn_bundle_free(struct sgn_bundle **bp)
 	free(b->certs);
 	free(b->key_hint);
 	for (i = 0; i < b->n_entries; i++)
-		entry_free(&b->entries[i]);
+		sgn_tlog_entry_reset(&b->entries[i]);
 	free(b->entries);
 	for (i = 0; i < b->n_timestamps; i++)
 		blob_free(&b->timestamps[i]);
@@ -542,5 +543,183 @@ sgn_bundle_parse(const uint8_t *buf, size_t len, struct sgn_bundle **out,
 out:
 	sgn_bundle_free(&b);
 	cJSON_Delete(root);
+	return r;
+}
+
+sgn_err
+sgn_tlog_entry_parse(const uint8_t *json, size_t len,
+    struct sgn_tlog_entry *e, struct sgn_errbuf *eb)
+{
+	cJSON *root = NULL;
+	sgn_err r;
+
+	memset(e, 0, sizeof(*e));
+	if ((r = sgn_json_parse(json, len, "tlog entry", &root, eb)) != SGN_OK)
+		return r;
+	if ((r = parse_entry(root, "tlog entry", 3, e, eb)) != SGN_OK)
+		sgn_tlog_entry_reset(e);
+	cJSON_Delete(root);
+	return r;
+}
+
+/* Serialization ---------------------------------------------------------- */
+
+static int
+add_b64(cJSON *obj, const char *key, const uint8_t *p, size_t n)
+{
+	char *s = NULL;
+	int ok;
+
+	if (sgn_b64_encode(p, n, &s, NULL) != SGN_OK)
+		return 0;
+	ok = cJSON_AddStringToObject(obj, key, s) != NULL;
+	free(s);
+	return ok;
+}
+
+static int
+add_i64(cJSON *obj, const char *key, int64_t v)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "%lld", (long long)v);
+	return cJSON_AddStringToObject(obj, key, s) != NULL;
+}
+
+static int
+add_entry(cJSON *arr, const struct sgn_tlog_entry *e)
+{
+	cJSON *o, *x, *p, *h;
+	size_t i;
+
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(arr, o))
+		return 0;
+	if (!add_i64(o, "logIndex", e->log_index) ||
+	    (x = cJSON_AddObjectToObject(o, "logId")) == NULL ||
+	    !add_b64(x, "keyId", e->log_id, 32) ||
+	    (x = cJSON_AddObjectToObject(o, "kindVersion")) == NULL ||
+	    cJSON_AddStringToObject(x, "kind", e->kind) == NULL ||
+	    cJSON_AddStringToObject(x, "version", e->version) == NULL)
+		return 0;
+	if (e->integrated_time != 0 &&
+	    !add_i64(o, "integratedTime", e->integrated_time))
+		return 0;
+	if (e->set.len > 0 &&
+	    ((x = cJSON_AddObjectToObject(o, "inclusionPromise")) == NULL ||
+	    !add_b64(x, "signedEntryTimestamp", e->set.ptr, e->set.len)))
+		return 0;
+	if (e->has_proof) {
+		if ((p = cJSON_AddObjectToObject(o, "inclusionProof")) == NULL ||
+		    !add_i64(p, "logIndex", e->proof_index) ||
+		    !add_b64(p, "rootHash", e->root_hash, 32) ||
+		    !add_i64(p, "treeSize", e->tree_size) ||
+		    (h = cJSON_AddArrayToObject(p, "hashes")) == NULL)
+			return 0;
+		for (i = 0; i < e->n_hashes; i++) {
+			char *s = NULL;
+			cJSON *item;
+			if (sgn_b64_encode(e->hashes[i], 32, &s, NULL) != SGN_OK)
+				return 0;
+			item = cJSON_CreateString(s);
+			free(s);
+			if (item == NULL || !cJSON_AddItemToArray(h, item))
+				return 0;
+		}
+		if (e->checkpoint != NULL &&
+		    ((x = cJSON_AddObjectToObject(p, "checkpoint")) == NULL ||
+		    cJSON_AddStringToObject(x, "envelope", e->checkpoint) ==
+		    NULL))
+			return 0;
+	}
+	return add_b64(o, "canonicalizedBody", e->body.ptr, e->body.len);
+}
+
+static int
+build(const struct sgn_bundle *b, cJSON *root)
+{
+	cJSON *vm, *x, *arr, *o;
+	size_t i;
+
+	if (cJSON_AddStringToObject(root, "mediaType",
+	    "application/vnd.dev.sigstore.bundle.v0.3+json") == NULL ||
+	    (vm = cJSON_AddObjectToObject(root, "verificationMaterial")) ==
+	    NULL)
+		return 0;
+	if (b->material == SGN_MATERIAL_CERTIFICATE) {
+		if ((x = cJSON_AddObjectToObject(vm, "certificate")) == NULL ||
+		    !add_b64(x, "rawBytes", b->certs[0].ptr, b->certs[0].len))
+			return 0;
+	} else {
+		if ((x = cJSON_AddObjectToObject(vm, "publicKey")) == NULL ||
+		    (b->key_hint != NULL && cJSON_AddStringToObject(x, "hint",
+		    b->key_hint) == NULL))
+			return 0;
+	}
+	if ((arr = cJSON_AddArrayToObject(vm, "tlogEntries")) == NULL)
+		return 0;
+	for (i = 0; i < b->n_entries; i++)
+		if (!add_entry(arr, &b->entries[i]))
+			return 0;
+	if (b->n_timestamps > 0) {
+		if ((x = cJSON_AddObjectToObject(vm,
+		    "timestampVerificationData")) == NULL ||
+		    (arr = cJSON_AddArrayToObject(x, "rfc3161Timestamps")) ==
+		    NULL)
+			return 0;
+		for (i = 0; i < b->n_timestamps; i++) {
+			if ((o = cJSON_CreateObject()) == NULL ||
+			    !cJSON_AddItemToArray(arr, o) ||
+			    !add_b64(o, "signedTimestamp", b->timestamps[i].ptr,
+			    b->timestamps[i].len))
+				return 0;
+		}
+	}
+	if (b->content == SGN_CONTENT_MESSAGE_SIGNATURE) {
+		if ((x = cJSON_AddObjectToObject(root, "messageSignature")) ==
+		    NULL)
+			return 0;
+		if (b->has_digest &&
+		    ((o = cJSON_AddObjectToObject(x, "messageDigest")) == NULL ||
+		    cJSON_AddStringToObject(o, "algorithm",
+		    sgn_hash_proto_name(b->digest_alg)) == NULL ||
+		    !add_b64(o, "digest", b->digest, b->digest_len)))
+			return 0;
+		return add_b64(x, "signature", b->signature.ptr,
+		    b->signature.len);
+	}
+	if ((x = cJSON_AddObjectToObject(root, "dsseEnvelope")) == NULL ||
+	    !add_b64(x, "payload", b->payload.ptr, b->payload.len) ||
+	    cJSON_AddStringToObject(x, "payloadType", b->payload_type) ==
+	    NULL || (arr = cJSON_AddArrayToObject(x, "signatures")) == NULL ||
+	    (o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(arr, o))
+		return 0;
+	return add_b64(o, "sig", b->signature.ptr, b->signature.len) &&
+	    (b->keyid == NULL || cJSON_AddStringToObject(o, "keyid",
+	    b->keyid) != NULL);
+}
+
+sgn_err
+sgn_bundle_serialize(const struct sgn_bundle *b, struct sgn_buf *out,
+    struct sgn_errbuf *eb)
+{
+	cJSON *root;
+	char *s;
+	sgn_err r;
+
+	if (b->material == SGN_MATERIAL_CHAIN || (b->material ==
+	    SGN_MATERIAL_CERTIFICATE && b->n_certs != 1))
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "a v0.3 bundle "
+		    "carries exactly one certificate or a public key");
+	if ((root = cJSON_CreateObject()) == NULL)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	if (!build(b, root) || (s = cJSON_Print(root)) == NULL) {
+		cJSON_Delete(root);
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	}
+	cJSON_Delete(root);
+	if ((r = sgn_buf_append(out, s, strlen(s), eb)) == SGN_OK)
+		r = sgn_buf_append(out, "\n", 1, eb);
+	free(s);
 	return r;
 }

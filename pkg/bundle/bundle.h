@@ -96,6 +96,24 @@ sgn_err	sgn_bundle_parse(const uint8_t *buf, size_t len,
 	    struct sgn_bundle **out, struct sgn_errbuf *eb);
 void	sgn_bundle_free(struct sgn_bundle **bp);
 
+/*
+ * Writes b as a v0.3 bundle (media type
+ * application/vnd.dev.sigstore.bundle.v0.3+json) to out: the material
+ * must be a single certificate or a public key.  int64 values as strings,
+ * bytes as standard base64, default values omitted, as protobuf JSON.
+ */
+sgn_err	sgn_bundle_serialize(const struct sgn_bundle *b, struct sgn_buf *out,
+	    struct sgn_errbuf *eb);
+
+/*
+ * Parses one TransparencyLogEntry in protobuf JSON (as in a bundle, and as
+ * Rekor v2 answers), with the rules of a v0.3 bundle entry.  Free with
+ * sgn_tlog_entry_reset().
+ */
+sgn_err	sgn_tlog_entry_parse(const uint8_t *json, size_t len,
+	    struct sgn_tlog_entry *e, struct sgn_errbuf *eb);
+void	sgn_tlog_entry_reset(struct sgn_tlog_entry *e);
+
 #ifdef __cplusplus
 }
 #endif

@@ -570,3 +570,70 @@ Test(bundle, rejects_oversized_input)
 	cr_assert_eq(sgn_bundle_parse(x, SGN_MAX_BUNDLE_BYTES + 1u, &b, NULL),
 	    SGN_ERR_LIMIT);
 }
+
+static void
+round_trip(const char *path)
+{
+	size_t len;
+	uint8_t *p = tu_read(path, &len);
+	struct sgn_bundle *a = NULL, *b = NULL;
+	struct sgn_buf out;
+	struct sgn_errbuf eb;
+	size_t i;
+
+	cr_assert_eq(sgn_bundle_parse(p, len, &a, NULL), SGN_OK);
+	sgn_buf_init(&out, 0);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_bundle_serialize(a, &out, &eb), SGN_OK, "%s",
+	    eb.msg);
+	cr_assert(tu_has((char *)out.ptr, "\"mediaType\":\t\"application/"
+	    "vnd.dev.sigstore.bundle.v0.3+json\""), "%s", (char *)out.ptr);
+	cr_assert_eq(sgn_bundle_parse(out.ptr, out.len, &b, &eb), SGN_OK,
+	    "%s", eb.msg);
+	cr_assert_eq(b->version_minor, 3);
+	cr_assert_eq(a->n_entries, b->n_entries);
+	for (i = 0; i < a->n_entries; i++) {
+		const struct sgn_tlog_entry *x = &a->entries[i];
+		const struct sgn_tlog_entry *y = &b->entries[i];
+		cr_assert_eq(x->log_index, y->log_index);
+		cr_assert_eq(x->integrated_time, y->integrated_time);
+		cr_assert_eq(x->tree_size, y->tree_size);
+		cr_assert_eq(x->n_hashes, y->n_hashes);
+		cr_assert_eq(x->body.len, y->body.len);
+		cr_assert_eq(memcmp(x->body.ptr, y->body.ptr, x->body.len), 0);
+		cr_assert_eq(x->set.len, y->set.len);
+		cr_assert_str_eq(x->checkpoint, y->checkpoint);
+	}
+	cr_assert_eq(a->n_timestamps, b->n_timestamps);
+	cr_assert_eq(a->signature.len, b->signature.len);
+	cr_assert_eq(memcmp(a->signature.ptr, b->signature.ptr,
+	    a->signature.len), 0);
+	cr_assert_eq(a->payload.len, b->payload.len);
+	sgn_buf_reset(&out);
+	sgn_bundle_free(&a);
+	sgn_bundle_free(&b);
+	free(p);
+}
+
+Test(bundle, serializes_what_it_parses)
+{
+	round_trip(V03);
+	round_trip(V2);
+	round_trip(DSSE);
+}
+
+Test(bundle, serializes_only_v03_material)
+{
+	size_t len;
+	uint8_t *p = tu_read(V01, &len);
+	struct sgn_bundle *a = NULL;
+	struct sgn_buf out;
+
+	cr_assert_eq(sgn_bundle_parse(p, len, &a, NULL), SGN_OK);
+	sgn_buf_init(&out, 0);
+	cr_assert_eq(sgn_bundle_serialize(a, &out, NULL),
+	    SGN_ERR_INVALID_ARGUMENT);
+	sgn_buf_reset(&out);
+	sgn_bundle_free(&a);
+	free(p);
+}

@@ -92,6 +92,38 @@ sgn_err	sgn_pubkey_verify_digest(const struct sgn_pubkey *k,
 	    sgn_hash_alg hash, const uint8_t *digest, size_t dlen,
 	    const uint8_t *sig, size_t siglen, struct sgn_errbuf *eb);
 
+/* PEM text of a public key ("PUBLIC KEY"); *pem is malloc'd. */
+sgn_err	sgn_pubkey_to_pem(const struct sgn_pubkey *k, char **pem,
+	    struct sgn_errbuf *eb);
+
+/* Signers ---------------------------------------------------------------- */
+
+/*
+ * A signer holds a private key (or reaches one) and signs.  One interface,
+ * one implementation per kind of key: ephemeral keys here; key files and
+ * FIDO2-derived keys come with their issue.  The private key never leaves
+ * the signer and is wiped when it is freed.
+ */
+struct sgn_signer;
+
+/* A fresh key in memory only (keyless signing): ECDSA P-256 by default;
+ * P-384, P-521 and Ed25519 are accepted too. */
+sgn_err	sgn_signer_ephemeral(sgn_key_type type, struct sgn_signer **out,
+	    struct sgn_errbuf *eb);
+void	sgn_signer_free(struct sgn_signer **sp);
+/* The public half (owned by the signer). */
+const struct sgn_pubkey *sgn_signer_pubkey(const struct sgn_signer *s);
+/*
+ * Signs msg (hashed with the key's default hash; Ed25519 signs it whole).
+ * *sig is malloc'd: DER for ECDSA, raw for Ed25519.
+ */
+sgn_err	sgn_signer_sign(struct sgn_signer *s, const uint8_t *msg,
+	    size_t len, uint8_t **sig, size_t *siglen, struct sgn_errbuf *eb);
+/* Signs a digest computed with hash (ECDSA and RSA only). */
+sgn_err	sgn_signer_sign_digest(struct sgn_signer *s, sgn_hash_alg hash,
+	    const uint8_t *digest, size_t dlen, uint8_t **sig, size_t *siglen,
+	    struct sgn_errbuf *eb);
+
 /* PEM ------------------------------------------------------------------ */
 
 /*

@@ -259,6 +259,39 @@ sgn_pubkey_from_der(const uint8_t *der, size_t len, struct sgn_pubkey **out,
 }
 
 sgn_err
+sgn_pubkey_to_pem(const struct sgn_pubkey *k, char **pem,
+    struct sgn_errbuf *eb)
+{
+	char *b64 = NULL, *out;
+	size_t n, i, o = 0, lines;
+	static const char hdr[] = "-----BEGIN PUBLIC KEY-----\n";
+	static const char ftr[] = "-----END PUBLIC KEY-----\n";
+	sgn_err r;
+
+	*pem = NULL;
+	if ((r = sgn_b64_encode(k->spki, k->spki_len, &b64, eb)) != SGN_OK)
+		return r;
+	n = strlen(b64);
+	lines = (n + 63) / 64;
+	if ((out = malloc(sizeof(hdr) + n + lines + sizeof(ftr))) == NULL) {
+		free(b64);
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	}
+	memcpy(out, hdr, sizeof(hdr) - 1);
+	o = sizeof(hdr) - 1;
+	for (i = 0; i < n; i += 64) {
+		size_t l = n - i < 64 ? n - i : 64;
+		memcpy(out + o, b64 + i, l);
+		o += l;
+		out[o++] = '\n';
+	}
+	memcpy(out + o, ftr, sizeof(ftr));
+	free(b64);
+	*pem = out;
+	return SGN_OK;
+}
+
+sgn_err
 sgn_pem_block(const char *pem, size_t len, const char *const *labels,
     size_t n, const char *what, int skip, size_t *which, uint8_t **derp,
     size_t *dlenp, struct sgn_errbuf *eb)

@@ -92,6 +92,73 @@ const struct sgn_log *sgn_trusted_root_find_ctlog(
 /* The embedded documents themselves (for `signet trusted-root`). */
 const uint8_t *sgn_trusted_root_embedded_bytes(int staging, size_t *len);
 
+/* Signing configuration (SigningConfig v0.2) ----------------------------- */
+
+/* One service of a signing config. */
+struct sgn_service {
+	char			*url;
+	uint32_t		 major;		/* majorApiVersion */
+	struct sgn_validity	 valid;
+	char			*operator_name;
+};
+
+typedef enum sgn_selector {
+	SGN_SELECT_ANY = 1,
+	SGN_SELECT_ALL,
+	SGN_SELECT_EXACT,
+} sgn_selector;
+
+struct sgn_signing_config {
+	struct sgn_service	*ca;
+	size_t			 n_ca;
+	struct sgn_service	*oidc;
+	size_t			 n_oidc;
+	struct sgn_service	*rekor;
+	size_t			 n_rekor;
+	struct sgn_service	*tsa;
+	size_t			 n_tsa;
+	sgn_selector		 rekor_selector;
+	uint32_t		 rekor_count;
+	sgn_selector		 tsa_selector;
+	uint32_t		 tsa_count;
+};
+
+/* What a signing run uses, chosen from a config (pointers into it). */
+#define SGN_MAX_SELECTED 8
+
+struct sgn_selection {
+	const struct sgn_service	*ca;
+	const struct sgn_service	*oidc;		/* may be NULL */
+	const struct sgn_service	*rekor[SGN_MAX_SELECTED];
+	size_t				 n_rekor;
+	const struct sgn_service	*tsa[SGN_MAX_SELECTED];
+	size_t				 n_tsa;
+};
+
+/* Parses and validates a signing config v0.2
+ * (application/vnd.dev.sigstore.signingconfig.v0.2+json). */
+sgn_err	sgn_signing_config_parse(const uint8_t *buf, size_t len,
+	    struct sgn_signing_config **out, struct sgn_errbuf *eb);
+sgn_err	sgn_signing_config_load(const char *path,
+	    struct sgn_signing_config **out, struct sgn_errbuf *eb);
+/* The production configs compiled in: Rekor v1 (rekor_v2 == 0, the
+ * public-good default) or the opt-in one that adds the Rekor v2 shard. */
+sgn_err	sgn_signing_config_embedded(int rekor_v2,
+	    struct sgn_signing_config **out, struct sgn_errbuf *eb);
+void	sgn_signing_config_free(struct sgn_signing_config **cp);
+
+/*
+ * Chooses services valid at now, as sigstore-go does: the services whose
+ * API version signet speaks (Fulcio 1, OIDC 1, Rekor 1 and 2, TSA 1),
+ * newest validity start first; one CA and one OIDC provider; for Rekor
+ * and TSAs, the highest API version that has any, at most one per
+ * operator, then the selector (ANY: one, ALL: all, EXACT: count, fewer is
+ * an error).  No usable CA or Rekor is SGN_ERR_TRUST.
+ */
+sgn_err	sgn_signing_config_select(const struct sgn_signing_config *c,
+	    struct sgn_time now, struct sgn_selection *sel,
+	    struct sgn_errbuf *eb);
+
 /* Host and authority (host[:port]) of an http(s) URL; malloc'd. */
 sgn_err	sgn_url_host(const char *url, char **host, char **authority,
 	    struct sgn_errbuf *eb);
