@@ -610,8 +610,8 @@ add_entry(cJSON *arr, const struct sgn_tlog_entry *e)
 	    !add_b64(x, "signedEntryTimestamp", e->set.ptr, e->set.len)))
 		return 0;
 	if (e->has_proof) {
-		if ((p = cJSON_AddObjectToObject(o, "inclusionProof")) == NULL ||
-		    !add_i64(p, "logIndex", e->proof_index) ||
+		if ((p = cJSON_AddObjectToObject(o, "inclusionProof")) ==
+		    NULL || !add_i64(p, "logIndex", e->proof_index) ||
 		    !add_b64(p, "rootHash", e->root_hash, 32) ||
 		    !add_i64(p, "treeSize", e->tree_size) ||
 		    (h = cJSON_AddArrayToObject(p, "hashes")) == NULL)
@@ -619,7 +619,8 @@ add_entry(cJSON *arr, const struct sgn_tlog_entry *e)
 		for (i = 0; i < e->n_hashes; i++) {
 			char *s = NULL;
 			cJSON *item;
-			if (sgn_b64_encode(e->hashes[i], 32, &s, NULL) != SGN_OK)
+			if (sgn_b64_encode(e->hashes[i], 32, &s, NULL) !=
+			    SGN_OK)
 				return 0;
 			item = cJSON_CreateString(s);
 			free(s);
@@ -680,7 +681,8 @@ build(const struct sgn_bundle *b, cJSON *root)
 		    NULL)
 			return 0;
 		if (b->has_digest &&
-		    ((o = cJSON_AddObjectToObject(x, "messageDigest")) == NULL ||
+		    ((o = cJSON_AddObjectToObject(x, "messageDigest")) ==
+		    NULL ||
 		    cJSON_AddStringToObject(o, "algorithm",
 		    sgn_hash_proto_name(b->digest_alg)) == NULL ||
 		    !add_b64(o, "digest", b->digest, b->digest_len)))

@@ -124,7 +124,8 @@ sgn_signer_ephemeral(sgn_key_type type, struct sgn_signer **out,
 		    "unsupported ephemeral key type");
 	}
 	if (k == NULL)
-		return sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "key generation failed");
+		return sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
+		    "key generation failed");
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		EVP_PKEY_free(k);
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");

@@ -63,6 +63,48 @@ sgn_err	sgn_rekor_body_parse(const uint8_t *body, size_t len,
 	    struct sgn_rekor_body **out, struct sgn_errbuf *eb);
 void	sgn_rekor_body_free(struct sgn_rekor_body **bp);
 
+/* Clients ----------------------------------------------------------- */
+
+struct sgn_http;
+struct sgn_tlog_entry;
+
+/*
+ * Proposed entries (request bodies), appended to out:
+ * - Rekor v1 hashedrekord 0.0.1: a SHA-256 digest (hex), the signature
+ *   and the verifier's PEM (certificate or public key), base64;
+ * - Rekor v1 dsse 0.0.1: the envelope as JSON text and the verifier's PEM;
+ * - Rekor v2 hashedrekord 0.0.2 (hashedRekordRequestV002): the digest,
+ *   the signature, the verifier's DER (an X.509 certificate when is_cert,
+ *   else a SubjectPublicKeyInfo) and its keyDetails name.
+ */
+sgn_err	sgn_rekor_v1_hashedrekord(const uint8_t *digest, const uint8_t *sig,
+	    size_t sig_len, const char *verifier_pem, struct sgn_buf *out,
+	    struct sgn_errbuf *eb);
+sgn_err	sgn_rekor_v1_dsse(const char *envelope_json,
+	    const char *verifier_pem, struct sgn_buf *out,
+	    struct sgn_errbuf *eb);
+sgn_err	sgn_rekor_v2_hashedrekord(const uint8_t *digest, size_t digest_len,
+	    const uint8_t *sig, size_t sig_len, const uint8_t *verifier_der,
+	    size_t verifier_len, int is_cert, const char *key_details,
+	    struct sgn_buf *out, struct sgn_errbuf *eb);
+
+/*
+ * Posts a proposed entry to the log at base_url (Rekor v1: /api/v1/log/
+ * entries; v2: /api/v2/log/entries) and turns the reply into a bundle's
+ * TransparencyLogEntry.  A v1 duplicate (409) is fetched from the log.
+ * Nothing is verified here: the caller verifies the entry (body, SET,
+ * inclusion proof, checkpoint) before using it.  Errors say which log
+ * failed and why (HTTP status and the log's message).
+ */
+sgn_err	sgn_rekor_upload(struct sgn_http *http, const char *base_url,
+	    int major, const struct sgn_buf *proposed,
+	    struct sgn_tlog_entry *out, struct sgn_errbuf *eb);
+
+/* A Rekor v1 API reply ({uuid: {body, integratedTime, logID, ...}}) as a
+ * TransparencyLogEntry (exposed for tests and fuzzing). */
+sgn_err	sgn_rekor_v1_entry_parse(const uint8_t *json, size_t len,
+	    struct sgn_tlog_entry *out, struct sgn_errbuf *eb);
+
 #ifdef __cplusplus
 }
 #endif

@@ -90,8 +90,8 @@ parse_services(const cJSON *root, const char *key,
 			goto fail;
 		if (strncmp(url, "https://", 8) != 0 &&
 		    strncmp(url, "http://", 7) != 0) {
-			r = sgn_errf(eb, SGN_ERR_PARSE, "%s.url: not an http(s) "
-			    "URL", w);
+			r = sgn_errf(eb, SGN_ERR_PARSE,
+			    "%s.url: not an http(s) URL", w);
 			goto fail;
 		}
 		if ((s->url = strdup(url)) == NULL ||
@@ -141,8 +141,8 @@ parse_selector(const cJSON *root, const char *key, sgn_selector *sel,
 		return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "%s.selector: "
 		    "unsupported \"%.32s\"", w, s);
 	if (*sel == SGN_SELECT_EXACT && *count == 0)
-		return sgn_errf(eb, SGN_ERR_PARSE, "%s: EXACT needs a count > 0",
-		    w);
+		return sgn_errf(eb, SGN_ERR_PARSE,
+		    "%s: EXACT needs a count > 0", w);
 	return SGN_OK;
 }
 

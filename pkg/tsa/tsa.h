@@ -108,6 +108,20 @@ sgn_err	sgn_tsa_verify_certs(const uint8_t *resp, size_t len,
 	    struct sgn_cert *const *chain, size_t chain_n,
 	    struct sgn_tsa_info *info, struct sgn_errbuf *eb);
 
+/*
+ * Requests an RFC 3161 timestamp over data (the signature bytes) from the
+ * TSA at url (the full URL a signing config names): a SHA-256 imprint, a
+ * random 64-bit nonce, certReq set.  The reply must be a granted
+ * TimeStampResp carrying the same imprint and nonce; *resp (malloc'd) is
+ * the whole DER response, for the bundle.  Verification against the
+ * trusted root is the caller's (sgn_tsa_verify_certs).  Network and HTTP
+ * failures say which TSA failed and why.
+ */
+struct sgn_http;
+sgn_err	sgn_tsa_request(struct sgn_http *http, const char *url,
+	    const uint8_t *data, size_t data_len, uint8_t **resp,
+	    size_t *resp_len, struct sgn_errbuf *eb);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1223,3 +1223,25 @@ out:
 	sgn_pubkey_free(&c.key_owned);
 	return r;
 }
+
+sgn_err
+sgn_verify_certificate(struct sgn_verifier *v, const struct sgn_cert *leaf,
+    struct sgn_time at, struct sgn_errbuf *eb)
+{
+	struct sgn_verify_result res;
+	struct vctx c;
+	sgn_err r;
+
+	memset(&c, 0, sizeof(c));
+	memset(&res, 0, sizeof(res));
+	c.v = v;
+	c.res = &res;
+	c.eb = eb;
+	/* check_certificate() reads the leaf only. */
+	c.leaf = sgn_cert_ref((struct sgn_cert *)(uintptr_t)leaf);
+	c.times[c.n_times++] = at;
+	r = check_certificate(&c);
+	sgn_cert_free(&c.leaf);
+	sgn_verify_result_reset(&res);
+	return r;
+}

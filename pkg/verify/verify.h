@@ -131,6 +131,17 @@ sgn_err	sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
 	    const struct sgn_artifact *art, const struct sgn_policy *policy,
 	    struct sgn_verify_result *res, struct sgn_errbuf *eb);
 
+/*
+ * Checks a signing certificate as the verifier does, at time at: chain to
+ * a Fulcio CA of the trusted root, that CA's window, code-signing usage,
+ * an SCT from a trusted CT log.  Signers call it on a fresh certificate
+ * before they sign anything with it.  Fails with SGN_ERR_VERIFY and a
+ * message naming the check.
+ */
+sgn_err	sgn_verify_certificate(struct sgn_verifier *v,
+	    const struct sgn_cert *leaf, struct sgn_time at,
+	    struct sgn_errbuf *eb);
+
 /* Anchored POSIX ERE match (also accepts \d \w \s and their negations). */
 sgn_err	sgn_regex_match(const char *pattern, const char *s, int *matched,
 	    struct sgn_errbuf *eb);

@@ -1,0 +1,93 @@
+/*
+ * sign: the keyless signing pipeline.
+ *
+ *   artifact -> SHA-256 (streamed) -> ephemeral key -> Fulcio certificate
+ *   (chain, SCT and identity checked before use) -> signature -> RFC 3161
+ *   timestamps -> Rekor entry (v1 or v2, per the signing config) -> the
+ *   bundle, verified by the verifier -> bytes for the caller to write.
+ *
+ * A signing context keeps the key and certificate across artifacts, so
+ * that files signed in one run share one certificate while it is valid; a
+ * new one is requested when fewer than SGN_SIGN_MIN_VALIDITY seconds are
+ * left.  Nothing is written here, and a failure at any step returns an
+ * error that names the service and the reason, with no bundle.
+ */
+#ifndef SGN_SIGN_H
+#define SGN_SIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+#include "trust.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sgn_http;
+
+#define SGN_SIGN_MIN_VALIDITY 60
+
+/*
+ * The signer's identity, from an OIDC token: the token itself (a secret,
+ * sent to Fulcio only), what the proof of possession signs, and what the
+ * certificate must then say (NULL: not checked).
+ */
+struct sgn_sign_identity {
+	const char	*token;
+	const char	*challenge;
+	const char	*expect_san;
+	const char	*expect_issuer;
+};
+
+/*
+ * Called when a (new) certificate is needed; fills id, whose strings stay
+ * valid until the next call or until the context is freed.  Lets a
+ * long run fetch a fresh token when the first one has expired.
+ */
+typedef sgn_err (*sgn_sign_identity_fn)(void *ctx,
+    struct sgn_sign_identity *id, struct sgn_errbuf *eb);
+
+/* Progress messages for people ("Fulcio issued ..."); optional. */
+typedef void (*sgn_sign_status_fn)(void *ctx, const char *msg);
+
+struct sgn_sign_opts {
+	const struct sgn_trusted_root	*root;
+	const struct sgn_selection	*services;
+	struct sgn_http			*http;
+	sgn_sign_identity_fn		 identity;
+	void				*identity_ctx;
+	sgn_sign_status_fn		 status;
+	void				*status_ctx;
+	int64_t				 now;	/* 0: the clock; tests fix it */
+};
+
+struct sgn_signing_ctx;
+
+sgn_err	sgn_signing_ctx_new(const struct sgn_sign_opts *opts,
+	    struct sgn_signing_ctx **out, struct sgn_errbuf *eb);
+/* Wipes the ephemeral key. */
+void	sgn_signing_ctx_free(struct sgn_signing_ctx **cp);
+
+/*
+ * Signs the file at path (a message signature over its SHA-256 digest,
+ * read in constant memory) and appends the verified v0.3 bundle to out.
+ */
+sgn_err	sgn_sign_file(struct sgn_signing_ctx *c, const char *path,
+	    struct sgn_buf *out, struct sgn_errbuf *eb);
+
+/*
+ * Signs an in-toto statement as a DSSE envelope (payload type
+ * application/vnd.in-toto+json) and appends the verified v0.3 bundle to
+ * out.  The statement must name at least one subject with a sha256
+ * digest.
+ */
+sgn_err	sgn_sign_intoto(struct sgn_signing_ctx *c, const uint8_t *statement,
+	    size_t len, struct sgn_buf *out, struct sgn_errbuf *eb);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SGN_SIGN_H */
