@@ -94,7 +94,7 @@ $(BUILD)/config.mk: scripts/deps.sh Makefile
 	   echo "PKG_LIBS := $$(pkg-config --libs $(PC_REQUIRES))"; \
 	   echo "CRIT_LIBS := $$(pkg-config --libs criterion)"; } > $@
 
-$(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBED_SRCS)
+$(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBED_SRCS) Makefile
 	@mkdir -p $(dir $@)
 	scripts/embed.sh $(EMBED_SRCS) > $@.tmp && mv $@.tmp $@
 

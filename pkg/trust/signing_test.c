@@ -1,0 +1,152 @@
+/*
+ * Unit tests for the signing config v0.2 and service selection.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "testutil.h"
+#include "trust.h"
+
+static struct sgn_time
+at(const char *s)
+{
+	struct sgn_time t;
+
+	cr_assert_eq(sgn_time_parse_rfc3339(s, strlen(s), &t, NULL), SGN_OK);
+	return t;
+}
+
+static struct sgn_signing_config *
+parse(const char *json, sgn_err want, const char *msg)
+{
+	struct sgn_signing_config *c = NULL;
+	struct sgn_errbuf eb;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_signing_config_parse((const uint8_t *)json,
+	    strlen(json), &c, &eb), want, "%s", eb.msg);
+	if (msg != NULL)
+		cr_assert(tu_has(eb.msg, msg), "\"%s\" lacks \"%s\"", eb.msg,
+		    msg);
+	return c;
+}
+
+Test(signing, embedded_production_config_selects_rekor_v1)
+{
+	struct sgn_signing_config *c = NULL;
+	struct sgn_selection s;
+
+	cr_assert_eq(sgn_signing_config_embedded(0, &c, NULL), SGN_OK);
+	cr_assert_eq(sgn_signing_config_select(c,
+	    at("2026-11-26T00:00:00Z"), &s, NULL), SGN_OK);
+	cr_assert_str_eq(s.ca->url, "https://fulcio.sigstore.dev");
+	cr_assert_str_eq(s.oidc->url, "https://oauth2.sigstore.dev/auth");
+	cr_assert_eq(s.n_rekor, 1);
+	cr_assert_str_eq(s.rekor[0]->url, "https://rekor.sigstore.dev");
+	cr_assert_eq(s.rekor[0]->major, 1);
+	cr_assert_eq(s.n_tsa, 1);
+	cr_assert_str_eq(s.tsa[0]->url,
+	    "https://timestamp.sigstore.dev/api/v1/timestamp");
+	sgn_signing_config_free(&c);
+	cr_assert_null(c);
+}
+
+Test(signing, rekor_v2_config_prefers_the_highest_version)
+{
+	struct sgn_signing_config *c = NULL;
+	struct sgn_selection s;
+
+	cr_assert_eq(sgn_signing_config_embedded(1, &c, NULL), SGN_OK);
+	cr_assert_eq(sgn_signing_config_select(c,
+	    at("2026-11-26T00:00:00Z"), &s, NULL), SGN_OK);
+	cr_assert_eq(s.n_rekor, 1);
+	cr_assert_eq(s.rekor[0]->major, 2);
+	cr_assert_str_eq(s.rekor[0]->url,
+	    "https://log2025-1.rekor.sigstore.dev");
+	/* Before the v2 shard's validity: Rekor v1. */
+	cr_assert_eq(sgn_signing_config_select(c,
+	    at("2025-06-01T00:00:00Z"), &s, NULL), SGN_OK);
+	cr_assert_eq(s.rekor[0]->major, 1);
+	sgn_signing_config_free(&c);
+}
+
+#define HEAD "{\"mediaType\": " \
+    "\"application/vnd.dev.sigstore.signingconfig.v0.2+json\", "
+#define SVC(u, v, start, op) "{\"url\": \"" u "\", \"majorApiVersion\": " \
+    #v ", \"validFor\": {\"start\": \"" start "\"}, \"operator\": \"" op \
+    "\"}"
+
+Test(signing, applies_selectors_and_one_service_per_operator)
+{
+	struct sgn_signing_config *c;
+	struct sgn_selection s;
+	struct sgn_errbuf eb;
+
+	c = parse(HEAD "\"caUrls\": [" SVC("https://ca", 1, "2020-01-01T00:00:00Z",
+	    "a") "], \"rekorTlogUrls\": [" SVC("https://r1", 1,
+	    "2020-01-01T00:00:00Z", "a") ", " SVC("https://r2", 1,
+	    "2021-01-01T00:00:00Z", "a") ", " SVC("https://r3", 1,
+	    "2020-06-01T00:00:00Z", "b") ", " SVC("https://r9", 9,
+	    "2020-06-01T00:00:00Z", "c") "], \"rekorTlogConfig\": "
+	    "{\"selector\": \"ALL\"}, \"tsaUrls\": [" SVC("https://t1", 1,
+	    "2020-01-01T00:00:00Z", "a") ", " SVC("https://t2/", 1,
+	    "2020-01-01T00:00:00Z", "b") "], \"tsaConfig\": {\"selector\": "
+	    "\"EXACT\", \"count\": 3}}", SGN_OK, NULL);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_signing_config_select(c, at("2022-01-01T00:00:00Z"),
+	    &s, &eb), SGN_ERR_TRUST);
+	cr_assert(tu_has(eb.msg, "3 tsa services wanted, 2 usable"), "%s",
+	    eb.msg);
+	c->tsa_count = 2;
+	cr_assert_eq(sgn_signing_config_select(c, at("2022-01-01T00:00:00Z"),
+	    &s, NULL), SGN_OK);
+	/* newest first, one per operator, unknown versions skipped */
+	cr_assert_eq(s.n_rekor, 2);
+	cr_assert_str_eq(s.rekor[0]->url, "https://r2");
+	cr_assert_str_eq(s.rekor[1]->url, "https://r3");
+	cr_assert_eq(s.n_tsa, 2);
+	cr_assert_str_eq(s.tsa[1]->url, "https://t2");	/* slash dropped */
+	cr_assert_null(s.oidc);
+	sgn_signing_config_free(&c);
+}
+
+Test(signing, requires_a_usable_ca_and_log)
+{
+	struct sgn_signing_config *c;
+	struct sgn_selection s;
+	struct sgn_errbuf eb;
+
+	c = parse(HEAD "\"caUrls\": [" SVC("https://ca", 1,
+	    "2030-01-01T00:00:00Z", "a") "], \"rekorTlogUrls\": [" SVC(
+	    "https://r", 1, "2020-01-01T00:00:00Z", "a") "]}", SGN_OK, NULL);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_signing_config_select(c, at("2026-01-01T00:00:00Z"),
+	    &s, &eb), SGN_ERR_TRUST);
+	cr_assert(tu_has(eb.msg, "no usable certificate authority"));
+	sgn_signing_config_free(&c);
+	c = parse(HEAD "\"caUrls\": [" SVC("https://ca", 1,
+	    "2020-01-01T00:00:00Z", "a") "]}", SGN_OK, NULL);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_signing_config_select(c, at("2026-01-01T00:00:00Z"),
+	    &s, &eb), SGN_ERR_TRUST);
+	cr_assert(tu_has(eb.msg, "no usable transparency log"));
+	sgn_signing_config_free(&c);
+}
+
+Test(signing, rejects_malformed_configs)
+{
+	parse("{\"mediaType\": \"application/vnd.dev.sigstore.signingconfig."
+	    "v0.1+json\"}", SGN_ERR_UNSUPPORTED, "v0.2 only");
+	parse(HEAD "\"caUrls\": [{\"url\": \"https://x\"}]}", SGN_ERR_PARSE,
+	    "missing \"majorApiVersion\"");
+	parse(HEAD "\"caUrls\": [" SVC("ftp://x", 1, "2020-01-01T00:00:00Z",
+	    "a") "]}", SGN_ERR_PARSE, "not an http(s) URL");
+	parse(HEAD "\"tsaConfig\": {\"selector\": \"SOME\"}}",
+	    SGN_ERR_UNSUPPORTED, "unsupported \"SOME\"");
+	parse(HEAD "\"tsaConfig\": {\"selector\": \"EXACT\"}}", SGN_ERR_PARSE,
+	    "EXACT needs a count");
+	parse(HEAD "\"caUrls\": {}}", SGN_ERR_PARSE, "expected an array");
+}
