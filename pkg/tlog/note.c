@@ -524,7 +524,7 @@ sgn_checkpoint_verify(const struct sgn_checkpoint *cp, const char *key_name,
 	const struct sgn_note_sig *s;
 	uint8_t id[SGN_TLOG_HASH_LEN];
 	sgn_hash_alg hash;
-	const char *who = key_name != NULL ? key_name : "the log key";
+	const char *who = key_name != NULL ? key_name : "the log";
 	size_t i, matched = 0;
 	sgn_err r;
 
@@ -578,7 +578,8 @@ sgn_checkpoint_verify(const struct sgn_checkpoint *cp, const char *key_name,
 	}
 	if (matched == 0)
 		return sgn_errf(eb, SGN_ERR_VERIFY, "checkpoint has no "
-		    "signature from log key %.100s", who);
+		    "signature from %s%.100s", key_name != NULL ? "log key " :
+		    "", who);
 	return SGN_OK;
 }
 

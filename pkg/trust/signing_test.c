@@ -85,8 +85,9 @@ Test(signing, applies_selectors_and_one_service_per_operator)
 	struct sgn_selection s;
 	struct sgn_errbuf eb;
 
-	c = parse(HEAD "\"caUrls\": [" SVC("https://ca", 1, "2020-01-01T00:00:00Z",
-	    "a") "], \"rekorTlogUrls\": [" SVC("https://r1", 1,
+	c = parse(HEAD "\"caUrls\": [" SVC("https://ca", 1,
+	    "2020-01-01T00:00:00Z", "a") "], \"rekorTlogUrls\": [" SVC(
+	    "https://r1", 1,
 	    "2020-01-01T00:00:00Z", "a") ", " SVC("https://r2", 1,
 	    "2021-01-01T00:00:00Z", "a") ", " SVC("https://r3", 1,
 	    "2020-06-01T00:00:00Z", "b") ", " SVC("https://r9", 9,

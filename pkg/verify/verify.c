@@ -503,17 +503,14 @@ check_body(struct vctx *c, const struct sgn_rekor_body *body)
 	switch (body->kind) {
 	case SGN_REKOR_HASHEDREKORD_001:
 	case SGN_REKOR_HASHEDREKORD_002:
-		if (body->kind == SGN_REKOR_HASHEDREKORD_002) {
-			sgn_key_type kt;
-			sgn_hash_alg kh;
-			sgn_rsa_padding pad;
-			if (!sgn_key_details_parse(body->key_details, &kt, &kh,
-			    &pad) || kt != sgn_pubkey_type(c->key))
-				return fail(c, "tlog body", SGN_ERR_VERIFY,
-				    "the logged key details %s do not match a "
-				    "%s key", body->key_details,
-				    sgn_pubkey_describe(c->key));
-		}
+		/* Rekor v2 derives keyDetails from the key: the name must
+		 * be the key's own (type, size and padding). */
+		if (body->kind == SGN_REKOR_HASHEDREKORD_002 &&
+		    strcmp(body->key_details,
+		    sgn_key_details_name(c->key)) != 0)
+			return fail(c, "tlog body", SGN_ERR_VERIFY,
+			    "the logged key details %s do not match a %s key",
+			    body->key_details, sgn_pubkey_describe(c->key));
 		if (b->content == SGN_CONTENT_DSSE) {
 			/* Rekor v2 logs DSSE as hashedrekord over PAE. */
 			if (body->kind != SGN_REKOR_HASHEDREKORD_002)
@@ -585,10 +582,14 @@ check_proof(struct vctx *c, const struct sgn_tlog_entry *e,
 			r = fail(c, "checkpoint", r, "%s", tmp.msg);
 			goto out;
 		}
-		if (is_v2 && strcmp(cp->origin, log->host) != 0) {
+		/* v2: the origin is the log's host; v1: "<host> - <tree
+		 * ID>", the host as in baseUrl with or without its port. */
+		if (is_v2 ? strcmp(cp->origin, log->host) != 0 :
+		    !sgn_checkpoint_origin_matches(cp, log->host) &&
+		    !sgn_checkpoint_origin_matches(cp, log->authority)) {
 			r = fail(c, "checkpoint", SGN_ERR_VERIFY,
-			    "origin \"%.64s\" is not the log's \"%s\"",
-			    cp->origin, log->host);
+			    "origin \"%.64s\" is not log %s", cp->origin,
+			    log->base_url);
 			goto out;
 		}
 		/* Rekor v1 names its key after the host but ECDSA key IDs do
@@ -753,7 +754,10 @@ check_timestamps(struct vctx *c)
 	memset(used, 0, sizeof(used));
 	for (i = 0; i < c->b->n_timestamps; i++) {
 		const struct sgn_blob *ts = &c->b->timestamps[i];
+		struct sgn_errbuf window;
 		int ok = 0;
+
+		sgn_errbuf_clear(&window);
 
 		if (n == 0)
 			return fail(c, "timestamp", SGN_ERR_VERIFY,
@@ -771,11 +775,15 @@ check_timestamps(struct vctx *c)
 				continue;
 			fmt_time(info.gen_time, t);
 			if (!sgn_validity_contains(&tsas[k].valid,
-			    info.gen_time))
-				return fail(c, "timestamp", SGN_ERR_VERIFY,
-				    "time %s is outside the validity of TSA "
-				    "%s", t, tsas[k].uri != NULL ?
-				    tsas[k].uri : "(unnamed)");
+			    info.gen_time)) {
+				/* Another instance may cover it. */
+				sgn_errbuf_clear(&window);
+				sgn_errf(&window, SGN_ERR_VERIFY, "time %s is "
+				    "outside the validity of TSA %s", t,
+				    tsas[k].uri != NULL ? tsas[k].uri :
+				    "(unnamed)");
+				continue;
+			}
 			ok = 1;
 			/* One timestamp per TSA counts. */
 			if (k < 64 && used[k]++)
@@ -786,6 +794,9 @@ check_timestamps(struct vctx *c)
 				    info.gen_time;
 			c->n_tsa_times++;
 		}
+		if (!ok && window.msg[0] != '\0')
+			return fail(c, "timestamp", SGN_ERR_VERIFY, "%s",
+			    window.msg);
 		if (!ok)
 			return fail(c, "timestamp", r == SGN_OK ?
 			    SGN_ERR_VERIFY : r, "timestamp %zu: %s", i,
@@ -916,11 +927,74 @@ out:
 	return r;
 }
 
+/* The most telling failure among several candidates (CAs, TSAs). */
+struct failure {
+	int		prio;
+	sgn_err		code;
+	char		check[32];
+	char		reason[SGN_ERRBUF_SIZE];
+};
+
+static void
+keep_failure(struct failure *f, int prio, sgn_err code, const char *check,
+    const char *reason)
+{
+	if (prio <= f->prio)
+		return;
+	f->prio = prio;
+	f->code = code;
+	snprintf(f->check, sizeof(f->check), "%s", check);
+	snprintf(f->reason, sizeof(f->reason), "%s", reason);
+}
+
+/* 1 when the CA's chain holds the certificate that issued the leaf. */
+static int
+ca_issued(const struct vctx *c, const struct sgn_authority *ca)
+{
+	size_t k;
+
+	for (k = 0; k < ca->chain_len; k++)
+		if (sgn_cert_issued_by(c->leaf, ca->chain[k]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The time, SCT and usage checks for one CA, on a scratch context so
+ * that a CA listed twice (rotations overlap) can still pass on its other
+ * instance.
+ */
+static sgn_err
+check_with_ca(struct vctx *c, const struct sgn_authority *ca,
+    struct failure *f)
+{
+	struct sgn_verify_result res;
+	struct sgn_errbuf eb, tmp;
+	struct vctx scratch = *c;
+	sgn_err r;
+
+	memset(&res, 0, sizeof(res));
+	sgn_errbuf_clear(&eb);
+	sgn_errbuf_clear(&tmp);
+	scratch.res = &res;
+	scratch.eb = &eb;
+	if ((r = check_cert_times(&scratch, ca)) == SGN_OK &&
+	    (r = check_scts(&scratch, ca)) == SGN_OK &&
+	    (r = sgn_cert_check_code_signing(c->leaf, &tmp)) != SGN_OK)
+		r = fail(&scratch, "certificate", r, "%s", tmp.msg);
+	if (r != SGN_OK)
+		keep_failure(f, 3, r, res.check, res.reason);
+	sgn_verify_result_reset(&res);
+	return r;
+}
+
 static sgn_err
 check_certificate(struct vctx *c)
 {
 	const struct sgn_authority *cas;
 	struct sgn_errbuf tmp;
+	struct failure f;
+	const uint8_t *fp = sgn_cert_fingerprint(c->leaf);
 	size_t n, i;
 	sgn_err r;
 
@@ -932,27 +1006,25 @@ check_certificate(struct vctx *c)
 	if (n == 0)
 		return fail(c, "certificate", SGN_ERR_VERIFY,
 		    "the trusted root lists no certificate authority");
-	sgn_errbuf_clear(&tmp);
+	memset(&f, 0, sizeof(f));
 	for (i = 0; i < n; i++) {
-		const uint8_t *fp = sgn_cert_fingerprint(c->leaf);
 		if (!memo_lookup(c->v, fp, i)) {
-			if (i > 0)
-				sgn_errbuf_clear(&tmp);
-			if (sgn_cert_verify_chain(c->leaf, cas[i].chain,
-			    cas[i].chain_len, &tmp) != SGN_OK)
+			sgn_errbuf_clear(&tmp);
+			if ((r = sgn_cert_verify_chain(c->leaf, cas[i].chain,
+			    cas[i].chain_len, &tmp)) != SGN_OK) {
+				/* The issuing CA's reason says the most. */
+				keep_failure(&f, ca_issued(c, &cas[i]) ? 2 : 1,
+				    r, "certificate", tmp.msg);
 				continue;
+			}
 			memo_store(c->v, fp, i);
 		}
-		if ((r = check_cert_times(c, &cas[i])) != SGN_OK ||
-		    (r = check_scts(c, &cas[i])) != SGN_OK)
-			return r;
-		sgn_errbuf_clear(&tmp);
-		if ((r = sgn_cert_check_code_signing(c->leaf, &tmp)) != SGN_OK)
-			return fail(c, "certificate", r, "%s", tmp.msg);
-		return SGN_OK;
+		if (check_with_ca(c, &cas[i], &f) == SGN_OK)
+			return SGN_OK;
 	}
-	return fail(c, "certificate", SGN_ERR_VERIFY, "%s", tmp.msg[0] != '\0' ?
-	    tmp.msg : "no Fulcio CA of the trusted root issued it");
+	return fail(c, f.prio > 0 ? f.check : "certificate", f.prio > 0 ?
+	    f.code : SGN_ERR_VERIFY, "%s", f.prio > 0 ? f.reason :
+	    "no Fulcio CA of the trusted root issued it");
 }
 
 /* Step 5: signature ------------------------------------------------------ */
