@@ -39,5 +39,6 @@ void	cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int	cli_fail(sgn_err r, const struct sgn_errbuf *eb);
 
 int	cmd_verify(const char *verb, int argc, char **argv);
+int	cmd_sign(const char *verb, int argc, char **argv);
 
 #endif /* SGN_CLI_H */

@@ -24,6 +24,10 @@ usage(FILE *f)
 	    "                    verify a Sigstore bundle, offline\n"
 	    "  verify-bundle     the same, with the conformance suite's flags\n"
 	    "  verify-blob       the same, with cosign's flags\n"
+	    "  sign FILE...      sign keyless: OIDC identity, Fulcio, Rekor, "
+	    "TSA\n"
+	    "  sign-bundle       the same, with the conformance suite's flags\n"
+	    "  sign-blob         the same, with cosign's flags\n"
 	    "  version           print the version\n"
 	    "  help              this text\n"
 	    "\n"
@@ -51,6 +55,9 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "verify-bundle") == 0 ||
 	    strcmp(cmd, "verify-blob") == 0)
 		return cmd_verify(cmd, argc - 2, argv + 2);
+	if (strcmp(cmd, "sign") == 0 || strcmp(cmd, "sign-bundle") == 0 ||
+	    strcmp(cmd, "sign-blob") == 0)
+		return cmd_sign(cmd, argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("signet %s\n", SGN_VERSION);
 		return 0;

@@ -1,0 +1,367 @@
+/*
+ * signet sign / sign-bundle / sign-blob: keyless signing, in signet's
+ * spelling, the conformance suite's and cosign's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "http.h"
+#include "oidc.h"
+#include "sign.h"
+#include "trust.h"
+
+struct sign_run {
+	struct sgn_oidc_opts	 oo;
+	struct sgn_http		*http;
+	struct sgn_oidc_token	 tok;
+	int			 quiet;
+};
+
+static void
+sign_usage(const char *verb, FILE *f)
+{
+	if (strcmp(verb, "sign-bundle") == 0) {
+		fprintf(f, "usage: signet sign-bundle [--in-toto] "
+		    "--identity-token TOKEN --bundle OUT\n"
+		    "       [--trusted-root TR] [--signing-config SC] FILE\n");
+		return;
+	}
+	fprintf(f,
+	    "usage: signet %s [options] FILE...\n"
+	    "\n"
+	    "Signs each FILE keyless: an OIDC identity, a short-lived Fulcio\n"
+	    "certificate, a signature, RFC 3161 timestamps and a Rekor entry,\n"
+	    "all in a Sigstore bundle v0.3 (default FILE.sigstore.json).\n"
+	    "\n"
+	    "  --bundle OUT             the bundle (one FILE only)\n"
+	    "  --in-toto                FILE is an in-toto statement: sign it "
+	    "as\n"
+	    "                           a DSSE envelope\n"
+	    "  --identity-token T       an OIDC token, or a file holding one\n"
+	    "                           (also SIGSTORE_ID_TOKEN)\n"
+	    "  --identity-token-file F  a file holding the token\n"
+	    "  --oidc-provider NAME     token, env, github-actions, gitlab, "
+	    "buildkite,\n"
+	    "                           circleci, google, interactive, "
+	    "device, oob\n"
+	    "  --oidc-disable-ambient-providers\n"
+	    "  --oidc-issuer URL        default %s\n"
+	    "  --oidc-client-id ID      default %s\n"
+	    "  --oauth-device           device authorization flow\n"
+	    "  --oauth-force-oob        paste the authorization code\n"
+	    "  --signing-config FILE    services to use (default: Sigstore's "
+	    "public\n"
+	    "                           good instance, Rekor v1)\n"
+	    "  --rekor-v2               the public good instance with Rekor "
+	    "v2\n"
+	    "  --trusted-root FILE      trust material to check answers "
+	    "against\n"
+	    "  --ca-bundle FILE         CA certificates for the services' "
+	    "TLS\n"
+	    "  --quiet                  no progress messages\n"
+	    "\n"
+	    "Exit status: 0 signed, 2 the signing could not be done (no "
+	    "bundle is\n"
+	    "written then).\n", verb, SGN_OIDC_DEFAULT_ISSUER,
+	    SGN_OIDC_DEFAULT_CLIENT_ID);
+}
+
+/* UI callbacks ----------------------------------------------------------- */
+
+static void
+ui_show_url(void *ctx, const char *url, const char *user_code)
+{
+	(void)ctx;
+	if (user_code != NULL)
+		fprintf(stderr, "To sign in, open %s\nand enter the code %s\n",
+		    url, user_code);
+	else
+		fprintf(stderr, "To sign in, open this URL in a browser:\n"
+		    "%s\n", url);
+}
+
+static sgn_err
+ui_read_code(void *ctx, struct sgn_secret *code)
+{
+	char line[1024];
+	size_t n;
+	sgn_err r;
+
+	(void)ctx;
+	fprintf(stderr, "Enter the verification code: ");
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return SGN_ERR_IO;
+	n = strcspn(line, "\r\n");
+	r = sgn_secret_set(code, line, n, NULL);
+	sgn_memzero(line, sizeof(line));
+	return r;
+}
+
+static void
+ui_status(void *ctx, const char *msg)
+{
+	const struct sign_run *run = ctx;
+
+	if (!run->quiet)
+		fprintf(stderr, "signet: %s\n", msg);
+}
+
+static const char *
+env_get(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static int
+have_browser(void)
+{
+	const char *path = getenv("PATH");
+	char buf[4096], *dir, *save = NULL;
+
+	if (getenv("DISPLAY") == NULL && getenv("WAYLAND_DISPLAY") == NULL)
+		return 0;
+	if (path == NULL || strlen(path) >= sizeof(buf))
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (dir = strtok_r(buf, ":", &save); dir != NULL;
+	    dir = strtok_r(NULL, ":", &save)) {
+		char f[4200];
+		snprintf(f, sizeof(f), "%s/xdg-open", dir);
+		if (access(f, X_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The identity for the signing context: a token (fetched again when a
+ * certificate must be renewed), what the proof of possession signs, and
+ * what the certificate must say.
+ */
+static sgn_err
+get_identity(void *ctx, struct sgn_sign_identity *id, struct sgn_errbuf *eb)
+{
+	struct sign_run *run = ctx;
+	struct sgn_oidc_env env;
+	struct sgn_oidc_ui ui;
+	sgn_err r;
+
+	memset(&env, 0, sizeof(env));
+	env.getenv = env_get;
+	memset(&ui, 0, sizeof(ui));
+	ui.show_url = ui_show_url;
+	ui.open_browser = run->oo.have_browser ? sgn_oidc_xdg_open : NULL;
+	ui.read_code = ui_read_code;
+	ui.status = ui_status;
+	ui.ctx = run;
+	sgn_oidc_token_reset(&run->tok);
+	if ((r = sgn_oidc_get_token(run->http, &run->oo, &env, &ui, &run->tok,
+	    eb)) != SGN_OK)
+		return r;
+	id->token = (const char *)run->tok.jwt.ptr;
+	if ((r = sgn_oidc_token_challenge(&run->tok, &id->challenge, eb)) !=
+	    SGN_OK)
+		return r;
+	/* An email token must yield a certificate for that email. */
+	id->expect_san = run->tok.email;
+	id->expect_issuer = run->tok.federated_issuer != NULL ?
+	    run->tok.federated_issuer : run->tok.issuer;
+	if (!run->quiet)
+		fprintf(stderr, "signet: identity token from %s for %s\n",
+		    run->tok.source, run->tok.email != NULL ? run->tok.email :
+		    run->tok.subject);
+	return SGN_OK;
+}
+
+static char *
+read_text(const char *path, size_t max, size_t *len, struct sgn_errbuf *eb)
+{
+	uint8_t *p = NULL;
+
+	if (sgn_file_read(path, max, &p, len, eb) != SGN_OK)
+		return NULL;
+	return (char *)p;
+}
+
+int
+cmd_sign(const char *verb, int argc, char **argv)
+{
+	struct cli_args a;
+	struct sign_run run;
+	struct sgn_errbuf eb;
+	struct sgn_http_opts ho;
+	struct sgn_trusted_root *root = NULL;
+	struct sgn_signing_config *cfg = NULL;
+	struct sgn_selection sel;
+	struct sgn_sign_opts so;
+	struct sgn_signing_ctx *ctx = NULL;
+	const char *tr, *sc, *out_path;
+	char *stmt = NULL;
+	size_t i, len;
+	int intoto, rc = 2;
+	sgn_err r;
+
+	memset(&a, 0, sizeof(a));
+	memset(&run, 0, sizeof(run));
+	memset(&ho, 0, sizeof(ho));
+	sgn_errbuf_clear(&eb);
+	cli_add(&a, "bundle", 1);
+	cli_add(&a, "in-toto", 0);
+	cli_add(&a, "identity-token", 1);
+	cli_add(&a, "identity-token-file", 1);
+	cli_add(&a, "oidc-provider", 1);
+	cli_add(&a, "oidc-disable-ambient-providers", 0);
+	cli_add(&a, "oidc-issuer", 1);
+	cli_add(&a, "oidc-client-id", 1);
+	cli_add(&a, "oauth-device", 0);
+	cli_add(&a, "oauth-force-oob", 0);
+	cli_add(&a, "signing-config", 1);
+	cli_add(&a, "rekor-v2", 0);
+	cli_add(&a, "trusted-root", 1);
+	cli_add(&a, "staging", 0);
+	cli_add(&a, "ca-bundle", 1);
+	cli_add(&a, "quiet", 0);
+	cli_add(&a, "yes", 0);	/* cosign: nothing to confirm here */
+	cli_add(&a, "help", 0);
+	if (cli_parse(&a, verb, argc, argv) != 0)
+		return 2;
+	if (cli_flag(&a, "help")) {
+		sign_usage(verb, stdout);
+		return 0;
+	}
+	if (a.n_pos == 0) {
+		cli_err("%s: give a file to sign", verb);
+		sign_usage(verb, stderr);
+		return 2;
+	}
+	out_path = cli_get(&a, "bundle");
+	if (out_path != NULL && a.n_pos != 1) {
+		cli_err("%s: --bundle names one bundle: give one file", verb);
+		return 2;
+	}
+	if (strcmp(verb, "sign-bundle") == 0 && out_path == NULL) {
+		cli_err("%s: --bundle is required", verb);
+		return 2;
+	}
+	if (cli_flag(&a, "staging")) {
+		cli_err("%s: --staging: no staging signing config is built in "
+		    "yet; give --signing-config and --trusted-root", verb);
+		return 2;
+	}
+	if (cli_get(&a, "signing-config") != NULL &&
+	    cli_flag(&a, "rekor-v2")) {
+		cli_err("%s: --signing-config and --rekor-v2 exclude each other",
+		    verb);
+		return 2;
+	}
+	intoto = cli_flag(&a, "in-toto");
+	run.quiet = cli_flag(&a, "quiet");
+	run.oo.token = cli_get(&a, "identity-token");
+	run.oo.token_file = cli_get(&a, "identity-token-file");
+	run.oo.provider = cli_get(&a, "oidc-provider");
+	run.oo.disable_ambient = cli_flag(&a, "oidc-disable-ambient-providers");
+	run.oo.issuer = cli_get(&a, "oidc-issuer");
+	run.oo.client_id = cli_get(&a, "oidc-client-id");
+	run.oo.force_device = cli_flag(&a, "oauth-device");
+	run.oo.force_oob = cli_flag(&a, "oauth-force-oob");
+	run.oo.have_terminal = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	run.oo.have_browser = have_browser();
+
+	/* Trust and services. */
+	tr = cli_get(&a, "trusted-root");
+	r = tr != NULL ? sgn_trusted_root_load(tr, &root, &eb) :
+	    sgn_trusted_root_embedded(0, &root, &eb);
+	if (r != SGN_OK) {
+		cli_err("trusted root: %s", eb.msg);
+		goto out;
+	}
+	sc = cli_get(&a, "signing-config");
+	r = sc != NULL ? sgn_signing_config_load(sc, &cfg, &eb) :
+	    sgn_signing_config_embedded(cli_flag(&a, "rekor-v2"), &cfg, &eb);
+	if (r != SGN_OK ||
+	    (r = sgn_signing_config_select(cfg,
+	    sgn_time_from_sec((int64_t)time(NULL)), &sel, &eb)) != SGN_OK) {
+		cli_err("signing config: %s", eb.msg);
+		goto out;
+	}
+	if (run.oo.issuer == NULL && sel.oidc != NULL)
+		run.oo.issuer = sel.oidc->url;
+	ho.ca_bundle = cli_get(&a, "ca-bundle");
+	if ((r = sgn_http_new(&ho, &run.http, &eb)) != SGN_OK) {
+		rc = cli_fail(r, &eb);
+		goto out;
+	}
+	memset(&so, 0, sizeof(so));
+	so.root = root;
+	so.services = &sel;
+	so.http = run.http;
+	so.identity = get_identity;
+	so.identity_ctx = &run;
+	so.status = ui_status;
+	so.status_ctx = &run;
+	if ((r = sgn_signing_ctx_new(&so, &ctx, &eb)) != SGN_OK) {
+		rc = cli_fail(r, &eb);
+		goto out;
+	}
+
+	for (i = 0; i < a.n_pos; i++) {
+		const char *file = a.pos[i];
+		struct sgn_buf bundle;
+		char *dflt = NULL;
+		const char *dest = out_path;
+
+		sgn_buf_init(&bundle, 0);
+		sgn_errbuf_clear(&eb);
+		if (dest == NULL) {
+			len = strlen(file) + sizeof(".sigstore.json");
+			if ((dflt = malloc(len)) == NULL) {
+				cli_err("out of memory");
+				goto out;
+			}
+			snprintf(dflt, len, "%s.sigstore.json", file);
+			dest = dflt;
+		}
+		if (intoto) {
+			free(stmt);
+			if ((stmt = read_text(file, 16u * 1024 * 1024, &len,
+			    &eb)) == NULL)
+				r = SGN_ERR_IO;
+			else
+				r = sgn_sign_intoto(ctx, (const uint8_t *)stmt,
+				    len, &bundle, &eb);
+		} else {
+			r = sgn_sign_file(ctx, file, &bundle, &eb);
+		}
+		if (r == SGN_OK)
+			r = sgn_file_write_atomic(dest, bundle.ptr, bundle.len,
+			    0644, &eb);
+		sgn_buf_reset(&bundle);
+		if (r != SGN_OK) {
+			cli_err("%s: %s", file, eb.msg);
+			free(dflt);
+			/* Any failure is "the work could not be done". */
+			rc = 2;
+			goto out;
+		}
+		if (!run.quiet)
+			fprintf(stderr, "signet: signed %s -> %s\n", file,
+			    dest);
+		free(dflt);
+	}
+	rc = 0;
+out:
+	free(stmt);
+	sgn_signing_ctx_free(&ctx);
+	sgn_oidc_token_reset(&run.tok);
+	sgn_http_free(&run.http);
+	sgn_signing_config_free(&cfg);
+	sgn_trusted_root_free(&root);
+	return rc;
+}

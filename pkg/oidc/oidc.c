@@ -1,0 +1,260 @@
+/*
+ * Where an identity token comes from: the resolution order of
+ * sgn_oidc_get_token() (a given token, SIGSTORE_ID_TOKEN, ambient CI
+ * credentials, a person), and helpers the sources share.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "oidc_int.h"
+
+static const struct sgn_oidc_env no_env;
+static const struct sgn_oidc_ui no_ui;
+
+const char *
+sgn_oidc_getenv(const struct sgn_oidc_ctx *c, const char *name)
+{
+	const char *v;
+
+	if (c->env->getenv == NULL)
+		return NULL;
+	v = c->env->getenv(c->env->ctx, name);
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+void
+sgn_oidc_status(const struct sgn_oidc_ctx *c, const char *msg)
+{
+	if (c->ui->status != NULL)
+		c->ui->status(c->ui->ctx, msg);
+}
+
+void
+sgn_oidc_sleep(const struct sgn_oidc_ctx *c, long ms)
+{
+	struct timespec ts;
+
+	if (c->env->sleep != NULL) {
+		c->env->sleep(c->env->ctx, ms);
+		return;
+	}
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+sgn_err
+sgn_oidc_pct(struct sgn_buf *b, const char *s, struct sgn_errbuf *eb)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char ch;
+	char esc[3];
+	sgn_err r;
+
+	for (; *s != '\0'; s++) {
+		ch = (unsigned char)*s;
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' ||
+		    ch == '_' || ch == '~') {
+			r = sgn_buf_append(b, s, 1, eb);
+		} else {
+			esc[0] = '%';
+			esc[1] = hex[ch >> 4];
+			esc[2] = hex[ch & 15];
+			r = sgn_buf_append(b, esc, 3, eb);
+		}
+		if (r != SGN_OK)
+			return r;
+	}
+	return SGN_OK;
+}
+
+sgn_err
+sgn_oidc_form(struct sgn_buf *b, const char *key, const char *value,
+    struct sgn_errbuf *eb)
+{
+	sgn_err r;
+
+	if (b->len > 0 && (r = sgn_buf_append(b, "&", 1, eb)) != SGN_OK)
+		return r;
+	if ((r = sgn_buf_append(b, key, strlen(key), eb)) != SGN_OK ||
+	    (r = sgn_buf_append(b, "=", 1, eb)) != SGN_OK)
+		return r;
+	return sgn_oidc_pct(b, value, eb);
+}
+
+void
+sgn_oidc_json_wipe(cJSON *node)
+{
+	cJSON *ch;
+
+	if (node == NULL)
+		return;
+	if (cJSON_IsString(node) && node->valuestring != NULL)
+		sgn_memzero(node->valuestring, strlen(node->valuestring));
+	for (ch = node->child; ch != NULL; ch = ch->next)
+		sgn_oidc_json_wipe(ch);
+}
+
+int
+sgn_oidc_url_ok(const char *url)
+{
+	size_t i, n;
+
+	if (url == NULL || (n = strlen(url)) > SGN_OIDC_MAX_URL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f)
+			return 0;
+	return sgn_http_url_allowed(url, 0);
+}
+
+/* Sources by name ---------------------------------------------------- */
+
+enum kind { K_GIVEN, K_ENV, K_AMBIENT, K_INTERACTIVE, K_FLOW };
+
+static const struct {
+	const char		*name;
+	enum kind		 kind;
+	enum sgn_oidc_flow	 flow;
+} sources[] = {
+	{ "token",		K_GIVEN,	SGN_OIDC_FLOW_CODE },
+	{ "env",		K_ENV,		SGN_OIDC_FLOW_CODE },
+	{ "github-actions",	K_AMBIENT,	SGN_OIDC_FLOW_CODE },
+	{ "gitlab",		K_AMBIENT,	SGN_OIDC_FLOW_CODE },
+	{ "buildkite",		K_AMBIENT,	SGN_OIDC_FLOW_CODE },
+	{ "circleci",		K_AMBIENT,	SGN_OIDC_FLOW_CODE },
+	{ "google",		K_AMBIENT,	SGN_OIDC_FLOW_CODE },
+	{ "interactive",	K_INTERACTIVE,	SGN_OIDC_FLOW_CODE },
+	{ "device",		K_FLOW,		SGN_OIDC_FLOW_DEVICE },
+	{ "oob",		K_FLOW,		SGN_OIDC_FLOW_OOB },
+};
+
+static sgn_err
+choose_flow(const struct sgn_oidc_ctx *c, enum sgn_oidc_flow *flow,
+    struct sgn_errbuf *eb)
+{
+	if (c->o.force_device && c->o.force_oob)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "choose the "
+		    "device flow or the out-of-band flow, not both");
+	if (c->o.force_device)
+		*flow = SGN_OIDC_FLOW_DEVICE;
+	else if (c->o.force_oob)
+		*flow = SGN_OIDC_FLOW_OOB;
+	else if (!c->o.have_terminal && !c->o.have_browser)
+		*flow = SGN_OIDC_FLOW_DEVICE;
+	else
+		*flow = SGN_OIDC_FLOW_CODE;
+	return SGN_OK;
+}
+
+static sgn_err
+forced(const struct sgn_oidc_ctx *c, struct sgn_oidc_token *out,
+    struct sgn_errbuf *eb)
+{
+	const char *name = c->o.provider;
+	enum sgn_oidc_flow flow;
+	size_t i;
+	int found = 0;
+	sgn_err r;
+
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (strcmp(name, sources[i].name) == 0)
+			break;
+	if (i == sizeof(sources) / sizeof(sources[0]))
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "unknown OIDC "
+		    "provider \"%.32s\" (token, env, github-actions, gitlab, "
+		    "buildkite, circleci, google, interactive, device, oob)",
+		    name);
+	switch (sources[i].kind) {
+	case K_GIVEN:
+		if (c->o.token == NULL && c->o.token_file == NULL)
+			return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "OIDC "
+			    "provider \"token\" needs a token or a token "
+			    "file");
+		return sgn_oidc_given(c, out, eb);
+	case K_ENV:
+		if ((r = sgn_oidc_from_env(c, &found, out, eb)) != SGN_OK)
+			return r;
+		if (!found)
+			return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+			    "SIGSTORE_ID_TOKEN is not set");
+		return SGN_OK;
+	case K_AMBIENT:
+		if (c->o.disable_ambient)
+			return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "OIDC "
+			    "provider \"%s\" is ambient, and ambient "
+			    "providers are disabled", name);
+		return sgn_oidc_ambient(c, name, 1, &found, out, eb);
+	case K_INTERACTIVE:
+		if ((r = choose_flow(c, &flow, eb)) != SGN_OK)
+			return r;
+		return sgn_oidc_interactive(c, flow, out, eb);
+	case K_FLOW:
+		return sgn_oidc_interactive(c, sources[i].flow, out, eb);
+	}
+	return sgn_errf(eb, SGN_ERR_INTERNAL, "unhandled OIDC provider");
+}
+
+sgn_err
+sgn_oidc_get_token(struct sgn_http *http, const struct sgn_oidc_opts *o,
+    const struct sgn_oidc_env *env, const struct sgn_oidc_ui *ui,
+    struct sgn_oidc_token *out, struct sgn_errbuf *eb)
+{
+	struct sgn_oidc_ctx c;
+	enum sgn_oidc_flow flow;
+	size_t i;
+	int found = 0;
+	sgn_err r;
+
+	if (out == NULL)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no token");
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	if (o != NULL)
+		c.o = *o;
+	if (c.o.issuer == NULL)
+		c.o.issuer = SGN_OIDC_DEFAULT_ISSUER;
+	if (c.o.client_id == NULL || c.o.client_id[0] == '\0')
+		c.o.client_id = SGN_OIDC_DEFAULT_CLIENT_ID;
+	if (c.o.client_secret != NULL && c.o.client_secret[0] == '\0')
+		c.o.client_secret = NULL;
+	if (c.o.timeout_s <= 0)
+		c.o.timeout_s = 300;
+	if (c.o.timeout_s > 3600)
+		c.o.timeout_s = 3600;
+	if (c.o.redirect_host == NULL)
+		c.o.redirect_host = "127.0.0.1";
+	if (c.o.token != NULL && c.o.token[0] == '\0')
+		c.o.token = NULL;
+	if (c.o.token_file != NULL && c.o.token_file[0] == '\0')
+		c.o.token_file = NULL;
+	c.http = http;
+	c.env = env != NULL ? env : &no_env;
+	c.ui = ui != NULL ? ui : &no_ui;
+	c.now = c.o.now;
+	c.audience = c.o.audience != NULL && c.o.audience[0] != '\0' ?
+	    c.o.audience : SGN_OIDC_DEFAULT_AUDIENCE;
+
+	if (c.o.provider != NULL && c.o.provider[0] != '\0')
+		return forced(&c, out, eb);
+	if (c.o.token != NULL || c.o.token_file != NULL)
+		return sgn_oidc_given(&c, out, eb);
+	if ((r = sgn_oidc_from_env(&c, &found, out, eb)) != SGN_OK || found)
+		return r;
+	if (!c.o.disable_ambient) {
+		for (i = 0; sgn_oidc_ambient_names[i] != NULL; i++) {
+			r = sgn_oidc_ambient(&c, sgn_oidc_ambient_names[i], 0,
+			    &found, out, eb);
+			if (r != SGN_OK || found)
+				return r;
+		}
+	}
+	if ((r = choose_flow(&c, &flow, eb)) != SGN_OK)
+		return r;
+	return sgn_oidc_interactive(&c, flow, out, eb);
+}
