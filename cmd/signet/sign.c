@@ -257,8 +257,8 @@ cmd_sign(const char *verb, int argc, char **argv)
 	}
 	if (cli_get(&a, "signing-config") != NULL &&
 	    cli_flag(&a, "rekor-v2")) {
-		cli_err("%s: --signing-config and --rekor-v2 exclude each other",
-		    verb);
+		cli_err("%s: --signing-config and --rekor-v2 exclude each "
+		    "other", verb);
 		return 2;
 	}
 	intoto = cli_flag(&a, "in-toto");
