@@ -63,6 +63,8 @@ sign_usage(const char *verb, FILE *f)
 	    "against\n"
 	    "  --ca-bundle FILE         CA certificates for the services' "
 	    "TLS\n"
+	    "  --timeout SECONDS        per request to a service (default "
+	    "30)\n"
 	    "  --quiet                  no progress messages\n"
 	    "\n"
 	    "Exit status: 0 signed, 2 the signing could not be done (no "
@@ -227,6 +229,7 @@ cmd_sign(const char *verb, int argc, char **argv)
 	cli_add(&a, "trusted-root", 1);
 	cli_add(&a, "staging", 0);
 	cli_add(&a, "ca-bundle", 1);
+	cli_add(&a, "timeout", 1);
 	cli_add(&a, "quiet", 0);
 	cli_add(&a, "yes", 0);	/* cosign: nothing to confirm here */
 	cli_add(&a, "help", 0);
@@ -294,6 +297,15 @@ cmd_sign(const char *verb, int argc, char **argv)
 	if (run.oo.issuer == NULL && sel.oidc != NULL)
 		run.oo.issuer = sel.oidc->url;
 	ho.ca_bundle = cli_get(&a, "ca-bundle");
+	if (cli_get(&a, "timeout") != NULL) {
+		char *end;
+		long t = strtol(cli_get(&a, "timeout"), &end, 10);
+		if (*end != '\0' || t < 1 || t > 3600) {
+			cli_err("%s: --timeout takes seconds, 1 to 3600", verb);
+			goto out;
+		}
+		ho.timeout_ms = t * 1000;
+	}
 	if ((r = sgn_http_new(&ho, &run.http, &eb)) != SGN_OK) {
 		rc = cli_fail(r, &eb);
 		goto out;

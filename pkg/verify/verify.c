@@ -863,6 +863,22 @@ check_cert_times(struct vctx *c, const struct sgn_authority *ca)
 	return SGN_OK;
 }
 
+/* As log_valid_at(), for CT logs listed more than once. */
+static int
+ctlog_valid_at(const struct vctx *c, const struct sgn_log *log,
+    struct sgn_time t)
+{
+	const struct sgn_log *logs;
+	size_t n, i;
+
+	logs = sgn_trusted_root_ctlogs(c->v->root, &n);
+	for (i = 0; i < n; i++)
+		if (memcmp(logs[i].log_id, log->log_id, 32) == 0 &&
+		    sgn_validity_contains(&logs[i].valid, t))
+			return 1;
+	return 0;
+}
+
 static sgn_err
 check_scts(struct vctx *c, const struct sgn_authority *ca)
 {
@@ -891,7 +907,7 @@ check_scts(struct vctx *c, const struct sgn_authority *ca)
 			continue;	/* an unknown CT log proves nothing */
 		t.sec = (int64_t)(scts[i].timestamp_ms / 1000);
 		t.nsec = (int32_t)(scts[i].timestamp_ms % 1000) * 1000000;
-		if (!sgn_validity_contains(&log->valid, t)) {
+		if (!ctlog_valid_at(c, log, t)) {
 			char ts[SGN_TIME_STRLEN];
 			fmt_time(t, ts);
 			r = fail(c, "SCT", SGN_ERR_VERIFY, "SCT time %s is "
