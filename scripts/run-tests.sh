@@ -1,8 +1,9 @@
 #!/bin/sh
 # run-tests.sh TEST_BIN...: runs each Criterion unit-test binary, then the
-# CLI regress script and the conformance suite against $BUILD/signet, and
-# prints one closing line "N passed, N failed" (tests counted across all
-# of them).  Exit status 0 only if everything passed.
+# CLI regress script, the conformance suite and the signing end-to-end
+# tests against $BUILD/signet, and prints one closing line
+# "N passed, N failed" (tests counted across all of them).  Exit status 0
+# only if everything passed.
 set -u
 BUILD=${BUILD:-build}
 passed=0
@@ -43,11 +44,14 @@ for t in "$@"; do
 	echo "$name: $line"
 done
 
-# End-to-end scripts print their own "N passed, N failed" line.
-for s in regress conformance; do
+# End-to-end scripts print their own "N passed, N failed" line (e2e-sign
+# starts and stops its own local Sigstore testbed).
+for s in regress conformance e2e-sign; do
 	case $s in
 	regress) [ -x scripts/regress.sh ] || continue
 		out=$(scripts/regress.sh "$BUILD/signet" 2>&1) ;;
+	e2e-sign) [ -x scripts/e2e-sign.sh ] || continue
+		out=$(scripts/e2e-sign.sh "$BUILD/signet" 2>&1) ;;
 	conformance) [ -x scripts/conformance ] || continue
 		out=$(scripts/conformance "$BUILD/signet" \
 		    testdata/conformance/bundle-verify 2>&1) ;;

@@ -1,0 +1,357 @@
+#!/bin/sh
+# e2e-sign.sh [SIGNET]: keyless signing end to end against the local
+# Sigstore testbed (scripts/testbed), which this script starts and stops.
+#
+# Every bundle signet writes is verified by signet and by an independent
+# verifier (@sigstore/verify, scripts/testbed-server/verify.js); bundles
+# sigstore-js signs verify with signet.  Each ambient provider, both
+# interactive flows (this script plays the person's browser), token
+# errors, and service faults (a retry or a clear error, never a bundle).
+# Prints "N passed, N failed".
+set -u
+SIGNET=${1:-build/signet}
+case $SIGNET in /*) ;; *) SIGNET=$(pwd)/$SIGNET ;; esac
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SRV=$ROOT/scripts/testbed-server
+: "${ASAN_OPTIONS:=exitcode=99}"
+export ASAN_OPTIONS
+tmp=$(mktemp -d)
+TB=$tmp/testbed
+passed=0
+failed=0
+
+cleanup() {
+	"$ROOT/scripts/testbed" stop "$TB" >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+if ! "$ROOT/scripts/testbed" start "$TB" >"$tmp/start.log" 2>&1; then
+	cat "$tmp/start.log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+. "$TB/env"
+# Nothing from the caller's environment may pick a token.
+unset SIGSTORE_ID_TOKEN ACTIONS_ID_TOKEN_REQUEST_URL \
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN GITLAB_CI BUILDKITE CIRCLECI \
+    GCE_METADATA_HOST
+
+ok() {
+	echo "ok   $1"
+	passed=$((passed + 1))
+}
+
+bad() {
+	echo "FAIL $1"
+	[ -f "$tmp/out" ] && sed 's/^/     /' "$tmp/out" | tail -n 8
+	failed=$((failed + 1))
+}
+
+tok() {
+	"$ROOT/scripts/testbed" token "$TB" "$@"
+}
+
+fault() {
+	"$ROOT/scripts/testbed" fault "$TB" "$@" >/dev/null
+}
+
+reset() {
+	"$ROOT/scripts/testbed" reset "$TB" >/dev/null
+}
+
+A=$tmp/artifact.bin
+head -c 100000 /dev/urandom > "$A"
+DIGEST=$(sha256sum "$A" | cut -d' ' -f1)
+EMAIL=$SIGNET_TESTBED_EMAIL
+ISS=$SIGNET_TESTBED_OIDC_ISSUER
+TR=$SIGNET_TESTBED_TRUSTED_ROOT
+
+# sign NAME CONFIG [OPTION...]: signet sign $A into $tmp/NAME.json
+sign() {
+	name=$1 cfg=$2
+	shift 2
+	rm -f "$tmp/$name.json"
+	"$SIGNET" sign "$A" --bundle "$tmp/$name.json" --trusted-root "$TR" \
+	    --signing-config "$cfg" "$@" >"$tmp/out" 2>&1
+}
+
+# verified NAME IDENTITY ISSUER [FILE]: both verifiers accept the bundle
+verified() {
+	file=${4:-$A}
+	"$SIGNET" verify "$file" --bundle "$tmp/$1.json" --trusted-root "$TR" \
+	    --certificate-identity "$2" --certificate-oidc-issuer "$3" \
+	    >>"$tmp/out" 2>&1 &&
+	    (cd "$SRV" && node verify.js --trusted-root "$TR" \
+	    --bundle "$tmp/$1.json" --certificate-identity "$2" \
+	    --certificate-oidc-issuer "$3" "$file") >>"$tmp/out" 2>&1
+}
+
+# signed_ok NAME: exit 0, a bundle, and both verifiers accept it
+signed_ok() {
+	if [ "$rc" -eq 0 ] && [ -s "$tmp/$1.json" ] &&
+	    verified "$1" "${2:-$EMAIL}" "${3:-$ISS}"; then
+		ok "$1"
+	else
+		bad "$1 (exit $rc)"
+	fi
+}
+
+# refused NAME PATTERN: exit 2, no bundle, the message matches PATTERN
+refused() {
+	if [ "$rc" -eq 2 ] && [ ! -e "$tmp/$1.json" ] &&
+	    grep -Eq -- "$2" "$tmp/out" &&
+	    ! ls "$tmp" | grep -q "$1.json.tmp"; then
+		ok "$1"
+	else
+		bad "$1 (exit $rc, wanted 2 and /$2/, no bundle)"
+	fi
+}
+
+V1=$SIGNET_TESTBED_SIGNING_CONFIG
+V2=$SIGNET_TESTBED_SIGNING_CONFIG_V2
+
+# Rekor v1 and v2, files and in-toto statements ---------------------------
+
+sign v1-file "$V1" --identity-token "$(tok)"; rc=$?
+signed_ok v1-file
+grep -q '"mediaType":	"application/vnd.dev.sigstore.bundle.v0.3+json"' \
+    "$tmp/v1-file.json" && grep -q '"certificate":' "$tmp/v1-file.json" &&
+    ok "v1 bundle is v0.3 with a leaf certificate" ||
+    bad "v1 bundle is v0.3 with a leaf certificate"
+sign v2-file "$V2" --identity-token "$(tok)"; rc=$?
+signed_ok v2-file
+grep -q '"hashedrekord"' "$tmp/v2-file.json" &&
+    grep -q '"version":	"0.0.2"' "$tmp/v2-file.json" &&
+    grep -q '"rfc3161Timestamps"' "$tmp/v2-file.json" &&
+    ok "v2 bundle has hashedrekord 0.0.2 and a timestamp" ||
+    bad "v2 bundle has hashedrekord 0.0.2 and a timestamp"
+
+printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"%s"}}],"predicateType":"https://example.com/p","predicate":{}}' \
+    "$DIGEST" > "$tmp/stmt.json"
+for v in 1 2; do
+	cfg=$V1
+	[ $v = 2 ] && cfg=$V2
+	rm -f "$tmp/v$v-intoto.json"
+	"$SIGNET" sign-bundle --in-toto --identity-token "$(tok)" \
+	    --bundle "$tmp/v$v-intoto.json" --trusted-root "$TR" \
+	    --signing-config "$cfg" "$tmp/stmt.json" >"$tmp/out" 2>&1
+	rc=$?
+	signed_ok "v$v-intoto"
+done
+
+# sign-blob (cosign's spelling), several files share one certificate
+rm -f "$tmp/blob.json"
+"$SIGNET" sign-blob "$A" --yes --bundle "$tmp/blob.json" \
+    --identity-token "$(tok)" --trusted-root "$TR" \
+    --signing-config "$V1" >"$tmp/out" 2>&1
+rc=$?
+signed_ok blob
+mkdir -p "$tmp/many"
+for i in 1 2 3 4; do echo "file $i" > "$tmp/many/f$i"; done
+"$SIGNET" sign "$tmp/many/f1" "$tmp/many/f2" "$tmp/many/f3" "$tmp/many/f4" \
+    --identity-token "$(tok)" --trusted-root "$TR" --signing-config "$V1" \
+    >"$tmp/out" 2>&1
+rc=$?
+n=$(grep -c "Fulcio certificate" "$tmp/out")
+if [ "$rc" -eq 0 ] && [ "$n" -eq 1 ] &&
+    [ "$(ls "$tmp/many"/*.sigstore.json | wc -l)" -eq 4 ] &&
+    "$SIGNET" verify "$tmp/many/f3" --trusted-root "$TR" \
+    --certificate-identity "$EMAIL" --certificate-oidc-issuer "$ISS" \
+    >>"$tmp/out" 2>&1; then
+	ok "four files, one certificate"
+else
+	bad "four files, one certificate ($n certificates, exit $rc)"
+fi
+
+# sigstore-js signs, signet verifies -------------------------------------
+
+tok > "$tmp/token"
+for v in 1 2; do
+	cfg=$V1
+	[ $v = 2 ] && cfg=$V2
+	for kind in file dsse; do
+		name=js-v$v-$kind
+		if [ $kind = file ]; then
+			(cd "$SRV" && node sign.js --signing-config "$cfg" \
+			    --token-file "$tmp/token" --out "$tmp/$name.json" \
+			    "$A") >"$tmp/out" 2>&1
+		else
+			(cd "$SRV" && node sign.js --signing-config "$cfg" \
+			    --token-file "$tmp/token" --out "$tmp/$name.json" \
+			    --dsse "$tmp/stmt.json") >"$tmp/out" 2>&1
+		fi
+		if "$SIGNET" verify "$A" --bundle "$tmp/$name.json" \
+		    --trusted-root "$TR" --certificate-identity "$EMAIL" \
+		    --certificate-oidc-issuer "$ISS" >>"$tmp/out" 2>&1 &&
+		    ! "$SIGNET" verify "$A" --bundle "$tmp/$name.json" \
+		    --trusted-root "$TR" --certificate-identity bob@example.com \
+		    --certificate-oidc-issuer "$ISS" >>"$tmp/out" 2>&1; then
+			ok "$name: sigstore-js bundle verifies with signet"
+		else
+			bad "$name: sigstore-js bundle verifies with signet"
+		fi
+	done
+done
+
+# Token sources ----------------------------------------------------------
+
+tok > "$tmp/tokfile"
+sign token-file "$V1" --identity-token-file "$tmp/tokfile"; rc=$?
+signed_ok token-file
+sign token-as-path "$V1" --identity-token "$tmp/tokfile"; rc=$?
+signed_ok token-as-path
+SIGSTORE_ID_TOKEN=$(tok) sign env-token "$V1"; rc=$?
+signed_ok env-token
+GITLAB_CI=true SIGSTORE_ID_TOKEN=$(tok) sign gitlab "$V1" \
+    --oidc-provider gitlab; rc=$?
+signed_ok gitlab
+ACTIONS_ID_TOKEN_REQUEST_URL=$SIGNET_TESTBED_GHA_URL \
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN=$SIGNET_TESTBED_GHA_TOKEN \
+    sign github "$V1"; rc=$?
+gha_id=$(grep -o 'https://github.com/[^ ]*' "$tmp/out" | head -n 1)
+signed_ok github "${gha_id:-none}" "$SIGNET_TESTBED_GHA_ISSUER"
+GCE_METADATA_HOST=$SIGNET_TESTBED_GCE_METADATA_HOST sign google "$V1" \
+    --oidc-provider google; rc=$?
+signed_ok google "signer@signet-testbed.iam.gserviceaccount.com" \
+    "$SIGNET_TESTBED_GCE_ISSUER"
+mkdir -p "$tmp/bin"
+tok > "$tmp/ci-token"
+printf '#!/bin/sh\ncat %s\n' "$tmp/ci-token" > "$tmp/bin/buildkite-agent"
+printf '#!/bin/sh\ncat %s\n' "$tmp/ci-token" > "$tmp/bin/circleci"
+chmod +x "$tmp/bin/buildkite-agent" "$tmp/bin/circleci"
+PATH=$tmp/bin:$PATH BUILDKITE=true sign buildkite "$V1"; rc=$?
+signed_ok buildkite
+PATH=$tmp/bin:$PATH CIRCLECI=true sign circleci "$V1"; rc=$?
+signed_ok circleci
+ACTIONS_ID_TOKEN_REQUEST_URL=$SIGNET_TESTBED_GHA_URL \
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN=$SIGNET_TESTBED_GHA_TOKEN \
+    sign no-ambient "$V1" --oidc-disable-ambient-providers \
+    --oidc-provider github-actions; rc=$?
+refused no-ambient "disabled|ambient"
+ACTIONS_ID_TOKEN_REQUEST_URL=$SIGNET_TESTBED_GHA_URL \
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN=$SIGNET_TESTBED_GHA_TOKEN \
+    sign forced-token "$V1" --oidc-provider token \
+    --identity-token "$(tok)"; rc=$?
+signed_ok forced-token
+
+# Token errors
+sign expired "$V1" --identity-token "$(tok expires_in=-600)"; rc=$?
+refused expired "expired"
+sign audience "$V1" --identity-token "$(tok aud=not-sigstore)"; rc=$?
+refused audience "audience"
+sign rogue "$V1" --identity-token "$(tok key=rogue)"; rc=$?
+refused rogue "Fulcio .*HTTP 401"
+sign unverified "$V1" --identity-token "$(tok email_verified=false)"; rc=$?
+refused unverified "email_verified"
+
+# Interactive flows: this script plays the person -------------------------
+
+# browse NAME MODE: waits for signet's URL and opens it (curl follows the
+# redirect to signet's loopback server; oob: pastes the code shown).
+interactive() {
+	name=$1 mode=$2
+	shift 2
+	rm -f "$tmp/$name.json" "$tmp/in"
+	mkfifo "$tmp/in"
+	"$SIGNET" sign "$A" --bundle "$tmp/$name.json" --trusted-root "$TR" \
+	    --signing-config "$V1" --oidc-issuer "$ISS" "$@" \
+	    <"$tmp/in" >"$tmp/out" 2>&1 &
+	pid=$!
+	exec 9>"$tmp/in"
+	url=""
+	i=0
+	while [ -z "$url" ] && [ $i -lt 100 ]; do
+		url=$(grep -o 'http://127.0.0.1:[0-9]*/[^ ]*' "$tmp/out" |
+		    head -n 1)
+		sleep 0.1
+		i=$((i + 1))
+	done
+	case $mode in
+	browser) curl -s -L -o /dev/null "$url" ;;
+	device) curl -s -o /dev/null "$url" ;;
+	oob) code=$(curl -s "$url" | sed -n 's/.*id="code">\([^<]*\)<.*/\1/p')
+		echo "$code" >&9 ;;
+	esac
+	exec 9>&-
+	wait $pid
+	rc=$?
+	rm -f "$tmp/in"
+}
+interactive browser browser --oidc-provider interactive
+signed_ok browser
+interactive oob oob --oauth-force-oob
+signed_ok oob
+interactive device device --oauth-device
+signed_ok device
+fault oidc deny path=/device method=GET
+interactive device-denied device --oauth-device
+refused device-denied "denied|access_denied"
+reset
+
+# Faults: a retry, or a clear error and no bundle --------------------------
+
+fault fulcio status status=500 count=1
+sign retry-500 "$V1" --identity-token "$(tok)"; rc=$?
+signed_ok retry-500
+fault rekor status status=429 retryAfter=1 count=1
+sign retry-429 "$V1" --identity-token "$(tok)"; rc=$?
+signed_ok retry-429
+fault rekor2 status status=503 count=2
+sign retry-503-v2 "$V2" --identity-token "$(tok)"; rc=$?
+signed_ok retry-503-v2
+fault fulcio status status=500 count=10
+sign fulcio-down "$V1" --identity-token "$(tok)"; rc=$?
+refused fulcio-down "Fulcio .*HTTP 500"
+reset
+fault rekor delay seconds=5 count=10
+sign rekor-timeout "$V1" --identity-token "$(tok)" --timeout 1; rc=$?
+refused rekor-timeout "Rekor.*(timed out|Timeout)"
+reset
+fault fulcio status status=400 message="bad request from the test"
+sign fulcio-400 "$V1" --identity-token "$(tok)"; rc=$?
+refused fulcio-400 "Fulcio .*HTTP 400: bad request from the test"
+# A connection closed mid-reply is a transport error: retried.
+fault fulcio truncate
+sign retry-truncated "$V1" --identity-token "$(tok)"; rc=$?
+signed_ok retry-truncated
+for f in "fulcio garbage" "fulcio truncate mode=short" "rekor garbage" \
+    "rekor2 garbage" "tsa garbage" "tsa truncate mode=short"; do
+	reset
+	# shellcheck disable=SC2086
+	fault $f
+	set -- $f
+	cfg=$V1
+	[ "$1" = rekor2 ] && cfg=$V2
+	sign "$1-$2" "$cfg" --identity-token "$(tok)"; rc=$?
+	case $1 in
+	fulcio) want=Fulcio ;; tsa) want=TSA ;; *) want=Rekor ;;
+	esac
+	refused "$1-$2" "$want"
+done
+for f in "fulcio wrong_identity:another|for mallory" \
+    "fulcio wrong_issuer:issuer" "fulcio bad_sct:SCT" "fulcio no_sct:SCT" \
+    "fulcio untrusted_ca:trusted root|chain" \
+    "rekor bad_proof:inclusion proof" "rekor bad_set:SET" \
+    "rekor bad_checkpoint:checkpoint" "rekor wrong_origin:origin" \
+    "rekor wrong_body:tlog body" "rekor wrong_time:future|certificate" \
+    "rekor2 bad_proof:inclusion proof" "rekor2 bad_checkpoint:checkpoint" \
+    "rekor2 wrong_origin:origin" "rekor2 wrong_body:tlog body" \
+    "tsa wrong_imprint:TSA" "tsa wrong_nonce:nonce" \
+    "tsa bad_signature:timestamp" "tsa wrong_time:certificate|timestamp" \
+    "tsa rejection:TSA"; do
+	reset
+	spec=${f%%:*}
+	want=${f#*:}
+	# shellcheck disable=SC2086
+	fault $spec
+	set -- $spec
+	cfg=$V1
+	[ "$1" = rekor2 ] && cfg=$V2
+	sign "$1-$2" "$cfg" --identity-token "$(tok)"; rc=$?
+	refused "$1-$2" "$want"
+done
+reset
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
