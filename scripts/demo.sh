@@ -1,18 +1,26 @@
 #!/bin/sh
-# demo.sh [SIGNET]: a guided run of signet on the production bundles
-# shipped in testdata/: each kind of bundle verifies, a tampered one and a
-# wrong identity are refused with the reason, and one result is shown as
-# JSON.  (Keyless signing against a local Sigstore testbed joins this
-# demo when the signing issue lands.)
+# demo.sh [SIGNET]: a guided run of signet.
+#
+# 1. Keyless signing against the local Sigstore testbed (started here and
+#    stopped at the end): a person signs in through the device flow (the
+#    demo opens the sign-in page the way a browser would), then a sample
+#    model file and a directory's files are signed with one short-lived
+#    certificate, logged in Rekor v1 and v2 with RFC 3161 timestamps, and
+#    verified.
+# 2. Offline verification of real production bundles shipped in
+#    testdata/: each kind verifies, a tampered bundle and a wrong identity
+#    are refused with the reason, one result is shown as JSON.
 set -u
 SIGNET=${1:-build/signet}
+case $SIGNET in /*) ;; *) SIGNET=$(pwd)/$SIGNET ;; esac
 V=testdata/vectors
 C=testdata/conformance
 BEACON="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
 GH=https://token.actions.githubusercontent.com
 V2ID="https://github.com/tkgsn/sigstore-public-good-instance-test/.github/workflows/rekor-v2.yml@refs/heads/main"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'scripts/testbed stop "$tmp/testbed" >/dev/null 2>&1; rm -rf "$tmp"' \
+    EXIT INT TERM
 status=0
 
 step() {
@@ -34,6 +42,77 @@ step() {
 	[ "$rc" -eq "$want" ] || { echo "demo: expected exit $want"; status=1; }
 }
 
+printf '\033[1m#### Part 1: keyless signing against a local Sigstore testbed\033[0m\n'
+if ! scripts/testbed start "$tmp/testbed" >"$tmp/start.log" 2>&1; then
+	cat "$tmp/start.log"
+	exit 1
+fi
+. "$tmp/testbed/env"
+echo "Testbed up on 127.0.0.1: OIDC $SIGNET_TESTBED_OIDC_ISSUER,"
+echo "Fulcio $SIGNET_TESTBED_FULCIO_URL, Rekor v1 $SIGNET_TESTBED_REKOR_URL,"
+echo "Rekor v2 $SIGNET_TESTBED_REKOR_V2_URL, TSA $SIGNET_TESTBED_TSA_URL"
+
+M=$tmp/models
+mkdir -p "$M/llm-7b"
+head -c 4000000 /dev/urandom > "$M/model.safetensors"
+head -c 3000000 /dev/urandom > "$M/llm-7b/weights-00001.bin"
+head -c 3000000 /dev/urandom > "$M/llm-7b/weights-00002.bin"
+printf '{"architecture": "demo", "layers": 2}\n' > "$M/llm-7b/config.json"
+printf '{"vocab": ["a", "b"]}\n' > "$M/llm-7b/tokenizer.json"
+
+# The person: opens the device-flow URL that signet prints.
+play_person() {
+	i=0
+	url=""
+	while [ -z "$url" ] && [ $i -lt 200 ]; do
+		url=$(grep -o 'http://127.0.0.1:[0-9]*/device[^ ]*' \
+		    "$tmp/sign.log" 2>/dev/null | head -n 1)
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "(the demo opens $url, as the person would in a browser)"
+	curl -s -o /dev/null "$url"
+}
+
+printf '\n\033[1m== Sign a model file and a directory'"'"'s files, one sign-in\033[0m\n'
+echo "\$ signet sign --oauth-device model.safetensors llm-7b/* ..."
+"$SIGNET" sign --oauth-device --oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER" \
+    --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
+    --signing-config "$SIGNET_TESTBED_SIGNING_CONFIG" \
+    "$M/model.safetensors" "$M"/llm-7b/* </dev/null >"$tmp/sign.log" 2>&1 &
+pid=$!
+play_person
+wait $pid
+rc=$?
+sed "s|$M/||g" "$tmp/sign.log"
+echo "(exit status $rc)"
+[ "$rc" -eq 0 ] || status=1
+for f in "$M/model.safetensors" "$M"/llm-7b/*.json "$M"/llm-7b/*.bin; do
+	case $f in *.sigstore.json) continue ;; esac
+	step "Verify $(echo "$f" | sed "s|$M/||")" 0 "$SIGNET" verify "$f" \
+	    --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
+	    --certificate-identity "$SIGNET_TESTBED_EMAIL" \
+	    --certificate-oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER"
+done
+step "Sign again with Rekor v2 (hashedrekord 0.0.2 + RFC 3161 timestamp)" 0 \
+    "$SIGNET" sign "$M/model.safetensors" --bundle "$M/model.v2.json" \
+    --identity-token "$(scripts/testbed token "$tmp/testbed")" \
+    --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
+    --signing-config "$SIGNET_TESTBED_SIGNING_CONFIG_V2"
+step "Verify the Rekor v2 bundle" 0 "$SIGNET" verify "$M/model.safetensors" \
+    --bundle "$M/model.v2.json" --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
+    --certificate-identity "$SIGNET_TESTBED_EMAIL" \
+    --certificate-oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER"
+echo tampered >> "$M/llm-7b/config.json"
+step "A file changed after signing is refused" 1 "$SIGNET" verify \
+    "$M/llm-7b/config.json" --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
+    --certificate-identity "$SIGNET_TESTBED_EMAIL" \
+    --certificate-oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER"
+scripts/testbed stop "$tmp/testbed" >/dev/null
+echo
+echo "Testbed stopped."
+
+printf '\n\033[1m#### Part 2: offline verification of real production bundles\033[0m\n'
 step "A keyless v0.3 bundle logged in Rekor v1 (production, 2024)" 0 \
     "$SIGNET" verify "$V/rekor-v1-hashedrekord/artifact" \
     --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
