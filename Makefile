@@ -143,7 +143,7 @@ $(foreach a,$(TEST_AREAS),$(eval $(call test_rule,$(a))))
 
 -include $(patsubst %.c,$(BUILD)/obj/%.d,$(wildcard pkg/*/*_test.c))
 
-test: all $(TEST_BINS)
+test: deps all $(TEST_BINS)
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BINS)
 
 check: checksrc headers
@@ -199,10 +199,10 @@ $(BUILD)/bench/$(basename $(notdir $(1))): $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 endef
 $(foreach f,$(wildcard pkg/*/*_bench.c),$(eval $(call bench_rule,$(f))))
 
-bench: all $(BENCH_BINS)
+bench: deps all $(BENCH_BINS)
 	scripts/bench.sh $(BUILD)
 
-demo: all
+demo: deps all
 	scripts/demo.sh $(BUILD)/signet
 
 install: all
