@@ -582,6 +582,19 @@ find(const struct sgn_log *v, size_t n, const uint8_t *id, size_t idlen)
 	return NULL;
 }
 
+int
+sgn_log_valid_at(const struct sgn_log *logs, size_t n, const uint8_t *id,
+    struct sgn_time t)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (memcmp(logs[i].log_id, id, 32) == 0 &&
+		    sgn_validity_contains(&logs[i].valid, t))
+			return 1;
+	return 0;
+}
+
 const struct sgn_log *
 sgn_trusted_root_find_tlog(const struct sgn_trusted_root *r,
     const uint8_t *id, size_t idlen)

@@ -89,6 +89,13 @@ const struct sgn_log *sgn_trusted_root_find_tlog(
 const struct sgn_log *sgn_trusted_root_find_ctlog(
 	    const struct sgn_trusted_root *r, const uint8_t *id, size_t idlen);
 
+/*
+ * 1 when one of logs[0 .. n-1] with this 32-byte log ID is valid at t: a
+ * key may be listed more than once, with windows that follow each other.
+ */
+int	sgn_log_valid_at(const struct sgn_log *logs, size_t n,
+	    const uint8_t *id, struct sgn_time t);
+
 /* The embedded documents themselves (for `signet trusted-root`). */
 const uint8_t *sgn_trusted_root_embedded_bytes(int staging, size_t *len);
 

@@ -410,23 +410,16 @@ check_material(struct vctx *c)
 
 /* Step 2: transparency log entries -------------------------------------- */
 
-/*
- * 1 when a log of the trusted root with this log's ID is valid at t: a key
- * may be listed more than once, with windows that follow each other.
- */
+/* 1 when the transparency log (any instance of its key) is valid at t. */
 static int
 log_valid_at(const struct vctx *c, const struct sgn_log *log,
     struct sgn_time t)
 {
 	const struct sgn_log *logs;
-	size_t n, i;
+	size_t n;
 
 	logs = sgn_trusted_root_tlogs(c->v->root, &n);
-	for (i = 0; i < n; i++)
-		if (memcmp(logs[i].log_id, log->log_id, 32) == 0 &&
-		    sgn_validity_contains(&logs[i].valid, t))
-			return 1;
-	return 0;
+	return sgn_log_valid_at(logs, n, log->log_id, t);
 }
 
 static sgn_err
@@ -863,20 +856,16 @@ check_cert_times(struct vctx *c, const struct sgn_authority *ca)
 	return SGN_OK;
 }
 
-/* As log_valid_at(), for CT logs listed more than once. */
+/* As log_valid_at(), for CT logs. */
 static int
 ctlog_valid_at(const struct vctx *c, const struct sgn_log *log,
     struct sgn_time t)
 {
 	const struct sgn_log *logs;
-	size_t n, i;
+	size_t n;
 
 	logs = sgn_trusted_root_ctlogs(c->v->root, &n);
-	for (i = 0; i < n; i++)
-		if (memcmp(logs[i].log_id, log->log_id, 32) == 0 &&
-		    sgn_validity_contains(&logs[i].valid, t))
-			return 1;
-	return 0;
+	return sgn_log_valid_at(logs, n, log->log_id, t);
 }
 
 static sgn_err
