@@ -23,7 +23,7 @@ SANITIZER	?=
 VERSION		:= 0.1.0
 SOVERSION	:= 0
 
-AREAS		:= core json http keys x509 trust tlog bundle dsse rekor tsa fulcio oidc verify sign
+AREAS		:= core json http keys x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign
 PC_REQUIRES	:= libcrypto libcjson
 
 WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \

@@ -16,18 +16,26 @@ cli_add(struct cli_args *a, const char *name, int takes_value)
 	o->takes_value = takes_value;
 	o->value = NULL;
 	o->seen = 0;
+	o->n_values = 0;
 	return a->n_opts++;
 }
 
 static struct cli_opt *
 find(struct cli_args *a, const char *name, size_t len)
 {
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; i < a->n_opts; i++)
-		if (strlen(a->opts[i].name) == len &&
-		    strncmp(a->opts[i].name, name, len) == 0)
+
+	for (i = 0; i < a->n_opts; i++) {
+		if (strlen(a->opts[i].name) != len)
+			continue;
+		for (k = 0; k < len; k++)
+			if (a->opts[i].name[k] != name[k] &&
+			    !(a->opts[i].name[k] == '-' && name[k] == '_'))
+				break;
+		if (k == len)
 			return &a->opts[i];
+	}
 	return NULL;
 }
 
@@ -65,7 +73,7 @@ cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv)
 			    "--help)", cmd, (int)len + 2, arg, cmd);
 			return -1;
 		}
-		if (o->seen) {
+		if (o->seen && o->takes_value != CLI_REPEAT) {
 			cli_err("%s: --%s given twice", cmd, o->name);
 			return -1;
 		}
@@ -91,6 +99,14 @@ cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv)
 			    o->name);
 			return -1;
 		}
+		if (o->takes_value == CLI_REPEAT) {
+			if (o->n_values == CLI_MAX_VALUES) {
+				cli_err("%s: --%s given more than %d times",
+				    cmd, o->name, CLI_MAX_VALUES);
+				return -1;
+			}
+			o->values[o->n_values++] = o->value;
+		}
 	}
 	return 0;
 }
@@ -115,6 +131,20 @@ cli_flag(const struct cli_args *a, const char *name)
 		if (strcmp(a->opts[i].name, name) == 0)
 			return a->opts[i].seen;
 	return 0;
+}
+
+const char *const *
+cli_values(const struct cli_args *a, const char *name, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_opts; i++)
+		if (strcmp(a->opts[i].name, name) == 0) {
+			*n = a->opts[i].n_values;
+			return a->opts[i].values;
+		}
+	*n = 0;
+	return NULL;
 }
 
 void

@@ -9,14 +9,26 @@
 
 #include "core.h"
 
-#define CLI_MAX_OPTS 32
+#define CLI_MAX_OPTS	48
+#define CLI_MAX_VALUES	64
 
-/* One long option: "--name VALUE", "--name=VALUE", or a flag. */
+/* takes_value: */
+#define CLI_FLAG	0
+#define CLI_VALUE	1
+#define CLI_REPEAT	2	/* may be given several times */
+
+/*
+ * One long option: "--name VALUE", "--name=VALUE", or a flag.  An
+ * underscore in a given option name stands for a dash (model_signing's
+ * spellings, such as --public_key).
+ */
 struct cli_opt {
 	const char	*name;
 	int		 takes_value;
-	const char	*value;		/* set by cli_parse */
+	const char	*value;		/* set by cli_parse: the last one */
 	int		 seen;
+	const char	*values[CLI_MAX_VALUES];	/* CLI_REPEAT */
+	size_t		 n_values;
 };
 
 struct cli_args {
@@ -32,6 +44,9 @@ size_t	cli_add(struct cli_args *a, const char *name, int takes_value);
 int	cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv);
 const char *cli_get(const struct cli_args *a, const char *name);
 int	cli_flag(const struct cli_args *a, const char *name);
+/* The values of a CLI_REPEAT option. */
+const char *const *cli_values(const struct cli_args *a, const char *name,
+	    size_t *n);
 
 /* "signet: <msg>" on stderr. */
 void	cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "cli.h"
+#include "model.h"
 
 static void
 usage(FILE *f)
@@ -28,6 +29,7 @@ usage(FILE *f)
 	    "TSA\n"
 	    "  sign-bundle       the same, with the conformance suite's flags\n"
 	    "  sign-blob         the same, with cosign's flags\n"
+	    "  digest MODEL      the OMS root digest of a model directory\n"
 	    "  version           print the version\n"
 	    "  help              this text\n"
 	    "\n"
@@ -58,6 +60,8 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "sign") == 0 || strcmp(cmd, "sign-bundle") == 0 ||
 	    strcmp(cmd, "sign-blob") == 0)
 		return cmd_sign(cmd, argc - 2, argv + 2);
+	if (strcmp(cmd, "digest") == 0)
+		return cmd_digest(argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("signet %s\n", SGN_VERSION);
 		return 0;

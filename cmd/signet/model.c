@@ -1,0 +1,395 @@
+/*
+ * Models and datasets on the command line: the options that say how a
+ * directory is hashed, the progress bar, `signet digest`.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "manifest.h"
+#include "model.h"
+
+void
+model_opts_add(struct cli_args *a, int verifying)
+{
+	cli_add(a, "ignore-paths", CLI_REPEAT);
+	cli_add(a, "ignore-git-paths", CLI_FLAG);
+	cli_add(a, "no-ignore-git-paths", CLI_FLAG);
+	cli_add(a, "allow-symlinks", CLI_FLAG);
+	cli_add(a, "allow-external-symlinks", CLI_FLAG);
+	cli_add(a, "jobs", CLI_VALUE);
+	if (verifying) {
+		cli_add(a, "ignore-unsigned-files", CLI_FLAG);
+		cli_add(a, "no-ignore-unsigned-files", CLI_FLAG);
+		return;
+	}
+	cli_add(a, "hash", CLI_VALUE);
+	cli_add(a, "shards", CLI_FLAG);
+	cli_add(a, "shard-size", CLI_VALUE);
+}
+
+void
+model_run_reset(struct model_run *mr)
+{
+	size_t	i;
+
+	for (i = 0; i < mr->n_ignore; i++)
+		free(mr->ignore[i]);
+	free(mr->ignore);
+	memset(mr, 0, sizeof(*mr));
+}
+
+/* Lexically normalised absolute form of p (no symlinks resolved). */
+static char *
+abs_norm(const char *p)
+{
+	char	 cwd[PATH_MAX], *s, *out, *tok, *save = NULL;
+	size_t	 n, o = 0;
+
+	if (p[0] == '/')
+		s = strdup(p);
+	else {
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			return NULL;
+		if (asprintf(&s, "%s/%s", cwd, p) < 0)
+			return NULL;
+	}
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	if ((out = malloc(n + 2)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	for (tok = strtok_r(s, "/", &save); tok != NULL;
+	    tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			continue;
+		}
+		out[o++] = '/';
+		memcpy(out + o, tok, strlen(tok));
+		o += strlen(tok);
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	free(s);
+	return out;
+}
+
+/* p relative to dir when p lies under it (both absolute), or NULL. */
+static const char *
+under(const char *p, const char *dir)
+{
+	size_t	n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return p + 1;
+	if (strncmp(p, dir, n) == 0 && p[n] == '/')
+		return p + n + 1;
+	return NULL;
+}
+
+/*
+ * An --ignore-paths value as a path relative to the model directory: a
+ * path (from the current directory, or absolute) that lies inside the
+ * model, or else a relative path taken from the model directory.
+ */
+static char *
+ignore_rel(const char *model, const char *p)
+{
+	char		*ap = NULL, *am = NULL, *rm = NULL, *res = NULL;
+	const char	*rel;
+
+	ap = abs_norm(p);
+	am = abs_norm(model);
+	rm = realpath(model, NULL);
+	if (ap != NULL && ((am != NULL && (rel = under(ap, am)) != NULL) ||
+	    (rm != NULL && (rel = under(ap, rm)) != NULL)))
+		res = strdup(rel);
+	else if (p[0] != '/')
+		res = strdup(p);
+	free(ap);
+	free(am);
+	free(rm);
+	return res;
+}
+
+static int
+parse_u64(const char *s, uint64_t max, uint64_t *v)
+{
+	char			*end;
+	unsigned long long	 x;
+
+	errno = 0;
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	x = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || x > max)
+		return -1;
+	*v = (uint64_t)x;
+	return 0;
+}
+
+int
+model_opts_read(const struct cli_args *a, const char *verb,
+    const char *model, struct model_run *mr)
+{
+	const char *const	*ig;
+	const char		*s;
+	uint64_t		 v;
+	size_t			 n, i;
+
+	memset(&mr->o, 0, sizeof(mr->o));
+	mr->o.method = SGN_MANIFEST_FILES;
+	mr->o.hash = SGN_MANIFEST_SHA256;
+	if (cli_flag(a, "allow-symlinks"))
+		mr->o.flags |= SGN_MANIFEST_ALLOW_SYMLINKS;
+	if (cli_flag(a, "allow-external-symlinks"))
+		mr->o.flags |= SGN_MANIFEST_ALLOW_SYMLINKS |
+		    SGN_MANIFEST_EXTERNAL_LINKS;
+	if (cli_flag(a, "no-ignore-git-paths")) {
+		if (cli_flag(a, "ignore-git-paths")) {
+			cli_err("%s: --ignore-git-paths and "
+			    "--no-ignore-git-paths exclude each other", verb);
+			return -1;
+		}
+		mr->o.flags |= SGN_MANIFEST_KEEP_GIT;
+	}
+	if ((s = cli_get(a, "jobs")) != NULL) {
+		if (parse_u64(s, SGN_MANIFEST_MAX_JOBS, &v) != 0 || v == 0) {
+			cli_err("%s: --jobs takes a number of threads, 1 to %u",
+			    verb, SGN_MANIFEST_MAX_JOBS);
+			return -1;
+		}
+		mr->o.jobs = (unsigned)v;
+	}
+	if ((s = cli_get(a, "hash")) != NULL) {
+		mr->o.hash = sgn_manifest_hash_from_name(s);
+		if (mr->o.hash != SGN_MANIFEST_SHA256 &&
+		    mr->o.hash != SGN_MANIFEST_BLAKE2B) {
+			cli_err("%s: --hash takes sha256 or blake2b", verb);
+			return -1;
+		}
+	}
+	if (cli_flag(a, "shards"))
+		mr->o.method = SGN_MANIFEST_SHARDS;
+	if ((s = cli_get(a, "shard-size")) != NULL) {
+		if (parse_u64(s, 1ULL << 53, &v) != 0 || v == 0) {
+			cli_err("%s: --shard-size takes a number of bytes, 1 "
+			    "to 2^53", verb);
+			return -1;
+		}
+		mr->o.method = SGN_MANIFEST_SHARDS;
+		mr->o.shard_size = v;
+	}
+	ig = cli_values(a, "ignore-paths", &n);
+	if (n > 0 && (mr->ignore = calloc(n, sizeof(*mr->ignore))) == NULL) {
+		cli_err("out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if ((mr->ignore[i] = ignore_rel(model, ig[i])) == NULL) {
+			cli_err("%s: --ignore-paths %s: outside the model "
+			    "directory %s", verb, ig[i], model);
+			return -1;
+		}
+		mr->n_ignore = i + 1;
+	}
+	mr->o.ignore = (const char *const *)mr->ignore;
+	mr->o.n_ignore = mr->n_ignore;
+	return 0;
+}
+
+/* Progress -------------------------------------------------------------- */
+
+static void
+human(uint64_t n, char *out, size_t len)
+{
+	const char	*unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double		 d = (double)n;
+	size_t		 u = 0;
+
+	while (d >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		d /= 1024;
+		u++;
+	}
+	if (u == 0)
+		(void)snprintf(out, len, "%llu B", (unsigned long long)n);
+	else
+		(void)snprintf(out, len, "%.1f %s", d, unit[u]);
+}
+
+static double
+now_s(void)
+{
+	struct timespec	t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void
+progress(void *ctx, uint64_t done, uint64_t total, uint64_t files_done,
+    uint64_t files_total)
+{
+	struct model_run	*mr = ctx;
+	char			 d[32], t[32], rate[32], eta[32];
+	double			 el, bps;
+
+	(void)files_done;
+	(void)files_total;
+	if (mr->start == 0)
+		mr->start = now_s();
+	el = now_s() - mr->start;
+	if (el < 0.5 && done < total)
+		return;		/* short runs show nothing */
+	bps = el > 0 ? (double)done / el : 0;
+	human(done, d, sizeof(d));
+	human(total, t, sizeof(t));
+	human((uint64_t)bps, rate, sizeof(rate));
+	if (bps > 0 && done < total) {
+		double left = (double)(total - done) / bps;
+		(void)snprintf(eta, sizeof(eta), "%d:%02d left",
+		    (int)(left / 60), (int)left % 60);
+	} else
+		(void)snprintf(eta, sizeof(eta), "%.1f s", el);
+	fprintf(stderr, "\r\033[Khashing %s / %s  %s/s  %s", d, t, rate, eta);
+	mr->shown = 1;
+	fflush(stderr);
+}
+
+void
+model_progress_enable(struct model_run *mr, int quiet)
+{
+	if (quiet || !isatty(STDERR_FILENO))
+		return;
+	mr->o.progress = progress;
+	mr->o.progress_ctx = mr;
+}
+
+void
+model_progress_end(struct model_run *mr)
+{
+	if (mr->shown) {
+		fputc('\n', stderr);
+		mr->shown = 0;
+	}
+}
+
+int
+model_build(struct model_run *mr, const char *model,
+    struct sgn_manifest **out)
+{
+	struct sgn_errbuf	eb;
+	sgn_err			r;
+
+	sgn_errbuf_clear(&eb);
+	mr->start = 0;
+	r = sgn_manifest_build(model, &mr->o, out, &eb);
+	model_progress_end(mr);
+	if (r != SGN_OK) {
+		cli_err("%s: %s", model, eb.msg);
+		return 2;
+	}
+	return 0;
+}
+
+/* signet digest ---------------------------------------------------------- */
+
+static void
+digest_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: signet digest [options] MODEL\n"
+	    "\n"
+	    "Prints sha256:<root digest> of the OMS manifest of MODEL (a\n"
+	    "directory or a file), as `model_signing digest` does.\n"
+	    "\n"
+	    "  --ignore-paths P         leave P out (repeatable)\n"
+	    "  --no-ignore-git-paths    include .git, .gitattributes, "
+	    ".github,\n"
+	    "                           .gitignore (left out by default)\n"
+	    "  --allow-symlinks         hash the targets of symlinks inside "
+	    "MODEL\n"
+	    "  --allow-external-symlinks  ... and of symlinks leaving it\n"
+	    "  --hash sha256|blake2b    file digests (default sha256)\n"
+	    "  --shards                 hash 1,000,000,000-byte shards\n"
+	    "  --shard-size N           hash N-byte shards\n"
+	    "  --signature F            leave F out (as signing would)\n"
+	    "  --jobs N                 hashing threads (default: one per "
+	    "core)\n"
+	    "  --manifest               print the manifest, one line per "
+	    "file or\n"
+	    "                           shard, then the root digest\n"
+	    "  --quiet                  no progress bar\n");
+}
+
+int
+cmd_digest(int argc, char **argv)
+{
+	struct cli_args		 a;
+	struct model_run	 mr;
+	struct sgn_manifest	*m = NULL;
+	char			 hex[2 * SGN_MAX_DIGEST + 1];
+	size_t			 i;
+	int			 rc = 2;
+
+	memset(&a, 0, sizeof(a));
+	memset(&mr, 0, sizeof(mr));
+	model_opts_add(&a, 0);
+	cli_add(&a, "signature", CLI_VALUE);
+	cli_add(&a, "manifest", CLI_FLAG);
+	cli_add(&a, "quiet", CLI_FLAG);
+	cli_add(&a, "help", CLI_FLAG);
+	if (cli_parse(&a, "digest", argc, argv) != 0)
+		return 2;
+	if (cli_flag(&a, "help")) {
+		digest_usage(stdout);
+		return 0;
+	}
+	if (a.n_pos != 1) {
+		cli_err("digest: give one model directory or file");
+		digest_usage(stderr);
+		return 2;
+	}
+	if (model_opts_read(&a, "digest", a.pos[0], &mr) != 0)
+		goto out;
+	mr.o.signature_path = cli_get(&a, "signature");
+	model_progress_enable(&mr, cli_flag(&a, "quiet"));
+	if ((rc = model_build(&mr, a.pos[0], &m)) != 0)
+		goto out;
+	if (cli_flag(&a, "manifest")) {
+		for (i = 0; i < m->n_entries; i++) {
+			sgn_hex_encode(m->entries[i].digest,
+			    m->entries[i].digest_len, hex);
+			if (m->entries[i].shard)
+				printf("%s:%llu:%llu:%s\n",
+				    m->entries[i].path,
+				    (unsigned long long)m->entries[i].start,
+				    (unsigned long long)m->entries[i].end,
+				    hex);
+			else
+				printf("%s:%s\n", m->entries[i].path, hex);
+		}
+	}
+	sgn_hex_encode(m->root, sizeof(m->root), hex);
+	printf("sha256:%s\n", hex);
+	rc = fflush(stdout) == 0 ? 0 : 2;
+out:
+	sgn_manifest_free(&m);
+	model_run_reset(&mr);
+	return rc;
+}

@@ -1,0 +1,209 @@
+/*
+ * manifest: model and dataset manifests in the OpenSSF Model Signing
+ * (OMS v1.0) format that model_signing (sigstore/model-transparency)
+ * writes and reads.
+ *
+ * A manifest lists every regular file under a model directory (or the
+ * one file of a single-file model, named ".") with its digest, or, with
+ * the "shards" method, one entry per shard "path:start:end" of at most
+ * shard_size bytes (empty files give no shard).  Entries are ordered as
+ * the reference orders them: path components compared one by one as
+ * byte strings, then shards by start and end as numbers.  The root digest
+ * is SHA-256 over the raw entry digests concatenated in that order.
+ *
+ * sgn_manifest_build() walks the tree once (symlinks, devices, FIFOs and
+ * sockets refused unless allowed; no link is followed out of the model
+ * directory unless asked), then hashes files and shards on a pool of
+ * worker threads with bounded buffers: memory does not grow with the
+ * size of the model, only with its number of entries.  Files are opened
+ * beneath the model directory without following symlinks in their path,
+ * and must still be the file the walk saw.
+ *
+ * The statement (an in-toto v1 statement with predicate type
+ * https://model_signing/signature/v1.0) is written and read here too,
+ * including the older https://model_signing/Digests/v0.1 statements of
+ * model_signing v0.2.
+ */
+#ifndef SGN_MANIFEST_H
+#define SGN_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SGN_OMS_PREDICATE_V1	"https://model_signing/signature/v1.0"
+#define SGN_OMS_PREDICATE_V02	"https://model_signing/Digests/v0.1"
+#define SGN_MANIFEST_DEFAULT_SHARD	1000000000ULL
+#define SGN_MANIFEST_MAX_ENTRIES	(16u * 1024 * 1024)
+#define SGN_MANIFEST_MAX_IGNORE		1024
+#define SGN_MANIFEST_MAX_JOBS		256
+
+typedef enum sgn_manifest_method {
+	SGN_MANIFEST_FILES = 1,
+	SGN_MANIFEST_SHARDS,
+} sgn_manifest_method;
+
+typedef enum sgn_manifest_hash {
+	SGN_MANIFEST_SHA256 = 1,
+	SGN_MANIFEST_BLAKE2B,	/* BLAKE2b-512, as Python's hashlib.blake2b */
+	SGN_MANIFEST_BLAKE3,	/* read from statements; not computed */
+} sgn_manifest_hash;
+
+/* "sha256", "blake2b", "blake3"; 0 for anything else. */
+sgn_manifest_hash sgn_manifest_hash_from_name(const char *name);
+const char *sgn_manifest_hash_name(sgn_manifest_hash h);
+
+struct sgn_manifest_entry {
+	char		*path;		/* POSIX, relative; "." for one file */
+	int		 shard;		/* 1: [start, end) of path */
+	uint64_t	 start;
+	uint64_t	 end;
+	uint8_t		 digest[SGN_MAX_DIGEST];
+	size_t		 digest_len;
+	/* what the walk saw (0 when read from a statement) */
+	uint64_t	 size;
+	int64_t		 mtime_ns;
+	int64_t		 ctime_ns;
+	uint64_t	 dev;
+	uint64_t	 ino;
+};
+
+/* A manifest: read-only for callers. */
+struct sgn_manifest {
+	sgn_manifest_method	 method;
+	sgn_manifest_hash	 hash;
+	uint64_t		 shard_size;
+	int			 allow_symlinks;
+	int			 legacy;	/* v0.2 Digests/v0.1 */
+	char			**ignore_paths;	/* as recorded */
+	size_t			 n_ignore;
+	char			*subject;	/* the subject's name */
+	struct sgn_manifest_entry *entries;	/* in manifest order */
+	size_t			 n_entries;
+	uint8_t			 root[32];	/* SHA-256 root digest */
+	uint64_t		 total_bytes;	/* bytes hashed or reused */
+	uint64_t		 reused_bytes;	/* bytes taken from `reuse` */
+};
+
+void	sgn_manifest_free(struct sgn_manifest **mp);
+
+/* Flags of struct sgn_manifest_opts. */
+#define SGN_MANIFEST_ALLOW_SYMLINKS	0x01u	/* hash link targets */
+#define SGN_MANIFEST_EXTERNAL_LINKS	0x02u	/* ... even outside the tree */
+#define SGN_MANIFEST_KEEP_GIT		0x04u	/* do not ignore .git & co */
+
+/*
+ * Progress, called from the thread that called sgn_manifest_build about
+ * ten times a second while hashing, and once at the end.
+ */
+typedef void (*sgn_manifest_progress_fn)(void *ctx, uint64_t bytes_done,
+    uint64_t bytes_total, uint64_t files_done, uint64_t files_total);
+
+struct sgn_manifest_opts {
+	sgn_manifest_method	 method;	/* 0: files */
+	sgn_manifest_hash	 hash;		/* 0: sha256 */
+	uint64_t		 shard_size;	/* 0: 1,000,000,000 */
+	unsigned		 flags;
+	/*
+	 * Paths relative to the model directory whose subtrees are left
+	 * out; recorded in the statement.  The signature file is given
+	 * apart: it is always left out and, when it lies inside the
+	 * model directory, recorded.
+	 */
+	const char *const	*ignore;
+	size_t			 n_ignore;
+	const char		*signature_path;
+	unsigned		 jobs;		/* 0: one per online CPU */
+	size_t			 read_size;	/* 0: the default (1 MiB) */
+	/*
+	 * When set, only these paths are hashed (verification with
+	 * --ignore-unsigned-files): files on disk that it does not list
+	 * are not read.
+	 */
+	const struct sgn_manifest *only;
+	/*
+	 * When set, a file whose size, modification and change times,
+	 * device and inode equal those of an entry of `reuse` (built with
+	 * the same method, hash and shard size) takes that entry's
+	 * digests instead of being read again.
+	 */
+	const struct sgn_manifest *reuse;
+	sgn_manifest_progress_fn progress;
+	void			*progress_ctx;
+};
+
+/*
+ * Walks and hashes the model at model_path (a directory, or one regular
+ * file) into a new manifest.  Fails with SGN_ERR_IO for unreadable files,
+ * SGN_ERR_UNSUPPORTED for refused file types and links (the message names
+ * the path), SGN_ERR_LIMIT for more than SGN_MANIFEST_MAX_ENTRIES entries.
+ */
+sgn_err	sgn_manifest_build(const char *model_path,
+	    const struct sgn_manifest_opts *opts, struct sgn_manifest **out,
+	    struct sgn_errbuf *eb);
+
+/* The subject name the reference writes for model_path. */
+sgn_err	sgn_manifest_subject_name(const char *model_path, char **out,
+	    struct sgn_errbuf *eb);
+
+/* Recomputes m->root from the entries. */
+sgn_err	sgn_manifest_compute_root(struct sgn_manifest *m,
+	    struct sgn_errbuf *eb);
+
+/*
+ * Appends the in-toto statement for m (subject m->subject) to out, with
+ * the keys in the order model_signing v1.1 writes them.
+ */
+sgn_err	sgn_manifest_statement(const struct sgn_manifest *m,
+	    struct sgn_buf *out, struct sgn_errbuf *eb);
+
+/*
+ * Parses an OMS statement (v1.0, or a v0.2 Digests/v0.1 one), strictly:
+ * resource names must be relative paths without "." or ".." components
+ * (except the single-file name "."), digests hex of the algorithm's size,
+ * no name twice; for v1.0 the subject's sha256 must equal the root digest
+ * of the resources ("manifest is inconsistent").
+ */
+sgn_err	sgn_manifest_parse_statement(const uint8_t *json, size_t len,
+	    struct sgn_manifest **out, struct sgn_errbuf *eb);
+
+/* Differences between the signed manifest and the one on disk. */
+typedef enum sgn_manifest_diff_kind {
+	SGN_MANIFEST_MISSING = 1,	/* signed, not on disk */
+	SGN_MANIFEST_EXTRA,		/* on disk, not signed */
+	SGN_MANIFEST_CHANGED,		/* digest differs */
+} sgn_manifest_diff_kind;
+
+typedef void (*sgn_manifest_diff_fn)(void *ctx, sgn_manifest_diff_kind kind,
+    const struct sgn_manifest_entry *e);
+
+/*
+ * Compares the entries of signed and actual (both in manifest order);
+ * calls fn for each difference and returns how many there were.
+ */
+size_t	sgn_manifest_compare(const struct sgn_manifest *signed_m,
+	    const struct sgn_manifest *actual, sgn_manifest_diff_fn fn,
+	    void *ctx);
+
+/*
+ * A record of a manifest with what the walk saw of each file, for
+ * incremental re-signing: a text format, one line per entry.
+ */
+sgn_err	sgn_manifest_state_write(const struct sgn_manifest *m,
+	    struct sgn_buf *out, struct sgn_errbuf *eb);
+sgn_err	sgn_manifest_state_read(const uint8_t *buf, size_t len,
+	    struct sgn_manifest **out, struct sgn_errbuf *eb);
+
+/* Orders two entry paths as the reference does (<0, 0, >0). */
+int	sgn_manifest_path_cmp(const char *a, const char *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SGN_MANIFEST_H */
