@@ -61,6 +61,8 @@ sgn_bundle_free(struct sgn_bundle **bp)
 	blob_free(&b->payload);
 	free(b->payload_type);
 	free(b->keyid);
+	blob_free(&b->key_raw);
+	free(b->key_details);
 	free(b);
 	*bp = NULL;
 }
@@ -285,9 +287,6 @@ parse_material(const cJSON *vm, struct sgn_bundle *b, struct sgn_errbuf *eb)
 		b->n_certs = 1;
 	} else if (chain != NULL) {
 		b->material = SGN_MATERIAL_CHAIN;
-		if (b->version_minor >= 3)
-			return sgn_errf(eb, SGN_ERR_PARSE, "%s: a v0.3 bundle "
-			    "carries a single certificate, not a chain", W);
 		snprintf(w, sizeof(w), "%s.x509CertificateChain", W);
 		if ((r = sgn_json_get_array(chain, "certificates",
 		    SGN_JSON_OPTIONAL, w, &certs, eb)) != SGN_OK)
@@ -314,13 +313,26 @@ parse_material(const cJSON *vm, struct sgn_bundle *b, struct sgn_errbuf *eb)
 			b->n_certs = ++i;
 		}
 	} else {
-		const char *hint;
+		const char *hint, *details;
 		b->material = SGN_MATERIAL_PUBLIC_KEY;
 		snprintf(w, sizeof(w), "%s.publicKey", W);
 		if ((r = sgn_json_get_string(pk, "hint", SGN_JSON_OPTIONAL, w,
-		    &hint, eb)) != SGN_OK)
+		    &hint, eb)) != SGN_OK ||
+		    (r = get_blob(pk, "rawBytes", SGN_JSON_OPTIONAL, w,
+		    &b->key_raw, eb)) != SGN_OK ||
+		    (r = sgn_json_get_string(pk, "keyDetails",
+		    SGN_JSON_OPTIONAL, w, &details, eb)) != SGN_OK)
 			return r;
 		if (hint != NULL && (b->key_hint = strdup(hint)) == NULL)
+			return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+		if (b->key_raw.ptr != NULL && b->key_raw.len == 0)
+			return sgn_errf(eb, SGN_ERR_PARSE,
+			    "%s.rawBytes: empty", w);
+		if (details != NULL && b->key_raw.ptr == NULL)
+			return sgn_errf(eb, SGN_ERR_PARSE, "%s: keyDetails "
+			    "without rawBytes", w);
+		if (details != NULL &&
+		    (b->key_details = strdup(details)) == NULL)
 			return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	}
 
@@ -651,10 +663,25 @@ build(const struct sgn_bundle *b, cJSON *root)
 		if ((x = cJSON_AddObjectToObject(vm, "certificate")) == NULL ||
 		    !add_b64(x, "rawBytes", b->certs[0].ptr, b->certs[0].len))
 			return 0;
+	} else if (b->material == SGN_MATERIAL_CHAIN) {
+		if ((x = cJSON_AddObjectToObject(vm,
+		    "x509CertificateChain")) == NULL ||
+		    (arr = cJSON_AddArrayToObject(x, "certificates")) == NULL)
+			return 0;
+		for (i = 0; i < b->n_certs; i++)
+			if ((o = cJSON_CreateObject()) == NULL ||
+			    !cJSON_AddItemToArray(arr, o) ||
+			    !add_b64(o, "rawBytes", b->certs[i].ptr,
+			    b->certs[i].len))
+				return 0;
 	} else {
 		if ((x = cJSON_AddObjectToObject(vm, "publicKey")) == NULL ||
 		    (b->key_hint != NULL && cJSON_AddStringToObject(x, "hint",
-		    b->key_hint) == NULL))
+		    b->key_hint) == NULL) ||
+		    (b->key_raw.len > 0 && !add_b64(x, "rawBytes",
+		    b->key_raw.ptr, b->key_raw.len)) ||
+		    (b->key_details != NULL && cJSON_AddStringToObject(x,
+		    "keyDetails", b->key_details) == NULL))
 			return 0;
 	}
 	if ((arr = cJSON_AddArrayToObject(vm, "tlogEntries")) == NULL)
@@ -709,10 +736,15 @@ sgn_bundle_serialize(const struct sgn_bundle *b, struct sgn_buf *out,
 	char *s;
 	sgn_err r;
 
-	if (b->material == SGN_MATERIAL_CHAIN || (b->material ==
-	    SGN_MATERIAL_CERTIFICATE && b->n_certs != 1))
+	if ((b->material == SGN_MATERIAL_CERTIFICATE && b->n_certs != 1) ||
+	    (b->material == SGN_MATERIAL_CHAIN && (b->n_certs == 0 ||
+	    b->n_certs > SGN_BUNDLE_MAX_CHAIN)) ||
+	    (b->material != SGN_MATERIAL_CERTIFICATE &&
+	    b->material != SGN_MATERIAL_CHAIN &&
+	    b->material != SGN_MATERIAL_PUBLIC_KEY))
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "a v0.3 bundle "
-		    "carries exactly one certificate or a public key");
+		    "carries one certificate, a chain of 1 to %d "
+		    "certificates, or a public key", SGN_BUNDLE_MAX_CHAIN);
 	if ((root = cJSON_CreateObject()) == NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	if (!build(b, root) || (s = cJSON_Print(root)) == NULL) {

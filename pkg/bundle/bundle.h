@@ -7,8 +7,16 @@
  * exactly one verification material and one content, required members,
  * types, base64, lengths, counts, and the rules that depend on the
  * version (v0.1 entries carry an inclusion promise; from v0.2 every entry
- * carries an inclusion proof with a checkpoint; v0.3 keyless bundles carry
- * a single certificate).  Nothing cryptographic is checked here.
+ * carries an inclusion proof with a checkpoint).  Nothing cryptographic is
+ * checked here.
+ *
+ * The bundles OpenSSF model signing (model_signing) writes for its key and
+ * certificate methods parse too: v0.3 bundles with a publicKey (hint, or
+ * rawBytes and keyDetails before model_signing 1.1) or with an
+ * x509CertificateChain, with tlogEntries empty or absent, and a DSSE
+ * signature whose keyid is "", null or absent.  Which material a verifier
+ * accepts is its own business: the Sigstore pipeline (verify.h) wants a
+ * single Fulcio certificate or a managed key in a v0.3 bundle.
  *
  * The record is plain data: read its fields directly; free it with
  * sgn_bundle_free().
@@ -32,8 +40,10 @@ extern "C" {
 
 typedef enum sgn_bundle_material {
 	SGN_MATERIAL_CERTIFICATE = 1,	/* v0.3 leaf certificate */
-	SGN_MATERIAL_CHAIN,		/* v0.1/v0.2 x509CertificateChain */
-	SGN_MATERIAL_PUBLIC_KEY,	/* publicKey hint (managed keys) */
+	SGN_MATERIAL_CHAIN,		/* x509CertificateChain: v0.1/v0.2,
+					 * or model_signing's certificate
+					 * method in v0.3 */
+	SGN_MATERIAL_PUBLIC_KEY,	/* publicKey (managed keys) */
 } sgn_bundle_material;
 
 typedef enum sgn_bundle_content {
@@ -87,6 +97,11 @@ struct sgn_bundle {
 	struct sgn_blob		 payload;
 	char			*payload_type;
 	char			*keyid;		/* may be NULL */
+	/* publicKey.rawBytes (PEM or DER, as found; empty when absent) and
+	 * publicKey.keyDetails (NULL when absent): model_signing before
+	 * 1.1 wrote these instead of a hint */
+	struct sgn_blob		 key_raw;
+	char			*key_details;
 };
 
 /* Parses and validates (buf, len) (at most SGN_MAX_BUNDLE_BYTES).  Every
@@ -98,9 +113,11 @@ void	sgn_bundle_free(struct sgn_bundle **bp);
 
 /*
  * Writes b as a v0.3 bundle (media type
- * application/vnd.dev.sigstore.bundle.v0.3+json) to out: the material
- * must be a single certificate or a public key.  int64 values as strings,
- * bytes as standard base64, default values omitted, as protobuf JSON.
+ * application/vnd.dev.sigstore.bundle.v0.3+json) to out: the material is
+ * a single certificate, a certificate chain (leaf first) or a public key
+ * (its hint, and rawBytes and keyDetails when set).  tlogEntries is always
+ * written, empty when there are none.  int64 values as strings, bytes as
+ * standard base64, default values omitted, as protobuf JSON.
  */
 sgn_err	sgn_bundle_serialize(const struct sgn_bundle *b, struct sgn_buf *out,
 	    struct sgn_errbuf *eb);

@@ -27,6 +27,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (b->n_entries > SGN_BUNDLE_MAX_TLOG_ENTRIES ||
 	    b->n_timestamps > SGN_BUNDLE_MAX_TIMESTAMPS ||
 	    (b->material != SGN_MATERIAL_PUBLIC_KEY && b->n_certs == 0) ||
+	    b->n_certs > SGN_BUNDLE_MAX_CHAIN ||
+	    (b->key_details != NULL && b->key_raw.len == 0) ||
 	    b->signature.len == 0)
 		abort();
 	for (i = 0; i < b->n_entries; i++)

@@ -20,6 +20,49 @@ sgn_dsse_pae(const char *type, const uint8_t *payload, size_t len,
 	return sgn_buf_append(out, payload, len, eb);
 }
 
+sgn_err
+sgn_dsse_pae_compat(const char *type, const uint8_t *payload, size_t len,
+    struct sgn_buf *out, struct sgn_errbuf *eb)
+{
+	static const char hex[] = "0123456789abcdef";
+	char chunk[256];
+	size_t i, n = 0;
+	uint8_t quote = '\'';
+	sgn_err r;
+
+	if (len > 0 && memchr(payload, '\'', len) != NULL &&
+	    memchr(payload, '"', len) == NULL)
+		quote = '"';
+	if ((r = sgn_buf_appendf(out, eb, "DSSEV1 %zu %s %zu b%c",
+	    strlen(type), type, len, quote)) != SGN_OK)
+		return r;
+	for (i = 0; i < len; i++) {
+		uint8_t c = payload[i];
+		/* At most 4 bytes per input byte. */
+		if (n + 4 > sizeof(chunk)) {
+			if ((r = sgn_buf_append(out, chunk, n, eb)) != SGN_OK)
+				return r;
+			n = 0;
+		}
+		if (c == quote || c == '\\') {
+			chunk[n++] = '\\';
+			chunk[n++] = (char)c;
+		} else if (c == '\t' || c == '\n' || c == '\r') {
+			chunk[n++] = '\\';
+			chunk[n++] = c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+		} else if (c < 0x20 || c >= 0x7f) {
+			chunk[n++] = '\\';
+			chunk[n++] = 'x';
+			chunk[n++] = hex[c >> 4];
+			chunk[n++] = hex[c & 0x0f];
+		} else {
+			chunk[n++] = (char)c;
+		}
+	}
+	chunk[n++] = (char)quote;
+	return sgn_buf_append(out, chunk, n, eb);
+}
+
 void
 sgn_intoto_free(struct sgn_intoto_statement **sp)
 {

@@ -27,6 +27,18 @@ extern "C" {
 sgn_err	sgn_dsse_pae(const char *type, const uint8_t *payload, size_t len,
 	    struct sgn_buf *out, struct sgn_errbuf *eb);
 
+/*
+ * Appends the pre-authentication encoding that model_signing 0.2 signed
+ * by mistake (its PAE formatted the payload bytes into a Python string):
+ *   "DSSEV1" SP LEN(type) SP type SP LEN(payload) SP repr(payload)
+ * with an upper-case V, LEN the byte length of the payload itself, and
+ * repr() Python's bytes repr: b'...' (b"..." when the payload holds a '
+ * and no "), the quote and backslash escaped, \t \n \r, other bytes
+ * outside 0x20-0x7e as \xNN.  Only for verifying those old signatures.
+ */
+sgn_err	sgn_dsse_pae_compat(const char *type, const uint8_t *payload,
+	    size_t len, struct sgn_buf *out, struct sgn_errbuf *eb);
+
 struct sgn_intoto_digest {
 	char		*alg;		/* as written: "sha256", "gitCommit" */
 	sgn_hash_alg	 hash;		/* SGN_HASH_NONE when not SHA-2 */

@@ -121,6 +121,58 @@ vector_payload(size_t *len)
 	return out;
 }
 
+static void
+expect_compat(const uint8_t *payload, size_t len, const char *want)
+{
+	struct sgn_buf b;
+	struct sgn_errbuf eb;
+
+	sgn_buf_init(&b, 0);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_dsse_pae_compat(SGN_INTOTO_PAYLOAD_TYPE, payload, len,
+	    &b, &eb), SGN_OK, "%s", eb.msg);
+	cr_assert_eq(b.len, strlen(want), "got %s", (char *)b.ptr);
+	cr_assert_eq(memcmp(b.ptr, want, b.len), 0, "got %s", (char *)b.ptr);
+	sgn_buf_reset(&b);
+}
+
+/* Expected strings printed by Python 3:
+ *   ("DSSEV1 %d %s %d %s" % (len(t), t, len(p), repr(p))).encode() */
+Test(dsse, compat_pae_is_the_python_repr_of_the_payload)
+{
+	static const uint8_t every[] = "{\"a\": \"it's\n\t\r\\ \x00\x1f\x7f"
+	    "\xc3\xa9~\"}";
+
+	expect_compat(every, sizeof(every) - 1, "DSSEV1 28 application/"
+	    "vnd.in-toto+json 24 b'{\"a\": \"it\\'s\\n\\t\\r\\\\ \\x00"
+	    "\\x1f\\x7f\\xc3\\xa9~\"}'");
+	/* a ' and no ": double quotes, the ' left alone */
+	expect_compat((const uint8_t *)"it's", 4, "DSSEV1 28 application/"
+	    "vnd.in-toto+json 4 b\"it's\"");
+	expect_compat((const uint8_t *)"plain \"q\"", 9, "DSSEV1 28 "
+	    "application/vnd.in-toto+json 9 b'plain \"q\"'");
+	expect_compat(NULL, 0, "DSSEV1 28 application/vnd.in-toto+json 0 "
+	    "b''");
+}
+
+Test(dsse, compat_pae_of_a_long_payload_crosses_chunks)
+{
+	uint8_t p[1000];
+	struct sgn_buf b;
+	size_t i;
+
+	/* every byte becomes \xNN: 4000 bytes of repr */
+	for (i = 0; i < sizeof(p); i++)
+		p[i] = (uint8_t)(0x80 + i % 0x80);
+	sgn_buf_init(&b, 0);
+	cr_assert_eq(sgn_dsse_pae_compat(SGN_INTOTO_PAYLOAD_TYPE, p, sizeof(p),
+	    &b, NULL), SGN_OK);
+	cr_assert_eq(b.len, strlen("DSSEV1 28 application/vnd.in-toto+json "
+	    "1000 b''") + 4 * sizeof(p));
+	cr_assert_eq(memcmp(b.ptr + b.len - 9, "\\xe6\\xe7'", 9), 0);
+	sgn_buf_reset(&b);
+}
+
 Test(dsse, pae_of_the_vector_payload)
 {
 	static const char head[] =

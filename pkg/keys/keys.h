@@ -1,5 +1,5 @@
 /*
- * keys: public keys and signature verification (signers come later).
+ * keys: public keys, signature verification, and signers.
  *
  * A struct sgn_pubkey wraps an OpenSSL EVP_PKEY and knows its kind: ECDSA
  * on P-256, P-384 or P-521, Ed25519, or RSA (PKCS#1 v1.5 or PSS).  Keys
@@ -96,19 +96,50 @@ sgn_err	sgn_pubkey_verify_digest(const struct sgn_pubkey *k,
 sgn_err	sgn_pubkey_to_pem(const struct sgn_pubkey *k, char **pem,
 	    struct sgn_errbuf *eb);
 
+#define SGN_PUBKEY_HINT_LEN 65
+
+/*
+ * The key hint of OpenSSF model signing (model_signing's key method,
+ * verificationMaterial.publicKey.hint): lowercase hex of the SHA-256 of
+ * the key's PEM SubjectPublicKeyInfo text, header and footer lines and
+ * final newline included, as PEM_write_bio_PUBKEY writes it for the
+ * canonical DER (EC points uncompressed, whatever form the key was read
+ * from).  hint receives 64 hex digits and a NUL.
+ */
+sgn_err	sgn_pubkey_pem_hint(const struct sgn_pubkey *k,
+	    char hint[SGN_PUBKEY_HINT_LEN], struct sgn_errbuf *eb);
+
 /* Signers ---------------------------------------------------------------- */
 
 /*
  * A signer holds a private key (or reaches one) and signs.  One interface,
- * one implementation per kind of key: ephemeral keys here; key files and
- * FIDO2-derived keys come with their issue.  The private key never leaves
- * the signer and is wiped when it is freed.
+ * one implementation per kind of key: ephemeral keys and PEM key files
+ * here; FIDO2-derived keys come with their issue.  The private key never
+ * leaves the signer and is wiped when it is freed.
  */
 struct sgn_signer;
 
 /* A fresh key in memory only (keyless signing): ECDSA P-256 by default;
  * P-384, P-521 and Ed25519 are accepted too. */
 sgn_err	sgn_signer_ephemeral(sgn_key_type type, struct sgn_signer **out,
+	    struct sgn_errbuf *eb);
+
+/*
+ * A private key from PEM text (at most SGN_MAX_KEY_FILE_BYTES): the first
+ * block labelled "PRIVATE KEY" (PKCS#8), "EC PRIVATE KEY" (SEC1) or
+ * "ENCRYPTED PRIVATE KEY" (PKCS#8, PBES2 or PBES1); text and other blocks
+ * before it are skipped (key files often start with a text dump of the
+ * key).  A SEC1 block may be encrypted the legacy way ("Proc-Type:
+ * 4,ENCRYPTED").  An encrypted key needs passphrase (NULL when none was
+ * given: SGN_ERR_PIN_REQUIRED, so that a caller can ask for one and try
+ * again); a wrong passphrase is SGN_ERR_VERIFY.  The passphrase stays the
+ * caller's to wipe; decrypted key bytes are wiped here.  Keys of the kinds
+ * struct sgn_pubkey knows are accepted (ECDSA P-256, P-384, P-521,
+ * Ed25519, RSA); EC keys must hold a public point that matches the
+ * private scalar.
+ */
+sgn_err	sgn_signer_from_pem(const char *pem, size_t len,
+	    const struct sgn_secret *passphrase, struct sgn_signer **out,
 	    struct sgn_errbuf *eb);
 void	sgn_signer_free(struct sgn_signer **sp);
 /* The public half (owned by the signer). */

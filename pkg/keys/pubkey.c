@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/core.h>
 #include <openssl/err.h>
@@ -258,9 +259,10 @@ sgn_pubkey_from_der(const uint8_t *der, size_t len, struct sgn_pubkey **out,
 	return wrap(pkey, spki ? der : NULL, len, out, eb);
 }
 
-sgn_err
-sgn_pubkey_to_pem(const struct sgn_pubkey *k, char **pem,
-    struct sgn_errbuf *eb)
+/* PEM text of a DER SubjectPublicKeyInfo, as PEM_write_bio_PUBKEY writes
+ * it: 64-column base64 lines, every line ending in "\n". */
+static sgn_err
+pem_of_spki(const uint8_t *der, size_t len, char **pem, struct sgn_errbuf *eb)
 {
 	char *b64 = NULL, *out;
 	size_t n, i, o = 0, lines;
@@ -269,7 +271,7 @@ sgn_pubkey_to_pem(const struct sgn_pubkey *k, char **pem,
 	sgn_err r;
 
 	*pem = NULL;
-	if ((r = sgn_b64_encode(k->spki, k->spki_len, &b64, eb)) != SGN_OK)
+	if ((r = sgn_b64_encode(der, len, &b64, eb)) != SGN_OK)
 		return r;
 	n = strlen(b64);
 	lines = (n + 63) / 64;
@@ -289,6 +291,105 @@ sgn_pubkey_to_pem(const struct sgn_pubkey *k, char **pem,
 	free(b64);
 	*pem = out;
 	return SGN_OK;
+}
+
+sgn_err
+sgn_pubkey_to_pem(const struct sgn_pubkey *k, char **pem,
+    struct sgn_errbuf *eb)
+{
+	return pem_of_spki(k->spki, k->spki_len, pem, eb);
+}
+
+/*
+ * The DER SubjectPublicKeyInfo every encoder writes for k: EC points
+ * uncompressed with a named curve (a key read from a compressed point is
+ * expanded), other kinds as OpenSSL encodes them.  *der is malloc'd.
+ */
+static sgn_err
+canonical_spki(const struct sgn_pubkey *k, uint8_t **derp, size_t *lenp,
+    struct sgn_errbuf *eb)
+{
+	const struct spki_form *f = NULL;
+	const char *group;
+	BIGNUM *x = NULL, *y = NULL;
+	unsigned char *enc = NULL;
+	uint8_t *der = NULL;
+	size_t i, half;
+	int len;
+	sgn_err r = SGN_ERR_CRYPTO;
+
+	*derp = NULL;
+	*lenp = 0;
+	group = k->type == SGN_KEY_ECDSA_P256 ? "P-256" :
+	    k->type == SGN_KEY_ECDSA_P384 ? "P-384" :
+	    k->type == SGN_KEY_ECDSA_P521 ? "P-521" : NULL;
+	for (i = 0; group != NULL && i < sizeof(spki_forms) /
+	    sizeof(spki_forms[0]); i++)
+		if (spki_forms[i].group != NULL &&
+		    strcmp(spki_forms[i].group, group) == 0)
+			f = &spki_forms[i];
+	if (f == NULL) {
+		if ((len = i2d_PUBKEY(k->pkey, &enc)) <= 0)
+			return sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
+			    "cannot encode key");
+		if ((der = malloc((size_t)len)) == NULL) {
+			OPENSSL_free(enc);
+			return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+		}
+		memcpy(der, enc, (size_t)len);
+		OPENSSL_free(enc);
+		*derp = der;
+		*lenp = (size_t)len;
+		return SGN_OK;
+	}
+	/* prefix || 0x04 || X || Y, coordinates left-padded. */
+	half = (f->key_len - 1) / 2;
+	if ((der = malloc(f->prefix_len + f->key_len)) == NULL)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	memcpy(der, f->prefix, f->prefix_len);
+	der[f->prefix_len] = 0x04;
+	if (EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x) !=
+	    1 ||
+	    EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y) !=
+	    1 ||
+	    BN_bn2binpad(x, der + f->prefix_len + 1, (int)half) != (int)half ||
+	    BN_bn2binpad(y, der + f->prefix_len + 1 + half, (int)half) !=
+	    (int)half) {
+		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
+		    "cannot read the EC public point");
+		free(der);
+		goto out;
+	}
+	*derp = der;
+	*lenp = f->prefix_len + f->key_len;
+	r = SGN_OK;
+out:
+	BN_free(x);
+	BN_free(y);
+	return r;
+}
+
+sgn_err
+sgn_pubkey_pem_hint(const struct sgn_pubkey *k,
+    char hint[SGN_PUBKEY_HINT_LEN], struct sgn_errbuf *eb)
+{
+	uint8_t *der = NULL, md[32];
+	char *pem = NULL;
+	size_t len = 0;
+	sgn_err r;
+
+	hint[0] = '\0';
+	if ((r = canonical_spki(k, &der, &len, eb)) != SGN_OK ||
+	    (r = pem_of_spki(der, len, &pem, eb)) != SGN_OK ||
+	    (r = sgn_hash(SGN_HASH_SHA256, pem, strlen(pem), md, eb)) !=
+	    SGN_OK)
+		goto out;
+	sgn_hex_encode(md, sizeof(md), hint);
+	r = SGN_OK;
+out:
+	free(der);
+	free(pem);
+	return r;
 }
 
 sgn_err

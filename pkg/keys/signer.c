@@ -1,14 +1,18 @@
 /*
  * Signers: one interface over the kinds of private key.  This file holds
- * the interface and the ephemeral (in-memory) kind used by keyless
- * signing.
+ * the interface and the in-memory kind: ephemeral keys (keyless signing)
+ * and keys read from PEM files.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
 
 #include "keys.h"
 
@@ -25,7 +29,7 @@ struct signer_ops {
 struct sgn_signer {
 	const struct signer_ops	*ops;
 	struct sgn_pubkey	*pub;
-	EVP_PKEY		*priv;	/* ephemeral kind */
+	EVP_PKEY		*priv;	/* in-memory kind */
 };
 
 static sgn_err
@@ -93,7 +97,7 @@ evp_free(struct sgn_signer *s)
 	s->priv = NULL;
 }
 
-static const struct signer_ops ephemeral_ops = {
+static const struct signer_ops evp_ops = {
 	evp_sign, evp_sign_digest, evp_free,
 };
 
@@ -130,7 +134,7 @@ sgn_signer_ephemeral(sgn_key_type type, struct sgn_signer **out,
 		EVP_PKEY_free(k);
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	}
-	s->ops = &ephemeral_ops;
+	s->ops = &evp_ops;
 	s->priv = k;
 	if ((r = sgn_pubkey_from_evp(k, NULL, 0, &s->pub, eb)) != SGN_OK) {
 		sgn_signer_free(&s);
@@ -138,6 +142,228 @@ sgn_signer_ephemeral(sgn_key_type type, struct sgn_signer **out,
 	}
 	*out = s;
 	return SGN_OK;
+}
+
+/* Key files ------------------------------------------------------------ */
+
+enum pem_kind {
+	PEM_NONE = 0,
+	PEM_PKCS8,		/* PRIVATE KEY */
+	PEM_SEC1,		/* EC PRIVATE KEY */
+	PEM_PKCS8_ENCRYPTED,	/* ENCRYPTED PRIVATE KEY */
+};
+
+struct pem_block {
+	char		*name;
+	char		*header;
+	unsigned char	*data;
+	long		 len;
+};
+
+/* PEM_FLAG_SECURE: the buffers come from the secure heap and are wiped. */
+static void
+block_reset(struct pem_block *b)
+{
+	OPENSSL_secure_free(b->name);
+	OPENSSL_secure_free(b->header);
+	if (b->data != NULL)
+		OPENSSL_secure_clear_free(b->data, (size_t)b->len);
+	memset(b, 0, sizeof(*b));
+}
+
+/* PEM_do_header's password callback: hands over the caller's passphrase
+ * (OpenSSL wipes its copy). */
+static int
+passphrase_cb(char *buf, int size, int rwflag, void *u)
+{
+	const struct sgn_secret *pass = u;
+
+	(void)rwflag;
+	if (pass == NULL || size < 0 || pass->len > (size_t)size)
+		return -1;
+	if (pass->len > 0)
+		memcpy(buf, pass->ptr, pass->len);
+	return (int)pass->len;
+}
+
+/* The key of a block that is not (or no longer) encrypted. */
+static EVP_PKEY *
+decode_plain(enum pem_kind kind, const unsigned char *der, long len)
+{
+	const unsigned char *p = der;
+	PKCS8_PRIV_KEY_INFO *p8;
+	EVP_PKEY *pkey = NULL;
+
+	if (kind == PEM_SEC1) {
+		pkey = d2i_PrivateKey_ex(EVP_PKEY_EC, NULL, &p, len, NULL,
+		    NULL);
+	} else if ((p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &p, len)) != NULL) {
+		/* Freeing a PKCS8_PRIV_KEY_INFO wipes the key bytes. */
+		if (p == der + len)
+			pkey = EVP_PKCS82PKEY_ex(p8, NULL, NULL);
+		PKCS8_PRIV_KEY_INFO_free(p8);
+		return pkey;
+	}
+	if (pkey != NULL && p != der + len) {
+		EVP_PKEY_free(pkey);
+		pkey = NULL;
+	}
+	return pkey;
+}
+
+static EVP_PKEY *
+decode_encrypted(const unsigned char *der, long len,
+    const struct sgn_secret *pass)
+{
+	const unsigned char *p = der;
+	PKCS8_PRIV_KEY_INFO *p8 = NULL;
+	X509_SIG *enc;
+	EVP_PKEY *pkey = NULL;
+
+	if ((enc = d2i_X509_SIG(NULL, &p, len)) == NULL)
+		return NULL;
+	if (p == der + len)
+		p8 = PKCS8_decrypt_ex(enc, pass->len > 0 ?
+		    (const char *)pass->ptr : "", (int)pass->len, NULL, NULL);
+	if (p8 != NULL)
+		pkey = EVP_PKCS82PKEY_ex(p8, NULL, NULL);
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	X509_SIG_free(enc);
+	return pkey;
+}
+
+/* 1 when an EC key's public point is its private scalar's (OpenSSL takes
+ * the point stored in a SEC1 or PKCS#8 key as it is). */
+static int
+pair_matches(EVP_PKEY *pkey)
+{
+	EVP_PKEY_CTX *ctx;
+	int ok;
+
+	if (!EVP_PKEY_is_a(pkey, "EC"))
+		return 1;
+	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL)
+		return 0;
+	ok = EVP_PKEY_pairwise_check(ctx) == 1;
+	EVP_PKEY_CTX_free(ctx);
+	return ok;
+}
+
+sgn_err
+sgn_signer_from_pem(const char *pem, size_t len,
+    const struct sgn_secret *passphrase, struct sgn_signer **out,
+    struct sgn_errbuf *eb)
+{
+	struct pem_block blk;
+	struct sgn_errbuf tmp;
+	struct sgn_signer *s = NULL;
+	EVP_CIPHER_INFO cipher;
+	EVP_PKEY *pkey = NULL;
+	BIO *bio = NULL;
+	enum pem_kind kind = PEM_NONE;
+	char other[48];
+	int encrypted;
+	sgn_err r = SGN_ERR_PARSE;
+
+	*out = NULL;
+	memset(&blk, 0, sizeof(blk));
+	other[0] = '\0';
+	if (pem == NULL || len == 0 || len > SGN_MAX_KEY_FILE_BYTES)
+		return sgn_errf(eb, SGN_ERR_PARSE,
+		    "private key: invalid PEM size");
+	if (passphrase != NULL && passphrase->len > PEM_BUFSIZE)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "private key: "
+		    "passphrase longer than %d bytes", PEM_BUFSIZE);
+	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL)
+		return sgn_errf_ssl(eb, SGN_ERR_NOMEM, "out of memory");
+	while (kind == PEM_NONE) {
+		block_reset(&blk);
+		if (PEM_read_bio_ex(bio, &blk.name, &blk.header, &blk.data,
+		    &blk.len, PEM_FLAG_SECURE | PEM_FLAG_EAY_COMPATIBLE) !=
+		    1) {
+			if (other[0] != '\0') {
+				ERR_clear_error();
+				r = sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+				    "private key: unsupported PEM block "
+				    "\"%s\" (expected PRIVATE KEY, EC PRIVATE "
+				    "KEY or ENCRYPTED PRIVATE KEY)", other);
+			} else {
+				r = sgn_errf_ssl(eb, SGN_ERR_PARSE,
+				    "private key: no PEM private key found");
+			}
+			goto out;
+		}
+		if (strcmp(blk.name, "PRIVATE KEY") == 0)
+			kind = PEM_PKCS8;
+		else if (strcmp(blk.name, "EC PRIVATE KEY") == 0)
+			kind = PEM_SEC1;
+		else if (strcmp(blk.name, "ENCRYPTED PRIVATE KEY") == 0)
+			kind = PEM_PKCS8_ENCRYPTED;
+		else if (other[0] == '\0' &&
+		    strstr(blk.name, "PRIVATE KEY") != NULL)
+			snprintf(other, sizeof(other), "%.40s", blk.name);
+	}
+	if (PEM_get_EVP_CIPHER_INFO(blk.header, &cipher) != 1) {
+		r = sgn_errf_ssl(eb, SGN_ERR_PARSE,
+		    "private key: unreadable PEM header");
+		goto out;
+	}
+	encrypted = kind == PEM_PKCS8_ENCRYPTED || cipher.cipher != NULL;
+	if (encrypted && passphrase == NULL) {
+		r = sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "private key: the key "
+		    "is encrypted and no passphrase was given");
+		goto out;
+	}
+	if (cipher.cipher != NULL) {
+		/* Legacy encryption: decrypts the block in place. */
+		if (PEM_do_header(&cipher, blk.data, &blk.len, passphrase_cb,
+		    (void *)(uintptr_t)passphrase) != 1) {
+			ERR_clear_error();
+			r = sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "private key: "
+			    "cannot decrypt the key (wrong passphrase?)");
+			goto out;
+		}
+	}
+	pkey = kind == PEM_PKCS8_ENCRYPTED ? decode_encrypted(blk.data,
+	    blk.len, passphrase) : decode_plain(kind, blk.data, blk.len);
+	if (pkey == NULL) {
+		if (encrypted) {
+			ERR_clear_error();
+			r = sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "private key: "
+			    "cannot decrypt the key (wrong passphrase?)");
+		} else {
+			r = sgn_errf_ssl(eb, SGN_ERR_PARSE,
+			    "private key: invalid %s", blk.name);
+		}
+		goto out;
+	}
+	if (!pair_matches(pkey)) {
+		r = sgn_errf_ssl(eb, SGN_ERR_PARSE, "private key: its public "
+		    "key does not match its private key");
+		goto out;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	s->ops = &evp_ops;
+	s->priv = pkey;
+	pkey = NULL;
+	sgn_errbuf_clear(&tmp);
+	if ((r = sgn_pubkey_from_evp(s->priv, NULL, 0, &s->pub, &tmp)) !=
+	    SGN_OK) {
+		r = sgn_errf(eb, r, "private key: %s", tmp.msg);
+		goto out;
+	}
+	*out = s;
+	s = NULL;
+	r = SGN_OK;
+out:
+	sgn_signer_free(&s);
+	EVP_PKEY_free(pkey);
+	block_reset(&blk);
+	BIO_free(bio);
+	return r;
 }
 
 void

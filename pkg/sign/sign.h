@@ -1,5 +1,6 @@
 /*
- * sign: the keyless signing pipeline.
+ * sign: the keyless signing pipeline, and OpenSSF model signing's key and
+ * certificate methods (sgn_sign_intoto_plain(), at the end).
  *
  *   artifact -> SHA-256 (streamed) -> ephemeral key -> Fulcio certificate
  *   (chain, SCT and identity checked before use) -> signature -> RFC 3161
@@ -18,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bundle.h"
 #include "core.h"
 #include "trust.h"
 
@@ -85,6 +87,33 @@ sgn_err	sgn_sign_file(struct sgn_signing_ctx *c, const char *path,
  */
 sgn_err	sgn_sign_intoto(struct sgn_signing_ctx *c, const uint8_t *statement,
 	    size_t len, struct sgn_buf *out, struct sgn_errbuf *eb);
+
+/* OpenSSF model signing: the key and certificate methods ------------- */
+
+struct sgn_signer;
+
+/*
+ * Signs an in-toto statement as a DSSE envelope (payload type
+ * application/vnd.in-toto+json, PAE hashed with the curve's hash: SHA-256,
+ * SHA-384 or SHA-512) with s, an ECDSA P-256, P-384 or P-521 key, and
+ * appends the v0.3 bundle to out, as model_signing writes them:
+ *
+ *  - key method (certs NULL, n_certs 0): verificationMaterial is
+ *    {"publicKey": {"hint": sgn_pubkey_pem_hint()}, "tlogEntries": []};
+ *  - certificate method: {"x509CertificateChain": certs (DER, leaf first,
+ *    at most SGN_BUNDLE_MAX_CHAIN), "tlogEntries": []}; the leaf must hold
+ *    s's public key and digitalSignature or codeSigning usage.
+ *
+ * The DSSE signature's keyid is "".  Nothing goes to the network.  The
+ * bundle is parsed back and checked before it is appended: with
+ * sgn_verify_plain() and s's public key (key method), or its signature
+ * with the leaf's key (certificate method; the chain is the verifier's
+ * to judge, against CA certificates this function does not have).
+ */
+sgn_err	sgn_sign_intoto_plain(struct sgn_signer *s,
+	    const struct sgn_blob *certs, size_t n_certs,
+	    const uint8_t *statement, size_t len, struct sgn_buf *out,
+	    struct sgn_errbuf *eb);
 
 #ifdef __cplusplus
 }

@@ -369,6 +369,14 @@ check_material(struct vctx *c)
 		return fail(c, "material", SGN_ERR_POLICY,
 		    "the bundle carries a certificate, not a managed key: "
 		    "verify it with an identity and issuer instead of --key");
+	/* Sigstore's v0.3 carries the Fulcio leaf alone; a chain there is
+	 * model_signing's certificate method (see sgn_verify_plain()). */
+	if (b->material == SGN_MATERIAL_CHAIN && b->version_minor >= 3)
+		return fail(c, "material", SGN_ERR_UNSUPPORTED,
+		    "a v0.3 bundle with a certificate chain is not a "
+		    "Sigstore keyless bundle (model signing's certificate "
+		    "method writes these): verify it against its CA "
+		    "certificates");
 	sgn_errbuf_clear(&tmp);
 	if ((r = sgn_hash(SGN_HASH_SHA256, b->certs[0].ptr, b->certs[0].len,
 	    fp, c->eb)) != SGN_OK)

@@ -104,6 +104,7 @@ struct sgn_verify_result {
 	size_t			 n_timestamps;	/* verified RFC 3161 times */
 	struct sgn_time		 cert_not_before;
 	struct sgn_time		 cert_not_after;
+	unsigned		 legacy;	/* SGN_PLAIN_* forms */
 };
 
 void	sgn_verify_result_reset(struct sgn_verify_result *res);
@@ -140,6 +141,63 @@ sgn_err	sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
  */
 sgn_err	sgn_verify_certificate(struct sgn_verifier *v,
 	    const struct sgn_cert *leaf, struct sgn_time at,
+	    struct sgn_errbuf *eb);
+
+/* OpenSSF model signing: the key and certificate methods ------------- */
+
+/*
+ * What a bundle of model_signing's key or certificate method is checked
+ * against: the signer's public key (key method) or the CA certificates
+ * (certificate method).  The bundle's material picks the method; giving
+ * both is allowed.
+ */
+struct sgn_plain_trust {
+	const struct sgn_pubkey	*key;	/* key method, or NULL */
+	/* certificate method: PEM text holding one or more CA certificates
+	 * (self-signed roots; text between blocks is skipped), or NULL */
+	const char		*ca_pem;
+	size_t			 ca_len;
+	/* certificate method: when to validate the chain, in Unix seconds;
+	 * 0 is the leaf's notBefore, as model_signing does (so that expired
+	 * certificates still verify) */
+	int64_t			 at;
+};
+
+/* Older forms sgn_verify_plain() accepted (sgn_verify_result.legacy),
+ * for a caller to warn about as model_signing does. */
+#define SGN_PLAIN_OLD_PAE	0x1	/* signed over model_signing 0.2's
+					 * PAE (sgn_dsse_pae_compat()) */
+#define SGN_PLAIN_NO_HINT	0x2	/* publicKey without a hint (rawBytes,
+					 * model_signing before 1.1) */
+
+#define SGN_PLAIN_MAX_CAS	4096
+
+/*
+ * Verifies a DSSE bundle signed by a plain key or by a certificate chain,
+ * with no transparency log (OpenSSF model signing's key and certificate
+ * methods; any tlogEntries or timestamps are not looked at):
+ *
+ *  - the envelope's payload type is application/vnd.in-toto+json;
+ *  - key method (publicKey): the hint, when present, is the given key's
+ *    (sgn_pubkey_pem_hint()); rawBytes, when present, is the given key;
+ *    keyDetails, when present, names the given key's type;
+ *  - certificate method (x509CertificateChain, leaf first): the leaf
+ *    chains to one of the given CA certificates, with the bundle's other
+ *    certificates as untrusted intermediates, at trust->at; the leaf has
+ *    digitalSignature key usage or codeSigning extended key usage;
+ *  - the key is ECDSA P-256, P-384 or P-521 and the DSSE signature over
+ *    PAE verifies with the curve's hash (SHA-256, SHA-384, SHA-512), or,
+ *    failing that, over model_signing 0.2's PAE with SHA-256 or the
+ *    curve's hash;
+ *  - the payload is an in-toto statement (sgn_intoto_parse()).
+ *
+ * On success *payload and *payload_len point to the authenticated
+ * payload inside b.  Errors and the result are as sgn_verify() gives
+ * them; res->identity is the leaf's first SAN, or else its subject CN.
+ */
+sgn_err	sgn_verify_plain(const struct sgn_bundle *b,
+	    const struct sgn_plain_trust *trust, const uint8_t **payload,
+	    size_t *payload_len, struct sgn_verify_result *res,
 	    struct sgn_errbuf *eb);
 
 /* Anchored POSIX ERE match (also accepts \d \w \s and their negations). */

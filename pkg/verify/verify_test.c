@@ -895,6 +895,59 @@ Test(verify, verifies_a_managed_key_bundle_with_its_key)
 	cJSON_Delete(root);
 }
 
+static void
+cert_as_chain(cJSON *j)
+{
+	cJSON *vm = at(j, "verificationMaterial");
+	cJSON *cert = cJSON_DetachItemFromObjectCaseSensitive(vm,
+	    "certificate");
+	cJSON *chain = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+
+	cJSON_AddItemToArray(arr, cert);
+	cJSON_AddItemToObject(chain, "certificates", arr);
+	cJSON_AddItemToObject(vm, "x509CertificateChain", chain);
+}
+
+/* A v0.3 bundle may carry a chain (model_signing's certificate method),
+ * but a Sigstore keyless bundle carries the Fulcio leaf alone. */
+Test(verify, refuses_a_certificate_chain_in_a_v03_bundle)
+{
+	struct outcome o;
+
+	run_vec(&V1, cert_as_chain, NULL, &o);
+	cr_assert_eq(o.r, SGN_ERR_UNSUPPORTED, "%s", o.eb.msg);
+	cr_assert_str_eq(o.res.check, "material");
+	cr_assert(tu_has(o.eb.msg, "not a Sigstore keyless bundle"), "%s",
+	    o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+}
+
+/* OMS v1.0 invalid/missing-tlog-entries: a Fulcio certificate and a
+ * timestamp, but no transparency log entry. */
+Test(verify, refuses_the_oms_keyless_bundle_without_tlog_entries)
+{
+	cJSON *b = load_json("testdata/model-signing/oms-spec/test-vectors/"
+	    "v1.0/invalid/missing-tlog-entries.bundle.json");
+	cJSON *root = load_json(PROD_ROOT);
+	struct sgn_artifact art;
+	struct sgn_policy pol;
+	struct outcome o;
+
+	memset(&art, 0, sizeof(art));
+	art.digest_alg = SGN_HASH_SHA256;
+	memset(&pol, 0, sizeof(pol));
+	pol.identity = "stefanb@us.ibm.com";
+	pol.issuer = "https://sigstore.verify.ibm.com/oauth2";
+	run_tree(b, root, NULL, &art, &pol, 0, &o);
+	cr_assert_eq(o.r, SGN_ERR_VERIFY, "%s", o.eb.msg);
+	cr_assert_str_eq(o.res.check, "tlog");
+	cr_assert(tu_has(o.eb.msg, "no transparency log entry"), "%s",
+	    o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+	cJSON_Delete(b);
+	cJSON_Delete(root);
+}
+
 Test(verify, regex_translation)
 {
 	int m;

@@ -136,6 +136,103 @@ sgn_cert_from_pem(const char *pem, size_t len, struct sgn_cert **out,
 	return r;
 }
 
+sgn_err
+sgn_certs_from_pem(const char *pem, size_t len, size_t max,
+    struct sgn_cert ***certsp, size_t *np, struct sgn_errbuf *eb)
+{
+	struct sgn_cert **v = NULL, **nv;
+	struct sgn_errbuf tmp;
+	char *name = NULL, *header = NULL;
+	unsigned char *data = NULL;
+	unsigned long e;
+	long dlen = 0;
+	size_t n = 0, cap = 0, block = 0;
+	BIO *bio = NULL;
+	sgn_err r = SGN_ERR_PARSE;
+
+	*certsp = NULL;
+	*np = 0;
+	if (pem == NULL || len == 0)
+		return sgn_errf(eb, SGN_ERR_PARSE, "no PEM certificate found");
+	if (len > SGN_MAX_CERT_PEM_BYTES)
+		return sgn_errf(eb, SGN_ERR_LIMIT, "PEM certificates larger "
+		    "than %u bytes", SGN_MAX_CERT_PEM_BYTES);
+	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL)
+		return sgn_errf_ssl(eb, SGN_ERR_NOMEM, "out of memory");
+	for (;;) {
+		if (PEM_read_bio(bio, &name, &header, &data, &dlen) != 1) {
+			e = ERR_peek_last_error();
+			if (ERR_GET_LIB(e) == ERR_LIB_PEM &&
+			    ERR_GET_REASON(e) == PEM_R_NO_START_LINE) {
+				ERR_clear_error();
+				break;
+			}
+			r = sgn_errf_ssl(eb, SGN_ERR_PARSE,
+			    "PEM block %zu: malformed", block + 1);
+			goto out;
+		}
+		block++;
+		if (strcmp(name, "CERTIFICATE") == 0) {
+			if (n == max) {
+				r = sgn_errf(eb, SGN_ERR_LIMIT,
+				    "more than %zu PEM certificates", max);
+				goto out;
+			}
+			if (n == cap) {
+				cap = cap == 0 ? 4 : cap * 2;
+				if ((nv = realloc(v, cap * sizeof(*v))) ==
+				    NULL) {
+					r = sgn_errf(eb, SGN_ERR_NOMEM,
+					    "out of memory");
+					goto out;
+				}
+				v = nv;
+			}
+			sgn_errbuf_clear(&tmp);
+			if ((r = sgn_cert_from_der(data, (size_t)dlen, &v[n],
+			    &tmp)) != SGN_OK) {
+				r = sgn_errf(eb, r, "PEM certificate %zu: %s",
+				    n + 1, tmp.msg);
+				goto out;
+			}
+			n++;
+		}
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(data);
+		name = header = NULL;
+		data = NULL;
+	}
+	if (n == 0) {
+		r = sgn_errf(eb, SGN_ERR_PARSE, "no PEM certificate found");
+		goto out;
+	}
+	*certsp = v;
+	*np = n;
+	v = NULL;
+	n = 0;
+	r = SGN_OK;
+out:
+	sgn_certs_free(v, n);
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	OPENSSL_free(data);
+	BIO_free(bio);
+	return r;
+}
+
+void
+sgn_certs_free(struct sgn_cert **certs, size_t n)
+{
+	size_t i;
+
+	if (certs == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		sgn_cert_free(&certs[i]);
+	free(certs);
+}
+
 void
 sgn_cert_free(struct sgn_cert **cp)
 {
@@ -482,6 +579,24 @@ sgn_cert_check_code_signing(const struct sgn_cert *c, struct sgn_errbuf *eb)
 	return SGN_OK;
 }
 
+sgn_err
+sgn_cert_check_signing_usage(const struct sgn_cert *c, struct sgn_errbuf *eb)
+{
+	uint32_t flags = X509_get_extension_flags(c->x);
+
+	if ((flags & EXFLAG_INVALID) != 0)
+		return sgn_errf(eb, SGN_ERR_VERIFY,
+		    "certificate has invalid extensions");
+	if ((flags & EXFLAG_KUSAGE) != 0 &&
+	    (X509_get_key_usage(c->x) & KU_DIGITAL_SIGNATURE) != 0)
+		return SGN_OK;
+	if ((flags & EXFLAG_XKUSAGE) != 0 &&
+	    (X509_get_extended_key_usage(c->x) & XKU_CODE_SIGN) != 0)
+		return SGN_OK;
+	return sgn_errf(eb, SGN_ERR_VERIFY, "leaf has neither "
+	    "digitalSignature key usage nor codeSigning extended key usage");
+}
+
 /* Paths ----------------------------------------------------------------- */
 
 sgn_err
@@ -539,6 +654,65 @@ sgn_cert_verify_chain(const struct sgn_cert *leaf,
 out:
 	X509_STORE_CTX_free(ctx);
 	sk_X509_free(untrusted);
+	X509_STORE_free(store);
+	return r;
+}
+
+sgn_err
+sgn_cert_verify_path(const struct sgn_cert *leaf,
+    struct sgn_cert *const *anchors, size_t n_anchors,
+    struct sgn_cert *const *untrusted, size_t n_untrusted,
+    struct sgn_time at, struct sgn_errbuf *eb)
+{
+	X509_STORE *store = NULL;
+	X509_STORE_CTX *ctx = NULL;
+	STACK_OF(X509) *chain = NULL;
+	char t[SGN_TIME_STRLEN];
+	size_t i;
+	int err, depth;
+	sgn_err r = SGN_ERR_VERIFY;
+
+	if (n_anchors == 0)
+		return sgn_errf(eb, SGN_ERR_TRUST, "no CA certificate given");
+	if ((store = X509_STORE_new()) == NULL ||
+	    (chain = sk_X509_new_null()) == NULL ||
+	    (ctx = X509_STORE_CTX_new()) == NULL) {
+		r = sgn_errf_ssl(eb, SGN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n_anchors; i++) {
+		if (X509_STORE_add_cert(store, anchors[i]->x) != 1) {
+			r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
+			    "cannot add a CA certificate");
+			goto out;
+		}
+	}
+	for (i = 0; i < n_untrusted; i++) {
+		if (sk_X509_push(chain, untrusted[i]->x) <= 0) {
+			r = sgn_errf_ssl(eb, SGN_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (X509_STORE_CTX_init(ctx, store, leaf->x, chain) != 1) {
+		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "verify init failed");
+		goto out;
+	}
+	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx),
+	    (time_t)at.sec);
+	if (X509_verify_cert(ctx) != 1) {
+		err = X509_STORE_CTX_get_error(ctx);
+		depth = X509_STORE_CTX_get_error_depth(ctx);
+		sgn_time_format(at, t);
+		r = sgn_errf(eb, SGN_ERR_VERIFY, "chain does not verify "
+		    "against the given CA certificates at %s: %s (depth %d)",
+		    t, X509_verify_cert_error_string(err), depth);
+		ERR_clear_error();
+		goto out;
+	}
+	r = SGN_OK;
+out:
+	X509_STORE_CTX_free(ctx);
+	sk_X509_free(chain);
 	X509_STORE_free(store);
 	return r;
 }

@@ -31,12 +31,25 @@ extern "C" {
 
 struct sgn_cert;
 
+#define SGN_MAX_CERT_PEM_BYTES	(4u * 1024 * 1024)
+
 /* One DER certificate, all of (der, len). */
 sgn_err	sgn_cert_from_der(const uint8_t *der, size_t len,
 	    struct sgn_cert **out, struct sgn_errbuf *eb);
 /* The first CERTIFICATE block of PEM text. */
 sgn_err	sgn_cert_from_pem(const char *pem, size_t len, struct sgn_cert **out,
 	    struct sgn_errbuf *eb);
+/*
+ * Every CERTIFICATE block of PEM text of at most SGN_MAX_CERT_PEM_BYTES (a
+ * CA bundle, a chain file): text and blocks with other labels around them
+ * are skipped.  At least one, at most max (SGN_ERR_LIMIT past it), each
+ * parsed as sgn_cert_from_der() does.  *certs is malloc'd; free it with
+ * sgn_certs_free().
+ */
+sgn_err	sgn_certs_from_pem(const char *pem, size_t len, size_t max,
+	    struct sgn_cert ***certs, size_t *n, struct sgn_errbuf *eb);
+/* Drops each reference and frees the array. */
+void	sgn_certs_free(struct sgn_cert **certs, size_t n);
 /* Drops a reference (certificates are reference-counted; the last free
  * releases it) and clears *cp. */
 void	sgn_cert_free(struct sgn_cert **cp);
@@ -113,6 +126,15 @@ sgn_err	sgn_cert_oidc_issuer(const struct sgn_cert *c, char **value,
 sgn_err	sgn_cert_check_code_signing(const struct sgn_cert *c,
 	    struct sgn_errbuf *eb);
 
+/*
+ * The signing usage OpenSSF model signing asks of a certificate-method
+ * leaf: keyUsage with digitalSignature, or extendedKeyUsage with
+ * codeSigning (either suffices; a CA leaf is allowed, as model_signing
+ * allows it).  SGN_ERR_VERIFY otherwise.
+ */
+sgn_err	sgn_cert_check_signing_usage(const struct sgn_cert *c,
+	    struct sgn_errbuf *eb);
+
 /* Paths ------------------------------------------------------------- */
 
 /*
@@ -124,6 +146,20 @@ sgn_err	sgn_cert_check_code_signing(const struct sgn_cert *c,
  */
 sgn_err	sgn_cert_verify_chain(const struct sgn_cert *leaf,
 	    struct sgn_cert *const *chain, size_t n, struct sgn_errbuf *eb);
+
+/*
+ * Path validation of leaf to one of the self-signed trust anchors
+ * anchors[0 .. n_anchors-1] (certificates the verifier was given), with
+ * untrusted[0 .. n_untrusted-1] (those the signer sent) as candidate
+ * intermediates, at time at: signatures, names, basic constraints, and
+ * every validity period at that time.  No partial chains: an anchor that
+ * is not self-signed cannot end a path.  OpenSSL's default X.509 checks,
+ * as model_signing's certificate method (pyOpenSSL) applies them.
+ */
+sgn_err	sgn_cert_verify_path(const struct sgn_cert *leaf,
+	    struct sgn_cert *const *anchors, size_t n_anchors,
+	    struct sgn_cert *const *untrusted, size_t n_untrusted,
+	    struct sgn_time at, struct sgn_errbuf *eb);
 
 /* SCTs -------------------------------------------------------------- */
 

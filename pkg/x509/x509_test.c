@@ -1775,3 +1775,175 @@ Test(x509, accepts_sixteen_scts, .fini = sct_fini)
 	sgn_cert_free(&c);
 	pki_fini(&p);
 }
+
+/* Model signing: CA bundles, paths at a time, signing usage --------- */
+
+Test(x509, reads_every_certificate_of_a_pem_bundle)
+{
+	struct pki a, b;
+	struct sgn_cert **certs = NULL;
+	struct sgn_errbuf eb;
+	const struct sgn_pubkey *k;
+	char *ca, *cb, *pk, *all;
+	size_t n = 0, len;
+
+	pki_init(&a, "CA a");
+	pki_init(&b, "CA b");
+	k = sgn_cert_pubkey(a.ca_cert);
+	ca = pem_block("CERTIFICATE", sgn_cert_der_ptr(a.ca_cert),
+	    sgn_cert_der_len(a.ca_cert));
+	cb = pem_block("CERTIFICATE", sgn_cert_der_ptr(b.ca_cert),
+	    sgn_cert_der_len(b.ca_cert));
+	pk = pem_block("PUBLIC KEY", sgn_pubkey_spki_ptr(k),
+	    sgn_pubkey_spki_len(k));
+	len = strlen(ca) + strlen(cb) + strlen(pk) + 64;
+	all = malloc(len);
+	cr_assert_not_null(all);
+	snprintf(all, len, "CA a:\n%s%sand CA b:\n%sthe end\n", ca, pk, cb);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_certs_from_pem(all, strlen(all), 8, &certs, &n, &eb),
+	    SGN_OK, "%s", eb.msg);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(sgn_cert_subject_cn(certs[0]), "CA a");
+	cr_assert_str_eq(sgn_cert_subject_cn(certs[1]), "CA b");
+	sgn_certs_free(certs, n);
+	/* at most max */
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_certs_from_pem(all, strlen(all), 1, &certs, &n, &eb),
+	    &eb, SGN_ERR_LIMIT, "more than 1 PEM certificates");
+	cr_assert_null(certs);
+	cr_assert_eq(n, 0);
+	/* none */
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_certs_from_pem(pk, strlen(pk), 8, &certs, &n, &eb),
+	    &eb, SGN_ERR_PARSE, "no PEM certificate found");
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_certs_from_pem("", 0, 8, &certs, &n, &eb), &eb,
+	    SGN_ERR_PARSE, "no PEM certificate found");
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_certs_from_pem(all, SGN_MAX_CERT_PEM_BYTES + 1, 8,
+	    &certs, &n, &eb), &eb, SGN_ERR_LIMIT, "PEM certificates larger");
+	free(all);
+	free(ca);
+	free(cb);
+	free(pk);
+	pki_fini(&a);
+	pki_fini(&b);
+}
+
+Test(x509, refuses_a_bad_block_in_a_pem_bundle)
+{
+	static const char bad64[] = "-----BEGIN CERTIFICATE-----\n"
+	    "!!!!\n-----END CERTIFICATE-----\n";
+	struct sgn_cert **certs = NULL;
+	struct sgn_errbuf eb;
+	char *junk = pem_block("CERTIFICATE", (const uint8_t *)"garbage", 7);
+	size_t n = 0;
+
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_certs_from_pem(junk, strlen(junk), 8, &certs, &n, &eb),
+	    &eb, SGN_ERR_PARSE, "PEM certificate 1: invalid certificate");
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_certs_from_pem(bad64, sizeof(bad64) - 1, 8, &certs, &n,
+	    &eb), &eb, SGN_ERR_PARSE, "PEM block 1: malformed");
+	cr_assert_null(certs);
+	free(junk);
+}
+
+Test(x509, verifies_a_path_to_self_signed_anchors_at_a_time)
+{
+	static const char *const exts[] = { LEAF_KU, LEAF_EKU, NULL };
+	struct pki root, other;
+	EVP_PKEY *ik = gen_key(), *lk = gen_key();
+	X509 *ix, *lx;
+	struct sgn_cert *inter, *leaf, *anchors[2];
+	struct sgn_errbuf eb;
+
+	pki_init(&root, "root");
+	pki_init(&other, "other");
+	ix = mk(ik, "intermediate", root.ca, root.ca_key, 0, CA_EXTS);
+	lx = mk(lk, "leaf", ix, ik, 0, exts);
+	inter = wrap(ix);
+	leaf = wrap(lx);
+	anchors[0] = other.ca_cert;
+	anchors[1] = root.ca_cert;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_cert_verify_path(leaf, anchors, 2, &inter, 1,
+	    sgn_time_from_sec(T0 + 1), &eb), SGN_OK, "%s", eb.msg);
+	/* every validity period counts, at that time */
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_verify_path(leaf, anchors, 2, &inter, 1,
+	    sgn_time_from_sec(T0 + 601), &eb), &eb, SGN_ERR_VERIFY,
+	    "chain does not verify against the given CA certificates at "
+	    "2023-11-14T22:23:21Z: certificate has expired");
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_verify_path(leaf, anchors, 2, &inter, 1,
+	    sgn_time_from_sec(T0 - 1), &eb), &eb, SGN_ERR_VERIFY,
+	    "not yet valid");
+	/* the intermediate is needed, and cannot be an anchor itself */
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_verify_path(leaf, anchors, 2, NULL, 0,
+	    sgn_time_from_sec(T0 + 1), &eb), &eb, SGN_ERR_VERIFY,
+	    "unable to get local issuer certificate");
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_verify_path(leaf, &inter, 1, NULL, 0,
+	    sgn_time_from_sec(T0 + 1), &eb), &eb, SGN_ERR_VERIFY,
+	    "chain does not verify");
+	/* another root is not this one */
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_verify_path(leaf, anchors, 1, &inter, 1,
+	    sgn_time_from_sec(T0 + 1), &eb), &eb, SGN_ERR_VERIFY,
+	    "chain does not verify");
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_verify_path(leaf, NULL, 0, &inter, 1,
+	    sgn_time_from_sec(T0 + 1), &eb), &eb, SGN_ERR_TRUST,
+	    "no CA certificate given");
+	sgn_cert_free(&inter);
+	sgn_cert_free(&leaf);
+	X509_free(ix);
+	X509_free(lx);
+	EVP_PKEY_free(ik);
+	EVP_PKEY_free(lk);
+	pki_fini(&root);
+	pki_fini(&other);
+}
+
+Test(x509, signing_usage_is_digital_signature_or_code_signing)
+{
+	static const char *const both[] = { LEAF_KU, LEAF_EKU, NULL };
+	static const char *const ku[] = { LEAF_KU, NULL };
+	static const char *const eku[] = { "keyUsage",
+	    "critical,keyAgreement", LEAF_EKU, NULL };
+	static const char *const ca_leaf[] = { "basicConstraints",
+	    "critical,CA:TRUE", LEAF_KU, NULL };
+	static const char *const neither[] = { "keyUsage",
+	    "critical,keyEncipherment", "extendedKeyUsage", "serverAuth",
+	    NULL };
+	static const char *const none[] = { NULL };
+	const char *const *ok[] = { both, ku, eku, ca_leaf };
+	struct pki p;
+	struct sgn_cert *c;
+	struct sgn_errbuf eb;
+	size_t i;
+
+	pki_init(&p, "CA");
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		c = pki_leaf(&p, ok[i]);
+		sgn_errbuf_clear(&eb);
+		cr_assert_eq(sgn_cert_check_signing_usage(c, &eb), SGN_OK,
+		    "%zu: %s", i, eb.msg);
+		sgn_cert_free(&c);
+	}
+	c = pki_leaf(&p, neither);
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_check_signing_usage(c, &eb), &eb, SGN_ERR_VERIFY,
+	    "leaf has neither digitalSignature key usage nor codeSigning "
+	    "extended key usage");
+	sgn_cert_free(&c);
+	c = pki_leaf(&p, none);
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_check_signing_usage(c, &eb), &eb, SGN_ERR_VERIFY,
+	    "leaf has neither");
+	sgn_cert_free(&c);
+	pki_fini(&p);
+}
