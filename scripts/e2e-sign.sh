@@ -140,6 +140,49 @@ for v in 1 2; do
 	signed_ok "v$v-intoto"
 done
 
+# A model directory: one OMS manifest in a DSSE envelope (model.sig), with
+# Rekor v1 and v2, through sign and through the conformance sign-bundle.
+M=$tmp/model
+mkdir -p "$M/layers"
+head -c 200000 /dev/urandom > "$M/layers/0.bin"
+echo '{"layers": 1}' > "$M/config.json"
+for v in 1 2; do
+	cfg=$V1
+	[ $v = 2 ] && cfg=$V2
+	rm -f "$M/model.sig"
+	"$SIGNET" sign "$M" --identity-token "$(tok)" --trusted-root "$TR" \
+	    --signing-config "$cfg" >"$tmp/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q "signed .*2 files" "$tmp/out" &&
+	    "$SIGNET" verify "$M" --trusted-root "$TR" \
+	    --certificate-identity "$EMAIL" --certificate-oidc-issuer "$ISS" \
+	    >>"$tmp/out" 2>&1 && grep -q "2 entries" "$tmp/out"; then
+		ok "v$v keyless model signature (DIR/model.sig)"
+	else
+		bad "v$v keyless model signature (exit $rc)"
+	fi
+done
+echo changed >> "$M/config.json"
+if "$SIGNET" verify "$M" --trusted-root "$TR" --certificate-identity \
+    "$EMAIL" --certificate-oidc-issuer "$ISS" >"$tmp/out" 2>&1; then
+	bad "a changed file fails the keyless model signature"
+elif [ $? -eq 1 ] && grep -q "changed *config.json" "$tmp/out"; then
+	ok "a changed file fails the keyless model signature"
+else
+	bad "a changed file fails the keyless model signature"
+fi
+rm -f "$tmp/model-cb.json"
+"$SIGNET" sign-bundle --identity-token "$(tok)" --bundle "$tmp/model-cb.json" \
+    --trusted-root "$TR" --signing-config "$V1" "$M" >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && "$SIGNET" verify-bundle --bundle "$tmp/model-cb.json" \
+    --certificate-identity "$EMAIL" --certificate-oidc-issuer "$ISS" \
+    --trusted-root "$TR" "$M" >>"$tmp/out" 2>&1; then
+	ok "sign-bundle and verify-bundle take a directory"
+else
+	bad "sign-bundle and verify-bundle take a directory (exit $rc)"
+fi
+
 # sign-blob (cosign's spelling), several files share one certificate
 rm -f "$tmp/blob.json"
 "$SIGNET" sign-blob "$A" --yes --bundle "$tmp/blob.json" \

@@ -393,3 +393,109 @@ out:
 	model_run_reset(&mr);
 	return rc;
 }
+
+/* Digest state: what incremental re-signing reuses --------------------- */
+
+/*
+ * The cache directory: $SIGNET_CACHE_DIR, else $XDG_CACHE_HOME/signet,
+ * else ~/.cache/signet; digest states live in its "digests" folder, one
+ * file per signature, named by the SHA-256 of the signature's bytes.
+ */
+static char *
+state_path(const uint8_t *sig, size_t len, int create)
+{
+	const char	*base = getenv("SIGNET_CACHE_DIR"), *x, *home;
+	char		*dir = NULL, *path = NULL, *sub = NULL;
+	uint8_t		 d[32];
+	char		 hex[65];
+
+	if (base != NULL && base[0] != '\0')
+		dir = strdup(base);
+	else if ((x = getenv("XDG_CACHE_HOME")) != NULL && x[0] == '/') {
+		if (asprintf(&dir, "%s/signet", x) < 0)
+			dir = NULL;
+	} else if ((home = getenv("HOME")) != NULL && home[0] == '/') {
+		if (asprintf(&dir, "%s/.cache/signet", home) < 0)
+			dir = NULL;
+	}
+	if (dir == NULL)
+		return NULL;
+	if (sgn_hash(SGN_HASH_SHA256, sig, len, d, NULL) != SGN_OK)
+		goto out;
+	sgn_hex_encode(d, sizeof(d), hex);
+	if (asprintf(&sub, "%s/digests", dir) < 0) {
+		sub = NULL;
+		goto out;
+	}
+	if (create) {
+		/* the parents as a user's cache dir would be made */
+		char *p;
+
+		for (p = strchr(sub + 1, '/'); p != NULL;
+		    p = strchr(p + 1, '/')) {
+			*p = '\0';
+			(void)mkdir(sub, 0700);
+			*p = '/';
+		}
+		(void)mkdir(sub, 0700);
+	}
+	if (asprintf(&path, "%s/%s", sub, hex) < 0)
+		path = NULL;
+out:
+	free(sub);
+	free(dir);
+	return path;
+}
+
+void
+model_state_save(const uint8_t *sig, size_t len, const struct sgn_manifest *m)
+{
+	struct sgn_buf		b;
+	struct sgn_errbuf	eb;
+	char			*path;
+
+	if (m->legacy || (path = state_path(sig, len, 1)) == NULL)
+		return;
+	sgn_buf_init(&b, 0);
+	sgn_errbuf_clear(&eb);
+	/* a cache: failing to write it only costs a later full hash */
+	if (sgn_manifest_state_write(m, &b, &eb) == SGN_OK)
+		(void)sgn_file_write_atomic(path, b.ptr, b.len, 0600, &eb);
+	sgn_buf_reset(&b);
+	free(path);
+}
+
+struct sgn_manifest *
+model_state_load(const char *sig_path)
+{
+	struct sgn_manifest	*m = NULL;
+	struct sgn_errbuf	 eb;
+	uint8_t			*sig = NULL, *st = NULL;
+	size_t			 len, slen;
+	char			*path = NULL;
+
+	sgn_errbuf_clear(&eb);
+	if (sgn_file_read(sig_path, SGN_MAX_MODEL_BUNDLE_BYTES, &sig, &len,
+	    &eb) != SGN_OK) {
+		cli_err("--reuse-digests %s: %s", sig_path, eb.msg);
+		return NULL;
+	}
+	if ((path = state_path(sig, len, 0)) == NULL ||
+	    sgn_file_read(path, 64u * SGN_MANIFEST_MAX_ENTRIES, &st, &slen,
+	    &eb) != SGN_OK) {
+		cli_err("warning: --reuse-digests %s: this signature was not "
+		    "signed or verified on this machine (no digest state); "
+		    "hashing every file", sig_path);
+		goto out;
+	}
+	if (sgn_manifest_state_read(st, slen, &m, &eb) != SGN_OK) {
+		cli_err("warning: --reuse-digests %s: digest state %s: %s; "
+		    "hashing every file", sig_path, path, eb.msg);
+		m = NULL;
+	}
+out:
+	free(path);
+	free(sig);
+	free(st);
+	return m;
+}

@@ -4,8 +4,12 @@
 #ifndef SGN_CMD_MODEL_H
 #define SGN_CMD_MODEL_H
 
+#include <cjson/cJSON.h>
+
+#include "bundle.h"
 #include "cli.h"
 #include "manifest.h"
+#include "verify.h"
 
 /* The hashing options of one command, and its progress bar. */
 struct model_run {
@@ -30,5 +34,62 @@ int	model_build(struct model_run *mr, const char *model,
 	    struct sgn_manifest **out);
 
 int	cmd_digest(int argc, char **argv);
+
+/*
+ * The digest state of a signature signed or verified here, kept in the
+ * user's cache so that --reuse-digests can skip unchanged files.
+ */
+void	model_state_save(const uint8_t *sig, size_t len,
+	    const struct sgn_manifest *m);
+/* NULL (after a warning) when there is none. */
+struct sgn_manifest *model_state_load(const char *sig_path);
+
+/* Signing a model (model_sign.c). */
+struct sgn_signing_ctx;
+
+/* Registers sign's model options (hashing, --key, certificates). */
+void	model_sign_opts_add(struct cli_args *a);
+/* 1 when the command signs a model: a directory, --model or --key. */
+int	model_sign_wanted(const struct cli_args *a);
+/* --key or its model_signing spelling --private-key, or NULL. */
+const char *model_key_path(const struct cli_args *a);
+/*
+ * Signs model into out_path (NULL: MODEL/model.sig, or FILE.sig): with
+ * --key (and --signing-certificate), or keyless through ctx.  Returns
+ * the exit status.
+ */
+int	model_sign(const char *verb, const struct cli_args *a,
+	    const char *model, const char *out_path,
+	    struct sgn_signing_ctx *ctx, int quiet);
+
+/* Verifying a model (model_verify.c). */
+struct model_verify {
+	const char		*verb;
+	const char		*model;		/* directory or file */
+	const char		*bundle_path;
+	const uint8_t		*bundle_bytes;
+	size_t			 bundle_len;
+	const struct sgn_bundle	*bundle;
+	struct sgn_verifier	*verifier;
+	const struct sgn_policy	*policy;	/* keyless, or .key */
+	const char		*ca_pem;	/* certificate method */
+	size_t			 ca_len;
+	const struct cli_args	*args;		/* the hashing options */
+	int			 quiet;
+	/* results */
+	cJSON			*diffs;		/* [{kind, path, ...}] */
+	size_t			 n_files;
+	uint64_t		 bytes;
+	char			 root_hex[65];
+};
+
+/* 1 when b is a DSSE envelope over an OMS (model_signing) statement. */
+int	model_is_signature(const struct sgn_bundle *b);
+/*
+ * Verifies the signature, then the files; fills res (and mv's results).
+ * SGN_ERR_VERIFY with "model: N files differ ..." when files differ.
+ */
+sgn_err	model_verify(struct model_verify *mv, struct sgn_verify_result *res,
+	    struct sgn_errbuf *eb);
 
 #endif /* SGN_CMD_MODEL_H */

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "http.h"
+#include "model.h"
 #include "oidc.h"
 #include "sign.h"
 #include "trust.h"
@@ -66,6 +67,25 @@ sign_usage(const char *verb, FILE *f)
 	    "  --timeout SECONDS        per request to a service (default "
 	    "30)\n"
 	    "  --quiet                  no progress messages\n"
+	    "\n"
+	    "Models: a DIRECTORY (or a FILE with --model) is signed as one "
+	    "OMS\n"
+	    "manifest in a DSSE envelope (default DIRECTORY/model.sig), as\n"
+	    "model_signing does:\n"
+	    "  --key KEY.pem            sign with this key (model_signing's "
+	    "key\n"
+	    "                           method; no Fulcio, no Rekor)\n"
+	    "  --signing-certificate C  with --key: the certificate method\n"
+	    "  --certificate-chain F    its chain (repeatable)\n"
+	    "  --ignore-paths P         leave P out (repeatable, recorded)\n"
+	    "  --no-ignore-git-paths    include .git, .gitattributes, ...\n"
+	    "  --allow-symlinks         hash symlink targets inside the "
+	    "model\n"
+	    "  --allow-external-symlinks  ... and outside it\n"
+	    "  --hash sha256|blake2b, --shards, --shard-size N, --jobs N\n"
+	    "  --reuse-digests OLD.sig  hash again only files changed since "
+	    "OLD.sig\n"
+	    "                           was signed or verified here\n"
 	    "\n"
 	    "Exit status: 0 signed, 2 the signing could not be done (no "
 	    "bundle is\n"
@@ -207,7 +227,7 @@ cmd_sign(const char *verb, int argc, char **argv)
 	const char *tr, *sc, *out_path;
 	char *stmt = NULL;
 	size_t i, len;
-	int intoto, rc = 2;
+	int intoto, model, rc = 2;
 	sgn_err r;
 
 	memset(&a, 0, sizeof(a));
@@ -233,6 +253,7 @@ cmd_sign(const char *verb, int argc, char **argv)
 	cli_add(&a, "quiet", 0);
 	cli_add(&a, "yes", 0);	/* cosign: nothing to confirm here */
 	cli_add(&a, "help", 0);
+	model_sign_opts_add(&a);
 	if (cli_parse(&a, verb, argc, argv) != 0)
 		return 2;
 	if (cli_flag(&a, "help")) {
@@ -245,6 +266,23 @@ cmd_sign(const char *verb, int argc, char **argv)
 		return 2;
 	}
 	out_path = cli_get(&a, "bundle");
+	if (cli_get(&a, "signature") != NULL) {
+		if (out_path != NULL) {
+			cli_err("%s: --bundle and --signature are one option: "
+			    "give one", verb);
+			return 2;
+		}
+		out_path = cli_get(&a, "signature");
+	}
+	model = model_sign_wanted(&a);
+	if (model && (a.n_pos != 1 || cli_flag(&a, "in-toto"))) {
+		cli_err("%s: a model is signed alone: give one directory (or "
+		    "file with --model), without --in-toto", verb);
+		return 2;
+	}
+	if (model && model_key_path(&a) != NULL)
+		return model_sign(verb, &a, a.pos[0], out_path, NULL,
+		    cli_flag(&a, "quiet"));
 	if (out_path != NULL && a.n_pos != 1) {
 		cli_err("%s: --bundle names one bundle: give one file", verb);
 		return 2;
@@ -323,6 +361,10 @@ cmd_sign(const char *verb, int argc, char **argv)
 		goto out;
 	}
 
+	if (model) {
+		rc = model_sign(verb, &a, a.pos[0], out_path, ctx, run.quiet);
+		goto out;
+	}
 	for (i = 0; i < a.n_pos; i++) {
 		const char *file = a.pos[i];
 		struct sgn_buf bundle;

@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
 #include "bundle.h"
 #include "cli.h"
 #include "keys.h"
+#include "model.h"
 #include "trust.h"
 #include "verify.h"
 
@@ -34,10 +36,13 @@ static void
 verify_usage(const char *verb, FILE *f)
 {
 	fprintf(f,
-	    "usage: signet %s [options] FILE|sha256:HEX\n"
+	    "usage: signet %s [options] FILE|sha256:HEX|MODEL_DIR\n"
 	    "\n"
 	    "Verifies a Sigstore bundle (v0.1-v0.3) for FILE, or for an\n"
 	    "artifact known only by its SHA-256 digest, entirely offline.\n"
+	    "For a model directory (or a file signed as a model), verifies\n"
+	    "its OMS signature (default MODEL_DIR/model.sig), then every "
+	    "file.\n"
 	    "\n"
 	    "  --bundle FILE            the bundle (verify: default "
 	    "FILE.sigstore.json)\n"
@@ -57,6 +62,19 @@ verify_usage(const char *verb, FILE *f)
 	    "instead\n"
 	    "  --json                   print one JSON result object on "
 	    "stdout\n"
+	    "\n"
+	    "Models (model_signing's spellings --signature, --identity,\n"
+	    "--identity-provider, --public-key are accepted too):\n"
+	    "  --certificate-chain CA.pem  the certificate method: trust "
+	    "these CAs\n"
+	    "  --ignore-paths P         leave P out too (repeatable)\n"
+	    "  --ignore-unsigned-files  files the signature does not list are "
+	    "not\n"
+	    "                           an error\n"
+	    "  --no-ignore-git-paths    do not leave out .git & co\n"
+	    "  --allow-symlinks, --allow-external-symlinks, --jobs N, "
+	    "--quiet\n"
+	    "  --model                  FILE is a single-file model\n"
 	    "\n"
 	    "Exit status: 0 verified, 1 verification failed, 2 usage error "
 	    "or\n"
@@ -107,14 +125,17 @@ print_text(const struct sgn_verify_result *res)
 	    content_name(res->content));
 	if (res->identity != NULL) {
 		printf("  signer      %s (%s)\n", res->identity,
+		    res->identity_type == SGN_SAN_NONE ?
+		    "certificate subject" :
 		    sgn_san_type_name(res->identity_type));
-		printf("  issuer      %s\n", res->issuer != NULL ?
-		    res->issuer : "(none)");
+		if (res->issuer != NULL)
+			printf("  issuer      %s\n", res->issuer);
 	}
 	if (res->key_desc != NULL)
 		printf("  key         %s%s\n", res->key_desc,
-		    res->identity != NULL ? " (Fulcio certificate)" :
-		    " (given with --key)");
+		    res->identity == NULL ? " (given with --key)" :
+		    res->issuer != NULL ? " (Fulcio certificate)" :
+		    " (certificate chain given with --certificate-chain)");
 	if (res->has_integrated_time) {
 		sgn_time_format(sgn_time_from_sec(res->integrated_time), t);
 		printf("  logged at   %s (transparency log time)\n", t);
@@ -133,7 +154,7 @@ print_text(const struct sgn_verify_result *res)
 
 static int
 print_json(const char *bundle_path, const struct sgn_verify_result *res,
-    sgn_err r, const struct sgn_errbuf *eb)
+    sgn_err r, const struct sgn_errbuf *eb, struct model_verify *mv)
 {
 	cJSON *o, *x, *ts;
 	char t[SGN_TIME_STRLEN], hex[65], ver[8];
@@ -204,6 +225,23 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 		sgn_time_format(res->timestamps[i], t);
 		cJSON_AddItemToArray(ts, cJSON_CreateString(t));
 	}
+	if (mv != NULL) {
+		x = cJSON_AddObjectToObject(o, "model");
+		cJSON_AddStringToObject(x, "path", mv->model);
+		if (mv->root_hex[0] != '\0') {
+			char rd[80];
+
+			snprintf(rd, sizeof(rd), "sha256:%s", mv->root_hex);
+			cJSON_AddStringToObject(x, "rootDigest", rd);
+			cJSON_AddNumberToObject(x, "entries",
+			    (double)mv->n_files);
+			cJSON_AddNumberToObject(x, "bytes", (double)mv->bytes);
+		}
+		if (mv->diffs != NULL) {
+			cJSON_AddItemToObject(x, "differences", mv->diffs);
+			mv->diffs = NULL;
+		}
+	}
 	if ((s = cJSON_PrintUnformatted(o)) == NULL) {
 		cJSON_Delete(o);
 		return -1;
@@ -212,6 +250,75 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 	free(s);
 	cJSON_Delete(o);
 	return 0;
+}
+
+/* --a and its alias --b (model_signing's spelling): one of them. */
+static int
+alias(struct cli_args *a, const char *verb, const char *name,
+    const char *other)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->n_opts; i++)
+		if (strcmp(a->opts[i].name, name) == 0)
+			break;
+	for (j = 0; j < a->n_opts; j++)
+		if (strcmp(a->opts[j].name, other) == 0)
+			break;
+	if (i == a->n_opts || j == a->n_opts || !a->opts[j].seen)
+		return 0;
+	if (a->opts[i].seen) {
+		cli_err("%s: --%s and --%s are one option: give one", verb,
+		    name, other);
+		return -1;
+	}
+	a->opts[i].seen = 1;
+	a->opts[i].value = a->opts[j].value;
+	return 0;
+}
+
+/* A path on stderr, control characters escaped (names may hold them). */
+static void
+put_path(const char *p)
+{
+	for (; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\n')
+			fputs("\\n", stderr);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(stderr, "\\x%02x", c);
+		else if (c == '\\')
+			fputs("\\\\", stderr);
+		else
+			fputc(c, stderr);
+	}
+}
+
+/* Each file that differs, on stderr, after the one-line summary. */
+static void
+print_diffs(const struct model_verify *mv)
+{
+	const cJSON *d, *k, *p, *s, *e;
+	size_t n = 0;
+
+	cJSON_ArrayForEach(d, mv->diffs) {
+		if (++n > 100) {
+			fprintf(stderr, "  ... and %d more\n",
+			    cJSON_GetArraySize(mv->diffs) - 100);
+			break;
+		}
+		k = cJSON_GetObjectItemCaseSensitive(d, "kind");
+		p = cJSON_GetObjectItemCaseSensitive(d, "path");
+		s = cJSON_GetObjectItemCaseSensitive(d, "start");
+		e = cJSON_GetObjectItemCaseSensitive(d, "end");
+		fprintf(stderr, "  %-8s ", k->valuestring);
+		put_path(p->valuestring);
+		if (s != NULL && e != NULL)
+			fprintf(stderr, " (shard %.0f-%.0f)",
+			    cJSON_GetNumberValue(s), cJSON_GetNumberValue(e));
+		fputc('\n', stderr);
+	}
 }
 
 int
@@ -227,18 +334,32 @@ cmd_verify(const char *verb, int argc, char **argv)
 	struct sgn_bundle *b = NULL;
 	struct sgn_pubkey *key = NULL;
 	const char *subject, *bundle_path, *key_path, *tr;
+	const char *const *cas;
 	char *default_bundle = NULL;
 	uint8_t *buf = NULL;
-	size_t len, i;
-	int json, rc = 2;
+	struct sgn_buf ca;
+	struct model_verify mv;
+	struct stat st;
+	size_t len, i, n_cas;
+	int json, rc = 2, model = 0;
 	sgn_err r;
 
 	memset(&a, 0, sizeof(a));
 	memset(&art, 0, sizeof(art));
 	memset(&pol, 0, sizeof(pol));
 	memset(&res, 0, sizeof(res));
+	memset(&mv, 0, sizeof(mv));
+	sgn_buf_init(&ca, 0);
 	sgn_errbuf_clear(&eb);
 	cli_add(&a, "bundle", 1);
+	cli_add(&a, "signature", 1);
+	cli_add(&a, "identity", 1);
+	cli_add(&a, "identity-provider", 1);
+	cli_add(&a, "public-key", 1);
+	cli_add(&a, "certificate-chain", CLI_REPEAT);
+	cli_add(&a, "model", 0);
+	cli_add(&a, "quiet", 0);
+	model_opts_add(&a, 1);
 	cli_add(&a, "certificate-identity", 1);
 	cli_add(&a, "certificate-identity-regexp", 1);
 	cli_add(&a, "certificate-oidc-issuer", 1);
@@ -266,18 +387,29 @@ cmd_verify(const char *verb, int argc, char **argv)
 	subject = a.pos[0];
 	if (!parse_digest(subject, &art))
 		art.path = subject;
+	/* model_signing's spellings */
+	if (alias(&a, verb, "bundle", "signature") != 0 ||
+	    alias(&a, verb, "certificate-identity", "identity") != 0 ||
+	    alias(&a, verb, "certificate-oidc-issuer", "identity-provider") !=
+	    0 || alias(&a, verb, "key", "public-key") != 0)
+		return 2;
+	model = cli_flag(&a, "model") || (art.path != NULL &&
+	    stat(art.path, &st) == 0 && S_ISDIR(st.st_mode));
+	cas = cli_values(&a, "certificate-chain", &n_cas);
 	bundle_path = cli_get(&a, "bundle");
 	if (bundle_path == NULL) {
 		if (strcmp(verb, "verify") != 0 || art.path == NULL) {
 			cli_err("%s: --bundle is required", verb);
 			return 2;
 		}
-		len = strlen(art.path) + sizeof(".sigstore.json");
+		len = strlen(art.path) + sizeof("/model.sig") +
+		    sizeof(".sigstore.json");
 		if ((default_bundle = malloc(len)) == NULL) {
 			cli_err("out of memory");
 			return 2;
 		}
-		snprintf(default_bundle, len, "%s.sigstore.json", art.path);
+		snprintf(default_bundle, len, model ? "%s/model.sig" :
+		    "%s.sigstore.json", art.path);
 		bundle_path = default_bundle;
 	}
 
@@ -287,6 +419,35 @@ cmd_verify(const char *verb, int argc, char **argv)
 	pol.identity_regexp = cli_get(&a, "certificate-identity-regexp");
 	pol.issuer = cli_get(&a, "certificate-oidc-issuer");
 	pol.issuer_regexp = cli_get(&a, "certificate-oidc-issuer-regexp");
+	if (n_cas > 0) {
+		if (key_path != NULL || pol.identity != NULL ||
+		    pol.identity_regexp != NULL || pol.issuer != NULL ||
+		    pol.issuer_regexp != NULL) {
+			cli_err("%s: --certificate-chain (the certificate "
+			    "method) takes no --key, identity or issuer",
+			    verb);
+			goto out;
+		}
+		if (art.path == NULL) {
+			cli_err("%s: --certificate-chain verifies models",
+			    verb);
+			goto out;
+		}
+		for (i = 0; i < n_cas; i++) {
+			sgn_errbuf_clear(&eb);
+			if (sgn_file_read(cas[i], SGN_MAX_TRUSTED_ROOT_BYTES,
+			    &buf, &len, &eb) != SGN_OK ||
+			    sgn_buf_append(&ca, buf, len, &eb) != SGN_OK ||
+			    sgn_buf_append(&ca, "\n", 1, &eb) != SGN_OK) {
+				cli_err("certificate chain %s: %s", cas[i],
+				    eb.msg);
+				goto out;
+			}
+			free(buf);
+			buf = NULL;
+		}
+		model = 1;
+	}
 	for (i = 0; i < sizeof(gh_flags) / sizeof(gh_flags[0]); i++) {
 		const char *val = cli_get(&a, gh_flags[i].flag);
 		if (val != NULL)
@@ -301,7 +462,7 @@ cmd_verify(const char *verb, int argc, char **argv)
 			    "takes no identity or issuer", verb);
 			goto out;
 		}
-	} else {
+	} else if (n_cas == 0) {
 		if ((pol.identity == NULL) == (pol.identity_regexp == NULL)) {
 			cli_err("%s: give --certificate-identity or "
 			    "--certificate-identity-regexp (or --key)", verb);
@@ -353,31 +514,64 @@ cmd_verify(const char *verb, int argc, char **argv)
 
 	/* The bundle. */
 	sgn_errbuf_clear(&eb);
-	r = sgn_file_read(bundle_path, SGN_MAX_BUNDLE_BYTES, &buf, &len, &eb);
+	r = sgn_file_read(bundle_path, model ? SGN_MAX_MODEL_BUNDLE_BYTES :
+	    SGN_MAX_BUNDLE_BYTES, &buf, &len, &eb);
 	if (r == SGN_OK)
 		r = sgn_bundle_parse(buf, len, &b, &eb);
+	if (r == SGN_OK && art.path != NULL && !model)
+		model = model_is_signature(b);
 	if (r != SGN_OK) {
 		snprintf(res.check, sizeof(res.check), "bundle");
 		snprintf(res.reason, sizeof(res.reason), "%s", eb.msg);
+	} else if (model) {
+		mv.verb = verb;
+		mv.model = art.path;
+		mv.bundle_path = bundle_path;
+		mv.bundle_bytes = buf;
+		mv.bundle_len = len;
+		mv.bundle = b;
+		mv.verifier = v;
+		mv.policy = &pol;
+		mv.ca_pem = n_cas > 0 ? (const char *)ca.ptr : NULL;
+		mv.ca_len = ca.len;
+		mv.args = &a;
+		mv.quiet = cli_flag(&a, "quiet") || json;
+		sgn_errbuf_clear(&eb);
+		r = model_verify(&mv, &res, &eb);
 	} else {
 		sgn_errbuf_clear(&eb);
 		r = sgn_verify(v, b, &art, &pol, &res, &eb);
 	}
 	rc = sgn_err_exit_status(r);
 	if (json) {
-		if (print_json(bundle_path, &res, r, &eb) != 0) {
+		if (print_json(bundle_path, &res, r, &eb,
+		    model ? &mv : NULL) != 0) {
 			cli_err("out of memory");
 			rc = 2;
 		}
 	} else if (r == SGN_OK) {
+		if (res.legacy & SGN_PLAIN_OLD_PAE)
+			cli_err("warning: signed over model_signing 0.2's "
+			    "malformed DSSE encoding; sign again");
+		if (res.legacy & SGN_PLAIN_NO_HINT)
+			cli_err("warning: the bundle carries its public key "
+			    "(model_signing before 1.1), not a key hint");
 		print_text(&res);
+		if (model)
+			printf("  model       %s: %zu %s, %llu bytes, root "
+			    "sha256:%s\n", mv.model, mv.n_files,
+			    mv.n_files == 1 ? "entry" : "entries",
+			    (unsigned long long)mv.bytes, mv.root_hex);
 	} else if (rc == 1) {
 		cli_err("verification failed: %s", eb.msg[0] != '\0' ? eb.msg :
 		    sgn_strerror(r));
+		print_diffs(&mv);
 	} else {
 		cli_err("%s", eb.msg[0] != '\0' ? eb.msg : sgn_strerror(r));
 	}
 out:
+	cJSON_Delete(mv.diffs);
+	sgn_buf_reset(&ca);
 	sgn_verify_result_reset(&res);
 	sgn_bundle_free(&b);
 	sgn_verifier_free(&v);

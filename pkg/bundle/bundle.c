@@ -502,9 +502,9 @@ sgn_bundle_parse(const uint8_t *buf, size_t len, struct sgn_bundle **out,
 	sgn_err r;
 
 	*out = NULL;
-	if (len > SGN_MAX_BUNDLE_BYTES)
+	if (len > SGN_MAX_MODEL_BUNDLE_BYTES)
 		return sgn_errf(eb, SGN_ERR_LIMIT,
-		    "bundle larger than %u bytes", SGN_MAX_BUNDLE_BYTES);
+		    "bundle larger than %u bytes", SGN_MAX_MODEL_BUNDLE_BYTES);
 	if ((r = sgn_json_parse(buf, len, "bundle", &root, eb)) != SGN_OK)
 		return r;
 	if (!cJSON_IsObject(root)) {

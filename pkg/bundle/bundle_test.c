@@ -566,7 +566,8 @@ Test(bundle, rejects_oversized_input)
 	struct sgn_bundle *b = NULL;
 	static const uint8_t x[1] = { '{' };
 
-	cr_assert_eq(sgn_bundle_parse(x, SGN_MAX_BUNDLE_BYTES + 1u, &b, NULL),
+	cr_assert_eq(sgn_bundle_parse(x, SGN_MAX_MODEL_BUNDLE_BYTES + 1u, &b,
+	    NULL),
 	    SGN_ERR_LIMIT);
 }
 

@@ -1,0 +1,299 @@
+/*
+ * Signing a model: hash it into an OMS manifest, sign the statement as a
+ * DSSE envelope (keyless, with a key, or with a key and its certificate
+ * chain), write the bundle atomically, and keep the digest state for a
+ * later --reuse-digests.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "cli.h"
+#include "keys.h"
+#include "manifest.h"
+#include "model.h"
+#include "sign.h"
+#include "x509.h"
+
+void
+model_sign_opts_add(struct cli_args *a)
+{
+	model_opts_add(a, 0);
+	cli_add(a, "model", CLI_FLAG);
+	cli_add(a, "key", CLI_VALUE);
+	cli_add(a, "private-key", CLI_VALUE);	/* model_signing */
+	cli_add(a, "signing-certificate", CLI_VALUE);
+	cli_add(a, "certificate-chain", CLI_REPEAT);
+	cli_add(a, "reuse-digests", CLI_VALUE);
+	cli_add(a, "signature", CLI_VALUE);	/* model_signing */
+}
+
+int
+model_sign_wanted(const struct cli_args *a)
+{
+	struct stat	st;
+
+	return cli_flag(a, "model") || cli_get(a, "key") != NULL ||
+	    cli_get(a, "private-key") != NULL ||
+	    (a->n_pos == 1 && stat(a->pos[0], &st) == 0 &&
+	    S_ISDIR(st.st_mode));
+}
+
+const char *
+model_key_path(const struct cli_args *a)
+{
+	return cli_get(a, "key") != NULL ? cli_get(a, "key") :
+	    cli_get(a, "private-key");
+}
+
+/* A passphrase from $SIGNET_KEY_PASSWORD or the terminal (no echo). */
+static sgn_err
+passphrase(const char *key_path, struct sgn_secret *out,
+    struct sgn_errbuf *eb)
+{
+	struct termios	 old, quiet;
+	const char	*env = getenv("SIGNET_KEY_PASSWORD");
+	char		 line[1024];
+	size_t		 n;
+	int		 ok;
+	sgn_err		 r;
+
+	if (env != NULL)
+		return sgn_secret_set(out, env, strlen(env), eb);
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return sgn_errf(eb, SGN_ERR_PIN_REQUIRED,
+		    "%s is encrypted: set SIGNET_KEY_PASSWORD or run on a "
+		    "terminal", key_path);
+	fprintf(stderr, "Passphrase for %s: ", key_path);
+	fflush(stderr);
+	if (tcgetattr(STDIN_FILENO, &old) != 0)
+		return sgn_errf(eb, SGN_ERR_IO, "terminal: cannot read");
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	ok = fgets(line, sizeof(line), stdin) != NULL;
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	fputc('\n', stderr);
+	if (!ok) {
+		sgn_memzero(line, sizeof(line));
+		return sgn_errf(eb, SGN_ERR_IO, "no passphrase read");
+	}
+	n = strcspn(line, "\r\n");
+	r = sgn_secret_set(out, line, n, eb);
+	sgn_memzero(line, sizeof(line));
+	return r;
+}
+
+static sgn_err
+load_signer(const char *path, struct sgn_signer **out, struct sgn_errbuf *eb)
+{
+	struct sgn_secret	 pw;
+	uint8_t			*pem = NULL;
+	size_t			 len;
+	sgn_err			 r;
+
+	memset(&pw, 0, sizeof(pw));
+	if ((r = sgn_file_read(path, SGN_MAX_KEY_FILE_BYTES, &pem, &len,
+	    eb)) != SGN_OK)
+		return r;
+	r = sgn_signer_from_pem((const char *)pem, len, NULL, out, eb);
+	if (r == SGN_ERR_PIN_REQUIRED) {
+		sgn_errbuf_clear(eb);
+		if ((r = passphrase(path, &pw, eb)) == SGN_OK)
+			r = sgn_signer_from_pem((const char *)pem, len, &pw,
+			    out, eb);
+	}
+	sgn_secret_reset(&pw);
+	sgn_memzero(pem, len);
+	free(pem);
+	return r;
+}
+
+/* The signing certificate, then every certificate of the chain files. */
+static sgn_err
+load_chain(const struct cli_args *a, struct sgn_blob **out, size_t *n,
+    struct sgn_errbuf *eb)
+{
+	const char *const	*files;
+	const char		*leaf = cli_get(a, "signing-certificate");
+	struct sgn_cert		**certs = NULL;
+	struct sgn_blob		*v;
+	uint8_t			*pem = NULL;
+	size_t			 nf, len, nc, i, k, cnt = 0;
+	sgn_err			 r = SGN_OK;
+
+	files = cli_values(a, "certificate-chain", &nf);
+	if ((v = calloc(SGN_BUNDLE_MAX_CHAIN, sizeof(*v))) == NULL)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	for (i = 0; i <= nf && r == SGN_OK; i++) {
+		const char *f = i == 0 ? leaf : files[i - 1];
+
+		if ((r = sgn_file_read(f, SGN_MAX_CERT_PEM_BYTES, &pem, &len,
+		    eb)) != SGN_OK)
+			break;
+		r = sgn_certs_from_pem((const char *)pem, len,
+		    SGN_BUNDLE_MAX_CHAIN, &certs, &nc, eb);
+		free(pem);
+		pem = NULL;
+		if (r != SGN_OK) {
+			r = sgn_errf(eb, r, "%s: no certificate", f);
+			break;
+		}
+		if (i == 0 && nc != 1)
+			r = sgn_errf(eb, SGN_ERR_PARSE, "%s: holds %zu "
+			    "certificates; give the chain with "
+			    "--certificate-chain", f, nc);
+		for (k = 0; r == SGN_OK && k < nc; k++) {
+			if (cnt == SGN_BUNDLE_MAX_CHAIN) {
+				r = sgn_errf(eb, SGN_ERR_LIMIT, "more than %d "
+				    "certificates", SGN_BUNDLE_MAX_CHAIN);
+				break;
+			}
+			v[cnt].len = sgn_cert_der_len(certs[k]);
+			if ((v[cnt].ptr = malloc(v[cnt].len)) == NULL) {
+				r = sgn_errf(eb, SGN_ERR_NOMEM,
+				    "out of memory");
+				break;
+			}
+			memcpy(v[cnt].ptr, sgn_cert_der_ptr(certs[k]),
+			    v[cnt].len);
+			cnt++;
+		}
+		sgn_certs_free(certs, nc);
+	}
+	if (r != SGN_OK) {
+		for (i = 0; i < cnt; i++)
+			free(v[i].ptr);
+		free(v);
+		return r;
+	}
+	*out = v;
+	*n = cnt;
+	return SGN_OK;
+}
+
+static void
+human_bytes(uint64_t n, char *out, size_t len)
+{
+	if (n >= (1ULL << 30))
+		snprintf(out, len, "%.1f GiB", (double)n / (1ULL << 30));
+	else if (n >= (1ULL << 20))
+		snprintf(out, len, "%.1f MiB", (double)n / (1ULL << 20));
+	else
+		snprintf(out, len, "%llu bytes", (unsigned long long)n);
+}
+
+int
+model_sign(const char *verb, const struct cli_args *a, const char *model,
+    const char *out_path, struct sgn_signing_ctx *ctx, int quiet)
+{
+	struct model_run	 mr;
+	struct sgn_manifest	*m = NULL, *old = NULL;
+	struct sgn_signer	*signer = NULL;
+	struct sgn_blob		*chain = NULL;
+	struct sgn_buf		 stmt, bundle;
+	struct sgn_errbuf	 eb;
+	struct stat		 st;
+	const char		*key = model_key_path(a), *reuse;
+	char			*dflt = NULL, hex[65], done[32], skip[32];
+	size_t			 n_chain = 0, i;
+	int			 rc = 2;
+	sgn_err			 r;
+
+	memset(&mr, 0, sizeof(mr));
+	sgn_buf_init(&stmt, 0);
+	sgn_buf_init(&bundle, 0);
+	sgn_errbuf_clear(&eb);
+	if (cli_get(a, "signing-certificate") != NULL && key == NULL) {
+		cli_err("%s: --signing-certificate needs --key (its private "
+		    "key)", verb);
+		return 2;
+	}
+	if (cli_values(a, "certificate-chain", &i) != NULL && i > 0 &&
+	    cli_get(a, "signing-certificate") == NULL) {
+		cli_err("%s: --certificate-chain needs --signing-certificate",
+		    verb);
+		return 2;
+	}
+	if (out_path == NULL) {
+		if (stat(model, &st) == 0 && S_ISDIR(st.st_mode))
+			r = asprintf(&dflt, "%s/model.sig", model) < 0 ?
+			    SGN_ERR_NOMEM : SGN_OK;
+		else
+			r = asprintf(&dflt, "%s.sig", model) < 0 ?
+			    SGN_ERR_NOMEM : SGN_OK;
+		if (r != SGN_OK) {
+			cli_err("out of memory");
+			return 2;
+		}
+		out_path = dflt;
+	}
+	if (model_opts_read(a, verb, model, &mr) != 0)
+		goto out;
+	mr.o.signature_path = out_path;
+	if ((reuse = cli_get(a, "reuse-digests")) != NULL &&
+	    (old = model_state_load(reuse)) != NULL)
+		mr.o.reuse = old;
+	/* the key before the hashing: a wrong passphrase fails fast */
+	if (key != NULL) {
+		if ((r = load_signer(key, &signer, &eb)) != SGN_OK) {
+			cli_err("key %s: %s", key, eb.msg);
+			goto out;
+		}
+		if (cli_get(a, "signing-certificate") != NULL &&
+		    (r = load_chain(a, &chain, &n_chain, &eb)) != SGN_OK) {
+			cli_err("certificate: %s", eb.msg);
+			goto out;
+		}
+	}
+	model_progress_enable(&mr, quiet);
+	if ((rc = model_build(&mr, model, &m)) != 0)
+		goto out;
+	rc = 2;
+	if ((r = sgn_manifest_statement(m, &stmt, &eb)) != SGN_OK) {
+		cli_err("%s: %s", model, eb.msg);
+		goto out;
+	}
+	if (signer != NULL)
+		r = sgn_sign_intoto_plain(signer, chain, n_chain, stmt.ptr,
+		    stmt.len, &bundle, &eb);
+	else
+		r = sgn_sign_intoto(ctx, stmt.ptr, stmt.len, &bundle, &eb);
+	if (r == SGN_OK)
+		r = sgn_file_write_atomic(out_path, bundle.ptr, bundle.len,
+		    0644, &eb);
+	if (r != SGN_OK) {
+		cli_err("%s: %s", model, eb.msg);
+		goto out;
+	}
+	model_state_save(bundle.ptr, bundle.len, m);
+	if (!quiet) {
+		sgn_hex_encode(m->root, sizeof(m->root), hex);
+		human_bytes(m->total_bytes - m->reused_bytes, done,
+		    sizeof(done));
+		human_bytes(m->reused_bytes, skip, sizeof(skip));
+		fprintf(stderr, "signet: signed %s (%zu %s, %s hashed%s%s%s, "
+		    "root sha256:%s) -> %s\n", model, m->n_entries,
+		    m->method == SGN_MANIFEST_SHARDS ? "shards" : "files",
+		    done, m->reused_bytes > 0 ? ", " : "",
+		    m->reused_bytes > 0 ? skip : "",
+		    m->reused_bytes > 0 ? " reused" : "", hex, out_path);
+	}
+	rc = 0;
+out:
+	for (i = 0; i < n_chain; i++)
+		free(chain[i].ptr);
+	free(chain);
+	sgn_signer_free(&signer);
+	sgn_manifest_free(&m);
+	sgn_manifest_free(&old);
+	sgn_buf_reset(&stmt);
+	sgn_buf_reset(&bundle);
+	model_run_reset(&mr);
+	free(dflt);
+	return rc;
+}
