@@ -141,8 +141,11 @@ best() {
 	shift
 	: > "$out.all"
 	for i in 1 2 3; do
-		/usr/bin/time -f '%e %M' -o "$out.one" "$@" >/dev/null
-		cat "$out.one" >> "$out.all"
+		t0=$(date +%s%N)
+		/usr/bin/time -f '%M' -o "$out.one" "$@" >/dev/null
+		t1=$(date +%s%N)
+		echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a) / 1e9 }'
+		    ) $(cat "$out.one")" >> "$out.all"
 	done
 	sort -n "$out.all" | head -n 1 > "$out"
 }
@@ -161,7 +164,7 @@ awk -v total="$total" -v speed="$speed" -v cores="$cores" \
     -v rss="$(cut -d' ' -f2 "$md/t-large")" -v files="$(echo $MODEL_MB |
     wc -w)" 'BEGIN {
 	limit = speed * cores;
-	printf "large files (%d, %.0f MiB): %.2f s, %.0f MB/s; limit %.0f " \
+	printf "large files (%d, %.0f MiB): %.3f s, %.0f MB/s; limit %.0f " \
 	    "MB/s (openssl speed %.0f MB/s x %d cores): %.0f%% of the " \
 	    "limit; sha256sum %.2f s (signet %.1fx faster); peak memory " \
 	    "%.1f MiB\n", files, total / 1048576, t, total / t / 1e6,
@@ -170,5 +173,5 @@ awk -v total="$total" -v speed="$speed" -v cores="$cores" \
 awk -v n="$SMALL" -v t="$(cut -d' ' -f1 "$md/t-small")" \
     -v rss="$(cut -d' ' -f2 "$md/t-small")" 'BEGIN {
 	if (t < 0.01) t = 0.01;
-	printf "small files (%d): %.2f s, %.0f files/s; peak memory " \
+	printf "small files (%d): %.3f s, %.0f files/s; peak memory " \
 	    "%.1f MiB\n", n, t, n / t, rss / 1024 }'
