@@ -141,10 +141,10 @@ best() {
 	shift
 	: > "$out.all"
 	for i in 1 2 3; do
-		t0=$(date +%s%N)
+		b0=$(date +%s%N)
 		/usr/bin/time -f '%M' -o "$out.one" "$@" >/dev/null
-		t1=$(date +%s%N)
-		echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a) / 1e9 }'
+		b1=$(date +%s%N)
+		echo "$(awk -v a="$b0" -v b="$b1" 'BEGIN { print (b - a) / 1e9 }'
 		    ) $(cat "$out.one")" >> "$out.all"
 	done
 	sort -n "$out.all" | head -n 1 > "$out"

@@ -4,9 +4,10 @@
 # 1. Keyless signing against the local Sigstore testbed (started here and
 #    stopped at the end): a person signs in through the device flow (the
 #    demo opens the sign-in page the way a browser would), then a sample
-#    model file and a directory's files are signed with one short-lived
-#    certificate, logged in Rekor v1 and v2 with RFC 3161 timestamps, and
-#    verified.
+#    model directory is signed as one OpenSSF Model Signing manifest
+#    (model.sig, as model_signing writes it) and verified file by file; a
+#    single model file is signed with Rekor v2 and an RFC 3161 timestamp;
+#    a changed file is named when the model is verified again.
 # 2. Offline verification of real production bundles shipped in
 #    testdata/: each kind verifies, a tampered bundle and a wrong identity
 #    are refused with the reason, one result is shown as JSON.
@@ -31,6 +32,7 @@ step() {
 	for a in "$@"; do
 		case $a in
 		"$SIGNET") ;;
+		eyJ*) printf ' <identity token>' ;;	# a secret: never shown
 		*" "*) printf " '%s'" "$a" ;;
 		*) printf ' %s' "$a" ;;
 		esac
@@ -74,12 +76,12 @@ play_person() {
 	curl -s -o /dev/null "$url"
 }
 
-printf '\n\033[1m== Sign a model file and a directory'"'"'s files, one sign-in\033[0m\n'
-echo "\$ signet sign --oauth-device model.safetensors llm-7b/* ..."
+printf '\n\033[1m== Sign the model directory llm-7b keyless (device-flow sign-in)\033[0m\n'
+echo "\$ signet sign --oauth-device llm-7b"
 "$SIGNET" sign --oauth-device --oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER" \
     --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
     --signing-config "$SIGNET_TESTBED_SIGNING_CONFIG" \
-    "$M/model.safetensors" "$M"/llm-7b/* </dev/null >"$tmp/sign.log" 2>&1 &
+    "$M/llm-7b" </dev/null >"$tmp/sign.log" 2>&1 &
 pid=$!
 play_person
 wait $pid
@@ -87,14 +89,13 @@ rc=$?
 sed "s|$M/||g" "$tmp/sign.log"
 echo "(exit status $rc)"
 [ "$rc" -eq 0 ] || status=1
-for f in "$M/model.safetensors" "$M"/llm-7b/*.json "$M"/llm-7b/*.bin; do
-	case $f in *.sigstore.json) continue ;; esac
-	step "Verify $(echo "$f" | sed "s|$M/||")" 0 "$SIGNET" verify "$f" \
-	    --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
-	    --certificate-identity "$SIGNET_TESTBED_EMAIL" \
-	    --certificate-oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER"
-done
-step "Sign again with Rekor v2 (hashedrekord 0.0.2 + RFC 3161 timestamp)" 0 \
+step "Verify the model: the signature, then every file" 0 "$SIGNET" verify \
+    "$M/llm-7b" --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
+    --certificate-identity "$SIGNET_TESTBED_EMAIL" \
+    --certificate-oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER"
+step "Its root digest, as model_signing digest prints it" 0 "$SIGNET" digest \
+    --signature "$M/llm-7b/model.sig" "$M/llm-7b"
+step "Sign one model file with Rekor v2 (hashedrekord 0.0.2 + RFC 3161)" 0 \
     "$SIGNET" sign "$M/model.safetensors" --bundle "$M/model.v2.json" \
     --identity-token "$(scripts/testbed token "$tmp/testbed")" \
     --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
@@ -104,8 +105,9 @@ step "Verify the Rekor v2 bundle" 0 "$SIGNET" verify "$M/model.safetensors" \
     --certificate-identity "$SIGNET_TESTBED_EMAIL" \
     --certificate-oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER"
 echo tampered >> "$M/llm-7b/config.json"
-step "A file changed after signing is refused" 1 "$SIGNET" verify \
-    "$M/llm-7b/config.json" --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
+echo extra > "$M/llm-7b/notes.txt"
+step "Files changed or added after signing are named" 1 "$SIGNET" verify \
+    "$M/llm-7b" --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
     --certificate-identity "$SIGNET_TESTBED_EMAIL" \
     --certificate-oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER"
 scripts/testbed stop "$tmp/testbed" >/dev/null
@@ -129,6 +131,12 @@ step "Rekor v2 (no log time: an RFC 3161 timestamp dates the signature)" 0 \
     "$SIGNET" verify "$V/rekor-v2-hashedrekord/artifact" \
     --bundle "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
     --certificate-identity "$V2ID" --certificate-oidc-issuer "$GH"
+MS=testdata/model-signing/signed
+step "A model signed by model_signing 1.1 (Sigstore production, 2025)" 0 \
+    "$SIGNET" verify "$MS/v1.1.0-sigstore" \
+    --certificate-identity stefanb@us.ibm.com \
+    --certificate-oidc-issuer https://sigstore.verify.ibm.com/oauth2 \
+    --ignore-paths "$MS/v1.1.0-sigstore/ignore-me"
 digest=$(sha256sum "$C/a.txt" | cut -d' ' -f1)
 step "A managed key, the artifact given by its digest" 0 \
     "$SIGNET" verify-bundle \
