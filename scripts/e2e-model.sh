@@ -238,6 +238,12 @@ expect "a verified signature's digests are reused" 0 "reused" -- \
     --reuse-digests "$tmp/theirs.sig" --bundle "$tmp/r4.sig" \
     --ignore-paths "$S/v1.1.0-sigstore/ignore-me"
 
+ln -s config.json "$mk/alias"
+expect "a symlink the signature's policy refuses fails verification" 1 \
+    "alias: is a symlink" -- "$SIGNET" verify "$mk" \
+    --key "$K/signing-key-pub.pem"
+rm "$mk/alias"
+
 # --- the walk and usage -------------------------------------------------------
 w=$tmp/walk
 mkdir -p "$w"

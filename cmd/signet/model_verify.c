@@ -125,9 +125,11 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 	char			 hex[65];
 	size_t			 i, n_ign;
 	const char		**ign = NULL;
+	struct sgn_errbuf	 beb;
 	sgn_err			 r;
 
 	memset(&mr, 0, sizeof(mr));
+	sgn_errbuf_clear(&beb);
 	memset(&d, 0, sizeof(d));
 	if (mv->bundle->content != SGN_CONTENT_DSSE) {
 		snprintf(res->check, sizeof(res->check), "model");
@@ -204,10 +206,19 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 		goto out;
 	}
 	model_progress_enable(&mr, mv->quiet);
-	if (model_build(&mr, mv->model, &am) != 0) {
+	r = sgn_manifest_build(mv->model, &mr.o, &am, &beb);
+	model_progress_end(&mr);
+	if (r != SGN_OK) {
+		/* a file type or link the signature's policy refuses is a
+		 * model that does not match its signature; I/O errors mean
+		 * the check could not be done */
 		res->verified = 0;
-		r = sgn_errf(eb, SGN_ERR_IO, "model %s could not be hashed",
-		    mv->model);
+		if (r == SGN_ERR_UNSUPPORTED || r == SGN_ERR_LIMIT ||
+		    r == SGN_ERR_INVALID_ARGUMENT)
+			r = SGN_ERR_VERIFY;
+		snprintf(res->check, sizeof(res->check), "model");
+		snprintf(res->reason, sizeof(res->reason), "%s", beb.msg);
+		r = sgn_errf(eb, r, "model: %s", beb.msg);
 		goto out;
 	}
 	if (sm->legacy && am->n_entries == 1 &&

@@ -233,7 +233,7 @@ parse_serialization(struct sgn_manifest *m, const cJSON *ser,
 	const cJSON	*ss, *ign, *it;
 	const char	*method, *hash;
 	double		 d;
-	size_t		 i = 0;
+	size_t		 i = 0, n;
 	sgn_err		 r;
 
 	if ((r = sgn_json_get_string(ser, "method", SGN_JSON_REQUIRED,
@@ -284,6 +284,13 @@ parse_serialization(struct sgn_manifest *m, const cJSON *ser,
 		if ((m->ignore_paths[i] = strdup(it->valuestring)) == NULL)
 			return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 		m->n_ignore = ++i;
+		n = strlen(m->ignore_paths[i - 1]);
+		while (n > 1 && m->ignore_paths[i - 1][n - 1] == '/')
+			m->ignore_paths[i - 1][--n] = '\0';
+		if (!sgn_manifest_path_ok(m->ignore_paths[i - 1], 0))
+			return sgn_errf(eb, SGN_ERR_PARSE,
+			    "statement: ignore_paths entry %s is not a relative "
+			    "path inside the model", it->valuestring);
 	}
 	return SGN_OK;
 }

@@ -167,6 +167,14 @@ Test(statement, serialization_is_checked)
 	rejects(s, SGN_ERR_PARSE, "ignore_paths");
 	free(s);
 	s = stmt(ROOT12, "\"method\":\"files\",\"hash_type\":\"sha256\","
+	    "\"ignore_paths\":[\"../up\"]", "");
+	rejects(s, SGN_ERR_PARSE, "ignore_paths entry ../up");
+	free(s);
+	s = stmt(ROOT12, "\"method\":\"files\",\"hash_type\":\"sha256\","
+	    "\"ignore_paths\":[\"/etc\"]", "");
+	rejects(s, SGN_ERR_PARSE, "ignore_paths entry /etc");
+	free(s);
+	s = stmt(ROOT12, "\"method\":\"files\",\"hash_type\":\"sha256\","
 	    "\"allow_symlinks\":\"yes\"", "");
 	rejects(s, SGN_ERR_PARSE, "allow_symlinks");
 	free(s);
