@@ -233,6 +233,7 @@ parse_serialization(struct sgn_manifest *m, const cJSON *ser,
 	const cJSON	*ss, *ign, *it;
 	const char	*method, *hash;
 	double		 d;
+	char		*p;
 	size_t		 i = 0, n;
 	sgn_err		 r;
 
@@ -281,16 +282,16 @@ parse_serialization(struct sgn_manifest *m, const cJSON *ser,
 		if (!cJSON_IsString(it))
 			return sgn_errf(eb, SGN_ERR_PARSE,
 			    "statement: ignore_paths holds a non-string");
-		if ((m->ignore_paths[i] = strdup(it->valuestring)) == NULL)
+		if ((p = strdup(it->valuestring)) == NULL)
 			return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+		m->ignore_paths[i] = p;
 		m->n_ignore = ++i;
-		n = strlen(m->ignore_paths[i - 1]);
-		while (n > 1 && m->ignore_paths[i - 1][n - 1] == '/')
-			m->ignore_paths[i - 1][--n] = '\0';
-		if (!sgn_manifest_path_ok(m->ignore_paths[i - 1], 0))
+		for (n = strlen(p); n > 1 && p[n - 1] == '/'; )
+			p[--n] = '\0';
+		if (!sgn_manifest_path_ok(p, 0))
 			return sgn_errf(eb, SGN_ERR_PARSE,
-			    "statement: ignore_paths entry %s is not a relative "
-			    "path inside the model", it->valuestring);
+			    "statement: ignore_paths entry %s is not a "
+			    "relative path inside the model", it->valuestring);
 	}
 	return SGN_OK;
 }
