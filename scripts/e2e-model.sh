@@ -24,30 +24,7 @@ tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 SIGNET_CACHE_DIR=$tmp/cache
 export SIGNET_CACHE_DIR
-passed=0
-failed=0
-
-# expect NAME STATUS PATTERN -- COMMAND...: runs COMMAND, demands exit
-# STATUS and output (stdout + stderr) matching the extended regexp
-# PATTERN (empty: anything).
-expect() {
-	name=$1 want=$2 pat=$3
-	shift 4
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		echo "FAIL $name: exit $rc, wanted $want"
-		printf '%s\n' "$out" | head -n 5 | sed 's/^/     /'
-		failed=$((failed + 1))
-	elif [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -Eq -- "$pat"; then
-		echo "FAIL $name: output lacks /$pat/"
-		printf '%s\n' "$out" | head -n 5 | sed 's/^/     /'
-		failed=$((failed + 1))
-	else
-		echo "ok   $name"
-		passed=$((passed + 1))
-	fi
-}
+. "$(dirname "$0")/expect.sh"
 
 # copy VECTOR: a writable copy of a signed vector directory.
 copy() {

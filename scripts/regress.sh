@@ -15,30 +15,7 @@ GH=https://token.actions.githubusercontent.com
 V2ID="https://github.com/tkgsn/sigstore-public-good-instance-test/.github/workflows/rekor-v2.yml@refs/heads/main"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-# expect NAME STATUS PATTERN -- COMMAND...: runs COMMAND, demands exit
-# STATUS and output (stdout + stderr) matching the extended regexp
-# PATTERN (empty: anything).
-expect() {
-	name=$1 want=$2 pat=$3
-	shift 4
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		echo "FAIL $name: exit $rc, wanted $want"
-		printf '%s\n' "$out" | head -n 5 | sed 's/^/     /'
-		failed=$((failed + 1))
-	elif [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -Eq -- "$pat"; then
-		echo "FAIL $name: output lacks /$pat/"
-		printf '%s\n' "$out" | head -n 5 | sed 's/^/     /'
-		failed=$((failed + 1))
-	else
-		echo "ok   $name"
-		passed=$((passed + 1))
-	fi
-}
+. "$(dirname "$0")/expect.sh"
 
 # v1 VERB [OPTION...]: the Rekor v1 vector with its identity.
 v1() {

@@ -3,6 +3,7 @@
  * a key, or a certificate chain), then the files on disk against the
  * signed manifest, hashed as the signature says they were.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,25 @@
 #include "manifest.h"
 #include "model.h"
 #include "verify.h"
+
+/* A failed check of the model: res says which and why, eb "model: why". */
+static sgn_err
+fail(struct sgn_verify_result *res, struct sgn_errbuf *eb, sgn_err code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static sgn_err
+fail(struct sgn_verify_result *res, struct sgn_errbuf *eb, sgn_err code,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	res->verified = 0;
+	snprintf(res->check, sizeof(res->check), "model");
+	va_start(ap, fmt);
+	vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
+	va_end(ap);
+	return sgn_errf(eb, code, "model: %s", res->reason);
+}
 
 int
 model_is_signature(const struct sgn_bundle *b)
@@ -132,11 +152,8 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 	sgn_errbuf_clear(&beb);
 	memset(&d, 0, sizeof(d));
 	if (mv->bundle->content != SGN_CONTENT_DSSE) {
-		snprintf(res->check, sizeof(res->check), "model");
-		snprintf(res->reason, sizeof(res->reason), "a model signature "
-		    "is a DSSE envelope; this bundle holds a message "
-		    "signature");
-		return sgn_errf(eb, SGN_ERR_VERIFY, "model: %s", res->reason);
+		return fail(res, eb, SGN_ERR_VERIFY, "a model signature is a "
+		    "DSSE envelope; this bundle holds a message signature");
 	}
 	r = sgn_manifest_parse_statement(mv->bundle->payload.ptr,
 	    mv->bundle->payload.len, &sm, eb);
@@ -162,13 +179,9 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 	if (sm->allow_symlinks)
 		mr.o.flags |= SGN_MANIFEST_ALLOW_SYMLINKS;
 	if (sm->hash == SGN_MANIFEST_BLAKE3) {
-		res->verified = 0;
-		snprintf(res->check, sizeof(res->check), "model");
-		snprintf(res->reason, sizeof(res->reason), "the signature's "
-		    "files are hashed with blake3, which signet does not "
-		    "compute yet");
-		r = sgn_errf(eb, SGN_ERR_UNSUPPORTED, "model: %s",
-		    res->reason);
+		r = fail(res, eb, SGN_ERR_UNSUPPORTED, "the signature's files "
+		    "are hashed with blake3, which signet does not compute "
+		    "yet");
 		goto out;
 	}
 	/* the ignore list: the recorded one, then the verifier's own */
@@ -188,21 +201,15 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 		mr.o.only = sm;
 	if (!is_dir(mv->model) && sm->n_entries > 0 &&
 	    strcmp(sm->entries[0].path, ".") != 0 && !sm->legacy) {
-		res->verified = 0;
-		snprintf(res->check, sizeof(res->check), "model");
-		snprintf(res->reason, sizeof(res->reason), "the signature "
-		    "covers a directory, and %s is a file", mv->model);
-		r = sgn_errf(eb, SGN_ERR_VERIFY, "model: %s", res->reason);
+		r = fail(res, eb, SGN_ERR_VERIFY, "the signature covers a "
+		    "directory, and %s is a file", mv->model);
 		goto out;
 	}
 	if (is_dir(mv->model) && sm->n_entries > 0 &&
 	    strcmp(sm->entries[0].path, ".") == 0) {
-		res->verified = 0;
-		snprintf(res->check, sizeof(res->check), "model");
-		snprintf(res->reason, sizeof(res->reason), "the signature "
-		    "covers a single file, and %s is a directory: give the "
-		    "file", mv->model);
-		r = sgn_errf(eb, SGN_ERR_VERIFY, "model: %s", res->reason);
+		r = fail(res, eb, SGN_ERR_VERIFY, "the signature covers a "
+		    "single file, and %s is a directory: give the file",
+		    mv->model);
 		goto out;
 	}
 	model_progress_enable(&mr, mv->quiet);
@@ -212,13 +219,10 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 		/* a file type or link the signature's policy refuses is a
 		 * model that does not match its signature; I/O errors mean
 		 * the check could not be done */
-		res->verified = 0;
 		if (r == SGN_ERR_UNSUPPORTED || r == SGN_ERR_LIMIT ||
 		    r == SGN_ERR_INVALID_ARGUMENT)
 			r = SGN_ERR_VERIFY;
-		snprintf(res->check, sizeof(res->check), "model");
-		snprintf(res->reason, sizeof(res->reason), "%s", beb.msg);
-		r = sgn_errf(eb, r, "model: %s", beb.msg);
+		r = fail(res, eb, r, "%s", beb.msg);
 		goto out;
 	}
 	if (sm->legacy && am->n_entries == 1 &&
@@ -240,12 +244,9 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 	sgn_hex_encode(sm->root, sizeof(sm->root), hex);
 	snprintf(mv->root_hex, sizeof(mv->root_hex), "%s", hex);
 	if (d.n > 0) {
-		res->verified = 0;
-		snprintf(res->check, sizeof(res->check), "model");
-		snprintf(res->reason, sizeof(res->reason),
-		    "%zu file%s differ%s from the signature: %s", d.n,
-		    d.n == 1 ? "" : "s", d.n == 1 ? "s" : "", d.summary);
-		r = sgn_errf(eb, SGN_ERR_VERIFY, "model: %s", res->reason);
+		r = fail(res, eb, SGN_ERR_VERIFY, "%zu file%s differ%s from "
+		    "the signature: %s", d.n, d.n == 1 ? "" : "s",
+		    d.n == 1 ? "s" : "", d.summary);
 		goto out;
 	}
 	model_state_save(mv->bundle_bytes, mv->bundle_len, am);

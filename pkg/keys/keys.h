@@ -47,6 +47,8 @@ sgn_err	sgn_pubkey_from_pem(const char *pem, size_t len,
 void	sgn_pubkey_free(struct sgn_pubkey **kp);
 
 sgn_key_type	sgn_pubkey_type(const struct sgn_pubkey *k);
+/* 1 for ECDSA P-256, P-384 and P-521 keys. */
+int		sgn_pubkey_is_ecdsa(const struct sgn_pubkey *k);
 /* "ECDSA P-256", "Ed25519", "RSA-3072", ... */
 const char	*sgn_pubkey_describe(const struct sgn_pubkey *k);
 /* The hash a key signs with by default (none for Ed25519). */

@@ -489,6 +489,15 @@ sgn_pubkey_type(const struct sgn_pubkey *k)
 	return k->type;
 }
 
+int
+sgn_pubkey_is_ecdsa(const struct sgn_pubkey *k)
+{
+	sgn_key_type t = sgn_pubkey_type(k);
+
+	return t == SGN_KEY_ECDSA_P256 || t == SGN_KEY_ECDSA_P384 ||
+	    t == SGN_KEY_ECDSA_P521;
+}
+
 const char *
 sgn_pubkey_describe(const struct sgn_pubkey *k)
 {

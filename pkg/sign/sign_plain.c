@@ -12,15 +12,6 @@
 #include "verify.h"
 #include "x509.h"
 
-static int
-is_ecdsa(const struct sgn_pubkey *k)
-{
-	sgn_key_type t = sgn_pubkey_type(k);
-
-	return t == SGN_KEY_ECDSA_P256 || t == SGN_KEY_ECDSA_P384 ||
-	    t == SGN_KEY_ECDSA_P521;
-}
-
 /* The leaf is the signer's and may sign; the rest are certificates. */
 static sgn_err
 check_certs(const struct sgn_pubkey *pub, const struct sgn_blob *certs,
@@ -142,7 +133,7 @@ sgn_sign_intoto_plain(struct sgn_signer *s, const struct sgn_blob *certs,
 		return sgn_errf(eb, SGN_ERR_LIMIT, "certificate chain: more "
 		    "than %d certificates", SGN_BUNDLE_MAX_CHAIN);
 	pub = sgn_signer_pubkey(s);
-	if (!is_ecdsa(pub))
+	if (!sgn_pubkey_is_ecdsa(pub))
 		return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "model signing signs "
 		    "with ECDSA P-256, P-384 or P-521 keys, not %s",
 		    sgn_pubkey_describe(pub));

@@ -51,15 +51,6 @@ fail(struct pctx *c, const char *check, sgn_err code, const char *fmt, ...)
 	return sgn_errf(c->eb, code, "%s: %s", check, reason);
 }
 
-static int
-is_ecdsa(const struct sgn_pubkey *k)
-{
-	sgn_key_type t = sgn_pubkey_type(k);
-
-	return t == SGN_KEY_ECDSA_P256 || t == SGN_KEY_ECDSA_P384 ||
-	    t == SGN_KEY_ECDSA_P521;
-}
-
 /* publicKey.rawBytes: PEM text (what model_signing wrote) or DER. */
 static sgn_err
 raw_key(const struct sgn_blob *raw, struct sgn_pubkey **out,
@@ -92,7 +83,7 @@ check_key(struct pctx *c)
 		    b->key_hint != NULL ? " (hint " : "",
 		    b->key_hint != NULL ? b->key_hint : "",
 		    b->key_hint != NULL ? ")" : "");
-	if (!is_ecdsa(k))
+	if (!sgn_pubkey_is_ecdsa(k))
 		return fail(c, "key", SGN_ERR_UNSUPPORTED, "the given key is "
 		    "%s; model signing keys are ECDSA P-256, P-384 or P-521",
 		    sgn_pubkey_describe(k));
@@ -204,7 +195,7 @@ check_chain(struct pctx *c)
 		goto out;
 	}
 	c->key = sgn_cert_pubkey(c->leaf);
-	if (!is_ecdsa(c->key)) {
+	if (!sgn_pubkey_is_ecdsa(c->key)) {
 		r = fail(c, "certificate", SGN_ERR_UNSUPPORTED, "the leaf's "
 		    "key is %s; model signing keys are ECDSA P-256, P-384 or "
 		    "P-521", sgn_pubkey_describe(c->key));
