@@ -237,6 +237,13 @@ rm "$w/out" "$w/link"
 mkfifo "$w/fifo"
 expect "FIFOs are refused" 2 "fifo: is a FIFO" -- "$SIGNET" digest "$w"
 rm "$w/fifo"
+truncate -s 3G "$w/sparse"
+( sleep 0.4; truncate -s 4096 "$w/sparse" ) &
+expect "a file that shrinks while it is hashed: one line, exit 2" 2 \
+    "shrank while it was being hashed|changed size" -- "$SIGNET" digest \
+    --jobs 1 "$w"
+wait
+rm "$w/sparse"
 expect "--shard-size takes a number" 2 "--shard-size" -- "$SIGNET" digest \
     --shard-size 12x "$w"
 expect "--jobs takes a number" 2 "--jobs" -- "$SIGNET" digest --jobs 0 "$w"

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,34 @@ parse_u64(const char *s, uint64_t max, uint64_t *v)
 	return 0;
 }
 
+/*
+ * Large files are hashed through memory mappings (SGN_MANIFEST_MMAP); a
+ * file that shrinks meanwhile raises SIGBUS, which ends signet with one
+ * line and exit status 2 instead of a crash.  Nothing is half-written:
+ * files are written only after the hashing, atomically.
+ */
+static void
+on_sigbus(int sig)
+{
+	static const char msg[] = "\nsignet: a file of the model shrank while "
+	    "it was being hashed; nothing was signed or verified\n";
+
+	(void)sig;
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(2);
+}
+
+static void
+guard_sigbus(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGBUS, &sa, NULL);
+}
+
 int
 model_opts_read(const struct cli_args *a, const char *verb,
     const char *model, struct model_run *mr)
@@ -155,6 +184,8 @@ model_opts_read(const struct cli_args *a, const char *verb,
 	memset(&mr->o, 0, sizeof(mr->o));
 	mr->o.method = SGN_MANIFEST_FILES;
 	mr->o.hash = SGN_MANIFEST_SHA256;
+	guard_sigbus();
+	mr->o.flags |= SGN_MANIFEST_MMAP;
 	if (cli_flag(a, "allow-symlinks"))
 		mr->o.flags |= SGN_MANIFEST_ALLOW_SYMLINKS;
 	if (cli_flag(a, "allow-external-symlinks"))

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,8 @@
 #define MAX_DEPTH	256
 #define DEFAULT_READ	(1u << 20)
 #define MAX_READ	(64u << 20)
+#define MAP_WINDOW	(8u << 20)	/* mapped at a time (mmap) */
+#define MAP_MIN		(4u << 20)	/* smaller ranges are read */
 
 static const char *const git_paths[] = {
 	".git", ".gitattributes", ".github", ".gitignore",
@@ -350,6 +353,7 @@ struct pool {
 	struct task		*tasks;		/* largest first */
 	size_t			 n_tasks;
 	size_t			 read_size;
+	int			 mmap;		/* SGN_MANIFEST_MMAP */
 	int			 root_fd;	/* -1 for a single file */
 	atomic_size_t		 next;
 	atomic_uint_fast64_t	 bytes_done;
@@ -372,6 +376,57 @@ pool_fail(struct pool *p, sgn_err r, const struct sgn_errbuf *eb)
 	}
 	pthread_mutex_unlock(&p->lock);
 	atomic_store(&p->stop, 1);
+}
+
+/*
+ * Hashes [off, off + left) of fd through a mapping, a window at a time:
+ * the pages are faulted in ahead, hashed in place (no copy into a
+ * buffer), then dropped, so that resident memory stays bounded.
+ */
+static sgn_err
+hash_mapped(struct pool *p, const struct file *f, int fd, uint64_t off,
+    uint64_t left, EVP_MD_CTX *ctx, struct sgn_errbuf *eb)
+{
+	long		 pg = sysconf(_SC_PAGESIZE);
+	uint64_t	 base, skip, len, o, w;
+	uint8_t		*q;
+	sgn_err		 r = SGN_OK;
+
+	if (pg <= 0)
+		pg = 4096;
+	base = off - off % (uint64_t)pg;
+	skip = off - base;
+	len = skip + left;
+	if (len > SIZE_MAX)
+		return sgn_errf(eb, SGN_ERR_LIMIT, "%s: too large to map",
+		    f->path);
+	q = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, fd, (off_t)base);
+	if (q == MAP_FAILED)
+		return sgn_errf(eb, SGN_ERR_IO, "%s: %s", f->path,
+		    strerror(errno));
+	(void)madvise(q, (size_t)len, MADV_SEQUENTIAL);
+	for (o = skip; o < len; o += w) {
+		if (atomic_load_explicit(&p->stop, memory_order_relaxed)) {
+			r = SGN_ERR_INTERNAL;	/* another worker failed */
+			break;
+		}
+		w = len - o < MAP_WINDOW ? len - o : MAP_WINDOW;
+#ifdef MADV_POPULATE_READ
+		(void)madvise(q + (o - o % (uint64_t)pg),
+		    (size_t)(w + o % (uint64_t)pg), MADV_POPULATE_READ);
+#endif
+		if (EVP_DigestUpdate(ctx, q + o, (size_t)w) != 1) {
+			r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "%s: digest",
+			    f->path);
+			break;
+		}
+		(void)madvise(q + (o - o % (uint64_t)pg),
+		    (size_t)(w + o % (uint64_t)pg), MADV_DONTNEED);
+		atomic_fetch_add_explicit(&p->bytes_done, w,
+		    memory_order_relaxed);
+	}
+	munmap(q, (size_t)len);
+	return r;
 }
 
 static sgn_err
@@ -424,6 +479,11 @@ hash_task(struct pool *p, const struct task *t, EVP_MD_CTX *ctx,
 	}
 	off = e->start;
 	left = e->end - e->start;
+	if (p->mmap && left >= MAP_MIN) {
+		if ((r = hash_mapped(p, f, fd, off, left, ctx, eb)) != SGN_OK)
+			goto out;
+		left = 0;
+	}
 	while (left > 0) {
 		if (atomic_load_explicit(&p->stop, memory_order_relaxed)) {
 			r = SGN_ERR_INTERNAL;	/* another worker failed */
@@ -992,6 +1052,7 @@ sgn_manifest_build(const char *model_path,
 	p.m = m;
 	p.md = md;
 	p.read_size = o.read_size;
+	p.mmap = (o.flags & SGN_MANIFEST_MMAP) != 0;
 	if (pthread_mutex_init(&p.lock, NULL) != 0) {
 		r = sgn_errf(eb, SGN_ERR_INTERNAL, "mutex");
 		goto out;

@@ -96,6 +96,13 @@ void	sgn_manifest_free(struct sgn_manifest **mp);
 #define SGN_MANIFEST_ALLOW_SYMLINKS	0x01u	/* hash link targets */
 #define SGN_MANIFEST_EXTERNAL_LINKS	0x02u	/* ... even outside the tree */
 #define SGN_MANIFEST_KEEP_GIT		0x04u	/* do not ignore .git & co */
+/*
+ * Hash large files through memory mappings instead of read(2): no copy,
+ * about 5% faster when the files are in the page cache.  A file that
+ * shrinks while it is mapped raises SIGBUS: set this only when the
+ * caller handles that signal (the CLI does: a one-line error, exit 2).
+ */
+#define SGN_MANIFEST_MMAP		0x08u
 
 /*
  * Progress, called from the thread that called sgn_manifest_build about

@@ -568,6 +568,36 @@ Test(manifest, jobs_and_read_sizes_do_not_change_digests)
 	sgn_manifest_free(&a);
 }
 
+Test(manifest, mapped_hashing_gives_the_same_digests)
+{
+	struct sgn_manifest_opts	 o;
+	struct sgn_manifest		*a = NULL, *b = NULL;
+	struct sgn_errbuf		 eb;
+	uint64_t			 shard[] = { 0, 3000001, 4096 * 1024 };
+	size_t				 i;
+
+	sh("mkdir -p %s/mm && head -c 20000000 /dev/urandom > %s/mm/big && "
+	    "head -c 4194304 /dev/urandom > %s/mm/exact && "
+	    "printf small > %s/mm/small", tmp, tmp, tmp, tmp);
+	for (i = 0; i < 3; i++) {
+		memset(&o, 0, sizeof(o));
+		o.method = shard[i] != 0 ? SGN_MANIFEST_SHARDS :
+		    SGN_MANIFEST_FILES;
+		o.shard_size = shard[i];
+		o.jobs = 2;
+		cr_assert_eq(sgn_manifest_build(path_of("mm"), &o, &a, &eb),
+		    SGN_OK, "%s", eb.msg);
+		o.flags = SGN_MANIFEST_MMAP;
+		cr_assert_eq(sgn_manifest_build(path_of("mm"), &o, &b, &eb),
+		    SGN_OK, "%s", eb.msg);
+		cr_assert_eq(sgn_manifest_compare(a, b, NULL, NULL), 0,
+		    "shard size %llu", (unsigned long long)shard[i]);
+		cr_assert_arr_eq(a->root, b->root, 32);
+		sgn_manifest_free(&a);
+		sgn_manifest_free(&b);
+	}
+}
+
 Test(manifest, blake2b_digests_are_64_bytes)
 {
 	struct sgn_manifest_opts	 o;
