@@ -182,6 +182,7 @@ $(BUILD)/fuzz/$(basename $(notdir $(1))): $(patsubst %.c,$(BUILD)/obj/%.o,$(1)) 
 	$$(CC) -fsanitize=fuzzer,$$(SANITIZER) -o $$@ $$< $(BUILD)/libsignet.a $$(PKG_LIBS)
 endef
 $(foreach f,$(wildcard pkg/*/*_fuzz.c),$(eval $(call fuzz_rule,$(f))))
+-include $(patsubst %.c,$(BUILD)/obj/%.d,$(wildcard pkg/*/*_fuzz.c))
 
 fuzz-replay: fuzz
 	scripts/fuzz.sh replay $(FUZZ_BUILD)/fuzz testdata/fuzz
@@ -198,6 +199,7 @@ $(BUILD)/bench/$(basename $(notdir $(1))): $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$< $(BUILD)/libsignet.a $$(PKG_LIBS)
 endef
 $(foreach f,$(wildcard pkg/*/*_bench.c),$(eval $(call bench_rule,$(f))))
+-include $(patsubst %.c,$(BUILD)/obj/%.d,$(wildcard pkg/*/*_bench.c))
 
 bench: deps all $(BENCH_BINS)
 	scripts/bench.sh $(BUILD)
