@@ -135,7 +135,7 @@ head -c 5000 /dev/urandom > "$mk/weights/b.bin"
 echo '{"arch": "tiny"}' > "$mk/config.json"
 echo ref > "$mk/.git/HEAD"
 expect "sign DIR --key" 0 "signed .*3 files.*-> .*model/model.sig" -- \
-    "$SIGNET" sign "$mk" --key "$K/signing-key.pem"
+    "$SIGNET" sign "$mk" --key "$K/signing-key.pem" --offline
 expect "... verifies with the public key" 0 "3 entries" -- \
     "$SIGNET" verify "$mk" --key "$K/signing-key-pub.pem"
 expect "... is model_signing's key method (hint, no log)" 0 "" -- \
@@ -151,7 +151,7 @@ expect "... with the OMS predicate and the root as subject" 0 \
 expect "... not with another key" 1 "hint" -- "$SIGNET" verify "$mk" \
     --key "$tmp/other-pub.pem"
 expect "sign DIR --key --signing-certificate --certificate-chain" 0 \
-    "signed" -- "$SIGNET" sign "$mk" --key "$K/signing-key.pem" \
+    "signed" -- "$SIGNET" sign "$mk" --key "$K/signing-key.pem" --offline \
     --signing-certificate "$K/signing-key-cert.pem" \
     --certificate-chain "$K/int-ca-cert.pem" --signature "$tmp/cert.sig"
 expect "... verifies against the root CA" 0 "certificate chain" -- \
@@ -162,7 +162,7 @@ expect "a certificate that is not the key's" 2 "" -- "$SIGNET" sign "$mk" \
     --bundle "$tmp/bad.sig"
 expect "... leaves no signature behind" 1 "" -- test -e "$tmp/bad.sig"
 expect "sign with shards and blake2b" 0 "signed .*shards" -- "$SIGNET" sign \
-    "$mk" --key "$K/signing-key.pem" --shard-size 65536 --hash blake2b \
+    "$mk" --key "$K/signing-key.pem" --offline --shard-size 65536 --hash blake2b \
     --bundle "$tmp/shards.sig"
 expect "... verifies (hashing as the signature says)" 0 "8 entries" -- \
     "$SIGNET" verify "$mk" --bundle "$tmp/shards.sig" \
@@ -188,16 +188,16 @@ expect "digest --manifest lists every file" 0 "^signme-2:32dcb1f8" -- \
 r=$tmp/big
 mkdir -p "$r"
 for i in 1 2 3 4; do head -c 2000000 /dev/urandom > "$r/part$i"; done
-"$SIGNET" sign "$r" --key "$K/signing-key.pem" --quiet --bundle "$tmp/old.sig"
+"$SIGNET" sign "$r" --key "$K/signing-key.pem" --offline --quiet --bundle "$tmp/old.sig"
 expect "re-signing an unchanged model reuses every digest" 0 \
     "0 bytes hashed, 7.6 MiB reused" -- "$SIGNET" sign "$r" \
-    --key "$K/signing-key.pem" --reuse-digests "$tmp/old.sig" \
+    --key "$K/signing-key.pem" --offline --reuse-digests "$tmp/old.sig" \
     --bundle "$tmp/r1.sig"
 sleep 0.01
 head -c 2000000 /dev/urandom > "$r/part3"
 expect "after a change, only the changed file is hashed" 0 \
     "1.9 MiB hashed, 5.7 MiB reused" -- "$SIGNET" sign "$r" \
-    --key "$K/signing-key.pem" --reuse-digests "$tmp/old.sig" \
+    --key "$K/signing-key.pem" --offline --reuse-digests "$tmp/old.sig" \
     --bundle "$tmp/r2.sig"
 expect "... and the new signature verifies" 0 "Verified OK" -- \
     "$SIGNET" verify "$r" --bundle "$tmp/r2.sig" --key "$K/signing-key-pub.pem"
@@ -205,13 +205,13 @@ cp "$tmp/old.sig" "$tmp/unseen.sig"
 echo >> "$tmp/unseen.sig"
 expect "a signature never seen here: everything is hashed" 0 \
     "no digest state.*hashing every file" -- "$SIGNET" sign "$r" \
-    --key "$K/signing-key.pem" --reuse-digests "$tmp/unseen.sig" \
+    --key "$K/signing-key.pem" --offline --reuse-digests "$tmp/unseen.sig" \
     --bundle "$tmp/r3.sig"
 cp "$S/v1.1.0-sigstore/model.sig" "$tmp/theirs.sig"
 "$SIGNET" verify "$S/v1.1.0-sigstore" --identity "$ID" \
     --identity-provider "$IDP" --bundle "$tmp/theirs.sig" >/dev/null 2>&1
 expect "a verified signature's digests are reused" 0 "reused" -- \
-    "$SIGNET" sign "$S/v1.1.0-sigstore" --key "$K/signing-key.pem" \
+    "$SIGNET" sign "$S/v1.1.0-sigstore" --key "$K/signing-key.pem" --offline \
     --reuse-digests "$tmp/theirs.sig" --bundle "$tmp/r4.sig" \
     --ignore-paths "$S/v1.1.0-sigstore/ignore-me"
 
@@ -251,10 +251,10 @@ expect "--hash takes sha256 or blake2b" 2 "--hash" -- "$SIGNET" digest \
     --hash md5 "$w"
 expect "a missing model" 2 "No such file" -- "$SIGNET" digest "$tmp/none"
 expect "--key with --in-toto" 2 "alone" -- "$SIGNET" sign --in-toto \
-    --key "$K/signing-key.pem" "$w"
+    --key "$K/signing-key.pem" --offline "$w"
 expect "--certificate-chain without --signing-certificate" 2 \
     "needs --signing-certificate" -- "$SIGNET" sign "$w" \
-    --key "$K/signing-key.pem" --certificate-chain "$K/int-ca-cert.pem"
+    --key "$K/signing-key.pem" --offline --certificate-chain "$K/int-ca-cert.pem"
 expect "an unreadable key" 2 "key" -- "$SIGNET" sign "$w" \
     --key "$tmp/none.pem"
 

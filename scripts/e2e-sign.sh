@@ -183,6 +183,91 @@ else
 	bad "sign-bundle and verify-bundle take a directory (exit $rc)"
 fi
 
+# Keys: offline signing (no network at all), logging later -------------
+
+KEY=$ROOT/testdata/model-signing/signed/keys/certificate/signing-key.pem
+PUB=$ROOT/testdata/model-signing/signed/keys/certificate/signing-key-pub.pem
+# verified_key NAME [FILE]: signet (log entry required) and @sigstore/verify
+verified_key() {
+	file=${2:-$A}
+	"$SIGNET" verify "$file" --bundle "$tmp/$1.json" --trusted-root "$TR" \
+	    --key "$PUB" --require-tlog >>"$tmp/out" 2>&1 &&
+	    (cd "$SRV" && node verify.js --trusted-root "$TR" \
+	    --bundle "$tmp/$1.json" --key "$PUB" "$file") >>"$tmp/out" 2>&1
+}
+rm -f "$tmp/off.json"
+if unshare -rn "$SIGNET" sign "$A" --key "$KEY" --offline \
+    --bundle "$tmp/off.json" >"$tmp/out" 2>&1 &&
+    ! grep -q tlogEntries.*index "$tmp/off.json" &&
+    ! grep -q rfc3161 "$tmp/off.json"; then
+	ok "--offline signs in a network namespace with no network"
+else
+	bad "--offline signs in a network namespace with no network"
+fi
+if unshare -rn "$SIGNET" sign "$A" --key "$KEY" --bundle "$tmp/no.json" \
+    --trusted-root "$TR" --signing-config "$V1" >"$tmp/out" 2>&1; then
+	bad "without --offline, signing with a key needs the network"
+else
+	ok "without --offline, signing with a key needs the network"
+fi
+"$SIGNET" verify "$A" --bundle "$tmp/off.json" --key "$PUB" >"$tmp/out" 2>&1 &&
+    grep -q "signed offline" "$tmp/out" &&
+    ! "$SIGNET" verify "$A" --bundle "$tmp/off.json" --key "$PUB" \
+    --require-tlog >>"$tmp/out" 2>&1 &&
+    ok "an offline bundle verifies with the key, not with --require-tlog" ||
+    bad "an offline bundle verifies with the key, not with --require-tlog"
+for v in 1 2; do
+	cfg=$V1
+	[ $v = 2 ] && cfg=$V2
+	cp "$tmp/off.json" "$tmp/logged-v$v.json"
+	"$SIGNET" log --key "$PUB" --trusted-root "$TR" --signing-config \
+	    "$cfg" "$tmp/logged-v$v.json" >"$tmp/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q "logged and timestamped" "$tmp/out" &&
+	    verified_key "logged-v$v"; then
+		ok "signet log adds a Rekor v$v entry and a timestamp"
+	else
+		bad "signet log adds a Rekor v$v entry and a timestamp (exit $rc)"
+	fi
+done
+cp "$tmp/logged-v1.json" "$tmp/again.json"
+"$SIGNET" log --key "$PUB" --trusted-root "$TR" --signing-config "$V1" \
+    "$tmp/again.json" >"$tmp/out" 2>&1 && grep -q "already logged" \
+    "$tmp/out" && cmp -s "$tmp/again.json" "$tmp/logged-v1.json" &&
+    ok "a logged bundle is left alone" || bad "a logged bundle is left alone"
+openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null |
+    openssl pkey -pubout > "$tmp/other.pub"
+cp "$tmp/off.json" "$tmp/wrongkey.json"
+if "$SIGNET" log --key "$tmp/other.pub" --trusted-root "$TR" \
+    --signing-config "$V1" "$tmp/wrongkey.json" >"$tmp/out" 2>&1; then
+	bad "signet log refuses a key that did not sign the bundle"
+elif grep -q "another key" "$tmp/out" && cmp -s "$tmp/wrongkey.json" \
+    "$tmp/off.json"; then
+	ok "signet log refuses a key that did not sign the bundle"
+else
+	bad "signet log refuses a key that did not sign the bundle"
+fi
+rm -f "$tmp/online.json"
+"$SIGNET" sign "$A" --key "$KEY" --bundle "$tmp/online.json" \
+    --trusted-root "$TR" --signing-config "$V2" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && verified_key online &&
+    ok "sign --key signs and logs in one go (Rekor v2)" ||
+    bad "sign --key signs and logs in one go (Rekor v2, exit $rc)"
+# a model signed offline, logged later; model_signing's key method either way
+MK=$tmp/model-key
+mkdir -p "$MK"
+head -c 50000 /dev/urandom > "$MK/w.bin"
+unshare -rn "$SIGNET" sign "$MK" --key "$KEY" --offline --quiet \
+    >"$tmp/out" 2>&1 &&
+    "$SIGNET" log --key "$PUB" --trusted-root "$TR" --signing-config \
+    "$V1" "$MK/model.sig" >>"$tmp/out" 2>&1 &&
+    "$SIGNET" verify "$MK" --key "$PUB" --trusted-root "$TR" \
+    --require-tlog >>"$tmp/out" 2>&1 &&
+    grep -q "dsse 0.0.1" "$tmp/out" &&
+    ok "a model signed offline, logged later, verifies with its log entry" ||
+    bad "a model signed offline, logged later, verifies with its log entry"
+
 # sign-blob (cosign's spelling), several files share one certificate
 rm -f "$tmp/blob.json"
 "$SIGNET" sign-blob "$A" --yes --bundle "$tmp/blob.json" \

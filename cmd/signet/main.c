@@ -30,6 +30,7 @@ usage(FILE *f)
 	    "  sign-bundle       the same, with the conformance suite's flags\n"
 	    "  sign-blob         the same, with cosign's flags\n"
 	    "  digest MODEL      the OMS root digest of a model directory\n"
+	    "  log BUNDLE...     log bundles signed offline with a key\n"
 	    "  version           print the version\n"
 	    "  help              this text\n"
 	    "\n"
@@ -60,6 +61,8 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "sign") == 0 || strcmp(cmd, "sign-bundle") == 0 ||
 	    strcmp(cmd, "sign-blob") == 0)
 		return cmd_sign(cmd, argc - 2, argv + 2);
+	if (strcmp(cmd, "log") == 0)
+		return cmd_log(argc - 2, argv + 2);
 	if (strcmp(cmd, "digest") == 0)
 		return cmd_digest(argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

@@ -44,8 +44,23 @@ void	model_state_save(const uint8_t *sig, size_t len,
 /* NULL (after a warning) when there is none. */
 struct sgn_manifest *model_state_load(const char *sig_path);
 
-/* Signing a model (model_sign.c). */
+/* How the artifacts of one `signet sign` are signed (sign.c). */
 struct sgn_signing_ctx;
+struct sgn_log_opts;
+
+struct sign_how {
+	struct sgn_signing_ctx		*ctx;		/* keyless, or NULL */
+	struct sgn_signer		*signer;	/* --key */
+	struct sgn_blob			*chain;		/* certificate method */
+	size_t				 n_chain;
+	const struct sgn_log_opts	*log;	/* --key logged; NULL offline */
+};
+
+/* Signs an in-toto statement as the how says, into a bundle. */
+sgn_err	sign_statement(const struct sign_how *h, const uint8_t *stmt,
+	    size_t len, struct sgn_buf *out, struct sgn_errbuf *eb);
+
+/* Signing a model (model_sign.c). */
 
 /* Registers sign's model options (hashing, --key, certificates). */
 void	model_sign_opts_add(struct cli_args *a);
@@ -54,13 +69,19 @@ int	model_sign_wanted(const struct cli_args *a);
 /* --key or its model_signing spelling --private-key, or NULL. */
 const char *model_key_path(const struct cli_args *a);
 /*
- * Signs model into out_path (NULL: MODEL/model.sig, or FILE.sig): with
- * --key (and --signing-certificate), or keyless through ctx.  Returns
- * the exit status.
+ * --signing-certificate and --certificate-chain into h->chain (leaf
+ * first); prints and returns -1 on error.
+ */
+int	model_chain_load(const struct cli_args *a, struct sign_how *h,
+	    const char *verb);
+void	model_chain_free(struct sign_how *h);
+/*
+ * Signs model into out_path (NULL: MODEL/model.sig, or FILE.sig) as h
+ * says.  Returns the exit status.
  */
 int	model_sign(const char *verb, const struct cli_args *a,
 	    const char *model, const char *out_path,
-	    struct sgn_signing_ctx *ctx, int quiet);
+	    const struct sign_how *h, int quiet);
 
 /* Verifying a model (model_verify.c). */
 struct model_verify {

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -37,10 +36,8 @@ model_sign_wanted(const struct cli_args *a)
 {
 	struct stat	st;
 
-	return cli_flag(a, "model") || cli_get(a, "key") != NULL ||
-	    cli_get(a, "private-key") != NULL ||
-	    (a->n_pos == 1 && stat(a->pos[0], &st) == 0 &&
-	    S_ISDIR(st.st_mode));
+	return cli_flag(a, "model") || (a->n_pos == 1 &&
+	    stat(a->pos[0], &st) == 0 && S_ISDIR(st.st_mode));
 }
 
 const char *
@@ -48,69 +45,6 @@ model_key_path(const struct cli_args *a)
 {
 	return cli_get(a, "key") != NULL ? cli_get(a, "key") :
 	    cli_get(a, "private-key");
-}
-
-/* A passphrase from $SIGNET_KEY_PASSWORD or the terminal (no echo). */
-static sgn_err
-passphrase(const char *key_path, struct sgn_secret *out,
-    struct sgn_errbuf *eb)
-{
-	struct termios	 old, quiet;
-	const char	*env = getenv("SIGNET_KEY_PASSWORD");
-	char		 line[1024];
-	size_t		 n;
-	int		 ok;
-	sgn_err		 r;
-
-	if (env != NULL)
-		return sgn_secret_set(out, env, strlen(env), eb);
-	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
-		return sgn_errf(eb, SGN_ERR_PIN_REQUIRED,
-		    "%s is encrypted: set SIGNET_KEY_PASSWORD or run on a "
-		    "terminal", key_path);
-	fprintf(stderr, "Passphrase for %s: ", key_path);
-	fflush(stderr);
-	if (tcgetattr(STDIN_FILENO, &old) != 0)
-		return sgn_errf(eb, SGN_ERR_IO, "terminal: cannot read");
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	ok = fgets(line, sizeof(line), stdin) != NULL;
-	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	fputc('\n', stderr);
-	if (!ok) {
-		sgn_memzero(line, sizeof(line));
-		return sgn_errf(eb, SGN_ERR_IO, "no passphrase read");
-	}
-	n = strcspn(line, "\r\n");
-	r = sgn_secret_set(out, line, n, eb);
-	sgn_memzero(line, sizeof(line));
-	return r;
-}
-
-static sgn_err
-load_signer(const char *path, struct sgn_signer **out, struct sgn_errbuf *eb)
-{
-	struct sgn_secret	 pw;
-	uint8_t			*pem = NULL;
-	size_t			 len;
-	sgn_err			 r;
-
-	memset(&pw, 0, sizeof(pw));
-	if ((r = sgn_file_read(path, SGN_MAX_KEY_FILE_BYTES, &pem, &len,
-	    eb)) != SGN_OK)
-		return r;
-	r = sgn_signer_from_pem((const char *)pem, len, NULL, out, eb);
-	if (r == SGN_ERR_PIN_REQUIRED) {
-		sgn_errbuf_clear(eb);
-		if ((r = passphrase(path, &pw, eb)) == SGN_OK)
-			r = sgn_signer_from_pem((const char *)pem, len, &pw,
-			    out, eb);
-	}
-	sgn_secret_reset(&pw);
-	sgn_memzero(pem, len);
-	free(pem);
-	return r;
 }
 
 /* The signing certificate, then every certificate of the chain files. */
@@ -176,6 +110,41 @@ load_chain(const struct cli_args *a, struct sgn_blob **out, size_t *n,
 	return SGN_OK;
 }
 
+int
+model_chain_load(const struct cli_args *a, struct sign_how *h,
+    const char *verb)
+{
+	struct sgn_errbuf	eb;
+	size_t			n;
+
+	sgn_errbuf_clear(&eb);
+	if (cli_values(a, "certificate-chain", &n) != NULL && n > 0 &&
+	    cli_get(a, "signing-certificate") == NULL) {
+		cli_err("%s: --certificate-chain needs --signing-certificate",
+		    verb);
+		return -1;
+	}
+	if (cli_get(a, "signing-certificate") == NULL)
+		return 0;
+	if (load_chain(a, &h->chain, &h->n_chain, &eb) != SGN_OK) {
+		cli_err("certificate: %s", eb.msg);
+		return -1;
+	}
+	return 0;
+}
+
+void
+model_chain_free(struct sign_how *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->n_chain; i++)
+		free(h->chain[i].ptr);
+	free(h->chain);
+	h->chain = NULL;
+	h->n_chain = 0;
+}
+
 static void
 human_bytes(uint64_t n, char *out, size_t len)
 {
@@ -189,18 +158,15 @@ human_bytes(uint64_t n, char *out, size_t len)
 
 int
 model_sign(const char *verb, const struct cli_args *a, const char *model,
-    const char *out_path, struct sgn_signing_ctx *ctx, int quiet)
+    const char *out_path, const struct sign_how *h, int quiet)
 {
 	struct model_run	 mr;
 	struct sgn_manifest	*m = NULL, *old = NULL;
-	struct sgn_signer	*signer = NULL;
-	struct sgn_blob		*chain = NULL;
 	struct sgn_buf		 stmt, bundle;
 	struct sgn_errbuf	 eb;
 	struct stat		 st;
-	const char		*key = model_key_path(a), *reuse;
+	const char		*reuse;
 	char			*dflt = NULL, hex[65], done[32], skip[32];
-	size_t			 n_chain = 0, i;
 	int			 rc = 2;
 	sgn_err			 r;
 
@@ -208,17 +174,6 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 	sgn_buf_init(&stmt, 0);
 	sgn_buf_init(&bundle, 0);
 	sgn_errbuf_clear(&eb);
-	if (cli_get(a, "signing-certificate") != NULL && key == NULL) {
-		cli_err("%s: --signing-certificate needs --key (its private "
-		    "key)", verb);
-		return 2;
-	}
-	if (cli_values(a, "certificate-chain", &i) != NULL && i > 0 &&
-	    cli_get(a, "signing-certificate") == NULL) {
-		cli_err("%s: --certificate-chain needs --signing-certificate",
-		    verb);
-		return 2;
-	}
 	if (out_path == NULL) {
 		if (stat(model, &st) == 0 && S_ISDIR(st.st_mode))
 			r = asprintf(&dflt, "%s/model.sig", model) < 0 ?
@@ -238,35 +193,15 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 	if ((reuse = cli_get(a, "reuse-digests")) != NULL &&
 	    (old = model_state_load(reuse)) != NULL)
 		mr.o.reuse = old;
-	/* the key before the hashing: a wrong passphrase fails fast */
-	if (key != NULL) {
-		if ((r = load_signer(key, &signer, &eb)) != SGN_OK) {
-			cli_err("key %s: %s", key, eb.msg);
-			goto out;
-		}
-		if (cli_get(a, "signing-certificate") != NULL &&
-		    (r = load_chain(a, &chain, &n_chain, &eb)) != SGN_OK) {
-			cli_err("certificate: %s", eb.msg);
-			goto out;
-		}
-	}
 	model_progress_enable(&mr, quiet);
 	if ((rc = model_build(&mr, model, &m)) != 0)
 		goto out;
 	rc = 2;
-	if ((r = sgn_manifest_statement(m, &stmt, &eb)) != SGN_OK) {
-		cli_err("%s: %s", model, eb.msg);
-		goto out;
-	}
-	if (signer != NULL)
-		r = sgn_sign_intoto_plain(signer, chain, n_chain, stmt.ptr,
-		    stmt.len, &bundle, &eb);
-	else
-		r = sgn_sign_intoto(ctx, stmt.ptr, stmt.len, &bundle, &eb);
-	if (r == SGN_OK)
-		r = sgn_file_write_atomic(out_path, bundle.ptr, bundle.len,
-		    0644, &eb);
-	if (r != SGN_OK) {
+	if ((r = sgn_manifest_statement(m, &stmt, &eb)) != SGN_OK ||
+	    (r = sign_statement(h, stmt.ptr, stmt.len, &bundle, &eb)) !=
+	    SGN_OK ||
+	    (r = sgn_file_write_atomic(out_path, bundle.ptr, bundle.len,
+	    0644, &eb)) != SGN_OK) {
 		cli_err("%s: %s", model, eb.msg);
 		goto out;
 	}
@@ -277,18 +212,16 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 		    sizeof(done));
 		human_bytes(m->reused_bytes, skip, sizeof(skip));
 		fprintf(stderr, "signet: signed %s (%zu %s, %s hashed%s%s%s, "
-		    "root sha256:%s) -> %s\n", model, m->n_entries,
+		    "root sha256:%s) -> %s%s\n", model, m->n_entries,
 		    m->method == SGN_MANIFEST_SHARDS ? "shards" : "files",
 		    done, m->reused_bytes > 0 ? ", " : "",
 		    m->reused_bytes > 0 ? skip : "",
-		    m->reused_bytes > 0 ? " reused" : "", hex, out_path);
+		    m->reused_bytes > 0 ? " reused" : "", hex, out_path,
+		    h->signer != NULL && h->log == NULL ? " (not logged)" :
+		    "");
 	}
 	rc = 0;
 out:
-	for (i = 0; i < n_chain; i++)
-		free(chain[i].ptr);
-	free(chain);
-	sgn_signer_free(&signer);
 	sgn_manifest_free(&m);
 	sgn_manifest_free(&old);
 	sgn_buf_reset(&stmt);

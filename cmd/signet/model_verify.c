@@ -110,7 +110,8 @@ check_signature(const struct model_verify *mv,
 	size_t			 pl_len;
 
 	if (mv->ca_pem != NULL || (mv->policy->key != NULL &&
-	    b->n_entries == 0 && b->n_timestamps == 0)) {
+	    mv->policy->unlogged_ok && b->n_entries == 0 &&
+	    b->n_timestamps == 0)) {
 		memset(&t, 0, sizeof(t));
 		t.key = mv->ca_pem != NULL ? NULL : mv->policy->key;
 		t.ca_pem = mv->ca_pem;

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "http.h"
+#include "keyref.h"
 #include "model.h"
 #include "oidc.h"
 #include "sign.h"
@@ -68,13 +69,27 @@ sign_usage(const char *verb, FILE *f)
 	    "30)\n"
 	    "  --quiet                  no progress messages\n"
 	    "\n"
+	    "With a key instead of an identity:\n"
+	    "  --key KEY                a private key file (PEM, or cosign's "
+	    "encrypted\n"
+	    "                           format; password from "
+	    "SIGNET_PASSWORD,\n"
+	    "                           COSIGN_PASSWORD or the terminal), or\n"
+	    "                           fido2:NAME.key; the bundle is "
+	    "timestamped and\n"
+	    "                           logged (Rekor) as a managed-key "
+	    "bundle\n"
+	    "  --offline                no network at all: not timestamped, "
+	    "not\n"
+	    "                           logged (`signet log` does it later)\n"
+	    "\n"
 	    "Models: a DIRECTORY (or a FILE with --model) is signed as one "
 	    "OMS\n"
 	    "manifest in a DSSE envelope (default DIRECTORY/model.sig), as\n"
 	    "model_signing does:\n"
-	    "  --key KEY.pem            sign with this key (model_signing's "
+	    "  --key KEY                sign with this key (model_signing's "
 	    "key\n"
-	    "                           method; no Fulcio, no Rekor)\n"
+	    "                           method; logged unless --offline)\n"
 	    "  --signing-certificate C  with --key: the certificate method\n"
 	    "  --certificate-chain F    its chain (repeatable)\n"
 	    "  --ignore-paths P         leave P out (repeatable, recorded)\n"
@@ -212,27 +227,158 @@ read_text(const char *path, size_t max, size_t *len, struct sgn_errbuf *eb)
 	return (char *)p;
 }
 
+/* Trust, services and http: what keyless signing and logging need. */
+struct services {
+	struct sgn_trusted_root		*root;
+	struct sgn_signing_config	*cfg;
+	struct sgn_selection		 sel;
+	struct sgn_http			*http;
+};
+
+static void
+services_reset(struct services *sv)
+{
+	sgn_http_free(&sv->http);
+	sgn_signing_config_free(&sv->cfg);
+	sgn_trusted_root_free(&sv->root);
+	memset(sv, 0, sizeof(*sv));
+}
+
+static int
+services_open(const struct cli_args *a, const char *verb, struct services *sv)
+{
+	struct sgn_http_opts	 ho;
+	struct sgn_errbuf	 eb;
+	const char		*tr, *sc;
+	sgn_err			 r;
+
+	memset(&ho, 0, sizeof(ho));
+	sgn_errbuf_clear(&eb);
+	if (cli_flag(a, "staging")) {
+		cli_err("%s: --staging: no staging signing config is built in "
+		    "yet; give --signing-config and --trusted-root", verb);
+		return -1;
+	}
+	if (cli_get(a, "signing-config") != NULL && cli_flag(a, "rekor-v2")) {
+		cli_err("%s: --signing-config and --rekor-v2 exclude each "
+		    "other", verb);
+		return -1;
+	}
+	tr = cli_get(a, "trusted-root");
+	r = tr != NULL ? sgn_trusted_root_load(tr, &sv->root, &eb) :
+	    sgn_trusted_root_embedded(0, &sv->root, &eb);
+	if (r != SGN_OK) {
+		cli_err("trusted root: %s", eb.msg);
+		return -1;
+	}
+	sc = cli_get(a, "signing-config");
+	r = sc != NULL ? sgn_signing_config_load(sc, &sv->cfg, &eb) :
+	    sgn_signing_config_embedded(cli_flag(a, "rekor-v2"), &sv->cfg,
+	    &eb);
+	if (r != SGN_OK ||
+	    (r = sgn_signing_config_select(sv->cfg,
+	    sgn_time_from_sec((int64_t)time(NULL)), &sv->sel, &eb)) !=
+	    SGN_OK) {
+		cli_err("signing config: %s", eb.msg);
+		return -1;
+	}
+	ho.ca_bundle = cli_get(a, "ca-bundle");
+	if (cli_get(a, "timeout") != NULL) {
+		char *end;
+		long t = strtol(cli_get(a, "timeout"), &end, 10);
+		if (*end != '\0' || t < 1 || t > 3600) {
+			cli_err("%s: --timeout takes seconds, 1 to 3600", verb);
+			return -1;
+		}
+		ho.timeout_ms = t * 1000;
+	}
+	if ((r = sgn_http_new(&ho, &sv->http, &eb)) != SGN_OK) {
+		cli_fail(r, &eb);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+services_opts(struct cli_args *a)
+{
+	cli_add(a, "signing-config", CLI_VALUE);
+	cli_add(a, "rekor-v2", CLI_FLAG);
+	cli_add(a, "trusted-root", CLI_VALUE);
+	cli_add(a, "staging", CLI_FLAG);
+	cli_add(a, "ca-bundle", CLI_VALUE);
+	cli_add(a, "timeout", CLI_VALUE);
+}
+
+/* Signing one artifact, whichever way --------------------------------- */
+
+static sgn_err
+then_log(const struct sign_how *h, struct sgn_buf *out, struct sgn_errbuf *eb)
+{
+	struct sgn_buf	logged;
+	int		already;
+	sgn_err		r;
+
+	if (h->log == NULL)
+		return SGN_OK;
+	sgn_buf_init(&logged, 0);
+	r = sgn_log_bundle(h->log, sgn_signer_pubkey(h->signer), out->ptr,
+	    out->len, &logged, &already, eb);
+	if (r == SGN_OK) {
+		sgn_buf_reset(out);
+		*out = logged;
+	} else
+		sgn_buf_reset(&logged);
+	return r;
+}
+
+sgn_err
+sign_statement(const struct sign_how *h, const uint8_t *stmt, size_t len,
+    struct sgn_buf *out, struct sgn_errbuf *eb)
+{
+	sgn_err	r;
+
+	if (h->ctx != NULL)
+		return sgn_sign_intoto(h->ctx, stmt, len, out, eb);
+	if ((r = sgn_sign_intoto_plain(h->signer, h->chain, h->n_chain, stmt,
+	    len, out, eb)) != SGN_OK)
+		return r;
+	return then_log(h, out, eb);
+}
+
+static sgn_err
+sign_file(const struct sign_how *h, const char *path, struct sgn_buf *out,
+    struct sgn_errbuf *eb)
+{
+	sgn_err	r;
+
+	if (h->ctx != NULL)
+		return sgn_sign_file(h->ctx, path, out, eb);
+	if ((r = sgn_sign_file_key(h->signer, path, out, eb)) != SGN_OK)
+		return r;
+	return then_log(h, out, eb);
+}
+
 int
 cmd_sign(const char *verb, int argc, char **argv)
 {
 	struct cli_args a;
 	struct sign_run run;
 	struct sgn_errbuf eb;
-	struct sgn_http_opts ho;
-	struct sgn_trusted_root *root = NULL;
-	struct sgn_signing_config *cfg = NULL;
-	struct sgn_selection sel;
+	struct services sv;
 	struct sgn_sign_opts so;
-	struct sgn_signing_ctx *ctx = NULL;
-	const char *tr, *sc, *out_path;
+	struct sgn_log_opts lo;
+	struct sign_how how;
+	const char *out_path, *key;
 	char *stmt = NULL;
 	size_t i, len;
-	int intoto, model, rc = 2;
+	int intoto, model, offline, rc = 2;
 	sgn_err r;
 
 	memset(&a, 0, sizeof(a));
 	memset(&run, 0, sizeof(run));
-	memset(&ho, 0, sizeof(ho));
+	memset(&sv, 0, sizeof(sv));
+	memset(&how, 0, sizeof(how));
 	sgn_errbuf_clear(&eb);
 	cli_add(&a, "bundle", 1);
 	cli_add(&a, "in-toto", 0);
@@ -244,12 +390,8 @@ cmd_sign(const char *verb, int argc, char **argv)
 	cli_add(&a, "oidc-client-id", 1);
 	cli_add(&a, "oauth-device", 0);
 	cli_add(&a, "oauth-force-oob", 0);
-	cli_add(&a, "signing-config", 1);
-	cli_add(&a, "rekor-v2", 0);
-	cli_add(&a, "trusted-root", 1);
-	cli_add(&a, "staging", 0);
-	cli_add(&a, "ca-bundle", 1);
-	cli_add(&a, "timeout", 1);
+	services_opts(&a);
+	cli_add(&a, "offline", 0);
 	cli_add(&a, "quiet", 0);
 	cli_add(&a, "yes", 0);	/* cosign: nothing to confirm here */
 	cli_add(&a, "help", 0);
@@ -275,14 +417,25 @@ cmd_sign(const char *verb, int argc, char **argv)
 		out_path = cli_get(&a, "signature");
 	}
 	model = model_sign_wanted(&a);
-	if (model && (a.n_pos != 1 || cli_flag(&a, "in-toto"))) {
+	key = model_key_path(&a);
+	offline = cli_flag(&a, "offline");
+	intoto = cli_flag(&a, "in-toto");
+	run.quiet = cli_flag(&a, "quiet");
+	if (model && (a.n_pos != 1 || intoto)) {
 		cli_err("%s: a model is signed alone: give one directory (or "
 		    "file with --model), without --in-toto", verb);
 		return 2;
 	}
-	if (model && model_key_path(&a) != NULL)
-		return model_sign(verb, &a, a.pos[0], out_path, NULL,
-		    cli_flag(&a, "quiet"));
+	if (offline && key == NULL) {
+		cli_err("%s: --offline signs with a key (--key): keyless "
+		    "signing needs Fulcio", verb);
+		return 2;
+	}
+	if (cli_get(&a, "signing-certificate") != NULL && !model) {
+		cli_err("%s: --signing-certificate signs models (the "
+		    "certificate method): give a directory, or --model", verb);
+		return 2;
+	}
 	if (out_path != NULL && a.n_pos != 1) {
 		cli_err("%s: --bundle names one bundle: give one file", verb);
 		return 2;
@@ -291,78 +444,61 @@ cmd_sign(const char *verb, int argc, char **argv)
 		cli_err("%s: --bundle is required", verb);
 		return 2;
 	}
-	if (cli_flag(&a, "staging")) {
-		cli_err("%s: --staging: no staging signing config is built in "
-		    "yet; give --signing-config and --trusted-root", verb);
-		return 2;
-	}
-	if (cli_get(&a, "signing-config") != NULL &&
-	    cli_flag(&a, "rekor-v2")) {
-		cli_err("%s: --signing-config and --rekor-v2 exclude each "
-		    "other", verb);
-		return 2;
-	}
-	intoto = cli_flag(&a, "in-toto");
-	run.quiet = cli_flag(&a, "quiet");
-	run.oo.token = cli_get(&a, "identity-token");
-	run.oo.token_file = cli_get(&a, "identity-token-file");
-	run.oo.provider = cli_get(&a, "oidc-provider");
-	run.oo.disable_ambient = cli_flag(&a, "oidc-disable-ambient-providers");
-	run.oo.issuer = cli_get(&a, "oidc-issuer");
-	run.oo.client_id = cli_get(&a, "oidc-client-id");
-	run.oo.force_device = cli_flag(&a, "oauth-device");
-	run.oo.force_oob = cli_flag(&a, "oauth-force-oob");
-	run.oo.have_terminal = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-	run.oo.have_browser = have_browser();
 
-	/* Trust and services. */
-	tr = cli_get(&a, "trusted-root");
-	r = tr != NULL ? sgn_trusted_root_load(tr, &root, &eb) :
-	    sgn_trusted_root_embedded(0, &root, &eb);
-	if (r != SGN_OK) {
-		cli_err("trusted root: %s", eb.msg);
-		goto out;
-	}
-	sc = cli_get(&a, "signing-config");
-	r = sc != NULL ? sgn_signing_config_load(sc, &cfg, &eb) :
-	    sgn_signing_config_embedded(cli_flag(&a, "rekor-v2"), &cfg, &eb);
-	if (r != SGN_OK ||
-	    (r = sgn_signing_config_select(cfg,
-	    sgn_time_from_sec((int64_t)time(NULL)), &sel, &eb)) != SGN_OK) {
-		cli_err("signing config: %s", eb.msg);
-		goto out;
-	}
-	if (run.oo.issuer == NULL && sel.oidc != NULL)
-		run.oo.issuer = sel.oidc->url;
-	ho.ca_bundle = cli_get(&a, "ca-bundle");
-	if (cli_get(&a, "timeout") != NULL) {
-		char *end;
-		long t = strtol(cli_get(&a, "timeout"), &end, 10);
-		if (*end != '\0' || t < 1 || t > 3600) {
-			cli_err("%s: --timeout takes seconds, 1 to 3600", verb);
+	if (key != NULL) {
+		/* the key first: a wrong password fails before any work */
+		if ((r = keyref_signer(key, &how.signer, &eb)) != SGN_OK) {
+			cli_err("key %s: %s", key, eb.msg);
 			goto out;
 		}
-		ho.timeout_ms = t * 1000;
+		if (model && model_chain_load(&a, &how, verb) != 0)
+			goto out;
 	}
-	if ((r = sgn_http_new(&ho, &run.http, &eb)) != SGN_OK) {
-		rc = cli_fail(r, &eb);
-		goto out;
+	/* the certificate method is never logged (as model_signing) */
+	if (key == NULL || (!offline && how.chain == NULL)) {
+		if (services_open(&a, verb, &sv) != 0)
+			goto out;
 	}
-	memset(&so, 0, sizeof(so));
-	so.root = root;
-	so.services = &sel;
-	so.http = run.http;
-	so.identity = get_identity;
-	so.identity_ctx = &run;
-	so.status = ui_status;
-	so.status_ctx = &run;
-	if ((r = sgn_signing_ctx_new(&so, &ctx, &eb)) != SGN_OK) {
-		rc = cli_fail(r, &eb);
-		goto out;
+	if (key != NULL && sv.http != NULL) {
+		memset(&lo, 0, sizeof(lo));
+		lo.root = sv.root;
+		lo.services = &sv.sel;
+		lo.http = sv.http;
+		lo.status = ui_status;
+		lo.status_ctx = &run;
+		how.log = &lo;
+	} else if (key == NULL) {
+		run.oo.token = cli_get(&a, "identity-token");
+		run.oo.token_file = cli_get(&a, "identity-token-file");
+		run.oo.provider = cli_get(&a, "oidc-provider");
+		run.oo.disable_ambient =
+		    cli_flag(&a, "oidc-disable-ambient-providers");
+		run.oo.issuer = cli_get(&a, "oidc-issuer");
+		run.oo.client_id = cli_get(&a, "oidc-client-id");
+		run.oo.force_device = cli_flag(&a, "oauth-device");
+		run.oo.force_oob = cli_flag(&a, "oauth-force-oob");
+		run.oo.have_terminal = isatty(STDIN_FILENO) &&
+		    isatty(STDERR_FILENO);
+		run.oo.have_browser = have_browser();
+		if (run.oo.issuer == NULL && sv.sel.oidc != NULL)
+			run.oo.issuer = sv.sel.oidc->url;
+		run.http = sv.http;
+		memset(&so, 0, sizeof(so));
+		so.root = sv.root;
+		so.services = &sv.sel;
+		so.http = sv.http;
+		so.identity = get_identity;
+		so.identity_ctx = &run;
+		so.status = ui_status;
+		so.status_ctx = &run;
+		if ((r = sgn_signing_ctx_new(&so, &how.ctx, &eb)) != SGN_OK) {
+			rc = cli_fail(r, &eb);
+			goto out;
+		}
 	}
 
 	if (model) {
-		rc = model_sign(verb, &a, a.pos[0], out_path, ctx, run.quiet);
+		rc = model_sign(verb, &a, a.pos[0], out_path, &how, run.quiet);
 		goto out;
 	}
 	for (i = 0; i < a.n_pos; i++) {
@@ -388,10 +524,10 @@ cmd_sign(const char *verb, int argc, char **argv)
 			    &eb)) == NULL)
 				r = SGN_ERR_IO;
 			else
-				r = sgn_sign_intoto(ctx, (const uint8_t *)stmt,
+				r = sign_statement(&how, (const uint8_t *)stmt,
 				    len, &bundle, &eb);
 		} else {
-			r = sgn_sign_file(ctx, file, &bundle, &eb);
+			r = sign_file(&how, file, &bundle, &eb);
 		}
 		if (r == SGN_OK)
 			r = sgn_file_write_atomic(dest, bundle.ptr, bundle.len,
@@ -405,17 +541,123 @@ cmd_sign(const char *verb, int argc, char **argv)
 			goto out;
 		}
 		if (!run.quiet)
-			fprintf(stderr, "signet: signed %s -> %s\n", file,
-			    dest);
+			fprintf(stderr, "signet: signed %s -> %s%s\n", file,
+			    dest, how.signer != NULL && how.log == NULL ?
+			    " (offline: not logged; `signet log` it later)" :
+			    "");
 		free(dflt);
 	}
 	rc = 0;
 out:
 	free(stmt);
-	sgn_signing_ctx_free(&ctx);
+	sgn_signing_ctx_free(&how.ctx);
+	sgn_signer_free(&how.signer);
+	model_chain_free(&how);
 	sgn_oidc_token_reset(&run.tok);
-	sgn_http_free(&run.http);
-	sgn_signing_config_free(&cfg);
-	sgn_trusted_root_free(&root);
+	services_reset(&sv);
+	return rc;
+}
+
+/* signet log ------------------------------------------------------------- */
+
+static void
+log_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: signet log --key PUB.pem|fido2:NAME.key [options] "
+	    "BUNDLE...\n"
+	    "\n"
+	    "Adds RFC 3161 timestamps and a transparency-log entry (Rekor v1\n"
+	    "or v2, from the signing config) to bundles signed offline with\n"
+	    "the key, verifies each result, and rewrites each bundle in\n"
+	    "place, atomically.  Bundles already logged are left alone.\n"
+	    "\n"
+	    "  --key PUB.pem            the signer's public key (or "
+	    "fido2:NAME.key)\n"
+	    "  --signing-config FILE    services to use (default: Sigstore's "
+	    "public\n"
+	    "                           good instance, Rekor v1)\n"
+	    "  --rekor-v2               the public good instance with Rekor "
+	    "v2\n"
+	    "  --trusted-root FILE      trust material to check answers "
+	    "against\n"
+	    "  --ca-bundle FILE, --timeout SECONDS, --quiet\n");
+}
+
+int
+cmd_log(int argc, char **argv)
+{
+	struct cli_args		 a;
+	struct services		 sv;
+	struct sgn_log_opts	 lo;
+	struct sign_run		 run;
+	struct sgn_pubkey	*key = NULL;
+	struct sgn_errbuf	 eb;
+	struct sgn_buf		 out;
+	uint8_t			*buf = NULL;
+	size_t			 i, len;
+	int			 already, rc = 2;
+	sgn_err			 r;
+
+	memset(&a, 0, sizeof(a));
+	memset(&sv, 0, sizeof(sv));
+	memset(&run, 0, sizeof(run));
+	sgn_errbuf_clear(&eb);
+	cli_add(&a, "key", CLI_VALUE);
+	services_opts(&a);
+	cli_add(&a, "quiet", CLI_FLAG);
+	cli_add(&a, "help", CLI_FLAG);
+	if (cli_parse(&a, "log", argc, argv) != 0)
+		return 2;
+	if (cli_flag(&a, "help")) {
+		log_usage(stdout);
+		return 0;
+	}
+	if (a.n_pos == 0 || cli_get(&a, "key") == NULL) {
+		cli_err("log: give --key and at least one bundle");
+		log_usage(stderr);
+		return 2;
+	}
+	run.quiet = cli_flag(&a, "quiet");
+	if ((r = keyref_pubkey(cli_get(&a, "key"), &key, &eb)) != SGN_OK) {
+		cli_err("key %s: %s", cli_get(&a, "key"), eb.msg);
+		goto out;
+	}
+	if (services_open(&a, "log", &sv) != 0)
+		goto out;
+	memset(&lo, 0, sizeof(lo));
+	lo.root = sv.root;
+	lo.services = &sv.sel;
+	lo.http = sv.http;
+	lo.status = ui_status;
+	lo.status_ctx = &run;
+	for (i = 0; i < a.n_pos; i++) {
+		sgn_buf_init(&out, 0);
+		sgn_errbuf_clear(&eb);
+		r = sgn_file_read(a.pos[i], SGN_MAX_MODEL_BUNDLE_BYTES, &buf,
+		    &len, &eb);
+		if (r == SGN_OK)
+			r = sgn_log_bundle(&lo, key, buf, len, &out, &already,
+			    &eb);
+		if (r == SGN_OK && !already)
+			r = sgn_file_write_atomic(a.pos[i], out.ptr, out.len,
+			    0644, &eb);
+		free(buf);
+		buf = NULL;
+		sgn_buf_reset(&out);
+		if (r != SGN_OK) {
+			cli_err("%s: %s", a.pos[i], eb.msg);
+			rc = sgn_err_exit_status(r) == 1 ? 1 : 2;
+			goto out;
+		}
+		if (!run.quiet)
+			fprintf(stderr, "signet: %s %s\n", a.pos[i], already ?
+			    "was already logged: left alone" :
+			    "logged and timestamped");
+	}
+	rc = 0;
+out:
+	sgn_pubkey_free(&key);
+	services_reset(&sv);
 	return rc;
 }

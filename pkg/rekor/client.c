@@ -42,21 +42,25 @@ add_b64(cJSON *obj, const char *key, const uint8_t *p, size_t n)
 }
 
 sgn_err
-sgn_rekor_v1_hashedrekord(const uint8_t *digest, const uint8_t *sig,
-    size_t sig_len, const char *verifier_pem, struct sgn_buf *out,
-    struct sgn_errbuf *eb)
+sgn_rekor_v1_hashedrekord(sgn_hash_alg alg, const uint8_t *digest,
+    const uint8_t *sig, size_t sig_len, const char *verifier_pem,
+    struct sgn_buf *out, struct sgn_errbuf *eb)
 {
 	cJSON *root, *spec, *data, *hash, *sigo, *pk;
-	char hex[65];
+	char hex[2 * SGN_MAX_DIGEST + 1];
 
-	sgn_hex_encode(digest, 32, hex);
+	if (sgn_hash_len(alg) == 0)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "hashedrekord: no digest algorithm");
+	sgn_hex_encode(digest, sgn_hash_len(alg), hex);
 	if ((root = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(root, "apiVersion", "0.0.1") == NULL ||
 	    cJSON_AddStringToObject(root, "kind", "hashedrekord") == NULL ||
 	    (spec = cJSON_AddObjectToObject(root, "spec")) == NULL ||
 	    (data = cJSON_AddObjectToObject(spec, "data")) == NULL ||
 	    (hash = cJSON_AddObjectToObject(data, "hash")) == NULL ||
-	    cJSON_AddStringToObject(hash, "algorithm", "sha256") == NULL ||
+	    cJSON_AddStringToObject(hash, "algorithm", sgn_hash_name(alg)) ==
+	    NULL ||
 	    cJSON_AddStringToObject(hash, "value", hex) == NULL ||
 	    (sigo = cJSON_AddObjectToObject(spec, "signature")) == NULL ||
 	    add_b64(sigo, "content", sig, sig_len) == NULL ||

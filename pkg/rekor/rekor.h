@@ -77,9 +77,9 @@ struct sgn_tlog_entry;
  *   the signature, the verifier's DER (an X.509 certificate when is_cert,
  *   else a SubjectPublicKeyInfo) and its keyDetails name.
  */
-sgn_err	sgn_rekor_v1_hashedrekord(const uint8_t *digest, const uint8_t *sig,
-	    size_t sig_len, const char *verifier_pem, struct sgn_buf *out,
-	    struct sgn_errbuf *eb);
+sgn_err	sgn_rekor_v1_hashedrekord(sgn_hash_alg alg, const uint8_t *digest,
+	    const uint8_t *sig, size_t sig_len, const char *verifier_pem,
+	    struct sgn_buf *out, struct sgn_errbuf *eb);
 sgn_err	sgn_rekor_v1_dsse(const char *envelope_json,
 	    const char *verifier_pem, struct sgn_buf *out,
 	    struct sgn_errbuf *eb);

@@ -14,6 +14,7 @@
 #include "keys.h"
 #include "rekor.h"
 #include "sign.h"
+#include "sign_int.h"
 #include "tsa.h"
 #include "verify.h"
 #include "x509.h"
@@ -216,61 +217,42 @@ parts_reset(struct parts *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* The services and verifier material a signature is recorded with. */
+static void
+target_of(struct sgn_signing_ctx *c, struct sgn_log_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->http = c->o.http;
+	t->services = c->o.services;
+	t->verifier_pem = c->leaf_pem;
+	t->verifier_der = sgn_cert_der_ptr(c->leaf);
+	t->verifier_der_len = sgn_cert_der_len(c->leaf);
+	t->is_cert = 1;
+	t->hash = SGN_HASH_SHA256;
+	t->key_details = sgn_key_details_name(sgn_cert_pubkey(c->leaf));
+	t->status = c->o.status;
+	t->status_ctx = c->o.status_ctx;
+}
+
 static sgn_err
 timestamps(struct sgn_signing_ctx *c, struct parts *p, struct sgn_errbuf *eb)
 {
-	const struct sgn_selection *s = c->o.services;
-	size_t i;
-	sgn_err r;
+	struct sgn_log_target t;
 
-	for (i = 0; i < s->n_tsa; i++) {
-		if ((r = sgn_tsa_request(c->o.http, s->tsa[i]->url, p->sig,
-		    p->sig_len, &p->ts[p->n_ts].ptr, &p->ts[p->n_ts].len,
-		    eb)) != SGN_OK)
-			return r;
-		p->n_ts++;
-	}
-	return SGN_OK;
+	target_of(c, &t);
+	return sgn_sign_timestamps(&t, p->sig, p->sig_len, p->ts, &p->n_ts,
+	    eb);
 }
 
-/*
- * Logs the signature in each selected log.  digest is what the entry
- * records: the artifact's SHA-256, or for DSSE the SHA-256 of the PAE
- * (Rekor v2); envelope is the DSSE envelope JSON (Rekor v1), or NULL.
- */
 static sgn_err
 log_entries(struct sgn_signing_ctx *c, struct parts *p,
     const uint8_t *digest, const char *envelope, struct sgn_errbuf *eb)
 {
-	const struct sgn_selection *s = c->o.services;
-	struct sgn_buf prop;
-	size_t i;
-	sgn_err r = SGN_OK;
+	struct sgn_log_target t;
 
-	for (i = 0; i < s->n_rekor && r == SGN_OK; i++) {
-		const struct sgn_service *log = s->rekor[i];
-		sgn_buf_init(&prop, 0);
-		if (log->major == 1 && envelope != NULL)
-			r = sgn_rekor_v1_dsse(envelope, c->leaf_pem, &prop, eb);
-		else if (log->major == 1)
-			r = sgn_rekor_v1_hashedrekord(digest, p->sig,
-			    p->sig_len, c->leaf_pem, &prop, eb);
-		else
-			r = sgn_rekor_v2_hashedrekord(digest, 32, p->sig,
-			    p->sig_len, sgn_cert_der_ptr(c->leaf),
-			    sgn_cert_der_len(c->leaf), 1,
-			    sgn_key_details_name(sgn_cert_pubkey(c->leaf)),
-			    &prop, eb);
-		if (r == SGN_OK &&
-		    (r = sgn_rekor_upload(c->o.http, log->url, (int)log->major,
-		    &prop, &p->entries[p->n_entries], eb)) == SGN_OK) {
-			status(c, "logged in %s at index %lld", log->url,
-			    (long long)p->entries[p->n_entries].log_index);
-			p->n_entries++;
-		}
-		sgn_buf_reset(&prop);
-	}
-	return r;
+	target_of(c, &t);
+	return sgn_sign_log(&t, p->sig, p->sig_len, digest, envelope,
+	    p->entries, &p->n_entries, eb);
 }
 
 /*
@@ -373,26 +355,6 @@ out:
 	return r;
 }
 
-/* The envelope as Rekor v1's dsse type takes it (a JSON string). */
-static sgn_err
-envelope_json(const uint8_t *payload, size_t len, const uint8_t *sig,
-    size_t sig_len, struct sgn_buf *out, struct sgn_errbuf *eb)
-{
-	char *p64 = NULL, *s64 = NULL;
-	sgn_err r;
-
-	if ((r = sgn_b64_encode(payload, len, &p64, eb)) != SGN_OK ||
-	    (r = sgn_b64_encode(sig, sig_len, &s64, eb)) != SGN_OK)
-		goto out;
-	r = sgn_buf_appendf(out, eb, "{\"payload\":\"%s\",\"payloadType\":"
-	    "\"%s\",\"signatures\":[{\"keyid\":\"\",\"sig\":\"%s\"}]}",
-	    p64, SGN_INTOTO_PAYLOAD_TYPE, s64);
-out:
-	free(p64);
-	free(s64);
-	return r;
-}
-
 sgn_err
 sgn_sign_intoto(struct sgn_signing_ctx *c, const uint8_t *statement,
     size_t len, struct sgn_buf *out, struct sgn_errbuf *eb)
@@ -431,8 +393,8 @@ sgn_sign_intoto(struct sgn_signing_ctx *c, const uint8_t *statement,
 	    eb)) != SGN_OK ||
 	    (r = sgn_signer_sign(c->signer, pae.ptr, pae.len, &p.sig,
 	    &p.sig_len, eb)) != SGN_OK ||
-	    (r = envelope_json(statement, len, p.sig, p.sig_len, &env,
-	    eb)) != SGN_OK ||
+	    (r = sgn_sign_envelope_json(statement, len, p.sig,
+	    p.sig_len, &env, eb)) != SGN_OK ||
 	    (r = timestamps(c, &p, eb)) != SGN_OK ||
 	    (r = log_entries(c, &p, pae_digest, (const char *)env.ptr,
 	    eb)) != SGN_OK)

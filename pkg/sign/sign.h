@@ -115,6 +115,40 @@ sgn_err	sgn_sign_intoto_plain(struct sgn_signer *s,
 	    const uint8_t *statement, size_t len, struct sgn_buf *out,
 	    struct sgn_errbuf *eb);
 
+/* Signing with a key, offline, and logging later ------------------- */
+
+struct sgn_pubkey;
+
+/*
+ * Signs the file at path with s: a message signature over its SHA-256
+ * digest, in a v0.3 bundle whose material is the key's hint
+ * (sgn_pubkey_pem_hint()), with no log entry and no timestamp: nothing
+ * touches the network.  Appends the bundle to out.  (An in-toto statement
+ * is signed offline with sgn_sign_intoto_plain(), certs NULL.)
+ */
+sgn_err	sgn_sign_file_key(struct sgn_signer *s, const char *path,
+	    struct sgn_buf *out, struct sgn_errbuf *eb);
+
+struct sgn_log_opts {
+	const struct sgn_trusted_root	*root;
+	const struct sgn_selection	*services;
+	struct sgn_http			*http;
+	sgn_sign_status_fn		 status;
+	void				*status_ctx;
+};
+
+/*
+ * Logs a bundle signed with key (offline): checks that its signature is
+ * key's, adds an RFC 3161 timestamp from each selected TSA and an entry in
+ * each selected Rekor log (v1: hashedrekord, or dsse for an envelope; v2:
+ * hashedrekord 0.0.2), verifies the result with key as a verifier would,
+ * and appends the new bundle to out.  A bundle that already has a log
+ * entry is left alone: *already is set and nothing is appended.
+ */
+sgn_err	sgn_log_bundle(const struct sgn_log_opts *o,
+	    const struct sgn_pubkey *key, const uint8_t *bundle, size_t len,
+	    struct sgn_buf *out, int *already, struct sgn_errbuf *eb);
+
 #ifdef __cplusplus
 }
 #endif

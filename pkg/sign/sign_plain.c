@@ -124,7 +124,7 @@ sgn_sign_intoto_plain(struct sgn_signer *s, const struct sgn_blob *certs,
 	sgn_err r;
 
 	sgn_buf_init(&pae, 0);
-	sgn_buf_init(&json, SGN_MAX_BUNDLE_BYTES);
+	sgn_buf_init(&json, SGN_MAX_MODEL_BUNDLE_BYTES);
 	if (s == NULL || statement == NULL || out == NULL ||
 	    (certs == NULL) != (n_certs == 0))
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,

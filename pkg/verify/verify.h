@@ -75,6 +75,9 @@ struct sgn_policy {
 	size_t			 n_ext;
 	/* managed key: the bundle must be signed by this key */
 	const struct sgn_pubkey	*key;
+	/* managed key: a bundle with no log entry (signed offline, not
+	 * logged yet) verifies on its signature and timestamps alone */
+	int			 unlogged_ok;
 };
 
 /* Adds an exact extension match to a policy (SGN_ERR_LIMIT when full). */

@@ -6,6 +6,7 @@
 //   node verify.js --trusted-root TR --bundle B
 //                  (--certificate-identity ID | --certificate-identity-regexp RE)
 //                  --certificate-oidc-issuer ISS
+//   node verify.js --trusted-root TR --bundle B --key PUB.pem   (a managed key)
 //                  [--tlog-threshold N] [--ctlog-threshold N] [--timestamp-threshold N]
 //                  [--json] [FILE]
 //
@@ -30,6 +31,7 @@ const vals = {
   '--trusted-root': 'root', '--bundle': 'bundle', '--certificate-identity': 'identity',
   '--certificate-identity-regexp': 'identityRe', '--certificate-oidc-issuer': 'issuer',
   '--tlog-threshold': 'tlog', '--ctlog-threshold': 'ctlog', '--timestamp-threshold': 'ts',
+  '--key': 'key',
 };
 const rest = [];
 const argv = process.argv.slice(2);
@@ -44,8 +46,8 @@ for (let i = 0; i < argv.length; i++) {
   else rest.push(a);
 }
 if (!o.root || !o.bundle) usage('--trusted-root and --bundle are required');
-if (!o.identity && !o.identityRe) usage('--certificate-identity or --certificate-identity-regexp is required');
-if (!o.issuer) usage('--certificate-oidc-issuer is required');
+if (!o.key && !o.identity && !o.identityRe) usage('--certificate-identity or --certificate-identity-regexp (or --key) is required');
+if (!o.key && !o.issuer) usage('--certificate-oidc-issuer is required');
 if (rest.length > 1) usage('at most one FILE');
 for (const k of ['tlog', 'ctlog', 'ts']) {
   o[k] = Number(o[k]);
@@ -59,6 +61,7 @@ try {
   bundleJSON = JSON.parse(fs.readFileSync(o.bundle, 'utf8'));
   rootJSON = JSON.parse(fs.readFileSync(o.root, 'utf8'));
   if (rest[0]) data = fs.readFileSync(rest[0]);
+  if (o.key) o.keyPem = fs.readFileSync(o.key, 'utf8');
 } catch (e) {
   console.error(`verify.js: ${e.message}`);
   process.exit(2);
@@ -73,10 +76,19 @@ function fail(e) {
 
 try {
   const bundle = bundleFromJSON(bundleJSON);
-  const trust = toTrustMaterial(TrustedRoot.fromJSON(rootJSON));
+  // A managed key answers to any hint: the bundle must be signed by it.
+  const keyFinder = o.keyPem === undefined ? undefined : () => ({
+    publicKey: crypto.createPublicKey(o.keyPem), validFor: () => true });
+  const trust = toTrustMaterial(TrustedRoot.fromJSON(rootJSON), keyFinder);
   const isDSSE = bundle.content.$case === 'dsseEnvelope';
   if (!isDSSE && !data) usage('FILE is required for a message-signature bundle');
   const verifier = new Verifier(trust, { tlogThreshold: o.tlog, ctlogThreshold: o.ctlog, timestampThreshold: o.ts });
+  if (o.keyPem !== undefined) {
+    verifier.verify(toSignedEntity(bundle, isDSSE ? undefined : data));
+    const out = { verified: true, key: o.key, mediaType: bundleJSON.mediaType };
+    console.log(o.json ? JSON.stringify(out) : `verified: signed by ${o.key}`);
+    process.exit(0);
+  }
   const policy = { extensions: { issuer: o.issuer } };
   if (o.identity !== undefined) policy.subjectAlternativeName = o.identity;
   const signer = verifier.verify(toSignedEntity(bundle, isDSSE ? undefined : data), policy);

@@ -1,0 +1,116 @@
+/*
+ * Key references on the command line: a private key file (PEM: PKCS#8,
+ * SEC1, encrypted PKCS#8, or cosign's encrypted format) for signing, a
+ * public key file for verifying and logging.  Passwords come from
+ * $SIGNET_PASSWORD, $COSIGN_PASSWORD or the terminal (no echo), and are
+ * wiped after use.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "keyref.h"
+#include "keys.h"
+
+/* A line from the terminal without echo into out. */
+sgn_err
+keyref_read_secret(const char *prompt, struct sgn_secret *out,
+    struct sgn_errbuf *eb)
+{
+	struct termios	 old, quiet;
+	char		 line[1024];
+	size_t		 n;
+	int		 ok;
+	sgn_err		 r;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "%s: no terminal to "
+		    "ask on", prompt);
+	fprintf(stderr, "%s: ", prompt);
+	fflush(stderr);
+	if (tcgetattr(STDIN_FILENO, &old) != 0)
+		return sgn_errf(eb, SGN_ERR_IO, "terminal: cannot read");
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	ok = fgets(line, sizeof(line), stdin) != NULL;
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	fputc('\n', stderr);
+	if (!ok) {
+		sgn_memzero(line, sizeof(line));
+		return sgn_errf(eb, SGN_ERR_IO, "%s: nothing read", prompt);
+	}
+	n = strcspn(line, "\r\n");
+	r = sgn_secret_set(out, line, n, eb);
+	sgn_memzero(line, sizeof(line));
+	return r;
+}
+
+sgn_err
+keyref_password(const char *what, struct sgn_secret *out,
+    struct sgn_errbuf *eb)
+{
+	const char	*env = getenv("SIGNET_PASSWORD");
+	char		 prompt[512];
+	sgn_err		 r;
+
+	if (env == NULL)
+		env = getenv("COSIGN_PASSWORD");
+	if (env != NULL)
+		return sgn_secret_set(out, env, strlen(env), eb);
+	(void)snprintf(prompt, sizeof(prompt), "Password for %s", what);
+	r = keyref_read_secret(prompt, out, eb);
+	if (r == SGN_ERR_PIN_REQUIRED) {
+		sgn_errbuf_clear(eb);
+		return sgn_errf(eb, r, "%s is encrypted: set SIGNET_PASSWORD "
+		    "(or COSIGN_PASSWORD) or run on a terminal", what);
+	}
+	return r;
+}
+
+sgn_err
+keyref_signer(const char *ref, struct sgn_signer **out, struct sgn_errbuf *eb)
+{
+	struct sgn_secret	 pw;
+	uint8_t			*pem = NULL;
+	size_t			 len;
+	sgn_err			 r;
+
+	memset(&pw, 0, sizeof(pw));
+	if (strncmp(ref, "fido2:", 6) == 0)
+		return keyref_fido2_signer(ref + 6, out, eb);
+	if ((r = sgn_file_read(ref, SGN_MAX_KEY_FILE_BYTES, &pem, &len,
+	    eb)) != SGN_OK)
+		return r;
+	r = sgn_signer_from_pem((const char *)pem, len, NULL, out, eb);
+	if (r == SGN_ERR_PIN_REQUIRED) {
+		sgn_errbuf_clear(eb);
+		if ((r = keyref_password(ref, &pw, eb)) == SGN_OK)
+			r = sgn_signer_from_pem((const char *)pem, len, &pw,
+			    out, eb);
+	}
+	sgn_secret_reset(&pw);
+	sgn_memzero(pem, len);
+	free(pem);
+	return r;
+}
+
+sgn_err
+keyref_pubkey(const char *ref, struct sgn_pubkey **out, struct sgn_errbuf *eb)
+{
+	uint8_t	*pem = NULL;
+	size_t	 len;
+	sgn_err	 r;
+
+	if (strncmp(ref, "fido2:", 6) == 0)
+		return keyref_fido2_pubkey(ref + 6, out, eb);
+	if ((r = sgn_file_read(ref, SGN_MAX_KEY_FILE_BYTES, &pem, &len,
+	    eb)) != SGN_OK)
+		return r;
+	r = sgn_pubkey_from_pem((const char *)pem, len, out, eb);
+	free(pem);
+	return r;
+}

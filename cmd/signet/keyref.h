@@ -1,0 +1,33 @@
+/*
+ * keyref.h: keys named on the command line (cmd/signet only).
+ */
+#ifndef SGN_CMD_KEYREF_H
+#define SGN_CMD_KEYREF_H
+
+#include "core.h"
+#include "keys.h"
+
+/*
+ * A signer for ref: "fido2:NAME.key" (a FIDO2-derived key: the
+ * authenticator, a touch, the PIN where set), or a private key file,
+ * asking for its password when it is encrypted.
+ */
+sgn_err	keyref_signer(const char *ref, struct sgn_signer **out,
+	    struct sgn_errbuf *eb);
+/* The public key of ref: a PEM public key, or "fido2:NAME.key". */
+sgn_err	keyref_pubkey(const char *ref, struct sgn_pubkey **out,
+	    struct sgn_errbuf *eb);
+/* A password: $SIGNET_PASSWORD, $COSIGN_PASSWORD, or the terminal. */
+sgn_err	keyref_password(const char *what, struct sgn_secret *out,
+	    struct sgn_errbuf *eb);
+/* A line from the terminal, not echoed. */
+sgn_err	keyref_read_secret(const char *prompt, struct sgn_secret *out,
+	    struct sgn_errbuf *eb);
+
+/* FIDO2 (keyref_fido2.c). */
+sgn_err	keyref_fido2_signer(const char *keyfile, struct sgn_signer **out,
+	    struct sgn_errbuf *eb);
+sgn_err	keyref_fido2_pubkey(const char *keyfile, struct sgn_pubkey **out,
+	    struct sgn_errbuf *eb);
+
+#endif /* SGN_CMD_KEYREF_H */
