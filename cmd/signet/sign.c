@@ -24,6 +24,16 @@ struct sign_run {
 	int			 quiet;
 };
 
+/* The options that choose the services and the trust in their answers. */
+#define SERVICES_HELP \
+	"  --signing-config FILE    services to use (default: Sigstore's " \
+	"public\n" \
+	"                           good instance, Rekor v1)\n" \
+	"  --rekor-v2               the public good instance with Rekor " \
+	"v2\n" \
+	"  --trusted-root FILE      trust material to check answers " \
+	"against\n"
+
 static void
 sign_usage(const char *verb, FILE *f)
 {
@@ -56,13 +66,7 @@ sign_usage(const char *verb, FILE *f)
 	    "  --oidc-client-id ID      default %s\n"
 	    "  --oauth-device           device authorization flow\n"
 	    "  --oauth-force-oob        paste the authorization code\n"
-	    "  --signing-config FILE    services to use (default: Sigstore's "
-	    "public\n"
-	    "                           good instance, Rekor v1)\n"
-	    "  --rekor-v2               the public good instance with Rekor "
-	    "v2\n"
-	    "  --trusted-root FILE      trust material to check answers "
-	    "against\n"
+	    SERVICES_HELP
 	    "  --ca-bundle FILE         CA certificates for the services' "
 	    "TLS\n"
 	    "  --timeout SECONDS        per request to a service (default "
@@ -574,13 +578,7 @@ log_usage(FILE *f)
 	    "\n"
 	    "  --key PUB.pem            the signer's public key (or "
 	    "fido2:NAME.key)\n"
-	    "  --signing-config FILE    services to use (default: Sigstore's "
-	    "public\n"
-	    "                           good instance, Rekor v1)\n"
-	    "  --rekor-v2               the public good instance with Rekor "
-	    "v2\n"
-	    "  --trusted-root FILE      trust material to check answers "
-	    "against\n"
+	    SERVICES_HELP
 	    "  --ca-bundle FILE, --timeout SECONDS, --quiet\n");
 }
 
