@@ -56,5 +56,6 @@ int	cli_fail(sgn_err r, const struct sgn_errbuf *eb);
 int	cmd_verify(const char *verb, int argc, char **argv);
 int	cmd_sign(const char *verb, int argc, char **argv);
 int	cmd_log(int argc, char **argv);
+int	cmd_key(int argc, char **argv);
 
 #endif /* SGN_CLI_H */

@@ -30,4 +30,10 @@ sgn_err	keyref_fido2_signer(const char *keyfile, struct sgn_signer **out,
 sgn_err	keyref_fido2_pubkey(const char *keyfile, struct sgn_pubkey **out,
 	    struct sgn_errbuf *eb);
 
+/* signet key generate --fido2 and list-devices; exit statuses. */
+struct cli_args;
+int	key_fido2_generate(const struct cli_args *a, const char *name,
+	    int force);
+int	key_fido2_list(const struct cli_args *a);
+
 #endif /* SGN_CMD_KEYREF_H */

@@ -31,6 +31,8 @@ usage(FILE *f)
 	    "  sign-blob         the same, with cosign's flags\n"
 	    "  digest MODEL      the OMS root digest of a model directory\n"
 	    "  log BUNDLE...     log bundles signed offline with a key\n"
+	    "  key generate      a key file (cosign's format, or --fido2)\n"
+	    "  key list-devices  FIDO2 authenticators\n"
 	    "  version           print the version\n"
 	    "  help              this text\n"
 	    "\n"
@@ -61,6 +63,8 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "sign") == 0 || strcmp(cmd, "sign-bundle") == 0 ||
 	    strcmp(cmd, "sign-blob") == 0)
 		return cmd_sign(cmd, argc - 2, argv + 2);
+	if (strcmp(cmd, "key") == 0)
+		return cmd_key(argc - 2, argv + 2);
 	if (strcmp(cmd, "log") == 0)
 		return cmd_log(argc - 2, argv + 2);
 	if (strcmp(cmd, "digest") == 0)
