@@ -24,7 +24,7 @@ VERSION		:= 0.1.0
 SOVERSION	:= 0
 
 AREAS		:= core json http keys x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign
-PC_REQUIRES	:= libcrypto libcjson
+PC_REQUIRES	:= libcrypto libcjson libsodium
 
 WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \
 	   -Wwrite-strings -Wmissing-prototypes -Wbad-function-cast \

@@ -179,6 +179,18 @@ sgn_err	sgn_file_read(const char *path, size_t max, uint8_t **outp,
 sgn_err	sgn_file_write_atomic(const char *path, const void *p, size_t n,
 	    unsigned mode, struct sgn_errbuf *eb);
 
+/*
+ * Creates path, which must not exist, and writes (p, n) to it: for key
+ * files, which are never overwritten by accident.  The file is opened with
+ * O_CREAT | O_EXCL | O_NOFOLLOW and mode (0600 for a private key; the
+ * umask still applies), written and fsynced.  An existing path, even a
+ * dangling symbolic link, is SGN_ERR_IO "<path>: already exists" (replace
+ * a file on purpose with sgn_file_write_atomic()).  On failure nothing is
+ * left behind.
+ */
+sgn_err	sgn_file_create(const char *path, const void *p, size_t n,
+	    unsigned mode, struct sgn_errbuf *eb);
+
 /* Digests --------------------------------------------------------------- */
 
 typedef enum sgn_hash_alg {

@@ -1,6 +1,8 @@
 /*
  * Unit tests for pkg/core: errors, buffers, base64, hex, time, files.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <criterion/criterion.h>
 
 #include "core.h"
+#include "testutil.h"
 
 Test(core, errf_keeps_the_first_message)
 {
@@ -217,6 +220,41 @@ Test(core, atomic_write_replaces_the_file)
 	free(p);
 	unlink(path);
 	cr_assert_eq(rmdir(dir), 0);	/* no temporary left behind */
+}
+
+Test(core, create_writes_a_new_file_with_its_mode_and_never_replaces_one)
+{
+	char dir[] = "/tmp/sgn-core-dir-XXXXXX";
+	char path[64], link_path[64];
+	struct sgn_errbuf eb;
+	struct stat st;
+	mode_t old = umask(022);
+	uint8_t *p;
+	size_t n;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/key", dir);
+	snprintf(link_path, sizeof(link_path), "%s/link", dir);
+	cr_assert_eq(sgn_file_create(path, "secret", 6, 0600, NULL), SGN_OK);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0600);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_file_create(path, "other", 5, 0600, &eb),
+	    SGN_ERR_IO);
+	cr_assert(tu_has(eb.msg, "already exists"), "%s", eb.msg);
+	cr_assert_eq(sgn_file_read(path, 100, &p, &n, NULL), SGN_OK);
+	cr_assert_str_eq((char *)p, "secret");
+	free(p);
+	/* a symbolic link, dangling or not, is not followed */
+	cr_assert_eq(symlink("nowhere", link_path), 0);
+	cr_assert_eq(sgn_file_create(link_path, "x", 1, 0600, NULL),
+	    SGN_ERR_IO);
+	cr_assert_eq(lstat(link_path, &st), 0);
+	cr_assert(S_ISLNK(st.st_mode));
+	cr_assert_eq(unlink(link_path), 0);
+	cr_assert_eq(unlink(path), 0);
+	cr_assert_eq(rmdir(dir), 0);
+	umask(old);
 }
 
 Test(core, hash_computes_sha256)

@@ -1,5 +1,5 @@
 /*
- * Capped file reads and atomic file writes.
+ * Capped file reads, atomic file writes, and files created only when new.
  */
 #include <sys/stat.h>
 
@@ -128,5 +128,52 @@ out:
 		close(fd);
 	if (tmp[0] != '\0')
 		unlink(tmp);
+	return r;
+}
+
+sgn_err
+sgn_file_create(const char *path, const void *p, size_t n, unsigned mode,
+    struct sgn_errbuf *eb)
+{
+	const uint8_t *q = p;
+	size_t left = n;
+	int fd, made = 0;
+	sgn_err r = SGN_ERR_IO;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    (mode_t)mode);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return sgn_errf(eb, SGN_ERR_IO, "%s: already exists",
+			    path);
+		return sgn_errf(eb, SGN_ERR_IO, "%s: %s", path,
+		    strerror(errno));
+	}
+	made = 1;
+	while (left > 0) {
+		ssize_t w = write(fd, q, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path,
+			    w < 0 ? strerror(errno) : "short write");
+			goto out;
+		}
+		q += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) != 0) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	r = close(fd) == 0 ? SGN_OK : sgn_errf(eb, SGN_ERR_IO, "%s: %s",
+	    path, strerror(errno));
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	/* O_EXCL made the file ours: a failure leaves nothing behind */
+	if (r != SGN_OK && made)
+		unlink(path);
 	return r;
 }

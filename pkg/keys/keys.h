@@ -128,13 +128,20 @@ sgn_err	sgn_signer_ephemeral(sgn_key_type type, struct sgn_signer **out,
 
 /*
  * A private key from PEM text (at most SGN_MAX_KEY_FILE_BYTES): the first
- * block labelled "PRIVATE KEY" (PKCS#8), "EC PRIVATE KEY" (SEC1) or
- * "ENCRYPTED PRIVATE KEY" (PKCS#8, PBES2 or PBES1); text and other blocks
+ * block labelled "PRIVATE KEY" (PKCS#8), "EC PRIVATE KEY" (SEC1),
+ * "ENCRYPTED PRIVATE KEY" (PKCS#8, PBES2 or PBES1), or cosign's
+ * "ENCRYPTED SIGSTORE PRIVATE KEY" and older "ENCRYPTED COSIGN PRIVATE
+ * KEY" (scrypt and secretbox over PKCS#8, below); text and other blocks
  * before it are skipped (key files often start with a text dump of the
  * key).  A SEC1 block may be encrypted the legacy way ("Proc-Type:
  * 4,ENCRYPTED").  An encrypted key needs passphrase (NULL when none was
  * given: SGN_ERR_PIN_REQUIRED, so that a caller can ask for one and try
- * again); a wrong passphrase is SGN_ERR_VERIFY.  The passphrase stays the
+ * again; an empty passphrase is a passphrase).  A wrong passphrase is
+ * SGN_ERR_PIN_REQUIRED for the PKCS#8 and legacy encryptions, whose
+ * padding check cannot tell it from a damaged key, and SGN_ERR_VERIFY
+ * ("wrong password") for cosign's, whose authenticated encryption can.
+ * A cosign key with scrypt parameters over the SGN_COSIGN_MAX_SCRYPT_*
+ * caps is SGN_ERR_LIMIT, before any work.  The passphrase stays the
  * caller's to wipe; decrypted key bytes are wiped here.  Keys of the kinds
  * struct sgn_pubkey knows are accepted (ECDSA P-256, P-384, P-521,
  * Ed25519, RSA); EC keys must hold a public point that matches the
@@ -155,6 +162,56 @@ sgn_err	sgn_signer_sign(struct sgn_signer *s, const uint8_t *msg,
 /* Signs a digest computed with hash (ECDSA and RSA only). */
 sgn_err	sgn_signer_sign_digest(struct sgn_signer *s, sgn_hash_alg hash,
 	    const uint8_t *digest, size_t dlen, uint8_t **sig, size_t *siglen,
+	    struct sgn_errbuf *eb);
+
+/* cosign key files ------------------------------------------------------ */
+
+/*
+ * cosign's encrypted private keys, as `cosign generate-key-pair`,
+ * sigstore/sigstore's cryptoutils and sigstore-rs write them: a PEM block
+ * labelled "ENCRYPTED SIGSTORE PRIVATE KEY" (older cosign: "ENCRYPTED
+ * COSIGN PRIVATE KEY") around the JSON of go-securesystemslib's
+ * encrypted package,
+ *
+ *	{"kdf":{"name":"scrypt","params":{"N":65536,"r":8,"p":1},
+ *	"salt":"<32 bytes>"},"cipher":{"name":"nacl/secretbox",
+ *	"nonce":"<24 bytes>"},"ciphertext":"<secretbox of PKCS#8 DER>"}
+ *
+ * with bytes in padded standard base64.  The secretbox key is the 32 bytes
+ * of scrypt(password, salt, N, r, p); the ciphertext is NaCl's
+ * XSalsa20-Poly1305 box, tag first, over the key's PKCS#8 DER.
+ *
+ * Written with the parameters cosign writes (go-securesystemslib's
+ * "standard" level, N=65536 r=8 p=1), which go-securesystemslib (cosign,
+ * sigstore/sigstore) and sigstore-rs both read: the first accepts only
+ * N=32768, 65536 or 131072 with r=8 p=1, the second only N=32768 or 65536.
+ * Read with any parameters within the caps below, so that a hostile file
+ * cannot make signet allocate gigabytes or spin for minutes.
+ */
+#define SGN_COSIGN_SCRYPT_N		65536u
+#define SGN_COSIGN_SCRYPT_R		8u
+#define SGN_COSIGN_SCRYPT_P		1u
+#define SGN_COSIGN_MAX_SCRYPT_N		(1u << 20)	/* a power of two */
+#define SGN_COSIGN_MAX_SCRYPT_R		32u
+#define SGN_COSIGN_MAX_SCRYPT_P		16u
+#define SGN_COSIGN_MAX_SCRYPT_MEM	(256u << 20)	/* 128 * N * r bytes */
+#define SGN_COSIGN_MAX_SCRYPT_WORK	(1u << 22)	/* N * r * p */
+
+/*
+ * A fresh ECDSA P-256 key (cosign's default) as cosign writes it: priv_pem
+ * receives the "ENCRYPTED SIGSTORE PRIVATE KEY" PEM text (fresh random salt
+ * and nonce), pub_pem the "PUBLIC KEY" PEM text (SubjectPublicKeyInfo).
+ * Both buffers are reset first and hold NUL-terminated text on success;
+ * on failure both are empty.  password must not be NULL; an empty one is
+ * allowed (cosign allows it: the key is still encrypted, under the empty
+ * password), and it may be at most 1024 bytes, as sgn_signer_from_pem()
+ * reads.  It stays the caller's to wipe; the key's plaintext bytes and the
+ * derived key are wiped here.  Writing the files is the caller's: cosign
+ * writes the private key with mode 0600 (the public one 0644) and asks
+ * before overwriting an existing private key.
+ */
+sgn_err	sgn_cosign_key_generate(const struct sgn_secret *password,
+	    struct sgn_buf *priv_pem, struct sgn_buf *pub_pem,
 	    struct sgn_errbuf *eb);
 
 /* PEM ------------------------------------------------------------------ */

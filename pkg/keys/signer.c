@@ -1,8 +1,10 @@
 /*
  * Signers: one interface over the kinds of private key.  This file holds
  * the interface and the in-memory kind: ephemeral keys (keyless signing)
- * and keys read from PEM files.
+ * and keys read from PEM files (cosign's encrypted ones decrypted by
+ * cosign.c).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include <openssl/x509.h>
 
 #include "keys.h"
+#include "keys_int.h"
 
 struct signer_ops {
 	sgn_err	(*sign)(struct sgn_signer *, const EVP_MD *,
@@ -151,6 +154,7 @@ enum pem_kind {
 	PEM_PKCS8,		/* PRIVATE KEY */
 	PEM_SEC1,		/* EC PRIVATE KEY */
 	PEM_PKCS8_ENCRYPTED,	/* ENCRYPTED PRIVATE KEY */
+	PEM_COSIGN,		/* ENCRYPTED SIGSTORE (or COSIGN) PRIVATE KEY */
 };
 
 struct pem_block {
@@ -211,6 +215,39 @@ decode_plain(enum pem_kind kind, const unsigned char *der, long len)
 	return pkey;
 }
 
+/*
+ * The key of a cosign block: its JSON decrypted to PKCS#8 (cosign reads
+ * nothing else: a box holding a SEC1 key is refused, as cosign refuses
+ * it).  *pkey is NULL on failure.
+ */
+static sgn_err
+decode_cosign(const struct pem_block *b, const struct sgn_secret *pass,
+    EVP_PKEY **pkey, struct sgn_errbuf *eb)
+{
+	uint8_t *der = NULL;
+	size_t dlen = 0;
+	sgn_err r;
+
+	*pkey = NULL;
+	/* Go's encoding/pem would take headers and cosign ignore them;
+	 * none is ever written, and none is read. */
+	if (b->header != NULL && b->header[0] != '\0')
+		return sgn_errf(eb, SGN_ERR_PARSE, "private key: unexpected "
+		    "PEM headers in a %s block", b->name);
+	if (b->len <= 0)
+		return sgn_errf(eb, SGN_ERR_PARSE, "private key: empty %s "
+		    "block", b->name);
+	if ((r = sgn_cosign_decrypt(b->data, (size_t)b->len, pass, &der,
+	    &dlen, eb)) != SGN_OK)
+		return r;
+	if (dlen > LONG_MAX ||
+	    (*pkey = decode_plain(PEM_PKCS8, der, (long)dlen)) == NULL)
+		r = sgn_errf_ssl(eb, SGN_ERR_PARSE, "private key: the "
+		    "decrypted key is not a PKCS#8 private key");
+	OPENSSL_secure_clear_free(der, dlen);
+	return r;
+}
+
 static EVP_PKEY *
 decode_encrypted(const unsigned char *der, long len,
     const struct sgn_secret *pass)
@@ -230,6 +267,47 @@ decode_encrypted(const unsigned char *der, long len,
 	PKCS8_PRIV_KEY_INFO_free(p8);
 	X509_SIG_free(enc);
 	return pkey;
+}
+
+/*
+ * The key of a block OpenSSL decrypts (legacy PEM encryption, PKCS#8
+ * PBES1 and PBES2) or that is not encrypted.  *pkey is NULL on failure.
+ */
+static sgn_err
+decode_openssl(struct pem_block *b, enum pem_kind kind,
+    const struct sgn_secret *pass, EVP_PKEY **pkey, struct sgn_errbuf *eb)
+{
+	EVP_CIPHER_INFO cipher;
+	int encrypted;
+
+	*pkey = NULL;
+	if (PEM_get_EVP_CIPHER_INFO(b->header, &cipher) != 1)
+		return sgn_errf_ssl(eb, SGN_ERR_PARSE,
+		    "private key: unreadable PEM header");
+	encrypted = kind == PEM_PKCS8_ENCRYPTED || cipher.cipher != NULL;
+	if (encrypted && pass == NULL)
+		return sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "private key: the "
+		    "key is encrypted and no passphrase was given");
+	if (cipher.cipher != NULL) {
+		/* Legacy encryption: decrypts the block in place. */
+		if (PEM_do_header(&cipher, b->data, &b->len, passphrase_cb,
+		    (void *)(uintptr_t)pass) != 1) {
+			ERR_clear_error();
+			return sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "private "
+			    "key: cannot decrypt the key (wrong passphrase?)");
+		}
+	}
+	*pkey = kind == PEM_PKCS8_ENCRYPTED ? decode_encrypted(b->data,
+	    b->len, pass) : decode_plain(kind, b->data, b->len);
+	if (*pkey != NULL)
+		return SGN_OK;
+	if (encrypted) {
+		ERR_clear_error();
+		return sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "private key: "
+		    "cannot decrypt the key (wrong passphrase?)");
+	}
+	return sgn_errf_ssl(eb, SGN_ERR_PARSE, "private key: invalid %s",
+	    b->name);
 }
 
 /* 1 when an EC key's public point is its private scalar's (OpenSSL takes
@@ -257,12 +335,10 @@ sgn_signer_from_pem(const char *pem, size_t len,
 	struct pem_block blk;
 	struct sgn_errbuf tmp;
 	struct sgn_signer *s = NULL;
-	EVP_CIPHER_INFO cipher;
 	EVP_PKEY *pkey = NULL;
 	BIO *bio = NULL;
 	enum pem_kind kind = PEM_NONE;
 	char other[48];
-	int encrypted;
 	sgn_err r = SGN_ERR_PARSE;
 
 	*out = NULL;
@@ -286,7 +362,8 @@ sgn_signer_from_pem(const char *pem, size_t len,
 				r = sgn_errf(eb, SGN_ERR_UNSUPPORTED,
 				    "private key: unsupported PEM block "
 				    "\"%s\" (expected PRIVATE KEY, EC PRIVATE "
-				    "KEY or ENCRYPTED PRIVATE KEY)", other);
+				    "KEY, ENCRYPTED PRIVATE KEY or ENCRYPTED "
+				    "SIGSTORE PRIVATE KEY)", other);
 			} else {
 				r = sgn_errf_ssl(eb, SGN_ERR_PARSE,
 				    "private key: no PEM private key found");
@@ -299,44 +376,17 @@ sgn_signer_from_pem(const char *pem, size_t len,
 			kind = PEM_SEC1;
 		else if (strcmp(blk.name, "ENCRYPTED PRIVATE KEY") == 0)
 			kind = PEM_PKCS8_ENCRYPTED;
+		else if (strcmp(blk.name, SGN_COSIGN_PEM_LABEL) == 0 ||
+		    strcmp(blk.name, SGN_COSIGN_PEM_LABEL_OLD) == 0)
+			kind = PEM_COSIGN;
 		else if (other[0] == '\0' &&
 		    strstr(blk.name, "PRIVATE KEY") != NULL)
 			snprintf(other, sizeof(other), "%.40s", blk.name);
 	}
-	if (PEM_get_EVP_CIPHER_INFO(blk.header, &cipher) != 1) {
-		r = sgn_errf_ssl(eb, SGN_ERR_PARSE,
-		    "private key: unreadable PEM header");
+	r = kind == PEM_COSIGN ? decode_cosign(&blk, passphrase, &pkey, eb) :
+	    decode_openssl(&blk, kind, passphrase, &pkey, eb);
+	if (r != SGN_OK)
 		goto out;
-	}
-	encrypted = kind == PEM_PKCS8_ENCRYPTED || cipher.cipher != NULL;
-	if (encrypted && passphrase == NULL) {
-		r = sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "private key: the key "
-		    "is encrypted and no passphrase was given");
-		goto out;
-	}
-	if (cipher.cipher != NULL) {
-		/* Legacy encryption: decrypts the block in place. */
-		if (PEM_do_header(&cipher, blk.data, &blk.len, passphrase_cb,
-		    (void *)(uintptr_t)passphrase) != 1) {
-			ERR_clear_error();
-			r = sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "private key: "
-			    "cannot decrypt the key (wrong passphrase?)");
-			goto out;
-		}
-	}
-	pkey = kind == PEM_PKCS8_ENCRYPTED ? decode_encrypted(blk.data,
-	    blk.len, passphrase) : decode_plain(kind, blk.data, blk.len);
-	if (pkey == NULL) {
-		if (encrypted) {
-			ERR_clear_error();
-			r = sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "private key: "
-			    "cannot decrypt the key (wrong passphrase?)");
-		} else {
-			r = sgn_errf_ssl(eb, SGN_ERR_PARSE,
-			    "private key: invalid %s", blk.name);
-		}
-		goto out;
-	}
 	if (!pair_matches(pkey)) {
 		r = sgn_errf_ssl(eb, SGN_ERR_PARSE, "private key: its public "
 		    "key does not match its private key");
