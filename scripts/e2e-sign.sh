@@ -187,13 +187,14 @@ fi
 
 KEY=$ROOT/testdata/model-signing/signed/keys/certificate/signing-key.pem
 PUB=$ROOT/testdata/model-signing/signed/keys/certificate/signing-key-pub.pem
-# verified_key NAME [FILE]: signet (log entry required) and @sigstore/verify
+# verified_key NAME [PUBKEY]: signet (log entry required) and
+# @sigstore/verify accept $tmp/NAME.json for $A
 verified_key() {
-	file=${2:-$A}
-	"$SIGNET" verify "$file" --bundle "$tmp/$1.json" --trusted-root "$TR" \
-	    --key "$PUB" --require-tlog >>"$tmp/out" 2>&1 &&
+	pk=${2:-$PUB}
+	"$SIGNET" verify "$A" --bundle "$tmp/$1.json" --trusted-root "$TR" \
+	    --key "$pk" --require-tlog >>"$tmp/out" 2>&1 &&
 	    (cd "$SRV" && node verify.js --trusted-root "$TR" \
-	    --bundle "$tmp/$1.json" --key "$PUB" "$file") >>"$tmp/out" 2>&1
+	    --bundle "$tmp/$1.json" --key "$pk" "$A") >>"$tmp/out" 2>&1
 }
 rm -f "$tmp/off.json"
 if unshare -rn "$SIGNET" sign "$A" --key "$KEY" --offline \
@@ -267,6 +268,45 @@ unshare -rn "$SIGNET" sign "$MK" --key "$KEY" --offline --quiet \
     grep -q "dsse 0.0.1" "$tmp/out" &&
     ok "a model signed offline, logged later, verifies with its log entry" ||
     bad "a model signed offline, logged later, verifies with its log entry"
+
+# cosign-format key files: signet's own, and one cosign wrote
+(cd "$tmp" && SIGNET_PASSWORD=s3cret "$SIGNET" key generate -o rel \
+    >"$tmp/out" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(stat -c %a "$tmp/rel.key")" = 600 ] &&
+    grep -q "BEGIN ENCRYPTED SIGSTORE PRIVATE KEY" "$tmp/rel.key" &&
+    ! (cd "$tmp" && SIGNET_PASSWORD=x "$SIGNET" key generate -o rel) \
+    >>"$tmp/out" 2>&1; then
+	ok "key generate: cosign's format, mode 0600, never overwritten"
+else
+	bad "key generate: cosign's format, mode 0600, never overwritten"
+fi
+rm -f "$tmp/enc.json"
+SIGNET_PASSWORD=s3cret unshare -rn "$SIGNET" sign "$A" --key "$tmp/rel.key" \
+    --offline --bundle "$tmp/enc.json" >"$tmp/out" 2>&1 &&
+    "$SIGNET" log --key "$tmp/rel.pub" --trusted-root "$TR" \
+    --signing-config "$V1" "$tmp/enc.json" >>"$tmp/out" 2>&1 &&
+    verified_key enc "$tmp/rel.pub" &&
+    ok "an encrypted key file: offline, logged, verified by both" ||
+    bad "an encrypted key file: offline, logged, verified by both"
+# a key cosign wrote (password "hello"): signed and logged in one go; its
+# public key, as Rekor recorded it, verifies the bundle and has its hint
+rm -f "$tmp/cosign.json"
+COSIGN_PASSWORD=hello "$SIGNET" sign "$A" --key \
+    "$ROOT/testdata/keys/cosign-sigstore-label.key" --trusted-root "$TR" \
+    --signing-config "$V1" --bundle "$tmp/cosign.json" >"$tmp/out" 2>&1
+jq -r '.verificationMaterial.tlogEntries[0].canonicalizedBody' \
+    "$tmp/cosign.json" 2>/dev/null | base64 -d 2>/dev/null |
+    jq -r .spec.signature.publicKey.content 2>/dev/null |
+    base64 -d > "$tmp/cosign.pub" 2>/dev/null
+if [ -s "$tmp/cosign.pub" ] && verified_key cosign "$tmp/cosign.pub" &&
+    [ "$(sha256sum < "$tmp/cosign.pub" | cut -d' ' -f1)" = \
+    "$(jq -r .verificationMaterial.publicKey.hint "$tmp/cosign.json")" ]
+then
+	ok "a key cosign wrote signs and logs"
+else
+	bad "a key cosign wrote signs and logs"
+fi
 
 # sign-blob (cosign's spelling), several files share one certificate
 rm -f "$tmp/blob.json"

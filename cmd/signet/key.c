@@ -146,6 +146,7 @@ out:
 int
 cmd_key(int argc, char **argv)
 {
+	static char	 output[] = "--output";
 	struct cli_args	 a;
 	const char	*sub, *name;
 	char		*args[64];
@@ -163,8 +164,7 @@ cmd_key(int argc, char **argv)
 		return 2;
 	}
 	for (i = 1, n = 0; i < argc; i++)
-		args[n++] = strcmp(argv[i], "-o") == 0 ? (char *)"--output" :
-		    argv[i];
+		args[n++] = strcmp(argv[i], "-o") == 0 ? output : argv[i];
 	memset(&a, 0, sizeof(a));
 	cli_add(&a, "output", CLI_VALUE);
 	cli_add(&a, "force", CLI_FLAG);
