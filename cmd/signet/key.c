@@ -63,8 +63,9 @@ new_password(const char *what, struct sgn_secret *pw, struct sgn_errbuf *eb)
 	if ((r = keyref_read_secret(prompt, pw, eb)) != SGN_OK) {
 		if (r == SGN_ERR_PIN_REQUIRED) {
 			sgn_errbuf_clear(eb);
-			r = sgn_errf(eb, r, "no terminal to ask for a password: "
-			    "set SIGNET_PASSWORD (or COSIGN_PASSWORD)");
+			r = sgn_errf(eb, r, "no terminal to ask for a "
+			    "password: set SIGNET_PASSWORD (or "
+			    "COSIGN_PASSWORD)");
 		}
 		return r;
 	}
