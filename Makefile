@@ -37,7 +37,9 @@ endif
 HARDEN	:= -fstack-protector-all -fPIC
 DEFS	:= -D_GNU_SOURCE -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
 	   -DSGN_VERSION='"$(VERSION)"'
-INCS	:= $(addprefix -Ipkg/,$(AREAS)) -I$(BUILD)/gen
+# The project's headers are on the quote path only: "fido.h" is pkg/fido's,
+# <fido.h> is libfido2's.
+INCS	:= $(addprefix -iquote pkg/,$(AREAS)) -I$(BUILD)/gen
 OPT	?= -O2 -g
 
 ifneq ($(SANITIZER),)
