@@ -23,8 +23,10 @@ SANITIZER	?=
 VERSION		:= 0.1.0
 SOVERSION	:= 0
 
-AREAS		:= core json http keys x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign
+AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign
 PC_REQUIRES	:= libcrypto libcjson
+# Loaded with dlopen() on first use (pkg/http, pkg/fido): headers only.
+DL_REQUIRES	:= libcurl libfido2 libcbor
 
 WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \
 	   -Wwrite-strings -Wmissing-prototypes -Wbad-function-cast \
@@ -92,7 +94,7 @@ deps:
 $(BUILD)/config.mk: scripts/deps.sh Makefile
 	@mkdir -p $(BUILD)
 	@scripts/deps.sh
-	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PC_REQUIRES) libcurl)"; \
+	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PC_REQUIRES) $(DL_REQUIRES))"; \
 	   echo "PKG_LIBS := $$(pkg-config --libs $(PC_REQUIRES))"; \
 	   echo "CRIT_LIBS := $$(pkg-config --libs criterion)"; } > $@
 
