@@ -6,6 +6,8 @@
 #                        replay, checksrc, header self-containment
 #   make fuzz            libFuzzer harnesses (clang); make fuzz-run
 #   make bench           verification speed figures
+#   make test-device     the fido tests against a real security key
+#                        (SIGNET_TEST_FIDO_DEVICE=/dev/hidrawN)
 #   make demo            a guided run of signet on the shipped sample bundles
 #   make install PREFIX=/usr/local DESTDIR=
 #
@@ -83,7 +85,7 @@ EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
 		   third_party/sigstore/signing_config_rekor_v2.v0.2.json
 
 .PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
-	deps checksrc headers conformance regress format
+	deps checksrc headers conformance regress format test-device
 
 all: $(BUILD)/signet $(BUILD)/libsignet.a $(BUILD)/libsignet.so \
 	$(BUILD)/signet.pc
@@ -149,6 +151,11 @@ $(foreach a,$(TEST_AREAS),$(eval $(call test_rule,$(a))))
 
 test: deps all $(TEST_BINS)
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BINS)
+
+# The fido tests against a real authenticator (scripts/test-device.sh);
+# skipped with a message when SIGNET_TEST_FIDO_DEVICE is not set.
+test-device: deps $(BUILD)/test/fido_test
+	@scripts/test-device.sh $(BUILD)/test/fido_test
 
 check: checksrc headers
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1 \
