@@ -201,7 +201,9 @@ sgn_err	sgn_fido_generate(const struct sgn_fido_opts *o,
  * A signer for a key file: one assertion with hmac-secret (a touch, and
  * the PIN when the key was made with user verification), the key
  * derived, its public key compared with the one recorded.  Free the
- * signer as soon as the signing is done: it holds the private key.
+ * signer as soon as the signing is done: it holds the private key.  A
+ * key made without user verification never uses the PIN (it would
+ * change the hmac-secret output).
  * Errors: those of sgn_fido_generate() and sgn_fido_key_parse();
  * SGN_ERR_VERIFY "this authenticator did not create <name>" when the
  * authenticator does not know the credential or derives another key.
@@ -231,12 +233,21 @@ sgn_err	sgn_fido_set_pin(const struct sgn_fido_opts *o,
  * processes see the same authenticator:
  *
  *   aaguid HEX       16 bytes
- *   master HEX       32 bytes; each credential's id, ES256 key and two
- *                    CredRandoms are derived from it and a per-credential
- *                    nonce, so credentials need no storage of their own
+ *   master HEX       32 bytes, from which each credential is derived
  *   pin HEX          LEFT(SHA-256(PIN), 16), absent while no PIN is set
  *   retries N        PIN attempts left (8 after a right PIN)
  *   counter N        signature counter
+ *
+ * Credentials need no storage of their own (the tests recompute keys
+ * from these formulas): with nonce 16 random bytes and HKDF(info, L) =
+ * HKDF-SHA-256(IKM = master, salt = nonce, info, L),
+ *
+ *   credential id   = nonce || LEFT(HMAC-SHA-256(master, "softfido
+ *                     credential id" || nonce || SHA-256(rpId)), 16)
+ *   ES256 key       = HKDF("softfido credential key", 48) reduced to a
+ *                     scalar as above
+ *   CredRandom      = HKDF("softfido CredRandomWithUV", 32), or
+ *                     HKDF("softfido CredRandomWithoutUV", 32)
  *
  * Each open is a power cycle (a new key-agreement key and PIN token, the
  * count of consecutive wrong PINs back to 0).  It answers CTAPHID INIT
