@@ -48,40 +48,13 @@ real_device(void)
 }
 
 static void
-soft_only(void)
-{
-	if (real_device() != NULL)
-		cr_skip_test("needs the software authenticator's knobs");
-}
-
-static void
-setup(void)
-{
-	const char *pin = getenv("SIGNET_TEST_FIDO_PIN");
-
-	snprintf(dir_a, sizeof(dir_a), "/tmp/signet-fido-XXXXXX");
-	snprintf(dir_b, sizeof(dir_b), "/tmp/signet-fido-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir_a));
-	cr_assert_not_null(mkdtemp(dir_b));
-	snprintf(dev_a, sizeof(dev_a), "soft:%s", dir_a);
-	snprintf(dev_b, sizeof(dev_b), "soft:%s", dir_b);
-	if (real_device() != NULL)
-		snprintf(dev_a, sizeof(dev_a), "%s", real_device());
-	if (pin != NULL && *pin != '\0') {
-		env_pin.ptr = (uint8_t *)(uintptr_t)pin;
-		env_pin.len = strlen(pin);
-	}
-	touches = 0;
-}
-
-static void
 rmdir_all(const char *dir)
 {
 	char path[256];
 	struct dirent *e;
 	DIR *d;
 
-	if ((d = opendir(dir)) == NULL)
+	if (*dir == '\0' || (d = opendir(dir)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
@@ -98,6 +71,45 @@ teardown(void)
 {
 	rmdir_all(dir_a);
 	rmdir_all(dir_b);
+}
+
+/* A skipped test does not reach .fini: clean up first. */
+static void
+skip(const char *why)
+{
+	teardown();
+	cr_skip_test("%s", why);
+}
+
+static void
+soft_only(void)
+{
+	if (real_device() != NULL)
+		skip("needs the software authenticator's knobs");
+}
+
+static void
+setup(void)
+{
+	const char *pin = getenv("SIGNET_TEST_FIDO_PIN");
+
+	dir_a[0] = dir_b[0] = '\0';
+	touches = 0;
+	if (pin != NULL && *pin != '\0') {
+		env_pin.ptr = (uint8_t *)(uintptr_t)pin;
+		env_pin.len = strlen(pin);
+	}
+	if (real_device() != NULL) {
+		snprintf(dev_a, sizeof(dev_a), "%s", real_device());
+		snprintf(dev_b, sizeof(dev_b), "%s", real_device());
+		return;
+	}
+	snprintf(dir_a, sizeof(dir_a), "/tmp/signet-fido-XXXXXX");
+	snprintf(dir_b, sizeof(dir_b), "/tmp/signet-fido-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir_a));
+	cr_assert_not_null(mkdtemp(dir_b));
+	snprintf(dev_a, sizeof(dev_a), "soft:%s", dir_a);
+	snprintf(dev_b, sizeof(dev_b), "soft:%s", dir_b);
 }
 
 TestSuite(fido, .init = setup, .fini = teardown);
@@ -1200,7 +1212,7 @@ Test(fido, needs_a_device_when_none_is_connected)
 	cr_assert_eq(sgn_fido_list_devices(&list, &n, NULL), SGN_OK);
 	sgn_fido_devices_free(&list, n);
 	if (n != 0)
-		cr_skip_test("a security key is connected");
+		skip("a security key is connected");
 	memset(&kf, 0, sizeof(kf));
 	sgn_errbuf_clear(&eb);
 	cr_assert_eq(sgn_fido_generate(&o, &kf, &pem, &eb), SGN_ERR_FIDO);
