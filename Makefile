@@ -6,6 +6,8 @@
 #                        replay, checksrc, header self-containment
 #   make fuzz            libFuzzer harnesses (clang); make fuzz-run
 #   make bench           verification speed figures
+#   make test-device     the fido tests against a real security key
+#                        (SIGNET_TEST_FIDO_DEVICE=/dev/hidrawN)
 #   make demo            a guided run of signet on the shipped sample bundles
 #   make install PREFIX=/usr/local DESTDIR=
 #
@@ -23,8 +25,10 @@ SANITIZER	?=
 VERSION		:= 0.1.0
 SOVERSION	:= 0
 
-AREAS		:= core json http keys x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign
+AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign
 PC_REQUIRES	:= libcrypto libcjson libsodium
+# Loaded with dlopen() on first use (pkg/http, pkg/fido): headers only.
+DL_REQUIRES	:= libcurl libfido2 libcbor
 
 WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \
 	   -Wwrite-strings -Wmissing-prototypes -Wbad-function-cast \
@@ -37,7 +41,9 @@ endif
 HARDEN	:= -fstack-protector-all -fPIC
 DEFS	:= -D_GNU_SOURCE -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
 	   -DSGN_VERSION='"$(VERSION)"'
-INCS	:= $(addprefix -Ipkg/,$(AREAS)) -I$(BUILD)/gen
+# The project's headers are on the quote path only: "fido.h" is pkg/fido's,
+# <fido.h> is libfido2's.
+INCS	:= $(addprefix -iquote pkg/,$(AREAS)) -I$(BUILD)/gen
 OPT	?= -O2 -g
 
 ifneq ($(SANITIZER),)
@@ -79,7 +85,7 @@ EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
 		   third_party/sigstore/signing_config_rekor_v2.v0.2.json
 
 .PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
-	deps checksrc headers conformance regress format
+	deps checksrc headers conformance regress format test-device
 
 all: $(BUILD)/signet $(BUILD)/libsignet.a $(BUILD)/libsignet.so \
 	$(BUILD)/signet.pc
@@ -90,7 +96,7 @@ deps:
 $(BUILD)/config.mk: scripts/deps.sh Makefile
 	@mkdir -p $(BUILD)
 	@scripts/deps.sh
-	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PC_REQUIRES) libcurl)"; \
+	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PC_REQUIRES) $(DL_REQUIRES))"; \
 	   echo "PKG_LIBS := $$(pkg-config --libs $(PC_REQUIRES))"; \
 	   echo "CRIT_LIBS := $$(pkg-config --libs criterion)"; } > $@
 
@@ -145,6 +151,11 @@ $(foreach a,$(TEST_AREAS),$(eval $(call test_rule,$(a))))
 
 test: deps all $(TEST_BINS)
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BINS)
+
+# The fido tests against a real authenticator (scripts/test-device.sh);
+# skipped with a message when SIGNET_TEST_FIDO_DEVICE is not set.
+test-device: deps $(BUILD)/test/fido_test
+	@scripts/test-device.sh $(BUILD)/test/fido_test
 
 check: checksrc headers
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1 \

@@ -127,6 +127,16 @@ sgn_err	sgn_signer_ephemeral(sgn_key_type type, struct sgn_signer **out,
 	    struct sgn_errbuf *eb);
 
 /*
+ * An ECDSA P-256 key from its private scalar d (32 bytes, big-endian), for
+ * keys derived rather than generated (pkg/fido).  d must lie in [1, n-1]
+ * (n the group order): 0 or a value >= n is SGN_ERR_INVALID_ARGUMENT.
+ * The public point is computed here.  d stays the caller's to wipe; the
+ * copies made here are wiped.
+ */
+sgn_err	sgn_signer_from_p256_scalar(const uint8_t d[32],
+	    struct sgn_signer **out, struct sgn_errbuf *eb);
+
+/*
  * A private key from PEM text (at most SGN_MAX_KEY_FILE_BYTES): the first
  * block labelled "PRIVATE KEY" (PKCS#8), "EC PRIVATE KEY" (SEC1),
  * "ENCRYPTED PRIVATE KEY" (PKCS#8, PBES2 or PBES1), or cosign's

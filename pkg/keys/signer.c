@@ -9,9 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
@@ -145,6 +150,111 @@ sgn_signer_ephemeral(sgn_key_type type, struct sgn_signer **out,
 	}
 	*out = s;
 	return SGN_OK;
+}
+
+/* Derived P-256 keys ---------------------------------------------------- */
+
+/* The order n of the P-256 group, big-endian. */
+static const uint8_t p256_n[32] = {
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84,
+	0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+};
+
+/* 1 when 0 < d < n; no branch depends on d. */
+static int
+p256_scalar_in_range(const uint8_t d[32])
+{
+	unsigned borrow = 0, nz = 0, diff;
+	size_t i;
+
+	for (i = 32; i-- > 0;) {
+		/* d - n byte by byte: a final borrow means d < n. */
+		diff = (unsigned)d[i] - (unsigned)p256_n[i] - borrow;
+		borrow = diff >> 31;
+		nz |= d[i];
+	}
+	return (int)(borrow & ((nz + 0xffu) >> 8));
+}
+
+sgn_err
+sgn_signer_from_p256_scalar(const uint8_t d[32], struct sgn_signer **out,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_signer *s = NULL;
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_PKEY *pkey = NULL;
+	EC_GROUP *group = NULL;
+	EC_POINT *point = NULL;
+	BN_CTX *bnctx = NULL;
+	BIGNUM *bn = NULL;
+	uint8_t pub[65];
+	sgn_err r = SGN_ERR_CRYPTO;
+
+	*out = NULL;
+	if (d == NULL || !p256_scalar_in_range(d))
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "P-256 private scalar out of range");
+	/* OpenSSL 3.0 imports a private key without deriving its public
+	 * point, so compute d.G here (a constant-time ladder). */
+	if ((bn = BN_secure_new()) == NULL ||
+	    (bnctx = BN_CTX_secure_new()) == NULL ||
+	    (group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1)) ==
+	    NULL || (point = EC_POINT_new(group)) == NULL) {
+		r = sgn_errf_ssl(eb, SGN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	BN_set_flags(bn, BN_FLG_CONSTTIME);
+	if (BN_bin2bn(d, 32, bn) == NULL ||
+	    EC_POINT_mul(group, point, bn, NULL, NULL, bnctx) != 1 ||
+	    EC_POINT_point2oct(group, point, POINT_CONVERSION_UNCOMPRESSED,
+	    pub, sizeof(pub), bnctx) != sizeof(pub)) {
+		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
+		    "cannot compute the P-256 public key");
+		goto out;
+	}
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
+	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+	    "P-256", 0) != 1 ||
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, bn) != 1 ||
+	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
+	    pub, sizeof(pub)) != 1 ||
+	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
+	    (pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(pctx) != 1 ||
+	    EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_KEYPAIR, params) != 1) {
+		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO,
+		    "cannot import the P-256 private key");
+		goto out;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	s->ops = &evp_ops;
+	s->priv = pkey;
+	pkey = NULL;
+	if ((r = sgn_pubkey_from_evp(s->priv, NULL, 0, &s->pub, eb)) !=
+	    SGN_OK)
+		goto out;
+	*out = s;
+	s = NULL;
+	r = SGN_OK;
+out:
+	sgn_signer_free(&s);
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_CTX_free(pctx);
+	/* The secure part of params (the scalar) is wiped when freed. */
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	EC_POINT_free(point);
+	EC_GROUP_free(group);
+	BN_CTX_free(bnctx);
+	BN_clear_free(bn);
+	return r;
 }
 
 /* Key files ------------------------------------------------------------ */

@@ -504,3 +504,105 @@ Test(keys, hints_a_compressed_point_as_the_uncompressed_key)
 		EVP_PKEY_free(k);
 	}
 }
+
+/* Keys from a P-256 scalar (pkg/fido derives them) ------------------- */
+
+static void
+hex_to(const char *hex, uint8_t *out, size_t n)
+{
+	cr_assert_eq(sgn_hex_decode(hex, strlen(hex), out, n, NULL), SGN_OK,
+	    "%s", hex);
+}
+
+/* The public key 04 || x || y as a struct sgn_pubkey. */
+static struct sgn_pubkey *
+p256_point(const char *xhex, const char *yhex)
+{
+	static const uint8_t prefix[] = { 0x30, 0x59, 0x30, 0x13, 0x06,
+	    0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
+	    0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04 };
+	uint8_t der[sizeof(prefix) + 64];
+	struct sgn_pubkey *pk = NULL;
+
+	memcpy(der, prefix, sizeof(prefix));
+	hex_to(xhex, der + sizeof(prefix), 32);
+	hex_to(yhex, der + sizeof(prefix) + 32, 32);
+	cr_assert_eq(sgn_pubkey_from_der(der, sizeof(der), &pk, NULL), SGN_OK);
+	return pk;
+}
+
+static void
+check_scalar(const char *dhex, const char *xhex, const char *yhex)
+{
+	static const uint8_t msg[] = "signed with a derived key";
+	struct sgn_signer *s = NULL;
+	struct sgn_pubkey *want = p256_point(xhex, yhex);
+	uint8_t d[32], *sig = NULL;
+	size_t siglen = 0;
+
+	hex_to(dhex, d, sizeof(d));
+	cr_assert_eq(sgn_signer_from_p256_scalar(d, &s, NULL), SGN_OK, "%s",
+	    dhex);
+	cr_assert(sgn_pubkey_equal(sgn_signer_pubkey(s), want), "%s", dhex);
+	cr_assert_eq(sgn_pubkey_type(sgn_signer_pubkey(s)),
+	    SGN_KEY_ECDSA_P256);
+	cr_assert_eq(sgn_signer_sign(s, msg, sizeof(msg), &sig, &siglen,
+	    NULL), SGN_OK);
+	cr_assert_eq(sgn_pubkey_verify(want, SGN_HASH_SHA256, msg,
+	    sizeof(msg), sig, siglen, NULL), SGN_OK);
+	free(sig);
+	sgn_signer_free(&s);
+	cr_assert_null(s);
+	sgn_pubkey_free(&want);
+}
+
+#define P256_GX	"6b17d1f2e12c4247f8bce6e563a440f2" \
+		"77037d812deb33a0f4a13945d898c296"
+#define P256_GY	"4fe342e2fe1a7f9b8ee7eb4a7c0f9e16" \
+		"2bce33576b315ececbb6406837bf51f5"
+#define P256_NEG_GY "b01cbd1c01e58065711814b583f061e9" \
+		"d431cca994cea1313449bf97c840ae0a"
+#define P256_N	"ffffffff00000000ffffffffffffffff" \
+		"bce6faada7179e84f3b9cac2fc632551"
+
+Test(keys, takes_a_p256_scalar_and_computes_its_public_point)
+{
+	/* 1.G and (n-1).G = -G */
+	check_scalar("00000000000000000000000000000000"
+	    "00000000000000000000000000000001", P256_GX, P256_GY);
+	check_scalar("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2"
+	    "fc632550", P256_GX, P256_NEG_GY);
+	/* RFC 6979 A.2.5 */
+	check_scalar("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b"
+	    "120f6721", "60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce66962"
+	    "2e60f29fb6", "7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3"
+	    "c294d4462299");
+}
+
+Test(keys, refuses_p256_scalars_out_of_range)
+{
+	static const char *const bad[] = {
+		"00000000000000000000000000000000"
+		    "00000000000000000000000000000000",
+		P256_N,
+		"ffffffff00000000ffffffffffffffff"
+		    "bce6faada7179e84f3b9cac2fc632552",
+		"ffffffff000000010000000000000000"
+		    "00000000000000000000000000000000",
+		"ffffffffffffffffffffffffffffffff"
+		    "ffffffffffffffffffffffffffffffff",
+	};
+	struct sgn_errbuf eb;
+	struct sgn_signer *s = NULL;
+	uint8_t d[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		hex_to(bad[i], d, sizeof(d));
+		sgn_errbuf_clear(&eb);
+		cr_assert_eq(sgn_signer_from_p256_scalar(d, &s, &eb),
+		    SGN_ERR_INVALID_ARGUMENT, "%s", bad[i]);
+		cr_assert_null(s);
+		cr_assert(tu_has(eb.msg, "out of range"), "%s", eb.msg);
+	}
+}
