@@ -308,6 +308,36 @@ else
 	bad "a key cosign wrote signs and logs"
 fi
 
+# A FIDO2-derived key, on the software authenticator (soft:DIR, test
+# only): generated, signed offline, logged later, verified by both.
+mkdir -p "$tmp/authn" "$tmp/other-authn"
+(cd "$tmp" && "$SIGNET" key generate --fido2 --device "soft:$tmp/authn" \
+    -o fk) >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && grep -q '"signet-fido2-key"' "$tmp/fk.key" &&
+    [ "$(stat -c %a "$tmp/fk.key")" = 600 ] &&
+    ok "key generate --fido2 writes fk.key (nothing secret) and fk.pub" ||
+    bad "key generate --fido2 writes fk.key (nothing secret) and fk.pub"
+rm -f "$tmp/fido.json"
+SIGNET_FIDO2_DEVICE=soft:$tmp/authn unshare -rn "$SIGNET" sign "$A" \
+    --key "fido2:$tmp/fk.key" --offline --bundle "$tmp/fido.json" \
+    >"$tmp/out" 2>&1 &&
+    "$SIGNET" log --key "fido2:$tmp/fk.key" --trusted-root "$TR" \
+    --signing-config "$V2" "$tmp/fido.json" >>"$tmp/out" 2>&1 &&
+    verified_key fido "$tmp/fk.pub" &&
+    ok "a FIDO2 key signs offline; logged later; verified by both" ||
+    bad "a FIDO2 key signs offline; logged later; verified by both"
+if SIGNET_FIDO2_DEVICE=soft:$tmp/other-authn "$SIGNET" sign "$A" \
+    --key "fido2:$tmp/fk.key" --offline --bundle "$tmp/fido2.json" \
+    >"$tmp/out" 2>&1; then
+	bad "another authenticator cannot sign with the key"
+elif grep -q "this authenticator did not create the key" "$tmp/out" &&
+    [ ! -e "$tmp/fido2.json" ]; then
+	ok "another authenticator cannot sign with the key"
+else
+	bad "another authenticator cannot sign with the key"
+fi
+
 # sign-blob (cosign's spelling), several files share one certificate
 rm -f "$tmp/blob.json"
 "$SIGNET" sign-blob "$A" --yes --bundle "$tmp/blob.json" \

@@ -82,8 +82,8 @@ out:
 }
 
 /* Writes path: created afresh, or replaced with --force. */
-static sgn_err
-put_file(const char *path, const struct sgn_buf *b, unsigned mode, int force,
+sgn_err
+key_file_put(const char *path, const struct sgn_buf *b, unsigned mode, int force,
     struct sgn_errbuf *eb)
 {
 	if (force)
@@ -92,8 +92,8 @@ put_file(const char *path, const struct sgn_buf *b, unsigned mode, int force,
 }
 
 /* NAME.key and NAME.pub, or a clear error when one exists already. */
-static int
-names(const char *name, int force, char **key, char **pub)
+int
+key_file_names(const char *name, int force, char **key, char **pub)
 {
 	*key = *pub = NULL;
 	if (asprintf(key, "%s.key", name) < 0 ||
@@ -123,12 +123,12 @@ generate_cosign(const char *name, int force)
 	sgn_buf_init(&priv, 0);
 	sgn_buf_init(&pub, 0);
 	sgn_errbuf_clear(&eb);
-	if (names(name, force, &kpath, &ppath) != 0)
+	if (key_file_names(name, force, &kpath, &ppath) != 0)
 		goto out;
 	if ((r = new_password(kpath, &pw, &eb)) != SGN_OK ||
 	    (r = sgn_cosign_key_generate(&pw, &priv, &pub, &eb)) != SGN_OK ||
-	    (r = put_file(kpath, &priv, 0600, force, &eb)) != SGN_OK ||
-	    (r = put_file(ppath, &pub, 0644, force, &eb)) != SGN_OK) {
+	    (r = key_file_put(kpath, &priv, 0600, force, &eb)) != SGN_OK ||
+	    (r = key_file_put(ppath, &pub, 0644, force, &eb)) != SGN_OK) {
 		cli_err("key generate: %s", eb.msg);
 		goto out;
 	}

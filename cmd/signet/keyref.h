@@ -30,6 +30,12 @@ sgn_err	keyref_fido2_signer(const char *keyfile, struct sgn_signer **out,
 sgn_err	keyref_fido2_pubkey(const char *keyfile, struct sgn_pubkey **out,
 	    struct sgn_errbuf *eb);
 
+/* key.c: NAME.key and NAME.pub (-1 after a message when one exists and
+ * force is not set); a key file created afresh, or replaced with force. */
+int	key_file_names(const char *name, int force, char **key, char **pub);
+sgn_err	key_file_put(const char *path, const struct sgn_buf *b,
+	    unsigned mode, int force, struct sgn_errbuf *eb);
+
 /* signet key generate --fido2 and list-devices; exit statuses. */
 struct cli_args;
 int	key_fido2_generate(const struct cli_args *a, const char *name,
