@@ -83,8 +83,8 @@ out:
 
 /* Writes path: created afresh, or replaced with --force. */
 sgn_err
-key_file_put(const char *path, const struct sgn_buf *b, unsigned mode, int force,
-    struct sgn_errbuf *eb)
+key_file_put(const char *path, const struct sgn_buf *b, unsigned mode,
+    int force, struct sgn_errbuf *eb)
 {
 	if (force)
 		return sgn_file_write_atomic(path, b->ptr, b->len, mode, eb);
