@@ -11,6 +11,7 @@
 
 #include "bundle.h"
 #include "cli.h"
+#include "keyref.h"
 #include "keys.h"
 #include "model.h"
 #include "trust.h"
@@ -505,16 +506,11 @@ cmd_verify(const char *verb, int argc, char **argv)
 	}
 	if (key_path != NULL) {
 		sgn_errbuf_clear(&eb);
-		if ((r = sgn_file_read(key_path, SGN_MAX_KEY_FILE_BYTES, &buf,
-		    &len, &eb)) != SGN_OK ||
-		    (r = sgn_pubkey_from_pem((const char *)buf, len, &key,
-		    &eb)) != SGN_OK) {
+		if ((r = keyref_pubkey(key_path, &key, &eb)) != SGN_OK) {
 			cli_err("key %s: %s", key_path, eb.msg);
 			rc = 2;
 			goto out;
 		}
-		free(buf);
-		buf = NULL;
 		pol.key = key;
 		/* signed offline and not logged yet: signet verify accepts
 		 * it on its signature; cosign's and the conformance suite's
