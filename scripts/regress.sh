@@ -178,5 +178,20 @@ expect "two artifacts" 2 "exactly one artifact" -- "$SIGNET" verify \
 expect "help" 0 "Exit status" -- "$SIGNET" verify --help
 expect "version" 0 "^signet [0-9]" -- "$SIGNET" version
 
+# Keys and logging: usage errors.
+expect "key without a command" 2 "usage: signet key" -- "$SIGNET" key
+expect "key: an unknown command" 2 "unknown command" -- "$SIGNET" key frob
+expect "key generate: --device needs --fido2" 2 "go with --fido2" -- \
+    "$SIGNET" key generate --device /dev/null -o "$tmp/k"
+expect "log without --key" 2 "give --key" -- "$SIGNET" log "$tmp/b.json"
+expect "sign --offline needs a key" 2 "keyless signing needs Fulcio" -- \
+    "$SIGNET" sign --offline "$V/rekor-v1-hashedrekord/artifact"
+expect "sign --signing-certificate signs models" 2 "signs models" -- \
+    "$SIGNET" sign --key x.pem --signing-certificate c.pem \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "fido2: a missing key file" 2 "fido2-missing.key" -- "$SIGNET" sign \
+    --offline --key "fido2:$tmp/fido2-missing.key" \
+    "$V/rekor-v1-hashedrekord/artifact"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
