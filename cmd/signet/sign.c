@@ -314,6 +314,19 @@ services_opts(struct cli_args *a)
 	cli_add(a, "timeout", CLI_VALUE);
 }
 
+/* Logging with the services, progress on stderr. */
+static void
+log_opts(const struct services *sv, struct sign_run *run,
+    struct sgn_log_opts *lo)
+{
+	memset(lo, 0, sizeof(*lo));
+	lo->root = sv->root;
+	lo->services = &sv->sel;
+	lo->http = sv->http;
+	lo->status = ui_status;
+	lo->status_ctx = run;
+}
+
 /* Signing one artifact, whichever way --------------------------------- */
 
 static sgn_err
@@ -464,12 +477,7 @@ cmd_sign(const char *verb, int argc, char **argv)
 			goto out;
 	}
 	if (key != NULL && sv.http != NULL) {
-		memset(&lo, 0, sizeof(lo));
-		lo.root = sv.root;
-		lo.services = &sv.sel;
-		lo.http = sv.http;
-		lo.status = ui_status;
-		lo.status_ctx = &run;
+		log_opts(&sv, &run, &lo);
 		how.log = &lo;
 	} else if (key == NULL) {
 		run.oo.token = cli_get(&a, "identity-token");
@@ -623,12 +631,7 @@ cmd_log(int argc, char **argv)
 	}
 	if (services_open(&a, "log", &sv) != 0)
 		goto out;
-	memset(&lo, 0, sizeof(lo));
-	lo.root = sv.root;
-	lo.services = &sv.sel;
-	lo.http = sv.http;
-	lo.status = ui_status;
-	lo.status_ctx = &run;
+	log_opts(&sv, &run, &lo);
 	for (i = 0; i < a.n_pos; i++) {
 		sgn_buf_init(&out, 0);
 		sgn_errbuf_clear(&eb);

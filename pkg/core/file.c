@@ -75,6 +75,29 @@ out:
 	return r;
 }
 
+/* Writes all of (q, left) to fd, then fsyncs it. */
+static sgn_err
+write_all(int fd, const uint8_t *q, size_t left, const char *path,
+    struct sgn_errbuf *eb)
+{
+	ssize_t	w;
+
+	while (left > 0) {
+		w = write(fd, q, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return sgn_errf(eb, SGN_ERR_IO, "%s: %s", path,
+			    w < 0 ? strerror(errno) : "short write");
+		q += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		return sgn_errf(eb, SGN_ERR_IO, "%s: %s", path,
+		    strerror(errno));
+	return SGN_OK;
+}
+
 sgn_err
 sgn_file_write_atomic(const char *path, const void *p, size_t n,
     unsigned mode, struct sgn_errbuf *eb)
@@ -95,22 +118,8 @@ sgn_file_write_atomic(const char *path, const void *p, size_t n,
 		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	while (left > 0) {
-		ssize_t w = write(fd, q, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path,
-			    w < 0 ? strerror(errno) : "short write");
-			goto out;
-		}
-		q += w;
-		left -= (size_t)w;
-	}
-	if (fsync(fd) != 0) {
-		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+	if ((r = write_all(fd, q, left, path, eb)) != SGN_OK)
 		goto out;
-	}
 	if (close(fd) != 0) {
 		fd = -1;
 		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
@@ -150,22 +159,8 @@ sgn_file_create(const char *path, const void *p, size_t n, unsigned mode,
 		    strerror(errno));
 	}
 	made = 1;
-	while (left > 0) {
-		ssize_t w = write(fd, q, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path,
-			    w < 0 ? strerror(errno) : "short write");
-			goto out;
-		}
-		q += w;
-		left -= (size_t)w;
-	}
-	if (fsync(fd) != 0) {
-		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+	if ((r = write_all(fd, q, left, path, eb)) != SGN_OK)
 		goto out;
-	}
 	r = close(fd) == 0 ? SGN_OK : sgn_errf(eb, SGN_ERR_IO, "%s: %s",
 	    path, strerror(errno));
 	fd = -1;
