@@ -174,6 +174,18 @@ expect "... names the changed shard" 1 \
     "changed +weights/a.bin \(shard 65536-131072\)" -- "$SIGNET" verify \
     "$mk" --bundle "$tmp/shards.sig" --key "$K/signing-key-pub.pem"
 
+# a single-file model: sign and verify agree on FILE.sig
+sf=$tmp/single
+mkdir -p "$sf"
+head -c 3000 /dev/urandom > "$sf/w.bin"
+expect "sign --model FILE writes FILE.sig" 0 "-> .*single/w.bin.sig" -- \
+    "$SIGNET" sign --model "$sf/w.bin" --key "$K/signing-key.pem" --offline
+expect "verify --model FILE reads FILE.sig" 0 "1 entry" -- \
+    "$SIGNET" verify --model "$sf/w.bin" --key "$K/signing-key-pub.pem"
+expect "--private-key and --key are one option" 2 "are one option" -- \
+    "$SIGNET" sign --model "$sf/w.bin" --key "$K/signing-key.pem" \
+    --private-key "$K/signing-key.pem" --offline
+
 # --- signet digest ------------------------------------------------------------
 expect "digest of model_signing's model" 0 \
     "^sha256:61d4849d9d90076d6215f4d525f13d6574af8e3f67aef3e6f36fc40a14fdd226$" \

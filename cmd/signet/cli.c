@@ -17,14 +17,36 @@ cli_add(struct cli_args *a, const char *name, int takes_value)
 	o->value = NULL;
 	o->seen = 0;
 	o->n_values = 0;
+	o->alias_of = NULL;
+	o->spelled = NULL;
 	return a->n_opts++;
 }
 
+void
+cli_alias(struct cli_args *a, const char *alias, const char *name)
+{
+	a->opts[cli_add(a, alias, CLI_FLAG)].alias_of = name;
+}
+
 static struct cli_opt *
-find(struct cli_args *a, const char *name, size_t len)
+named(struct cli_args *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_opts; i++)
+		if (strcmp(a->opts[i].name, name) == 0)
+			return &a->opts[i];
+	return NULL;
+}
+
+/*
+ * The option spelled (name, len), an alias standing for its option;
+ * *spelling is the registered name that was matched.
+ */
+static struct cli_opt *
+find(struct cli_args *a, const char *name, size_t len, const char **spelling)
 {
 	size_t i, k;
-
 
 	for (i = 0; i < a->n_opts; i++) {
 		if (strlen(a->opts[i].name) != len)
@@ -33,8 +55,11 @@ find(struct cli_args *a, const char *name, size_t len)
 			if (a->opts[i].name[k] != name[k] &&
 			    !(a->opts[i].name[k] == '-' && name[k] == '_'))
 				break;
-		if (k == len)
-			return &a->opts[i];
+		if (k == len) {
+			*spelling = a->opts[i].name;
+			return a->opts[i].alias_of == NULL ? &a->opts[i] :
+			    named(a, a->opts[i].alias_of);
+		}
 	}
 	return NULL;
 }
@@ -45,7 +70,7 @@ cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv)
 	int i, only_pos = 0;
 
 	for (i = 0; i < argc; i++) {
-		const char *arg = argv[i], *eq;
+		const char *arg = argv[i], *eq, *spelling = NULL;
 		struct cli_opt *o;
 		size_t len;
 
@@ -68,9 +93,14 @@ cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv)
 		}
 		eq = strchr(arg, '=');
 		len = eq != NULL ? (size_t)(eq - arg - 2) : strlen(arg + 2);
-		if ((o = find(a, arg + 2, len)) == NULL) {
+		if ((o = find(a, arg + 2, len, &spelling)) == NULL) {
 			cli_err("%s: unknown option %.*s (see signet %s "
 			    "--help)", cmd, (int)len + 2, arg, cmd);
+			return -1;
+		}
+		if (o->seen && strcmp(o->spelled, spelling) != 0) {
+			cli_err("%s: --%s and --%s are one option: give one",
+			    cmd, o->spelled, spelling);
 			return -1;
 		}
 		if (o->seen && o->takes_value != CLI_REPEAT) {
@@ -78,6 +108,7 @@ cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv)
 			return -1;
 		}
 		o->seen = 1;
+		o->spelled = spelling;
 		if (!o->takes_value) {
 			if (eq != NULL) {
 				cli_err("%s: --%s takes no value", cmd,

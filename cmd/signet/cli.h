@@ -29,6 +29,8 @@ struct cli_opt {
 	int		 seen;
 	const char	*values[CLI_MAX_VALUES];	/* CLI_REPEAT */
 	size_t		 n_values;
+	const char	*alias_of;	/* another spelling of that option */
+	const char	*spelled;	/* the spelling given (cli_parse) */
 };
 
 struct cli_args {
@@ -40,6 +42,11 @@ struct cli_args {
 
 /* Registers an option; returns its index. */
 size_t	cli_add(struct cli_args *a, const char *name, int takes_value);
+/*
+ * Registers alias as another spelling of the option name (registered
+ * before): giving either sets name; giving both is an error.
+ */
+void	cli_alias(struct cli_args *a, const char *alias, const char *name);
 /* Parses argv; on error prints a message and returns -1 (exit 2). */
 int	cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv);
 const char *cli_get(const struct cli_args *a, const char *name);

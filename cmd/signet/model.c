@@ -35,6 +35,25 @@ model_opts_add(struct cli_args *a, int verifying)
 	cli_add(a, "shard-size", CLI_VALUE);
 }
 
+int
+model_is_dir(const char *path)
+{
+	struct stat	st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *
+model_default_signature(const char *model)
+{
+	char	*p;
+
+	if (asprintf(&p, model_is_dir(model) ? "%s/model.sig" : "%s.sig",
+	    model) < 0)
+		return NULL;
+	return p;
+}
+
 void
 model_run_reset(struct model_run *mr)
 {
@@ -246,8 +265,8 @@ model_opts_read(const struct cli_args *a, const char *verb,
 
 /* Progress -------------------------------------------------------------- */
 
-static void
-human(uint64_t n, char *out, size_t len)
+void
+model_human_size(uint64_t n, char *out, size_t len)
 {
 	const char	*unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
 	double		 d = (double)n;
@@ -258,7 +277,7 @@ human(uint64_t n, char *out, size_t len)
 		u++;
 	}
 	if (u == 0)
-		(void)snprintf(out, len, "%llu B", (unsigned long long)n);
+		(void)snprintf(out, len, "%llu bytes", (unsigned long long)n);
 	else
 		(void)snprintf(out, len, "%.1f %s", d, unit[u]);
 }
@@ -288,9 +307,9 @@ progress(void *ctx, uint64_t done, uint64_t total, uint64_t files_done,
 	if (el < 0.5 && done < total)
 		return;		/* short runs show nothing */
 	bps = el > 0 ? (double)done / el : 0;
-	human(done, d, sizeof(d));
-	human(total, t, sizeof(t));
-	human((uint64_t)bps, rate, sizeof(rate));
+	model_human_size(done, d, sizeof(d));
+	model_human_size(total, t, sizeof(t));
+	model_human_size((uint64_t)bps, rate, sizeof(rate));
 	if (bps > 0 && done < total) {
 		double left = (double)(total - done) / bps;
 		(void)snprintf(eta, sizeof(eta), "%d:%02d left",
@@ -430,14 +449,14 @@ out:
 /*
  * The cache directory: $SIGNET_CACHE_DIR, else $XDG_CACHE_HOME/signet,
  * else ~/.cache/signet; digest states live in its "digests" folder, one
- * file per signature, named by the SHA-256 of the signature's bytes.
+ * file per signature, named by sig_digest, the SHA-256 of the signature's
+ * bytes.
  */
 static char *
-state_path(const uint8_t *sig, size_t len, int create)
+state_path(const uint8_t sig_digest[32], int create)
 {
 	const char	*base = getenv("SIGNET_CACHE_DIR"), *x, *home;
 	char		*dir = NULL, *path = NULL, *sub = NULL;
-	uint8_t		 d[32];
 	char		 hex[65];
 
 	if (base != NULL && base[0] != '\0')
@@ -451,9 +470,7 @@ state_path(const uint8_t *sig, size_t len, int create)
 	}
 	if (dir == NULL)
 		return NULL;
-	if (sgn_hash(SGN_HASH_SHA256, sig, len, d, NULL) != SGN_OK)
-		goto out;
-	sgn_hex_encode(d, sizeof(d), hex);
+	sgn_hex_encode(sig_digest, 32, hex);
 	if (asprintf(&sub, "%s/digests", dir) < 0) {
 		sub = NULL;
 		goto out;
@@ -483,9 +500,11 @@ model_state_save(const uint8_t *sig, size_t len, const struct sgn_manifest *m)
 {
 	struct sgn_buf		b;
 	struct sgn_errbuf	eb;
+	uint8_t			d[32];
 	char			*path;
 
-	if (m->legacy || (path = state_path(sig, len, 1)) == NULL)
+	if (m->legacy || sgn_hash(SGN_HASH_SHA256, sig, len, d, NULL) !=
+	    SGN_OK || (path = state_path(d, 1)) == NULL)
 		return;
 	sgn_buf_init(&b, 0);
 	sgn_errbuf_clear(&eb);
@@ -501,17 +520,17 @@ model_state_load(const char *sig_path)
 {
 	struct sgn_manifest	*m = NULL;
 	struct sgn_errbuf	 eb;
-	uint8_t			*sig = NULL, *st = NULL;
-	size_t			 len, slen;
+	uint8_t			 d[32], *st = NULL;
+	size_t			 slen;
 	char			*path = NULL;
 
 	sgn_errbuf_clear(&eb);
-	if (sgn_file_read(sig_path, SGN_MAX_MODEL_BUNDLE_BYTES, &sig, &len,
-	    &eb) != SGN_OK) {
+	/* the signature is only named by its digest: streamed, not read */
+	if (sgn_hash_file(SGN_HASH_SHA256, sig_path, d, &eb) != SGN_OK) {
 		cli_err("--reuse-digests %s: %s", sig_path, eb.msg);
 		return NULL;
 	}
-	if ((path = state_path(sig, len, 0)) == NULL ||
+	if ((path = state_path(d, 0)) == NULL ||
 	    sgn_file_read(path, 64u * SGN_MANIFEST_MAX_ENTRIES, &st, &slen,
 	    &eb) != SGN_OK) {
 		cli_err("warning: --reuse-digests %s: this signature was not "
@@ -526,7 +545,6 @@ model_state_load(const char *sig_path)
 	}
 out:
 	free(path);
-	free(sig);
 	free(st);
 	return m;
 }

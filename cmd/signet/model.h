@@ -20,6 +20,14 @@ struct model_run {
 	int				 shown;
 };
 
+/* 1 when path is a directory (following links). */
+int	model_is_dir(const char *path);
+/* MODEL/model.sig for a directory (as model_signing), FILE.sig for a
+ * single-file model; malloc'd, NULL when out of memory. */
+char	*model_default_signature(const char *model);
+/* "512 bytes", "1.5 KiB", "7.6 MiB", ... */
+void	model_human_size(uint64_t n, char *out, size_t len);
+
 /* Registers the hashing options (verifying: the verifier's subset). */
 void	model_opts_add(struct cli_args *a, int verifying);
 /* Reads them for the model at model; prints and returns -1 on error. */
@@ -62,12 +70,11 @@ sgn_err	sign_statement(const struct sign_how *h, const uint8_t *stmt,
 
 /* Signing a model (model_sign.c). */
 
-/* Registers sign's model options (hashing, --key, certificates). */
+/* Registers sign's model options (hashing, --key, certificates), after
+ * --bundle. */
 void	model_sign_opts_add(struct cli_args *a);
 /* 1 when the command signs a model: a directory, --model or --key. */
 int	model_sign_wanted(const struct cli_args *a);
-/* --key or its model_signing spelling --private-key, or NULL. */
-const char *model_key_path(const struct cli_args *a);
 /*
  * --signing-certificate and --certificate-chain into h->chain (leaf
  * first); prints and returns -1 on error.

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -24,27 +23,18 @@ model_sign_opts_add(struct cli_args *a)
 	model_opts_add(a, 0);
 	cli_add(a, "model", CLI_FLAG);
 	cli_add(a, "key", CLI_VALUE);
-	cli_add(a, "private-key", CLI_VALUE);	/* model_signing */
+	cli_alias(a, "private-key", "key");	/* model_signing */
 	cli_add(a, "signing-certificate", CLI_VALUE);
 	cli_add(a, "certificate-chain", CLI_REPEAT);
 	cli_add(a, "reuse-digests", CLI_VALUE);
-	cli_add(a, "signature", CLI_VALUE);	/* model_signing */
+	cli_alias(a, "signature", "bundle");	/* model_signing */
 }
 
 int
 model_sign_wanted(const struct cli_args *a)
 {
-	struct stat	st;
-
 	return cli_flag(a, "model") || (a->n_pos == 1 &&
-	    stat(a->pos[0], &st) == 0 && S_ISDIR(st.st_mode));
-}
-
-const char *
-model_key_path(const struct cli_args *a)
-{
-	return cli_get(a, "key") != NULL ? cli_get(a, "key") :
-	    cli_get(a, "private-key");
+	    model_is_dir(a->pos[0]));
 }
 
 /* The signing certificate, then every certificate of the chain files. */
@@ -145,17 +135,6 @@ model_chain_free(struct sign_how *h)
 	h->n_chain = 0;
 }
 
-static void
-human_bytes(uint64_t n, char *out, size_t len)
-{
-	if (n >= (1ULL << 30))
-		snprintf(out, len, "%.1f GiB", (double)n / (1ULL << 30));
-	else if (n >= (1ULL << 20))
-		snprintf(out, len, "%.1f MiB", (double)n / (1ULL << 20));
-	else
-		snprintf(out, len, "%llu bytes", (unsigned long long)n);
-}
-
 int
 model_sign(const char *verb, const struct cli_args *a, const char *model,
     const char *out_path, const struct sign_how *h, int quiet)
@@ -164,7 +143,6 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 	struct sgn_manifest	*m = NULL, *old = NULL;
 	struct sgn_buf		 stmt, bundle;
 	struct sgn_errbuf	 eb;
-	struct stat		 st;
 	const char		*reuse;
 	char			*dflt = NULL, hex[65], done[32], skip[32];
 	int			 rc = 2;
@@ -175,13 +153,7 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 	sgn_buf_init(&bundle, 0);
 	sgn_errbuf_clear(&eb);
 	if (out_path == NULL) {
-		if (stat(model, &st) == 0 && S_ISDIR(st.st_mode))
-			r = asprintf(&dflt, "%s/model.sig", model) < 0 ?
-			    SGN_ERR_NOMEM : SGN_OK;
-		else
-			r = asprintf(&dflt, "%s.sig", model) < 0 ?
-			    SGN_ERR_NOMEM : SGN_OK;
-		if (r != SGN_OK) {
+		if ((dflt = model_default_signature(model)) == NULL) {
 			cli_err("out of memory");
 			return 2;
 		}
@@ -208,9 +180,9 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 	model_state_save(bundle.ptr, bundle.len, m);
 	if (!quiet) {
 		sgn_hex_encode(m->root, sizeof(m->root), hex);
-		human_bytes(m->total_bytes - m->reused_bytes, done,
+		model_human_size(m->total_bytes - m->reused_bytes, done,
 		    sizeof(done));
-		human_bytes(m->reused_bytes, skip, sizeof(skip));
+		model_human_size(m->reused_bytes, skip, sizeof(skip));
 		fprintf(stderr, "signet: signed %s (%zu %s, %s hashed%s%s%s, "
 		    "root sha256:%s) -> %s%s\n", model, m->n_entries,
 		    m->method == SGN_MANIFEST_SHARDS ? "shards" : "files",

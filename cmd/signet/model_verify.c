@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -128,14 +127,6 @@ check_signature(const struct model_verify *mv,
 	return sgn_verify(mv->verifier, b, &art, mv->policy, res, eb);
 }
 
-static int
-is_dir(const char *p)
-{
-	struct stat	st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 sgn_err
 model_verify(struct model_verify *mv, struct sgn_verify_result *res,
     struct sgn_errbuf *eb)
@@ -200,13 +191,13 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 	mr.o.signature_path = mv->bundle_path;
 	if (cli_flag(mv->args, "ignore-unsigned-files"))
 		mr.o.only = sm;
-	if (!is_dir(mv->model) && sm->n_entries > 0 &&
+	if (!model_is_dir(mv->model) && sm->n_entries > 0 &&
 	    strcmp(sm->entries[0].path, ".") != 0 && !sm->legacy) {
 		r = fail(res, eb, SGN_ERR_VERIFY, "the signature covers a "
 		    "directory, and %s is a file", mv->model);
 		goto out;
 	}
-	if (is_dir(mv->model) && sm->n_entries > 0 &&
+	if (model_is_dir(mv->model) && sm->n_entries > 0 &&
 	    strcmp(sm->entries[0].path, ".") == 0) {
 		r = fail(res, eb, SGN_ERR_VERIFY, "the signature covers a "
 		    "single file, and %s is a directory: give the file",

@@ -425,16 +425,8 @@ cmd_sign(const char *verb, int argc, char **argv)
 		return 2;
 	}
 	out_path = cli_get(&a, "bundle");
-	if (cli_get(&a, "signature") != NULL) {
-		if (out_path != NULL) {
-			cli_err("%s: --bundle and --signature are one option: "
-			    "give one", verb);
-			return 2;
-		}
-		out_path = cli_get(&a, "signature");
-	}
 	model = model_sign_wanted(&a);
-	key = model_key_path(&a);
+	key = cli_get(&a, "key");
 	offline = cli_flag(&a, "offline");
 	intoto = cli_flag(&a, "in-toto");
 	run.quiet = cli_flag(&a, "quiet");

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -262,31 +261,6 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 	return 0;
 }
 
-/* --a and its alias --b (model_signing's spelling): one of them. */
-static int
-alias(struct cli_args *a, const char *verb, const char *name,
-    const char *other)
-{
-	size_t i, j;
-
-	for (i = 0; i < a->n_opts; i++)
-		if (strcmp(a->opts[i].name, name) == 0)
-			break;
-	for (j = 0; j < a->n_opts; j++)
-		if (strcmp(a->opts[j].name, other) == 0)
-			break;
-	if (i == a->n_opts || j == a->n_opts || !a->opts[j].seen)
-		return 0;
-	if (a->opts[i].seen) {
-		cli_err("%s: --%s and --%s are one option: give one", verb,
-		    name, other);
-		return -1;
-	}
-	a->opts[i].seen = 1;
-	a->opts[i].value = a->opts[j].value;
-	return 0;
-}
-
 /* A path on stderr, control characters escaped (names may hold them). */
 static void
 put_path(const char *p)
@@ -349,7 +323,6 @@ cmd_verify(const char *verb, int argc, char **argv)
 	uint8_t *buf = NULL;
 	struct sgn_buf ca;
 	struct model_verify mv;
-	struct stat st;
 	size_t len, i, n_cas;
 	int json, rc = 2, model = 0;
 	sgn_err r;
@@ -362,10 +335,6 @@ cmd_verify(const char *verb, int argc, char **argv)
 	sgn_buf_init(&ca, 0);
 	sgn_errbuf_clear(&eb);
 	cli_add(&a, "bundle", 1);
-	cli_add(&a, "signature", 1);
-	cli_add(&a, "identity", 1);
-	cli_add(&a, "identity-provider", 1);
-	cli_add(&a, "public-key", 1);
 	cli_add(&a, "certificate-chain", CLI_REPEAT);
 	cli_add(&a, "model", 0);
 	cli_add(&a, "require-tlog", 0);
@@ -378,6 +347,11 @@ cmd_verify(const char *verb, int argc, char **argv)
 	for (i = 0; i < sizeof(gh_flags) / sizeof(gh_flags[0]); i++)
 		cli_add(&a, gh_flags[i].flag, 1);
 	cli_add(&a, "key", 1);
+	/* model_signing's spellings */
+	cli_alias(&a, "signature", "bundle");
+	cli_alias(&a, "identity", "certificate-identity");
+	cli_alias(&a, "identity-provider", "certificate-oidc-issuer");
+	cli_alias(&a, "public-key", "key");
 	cli_add(&a, "trusted-root", 1);
 	cli_add(&a, "staging", 0);
 	cli_add(&a, "json", 0);
@@ -398,14 +372,8 @@ cmd_verify(const char *verb, int argc, char **argv)
 	subject = a.pos[0];
 	if (!parse_digest(subject, &art))
 		art.path = subject;
-	/* model_signing's spellings */
-	if (alias(&a, verb, "bundle", "signature") != 0 ||
-	    alias(&a, verb, "certificate-identity", "identity") != 0 ||
-	    alias(&a, verb, "certificate-oidc-issuer", "identity-provider") !=
-	    0 || alias(&a, verb, "key", "public-key") != 0)
-		return 2;
 	model = cli_flag(&a, "model") || (art.path != NULL &&
-	    stat(art.path, &st) == 0 && S_ISDIR(st.st_mode));
+	    model_is_dir(art.path));
 	cas = cli_values(&a, "certificate-chain", &n_cas);
 	bundle_path = cli_get(&a, "bundle");
 	if (bundle_path == NULL) {
@@ -413,14 +381,15 @@ cmd_verify(const char *verb, int argc, char **argv)
 			cli_err("%s: --bundle is required", verb);
 			return 2;
 		}
-		len = strlen(art.path) + sizeof("/model.sig") +
-		    sizeof(".sigstore.json");
-		if ((default_bundle = malloc(len)) == NULL) {
+		if (model)
+			default_bundle = model_default_signature(art.path);
+		else if (asprintf(&default_bundle, "%s.sigstore.json",
+		    art.path) < 0)
+			default_bundle = NULL;
+		if (default_bundle == NULL) {
 			cli_err("out of memory");
 			return 2;
 		}
-		snprintf(default_bundle, len, model ? "%s/model.sig" :
-		    "%s.sigstore.json", art.path);
 		bundle_path = default_bundle;
 	}
 
