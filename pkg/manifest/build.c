@@ -178,13 +178,25 @@ add_file(struct walk *w, const char *rel, const struct stat *st, int link)
 	return SGN_OK;
 }
 
+/* The part of the absolute path p below dir ("" for dir), or NULL. */
+static const char *
+below(const char *p, const char *dir)
+{
+	size_t	n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return p + 1;
+	if (strncmp(p, dir, n) != 0 || (p[n] != '\0' && p[n] != '/'))
+		return NULL;
+	return p[n] == '/' ? p + n + 1 : p + n;
+}
+
 /* A symlink at rel (allowed): its target must be a regular file. */
 static sgn_err
 follow_link(struct walk *w, const char *rel)
 {
 	struct stat	 st;
 	char		*full = NULL, *real = NULL;
-	size_t		 n;
 	sgn_err		 r = SGN_OK;
 
 	if (asprintf(&full, "%s/%s", w->root, rel) < 0)
@@ -201,10 +213,8 @@ follow_link(struct walk *w, const char *rel)
 			    strerror(errno));
 		goto out;
 	}
-	n = strlen(w->root_real);
 	if ((w->o->flags & SGN_MANIFEST_EXTERNAL_LINKS) == 0 &&
-	    !(strncmp(real, w->root_real, n) == 0 && (real[n] == '/' ||
-	    real[n] == '\0' || (n == 1 && w->root_real[0] == '/')))) {
+	    below(real, w->root_real) == NULL) {
 		r = sgn_errf(w->eb, SGN_ERR_UNSUPPORTED,
 		    "%s: symlink points outside the model directory (to %s)",
 		    rel, real);
@@ -662,9 +672,9 @@ setup_ignore(struct walk *w, const char *root_real, int single)
 {
 	const struct sgn_manifest_opts	*o = w->o;
 	struct stat			 st;
-	char				*dir = NULL, *base, *sig = NULL, *rd;
-	char				*slash;
-	size_t				 i, n;
+	const char			*base, *slash, *in;
+	char				*dir = NULL, *rd = NULL, *rel = NULL;
+	size_t				 i;
 	sgn_err				 r = SGN_OK;
 
 	if ((w->ignore = calloc(SGN_MANIFEST_MAX_IGNORE,
@@ -680,40 +690,29 @@ setup_ignore(struct walk *w, const char *root_real, int single)
 			w->sig_ino = st.st_ino;
 		}
 		/* record it when it lies inside the model directory */
-		if ((dir = strdup(o->signature_path)) == NULL ||
-		    (sig = strdup(o->signature_path)) == NULL) {
+		slash = strrchr(o->signature_path, '/');
+		base = slash != NULL ? slash + 1 : o->signature_path;
+		dir = slash == NULL ? strdup(".") : strndup(o->signature_path,
+		    slash == o->signature_path ? 1 :	/* "/x": "/" */
+		    (size_t)(slash - o->signature_path));
+		if (dir == NULL) {
 			r = sgn_errf(w->eb, SGN_ERR_NOMEM, "out of memory");
 			goto out;
 		}
-		base = strrchr(sig, '/') != NULL ? strrchr(sig, '/') + 1 : sig;
-		if ((slash = strrchr(dir, '/')) != NULL)
-			slash[slash == dir] = '\0';	/* "/x" -> "/" */
-		else {
-			free(dir);
-			dir = strdup(".");
-		}
-		rd = dir != NULL ? realpath(dir, NULL) : NULL;
-		n = strlen(root_real);
+		rd = realpath(dir, NULL);
 		if (!single && rd != NULL && *base != '\0' &&
-		    strcmp(base, ".") != 0 && strcmp(base, "..") != 0) {
-			if (strcmp(rd, root_real) == 0)
-				r = add_ignore(w, base);
-			else if (strncmp(rd, root_real, n) == 0 &&
-			    rd[n] == '/') {
-				char *rel = NULL;
-
-				if (asprintf(&rel, "%s/%s", rd + n + 1,
-				    base) < 0)
-					r = sgn_errf(w->eb, SGN_ERR_NOMEM,
-					    "out of memory");
-				else
-					r = add_ignore(w, rel);
-				free(rel);
-			}
+		    strcmp(base, ".") != 0 && strcmp(base, "..") != 0 &&
+		    (in = below(rd, root_real)) != NULL) {
+			if (asprintf(&rel, "%s%s%s", in, *in != '\0' ? "/" :
+			    "", base) < 0) {
+				rel = NULL;
+				r = sgn_errf(w->eb, SGN_ERR_NOMEM,
+				    "out of memory");
+			} else
+				r = add_ignore(w, rel);
+			if (r != SGN_OK)
+				goto out;
 		}
-		free(rd);
-		if (r != SGN_OK)
-			goto out;
 	}
 	if ((o->flags & SGN_MANIFEST_KEEP_GIT) == 0 && !single)
 		for (i = 0; i < sizeof(git_paths) / sizeof(git_paths[0]); i++)
@@ -721,7 +720,8 @@ setup_ignore(struct walk *w, const char *root_real, int single)
 				goto out;
 out:
 	free(dir);
-	free(sig);
+	free(rd);
+	free(rel);
 	return r;
 }
 

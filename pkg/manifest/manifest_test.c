@@ -534,6 +534,33 @@ Test(manifest, git_paths_signature_and_ignored_paths_are_left_out)
 	    SGN_ERR_INVALID_ARGUMENT);
 }
 
+Test(manifest, a_signature_is_recorded_only_inside_the_model)
+{
+	struct sgn_manifest_opts	 o;
+	struct sgn_manifest		*m = NULL;
+	struct sgn_errbuf		 eb;
+	char				 sig[PATH_MAX];
+
+	sh("mkdir -p %s/sm/sub && printf x > %s/sm/sub/f && "
+	    "printf '{}' > %s/sm/sub/m.sig", tmp, tmp, tmp);
+	memset(&o, 0, sizeof(o));
+	o.flags = SGN_MANIFEST_KEEP_GIT;
+	(void)snprintf(sig, sizeof(sig), "%s/sm/sub/m.sig", tmp);
+	o.signature_path = sig;
+	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK,
+	    "%s", eb.msg);
+	cr_assert_eq(m->n_entries, 1);
+	cr_assert_eq(m->n_ignore, 1);
+	cr_assert_str_eq(m->ignore_paths[0], "sub/m.sig");
+	sgn_manifest_free(&m);
+	/* outside the model: left out if it is there, never recorded */
+	(void)snprintf(sig, sizeof(sig), "%s/elsewhere.sig", tmp);
+	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK);
+	cr_assert_eq(m->n_entries, 2);
+	cr_assert_eq(m->n_ignore, 0);
+	sgn_manifest_free(&m);
+}
+
 Test(manifest, jobs_and_read_sizes_do_not_change_digests)
 {
 	struct sgn_manifest_opts	 o;
