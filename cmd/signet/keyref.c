@@ -15,15 +15,27 @@
 #include "keyref.h"
 #include "keys.h"
 
+sgn_err
+keyref_read_line(struct sgn_secret *out, struct sgn_errbuf *eb)
+{
+	char	line[1024];
+	sgn_err	r;
+
+	if (fgets(line, sizeof(line), stdin) == NULL) {
+		sgn_memzero(line, sizeof(line));
+		return sgn_errf(eb, SGN_ERR_IO, "nothing read");
+	}
+	r = sgn_secret_set(out, line, strcspn(line, "\r\n"), eb);
+	sgn_memzero(line, sizeof(line));
+	return r;
+}
+
 /* A line from the terminal without echo into out. */
 sgn_err
 keyref_read_secret(const char *prompt, struct sgn_secret *out,
     struct sgn_errbuf *eb)
 {
 	struct termios	 old, quiet;
-	char		 line[1024];
-	size_t		 n;
-	int		 ok;
 	sgn_err		 r;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
@@ -36,16 +48,9 @@ keyref_read_secret(const char *prompt, struct sgn_secret *out,
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	ok = fgets(line, sizeof(line), stdin) != NULL;
+	r = keyref_read_line(out, eb);
 	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 	fputc('\n', stderr);
-	if (!ok) {
-		sgn_memzero(line, sizeof(line));
-		return sgn_errf(eb, SGN_ERR_IO, "%s: nothing read", prompt);
-	}
-	n = strcspn(line, "\r\n");
-	r = sgn_secret_set(out, line, n, eb);
-	sgn_memzero(line, sizeof(line));
 	return r;
 }
 

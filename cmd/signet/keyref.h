@@ -20,6 +20,8 @@ sgn_err	keyref_pubkey(const char *ref, struct sgn_pubkey **out,
 /* A password: $SIGNET_PASSWORD, $COSIGN_PASSWORD, or the terminal. */
 sgn_err	keyref_password(const char *what, struct sgn_secret *out,
 	    struct sgn_errbuf *eb);
+/* A line from stdin, its end of line dropped; the copy is wiped. */
+sgn_err	keyref_read_line(struct sgn_secret *out, struct sgn_errbuf *eb);
 /* A line from the terminal, not echoed. */
 sgn_err	keyref_read_secret(const char *prompt, struct sgn_secret *out,
 	    struct sgn_errbuf *eb);

@@ -129,19 +129,10 @@ ui_show_url(void *ctx, const char *url, const char *user_code)
 static sgn_err
 ui_read_code(void *ctx, struct sgn_secret *code)
 {
-	char line[1024];
-	size_t n;
-	sgn_err r;
-
 	(void)ctx;
 	fprintf(stderr, "Enter the verification code: ");
 	fflush(stderr);
-	if (fgets(line, sizeof(line), stdin) == NULL)
-		return SGN_ERR_IO;
-	n = strcspn(line, "\r\n");
-	r = sgn_secret_set(code, line, n, NULL);
-	sgn_memzero(line, sizeof(line));
-	return r;
+	return keyref_read_line(code, NULL);
 }
 
 static void
