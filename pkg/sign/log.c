@@ -13,6 +13,7 @@
 #include "tlog.h"
 #include "trust.h"
 #include "tsa.h"
+#include "verify.h"
 
 sgn_err
 sgn_sign_timestamps(const struct sgn_log_target *t, const uint8_t *sig,
@@ -83,6 +84,40 @@ sgn_sign_log(const struct sgn_log_target *t, const uint8_t *sig,
 		}
 		sgn_buf_reset(&prop);
 	}
+	return r;
+}
+
+sgn_err
+sgn_sign_emit(struct sgn_verifier *v, const struct sgn_bundle *b,
+    const struct sgn_artifact *art, const struct sgn_policy *pol,
+    const char *what, struct sgn_buf *out, struct sgn_errbuf *eb)
+{
+	struct sgn_bundle		*parsed = NULL;
+	struct sgn_verify_result	 res;
+	struct sgn_buf			 bytes;
+	struct sgn_errbuf		 tmp;
+	sgn_err				 r;
+
+	sgn_buf_init(&bytes, 0);
+	memset(&res, 0, sizeof(res));
+	if ((r = sgn_bundle_serialize(b, &bytes, eb)) != SGN_OK)
+		goto out;
+	sgn_errbuf_clear(&tmp);
+	if ((r = sgn_bundle_parse(bytes.ptr, bytes.len, &parsed, &tmp)) !=
+	    SGN_OK) {
+		r = sgn_errf(eb, SGN_ERR_INTERNAL, "the new bundle does not "
+		    "parse: %s", tmp.msg);
+		goto out;
+	}
+	if ((r = sgn_verify(v, parsed, art, pol, &res, &tmp)) != SGN_OK) {
+		r = sgn_errf(eb, r, "%s: %s", what, tmp.msg);
+		goto out;
+	}
+	r = sgn_buf_append(out, bytes.ptr, bytes.len, eb);
+out:
+	sgn_verify_result_reset(&res);
+	sgn_bundle_free(&parsed);
+	sgn_buf_reset(&bytes);
 	return r;
 }
 

@@ -263,43 +263,17 @@ static sgn_err
 finish(struct sgn_signing_ctx *c, struct sgn_bundle *b,
     const uint8_t *subject_digest, struct sgn_buf *out, struct sgn_errbuf *eb)
 {
-	struct sgn_bundle *parsed = NULL;
-	struct sgn_verify_result res;
 	struct sgn_artifact art;
 	struct sgn_policy pol;
-	struct sgn_buf bytes;
-	struct sgn_errbuf tmp;
-	sgn_err r;
 
-	sgn_buf_init(&bytes, 0);
-	memset(&res, 0, sizeof(res));
-	if ((r = sgn_bundle_serialize(b, &bytes, eb)) != SGN_OK)
-		goto out;
-	sgn_errbuf_clear(&tmp);
-	if ((r = sgn_bundle_parse(bytes.ptr, bytes.len, &parsed, &tmp)) !=
-	    SGN_OK) {
-		r = sgn_errf(eb, SGN_ERR_INTERNAL, "the new bundle does not "
-		    "parse: %s", tmp.msg);
-		goto out;
-	}
 	memset(&art, 0, sizeof(art));
 	art.digest_alg = SGN_HASH_SHA256;
 	memcpy(art.digest, subject_digest, 32);
 	memset(&pol, 0, sizeof(pol));
 	pol.identity = c->san;
 	pol.issuer = c->issuer;
-	if ((r = sgn_verify(c->verifier, parsed, &art, &pol, &res, &tmp)) !=
-	    SGN_OK) {
-		r = sgn_errf(eb, r, "the services' answers do not verify: %s",
-		    tmp.msg);
-		goto out;
-	}
-	r = sgn_buf_append(out, bytes.ptr, bytes.len, eb);
-out:
-	sgn_verify_result_reset(&res);
-	sgn_bundle_free(&parsed);
-	sgn_buf_reset(&bytes);
-	return r;
+	return sgn_sign_emit(c->verifier, b, &art, &pol,
+	    "the services' answers do not verify", out, eb);
 }
 
 static void

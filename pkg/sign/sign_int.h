@@ -39,6 +39,19 @@ sgn_err	sgn_sign_log(const struct sgn_log_target *t, const uint8_t *sig,
 	    struct sgn_tlog_entry *entries, size_t *n_entries,
 	    struct sgn_errbuf *eb);
 
+struct sgn_verifier;
+struct sgn_artifact;
+struct sgn_policy;
+
+/*
+ * Serializes b, parses those bytes back and verifies them for art under
+ * pol, as any verifier would, then appends them to out; a failure is
+ * "<what>: <reason>".
+ */
+sgn_err	sgn_sign_emit(struct sgn_verifier *v, const struct sgn_bundle *b,
+	    const struct sgn_artifact *art, const struct sgn_policy *pol,
+	    const char *what, struct sgn_buf *out, struct sgn_errbuf *eb);
+
 /* The DSSE envelope JSON Rekor v1's dsse type takes. */
 sgn_err	sgn_sign_envelope_json(const uint8_t *payload, size_t len,
 	    const uint8_t *sig, size_t sig_len, struct sgn_buf *out,

@@ -138,17 +138,15 @@ sgn_log_bundle(const struct sgn_log_opts *o, const struct sgn_pubkey *key,
     const uint8_t *bundle, size_t len, struct sgn_buf *out, int *already,
     struct sgn_errbuf *eb)
 {
-	struct sgn_bundle		*b = NULL, *parsed = NULL, nb;
+	struct sgn_bundle		*b = NULL, nb;
 	struct sgn_log_target		 t;
 	struct sgn_blob			 ts[SGN_BUNDLE_MAX_TIMESTAMPS];
 	struct sgn_blob			 new_ts[SGN_MAX_SELECTED];
 	struct sgn_tlog_entry		 entries[SGN_MAX_SELECTED];
 	struct sgn_verifier		*v = NULL;
-	struct sgn_verify_result	 res;
 	struct sgn_artifact		 art;
 	struct sgn_policy		 pol;
-	struct sgn_buf			 pae, env, bytes;
-	struct sgn_errbuf		 tmp;
+	struct sgn_buf			 pae, env;
 	char				*pem = NULL;
 	uint8_t				 pae_digest[SGN_MAX_DIGEST];
 	size_t				 n_ts = 0, n_new = 0, n_entries = 0, i;
@@ -156,10 +154,8 @@ sgn_log_bundle(const struct sgn_log_opts *o, const struct sgn_pubkey *key,
 
 	*already = 0;
 	memset(entries, 0, sizeof(entries));
-	memset(&res, 0, sizeof(res));
 	sgn_buf_init(&pae, 0);
 	sgn_buf_init(&env, 0);
-	sgn_buf_init(&bytes, 0);
 	if ((r = sgn_bundle_parse(bundle, len, &b, eb)) != SGN_OK)
 		goto out;
 	if (b->n_entries > 0) {
@@ -220,33 +216,21 @@ sgn_log_bundle(const struct sgn_log_opts *o, const struct sgn_pubkey *key,
 	nb.n_timestamps = n_ts;
 	nb.entries = entries;
 	nb.n_entries = n_entries;
-	if ((r = sgn_bundle_serialize(&nb, &bytes, eb)) != SGN_OK)
-		goto out;
 	/* verified as any verifier would, before it is handed over */
-	sgn_errbuf_clear(&tmp);
 	memset(&pol, 0, sizeof(pol));
 	pol.key = key;
-	if ((r = sgn_bundle_parse(bytes.ptr, bytes.len, &parsed, &tmp)) !=
-	    SGN_OK ||
-	    (r = sgn_verifier_new(o->root, &v, &tmp)) != SGN_OK ||
-	    (r = sgn_verify(v, parsed, &art, &pol, &res, &tmp)) != SGN_OK) {
-		r = sgn_errf(eb, r, "the logged bundle does not verify: %s",
-		    tmp.msg);
-		goto out;
-	}
-	r = sgn_buf_append(out, bytes.ptr, bytes.len, eb);
+	if ((r = sgn_verifier_new(o->root, &v, eb)) == SGN_OK)
+		r = sgn_sign_emit(v, &nb, &art, &pol,
+		    "the logged bundle does not verify", out, eb);
 out:
 	for (i = 0; i < n_new; i++)
 		free(new_ts[i].ptr);
 	for (i = 0; i < n_entries; i++)
 		sgn_tlog_entry_reset(&entries[i]);
-	sgn_verify_result_reset(&res);
 	sgn_verifier_free(&v);
-	sgn_bundle_free(&parsed);
 	sgn_bundle_free(&b);
 	sgn_buf_reset(&pae);
 	sgn_buf_reset(&env);
-	sgn_buf_reset(&bytes);
 	free(pem);
 	return r;
 }
