@@ -1,8 +1,10 @@
 /*
  * Option parsing and messages shared by the commands.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -139,6 +141,22 @@ cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv)
 			o->values[o->n_values++] = o->value;
 		}
 	}
+	return 0;
+}
+
+int
+cli_u64(const char *s, uint64_t max, uint64_t *v)
+{
+	char			*end;
+	unsigned long long	 x;
+
+	errno = 0;
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	x = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || x > max)
+		return -1;
+	*v = (uint64_t)x;
 	return 0;
 }
 

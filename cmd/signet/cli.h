@@ -6,6 +6,7 @@
 #define SGN_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core.h"
 
@@ -51,6 +52,8 @@ void	cli_alias(struct cli_args *a, const char *alias, const char *name);
 int	cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv);
 const char *cli_get(const struct cli_args *a, const char *name);
 int	cli_flag(const struct cli_args *a, const char *name);
+/* A decimal option value of at most max (digits only); -1 otherwise. */
+int	cli_u64(const char *s, uint64_t max, uint64_t *v);
 /* The values of a CLI_REPEAT option. */
 const char *const *cli_values(const struct cli_args *a, const char *name,
 	    size_t *n);

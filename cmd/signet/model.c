@@ -147,22 +147,6 @@ ignore_rel(const char *model, const char *p)
 	return res;
 }
 
-static int
-parse_u64(const char *s, uint64_t max, uint64_t *v)
-{
-	char			*end;
-	unsigned long long	 x;
-
-	errno = 0;
-	if (s[0] < '0' || s[0] > '9')
-		return -1;
-	x = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || x > max)
-		return -1;
-	*v = (uint64_t)x;
-	return 0;
-}
-
 /*
  * Large files are hashed through memory mappings (SGN_MANIFEST_MMAP); a
  * file that shrinks meanwhile raises SIGBUS, which ends signet with one
@@ -219,7 +203,7 @@ model_opts_read(const struct cli_args *a, const char *verb,
 		mr->o.flags |= SGN_MANIFEST_KEEP_GIT;
 	}
 	if ((s = cli_get(a, "jobs")) != NULL) {
-		if (parse_u64(s, SGN_MANIFEST_MAX_JOBS, &v) != 0 || v == 0) {
+		if (cli_u64(s, SGN_MANIFEST_MAX_JOBS, &v) != 0 || v == 0) {
 			cli_err("%s: --jobs takes a number of threads, 1 to %u",
 			    verb, SGN_MANIFEST_MAX_JOBS);
 			return -1;
@@ -237,7 +221,7 @@ model_opts_read(const struct cli_args *a, const char *verb,
 	if (cli_flag(a, "shards"))
 		mr->o.method = SGN_MANIFEST_SHARDS;
 	if ((s = cli_get(a, "shard-size")) != NULL) {
-		if (parse_u64(s, 1ULL << 53, &v) != 0 || v == 0) {
+		if (cli_u64(s, 1ULL << 53, &v) != 0 || v == 0) {
 			cli_err("%s: --shard-size takes a number of bytes, 1 "
 			    "to 2^53", verb);
 			return -1;

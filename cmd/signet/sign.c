@@ -245,6 +245,7 @@ services_open(const struct cli_args *a, const char *verb, struct services *sv)
 	struct sgn_http_opts	 ho;
 	struct sgn_errbuf	 eb;
 	const char		*tr, *sc;
+	uint64_t		 t;
 	sgn_err			 r;
 
 	memset(&ho, 0, sizeof(ho));
@@ -279,13 +280,11 @@ services_open(const struct cli_args *a, const char *verb, struct services *sv)
 	}
 	ho.ca_bundle = cli_get(a, "ca-bundle");
 	if (cli_get(a, "timeout") != NULL) {
-		char *end;
-		long t = strtol(cli_get(a, "timeout"), &end, 10);
-		if (*end != '\0' || t < 1 || t > 3600) {
+		if (cli_u64(cli_get(a, "timeout"), 3600, &t) != 0 || t < 1) {
 			cli_err("%s: --timeout takes seconds, 1 to 3600", verb);
 			return -1;
 		}
-		ho.timeout_ms = t * 1000;
+		ho.timeout_ms = (long)t * 1000;
 	}
 	if ((r = sgn_http_new(&ho, &sv->http, &eb)) != SGN_OK) {
 		cli_fail(r, &eb);
