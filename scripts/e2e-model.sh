@@ -148,6 +148,9 @@ expect "... with the OMS predicate and the root as subject" 0 \
     "^https://model_signing/signature/v1.0 model [0-9a-f]{64}$" -- \
     jq -r '"\(.predicateType) \(.subject[0].name) \(.subject[0].digest.sha256)"' \
     "$tmp/stmt.json"
+expect "... but not with --require-tlog: it is not logged" 1 \
+    "no transparency log entry" -- "$SIGNET" verify "$mk" \
+    --key "$K/signing-key-pub.pem" --require-tlog
 expect "... not with another key" 1 "hint" -- "$SIGNET" verify "$mk" \
     --key "$tmp/other-pub.pem"
 expect "sign DIR --key --signing-certificate --certificate-chain" 0 \

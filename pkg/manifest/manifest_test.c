@@ -553,6 +553,14 @@ Test(manifest, a_signature_is_recorded_only_inside_the_model)
 	cr_assert_eq(m->n_ignore, 1);
 	cr_assert_str_eq(m->ignore_paths[0], "sub/m.sig");
 	sgn_manifest_free(&m);
+	/* a hard link to the signature under another name is the
+	 * signature too: left out, though its name is not recorded */
+	sh("ln %s/sm/sub/m.sig %s/sm/copy.sig", tmp, tmp);
+	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK);
+	cr_assert_eq(m->n_entries, 1);
+	cr_assert_str_eq(m->entries[0].path, "sub/f");
+	sgn_manifest_free(&m);
+	sh("rm %s/sm/copy.sig", tmp);
 	/* outside the model: left out if it is there, never recorded */
 	(void)snprintf(sig, sizeof(sig), "%s/elsewhere.sig", tmp);
 	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK);
