@@ -26,7 +26,7 @@ VERSION		:= 0.1.0
 SOVERSION	:= 0
 
 AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign
-PC_REQUIRES	:= libcrypto libcjson libsodium
+PC_REQUIRES	:= libcrypto libcjson libsodium libpcre2-8
 # Loaded with dlopen() on first use (pkg/http, pkg/fido): headers only.
 DL_REQUIRES	:= libcurl libfido2 libcbor
 

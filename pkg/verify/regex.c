@@ -1,142 +1,166 @@
 /*
- * Anchored regular expressions for identity policies.
+ * Anchored regular expressions for identity policies, by PCRE2.
  *
- * cosign and sigstore-go take Go (RE2) syntax; we take POSIX extended
- * regular expressions, which cover what identity patterns use in
- * practice, and translate the Perl classes \d \w \s (and \D \W \S)
- * outside bracket expressions.  The whole value must match: the pattern
- * is wrapped as ^(...)$.  Constructs POSIX lacks ((?i), non-greedy
- * quantifiers, \b) are rejected with a clear error rather than
- * misread.
+ * cosign and sigstore-go take Go (RE2) syntax.  PCRE2 parses the same
+ * patterns identity policies are written in (classes, groups,
+ * (?:...), (?i), (?P<name>...), \d \w \s, \A \z, \Q...\E, \pL) with
+ * the same meaning, so signet hands them to a real engine instead of
+ * translating them.  Where the two differ, signet stays close to Go:
+ *
+ *  - The whole value must match: PCRE2_ANCHORED | PCRE2_ENDANCHORED,
+ *    and $ matches only at the very end (PCRE2_DOLLAR_ENDONLY).
+ *  - Patterns and values are UTF-8 (PCRE2_UTF): . and [^x] take one
+ *    code point.  A value that is not valid UTF-8 is an error, never
+ *    read past.
+ *  - \d \w \s \b are ASCII, as in Go: no PCRE2_UCP, and (*UCP) is
+ *    refused (PCRE2_NEVER_UCP).  \s also takes \v, which Go's does not.
+ *  - Groups do not capture (PCRE2_NO_AUTO_CAPTURE), so \1 is refused as
+ *    Go refuses it; \C is refused (PCRE2_NEVER_BACKSLASH_C).
+ *
+ * PCRE2 backtracks, so a pattern such as (a*)*(a*)*b can take
+ * exponential time; the match, depth and heap limits below stop it, and
+ * hitting one is an error, never a silent mismatch.  A pattern's own
+ * (*LIMIT_MATCH=n) can only lower them.
+ * https://www.pcre.org/current/doc/html/pcre2api.html
  */
-#include <regex.h>
-#include <stdlib.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "verify.h"
 
-#define MAX_PATTERN 4096
+#define COMPILE_OPTIONS	(PCRE2_ANCHORED | PCRE2_ENDANCHORED | \
+			 PCRE2_DOLLAR_ENDONLY | PCRE2_UTF | PCRE2_NEVER_UCP | \
+			 PCRE2_NEVER_BACKSLASH_C | PCRE2_NO_AUTO_CAPTURE)
+/*
+ * Backtracking steps: identity patterns need hundreds to thousands;
+ * a million take some 20 ms, so a certificate's few SANs stay far
+ * below a second.
+ */
+#define MATCH_LIMIT	1000000
+/* Nested backtracking frames (a group repeated over a value of a few
+ * thousand bytes), and the heap for them (KiB). */
+#define DEPTH_LIMIT	10000
+#define HEAP_LIMIT_KIB	16384
 
-static const char *
-perl_class(char c)
+static void
+pcre2_message(int code, char *msg, size_t len)
 {
-	switch (c) {
-	case 'd':
-		return "[0-9]";
-	case 'D':
-		return "[^0-9]";
-	case 'w':
-		return "[A-Za-z0-9_]";
-	case 'W':
-		return "[^A-Za-z0-9_]";
-	case 's':
-		return "[[:space:]]";
-	case 'S':
-		return "[^[:space:]]";
-	default:
-		return NULL;
-	}
+	if (pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, len) < 0)
+		(void)snprintf(msg, len, "PCRE2 error %d", code);
 }
 
 static sgn_err
-translate(const char *pat, struct sgn_buf *out, struct sgn_errbuf *eb)
+compile(const char *pattern, pcre2_code **out, struct sgn_errbuf *eb)
 {
-	size_t i, n = strlen(pat);
-	int in_bracket = 0;
+	pcre2_code *re;
+	PCRE2_SIZE off;
+	size_t n;
+	char msg[128];
+	int code;
+
+	*out = NULL;
+	if (pattern == NULL)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "regular expression missing");
+	if ((n = strlen(pattern)) > SGN_REGEX_MAX_PATTERN)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "regular expression too long (%zu bytes, at most %d)", n,
+		    SGN_REGEX_MAX_PATTERN);
+	re = pcre2_compile((PCRE2_SPTR)pattern, n, COMPILE_OPTIONS, &code,
+	    &off, NULL);
+	if (re == NULL) {
+		memset(msg, 0, sizeof(msg));
+		pcre2_message(code, msg, sizeof(msg));
+		if (code == PCRE2_ERROR_HEAPLIMIT ||
+		    code == PCRE2_ERROR_NOMEMORY)
+			return sgn_errf(eb, SGN_ERR_NOMEM,
+			    "regular expression: %s", msg);
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "invalid regular expression \"%.64s\": %s at offset %zu",
+		    pattern, msg, (size_t)off);
+	}
+	*out = re;
+	return SGN_OK;
+}
+
+sgn_err
+sgn_regex_check(const char *pattern, struct sgn_errbuf *eb)
+{
+	pcre2_code *re = NULL;
 	sgn_err r;
 
-	if (n > MAX_PATTERN)
-		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
-		    "regular expression too long");
-	if ((r = sgn_buf_append(out, "^(", 2, eb)) != SGN_OK)
-		return r;
-	for (i = 0; i < n; i++) {
-		char ch = pat[i];
-		const char *cls;
-
-		if (in_bracket) {
-			if (ch == ']' && in_bracket > 1)
-				in_bracket = 0;
-			else
-				in_bracket++;
-			if ((r = sgn_buf_append(out, &ch, 1, eb)) != SGN_OK)
-				return r;
-			continue;
-		}
-		if (ch == '[') {
-			in_bracket = 1;
-			if (i + 1 < n && pat[i + 1] == '^') {
-				if ((r = sgn_buf_append(out, "[^", 2, eb)) !=
-				    SGN_OK)
-					return r;
-				i++;
-				continue;
-			}
-		} else if (ch == '(' && i + 1 < n && pat[i + 1] == '?') {
-			if (i + 2 < n && pat[i + 2] == ':') {
-				/* (?:...) is a plain group in POSIX. */
-				if ((r = sgn_buf_append(out, "(", 1, eb)) !=
-				    SGN_OK)
-					return r;
-				i += 2;
-				continue;
-			}
-			return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
-			    "regular expression: \"(?\" flags are not "
-			    "supported");
-		} else if ((ch == '*' || ch == '+' || ch == '?' || ch == '}') &&
-		    i + 1 < n && pat[i + 1] == '?') {
-			return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
-			    "regular expression: non-greedy quantifiers are "
-			    "not supported");
-		} else if (ch == '\\' && i + 1 < n) {
-			if ((cls = perl_class(pat[i + 1])) != NULL) {
-				if ((r = sgn_buf_append(out, cls, strlen(cls),
-				    eb)) != SGN_OK)
-					return r;
-				i++;
-				continue;
-			}
-			if (strchr("bBAzZpPQE", pat[i + 1]) != NULL)
-				return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
-				    "regular expression: \\%c is not supported",
-				    pat[i + 1]);
-			if ((r = sgn_buf_append(out, pat + i, 2, eb)) != SGN_OK)
-				return r;
-			i++;
-			continue;
-		}
-		if ((r = sgn_buf_append(out, &ch, 1, eb)) != SGN_OK)
-			return r;
-	}
-	return sgn_buf_append(out, ")$", 2, eb);
+	r = compile(pattern, &re, eb);
+	pcre2_code_free(re);
+	return r;
 }
 
 sgn_err
 sgn_regex_match(const char *pattern, const char *s, int *matched,
     struct sgn_errbuf *eb)
 {
-	struct sgn_buf b;
-	regex_t re;
+	pcre2_code *re = NULL;
+	pcre2_match_context *mc = NULL;
+	pcre2_match_data *md = NULL;
+	char msg[128];
 	int rc;
 	sgn_err r;
 
 	*matched = 0;
-	sgn_buf_init(&b, 0);
-	if ((r = translate(pattern, &b, eb)) != SGN_OK)
-		goto out;
-	rc = regcomp(&re, (const char *)b.ptr, REG_EXTENDED | REG_NOSUB);
-	if (rc != 0) {
-		char msg[128];
-		regerror(rc, &re, msg, sizeof(msg));
+	if (s == NULL) {
 		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
-		    "invalid regular expression \"%.64s\": %s", pattern, msg);
+		    "regular expression: no value to match");
 		goto out;
 	}
-	*matched = regexec(&re, s, 0, NULL, 0) == 0;
-	regfree(&re);
-	r = SGN_OK;
+	if ((r = compile(pattern, &re, eb)) != SGN_OK)
+		goto out;
+	if ((mc = pcre2_match_context_create(NULL)) == NULL ||
+	    (md = pcre2_match_data_create(1, NULL)) == NULL) {
+		r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (pcre2_set_match_limit(mc, MATCH_LIMIT) != 0 ||
+	    pcre2_set_depth_limit(mc, DEPTH_LIMIT) != 0 ||
+	    pcre2_set_heap_limit(mc, HEAP_LIMIT_KIB) != 0) {
+		r = sgn_errf(eb, SGN_ERR_INTERNAL,
+		    "regular expression: cannot set the match limits");
+		goto out;
+	}
+	/* No PCRE2_NO_UTF_CHECK: the value is checked here, whole. */
+	rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, mc);
+	if (rc >= 0) {
+		*matched = 1;
+		r = SGN_OK;
+		goto out;
+	}
+	if (rc == PCRE2_ERROR_NOMATCH) {
+		r = SGN_OK;
+		goto out;
+	}
+	memset(msg, 0, sizeof(msg));
+	pcre2_message(rc, msg, sizeof(msg));
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT) {
+		/* The pattern, not the value, is at fault: the user's to
+		 * simplify, and no verdict on the value. */
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "match limit hit "
+		    "by \"%.64s\" (%s): the pattern backtracks too much, "
+		    "simplify it", pattern, msg);
+	} else if (rc <= PCRE2_ERROR_UTF8_ERR1 &&
+	    rc >= PCRE2_ERROR_UTF8_ERR21) {
+		r = sgn_errf(eb, SGN_ERR_PARSE, "the value is not valid "
+		    "UTF-8 at byte %zu (%s)", (size_t)pcre2_get_startchar(md),
+		    msg);
+	} else if (rc == PCRE2_ERROR_NOMEMORY) {
+		r = sgn_errf(eb, SGN_ERR_NOMEM, "regular expression: %s", msg);
+	} else {
+		r = sgn_errf(eb, SGN_ERR_INTERNAL, "regular expression: %s",
+		    msg);
+	}
 out:
-	sgn_buf_reset(&b);
+	pcre2_match_data_free(md);
+	pcre2_match_context_free(mc);
+	pcre2_code_free(re);
 	return r;
 }

@@ -1364,6 +1364,48 @@ Test(synthetic, regexp_identity)
 	fx_leaf_free(&l);
 }
 
+/*
+ * Regexps take certificate values as UTF-8 code points: a name with é or
+ * an issuer in Japanese counts one character per code point.  Bytes that
+ * are not UTF-8 (the legacy issuer extension is raw bytes) fail the
+ * check (exit 1), never read past, whatever the pattern.
+ */
+Test(synthetic, regexp_on_utf8_and_malformed_values)
+{
+	struct fx_leaf_opts lo;
+	struct fx_leaf *l;
+	struct tcase t;
+
+	memset(&lo, 0, sizeof(lo));
+	lo.san_type = FX_SAN_EMAIL;
+	lo.san = "jos\xc3\xa9@example.com";
+	lo.issuer = "https://idp.example/\xe6\x97\xa5\xe6\x9c\xac";
+	l = fx_leaf_new(W, &lo);
+	keyless(&t, l);
+	t.pol.identity_regexp = "jos.@example\\.com";
+	t.pol.issuer_regexp = "https://idp\\.example/.{2}";
+	expect_ok(&t);
+	t.pol.identity_regexp = "jos..@example\\.com";
+	expect_fail(&t, "identity", "expected a match for the whole identity");
+	/* ASCII classes: é is not a \w */
+	t.pol.identity_regexp = "\\w+@example\\.com";
+	expect_fail(&t, "identity", "expected a match for the whole identity");
+	t.pol.identity_regexp = ".*";
+	t.pol.issuer_regexp = "https://idp\\.example/.{6}";
+	expect_fail(&t, "issuer", "expected a match for the whole issuer");
+	fx_leaf_free(&l);
+
+	memset(&lo, 0, sizeof(lo));
+	lo.issuer_legacy_only = 1;
+	lo.issuer = "https://idp.example/\xff\xfe";
+	l = fx_leaf_new(W, &lo);
+	keyless(&t, l);
+	t.pol.identity = FX_EMAIL;
+	t.pol.issuer_regexp = ".*";
+	expect_fail(&t, "issuer", "the value is not valid UTF-8 at byte 20");
+	fx_leaf_free(&l);
+}
+
 /* 7. DSSE ---------------------------------------------------------------- */
 
 static char *

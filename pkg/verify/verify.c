@@ -1169,6 +1169,28 @@ out:
 
 /* Step 6: identity ------------------------------------------------------- */
 
+/*
+ * An identity or issuer regexp against one value.  An error (a limit
+ * hit, a value that is not UTF-8) gives no verdict and stops the check.
+ */
+static sgn_err
+regex_match(struct vctx *c, const char *check, const char *pattern,
+    const char *value, int *m)
+{
+	struct sgn_errbuf tmp;
+	sgn_err r;
+
+	sgn_errbuf_clear(&tmp);
+	if ((r = sgn_regex_match(pattern, value, m, &tmp)) == SGN_OK)
+		return SGN_OK;
+	if (c->res->check[0] == '\0') {
+		snprintf(c->res->check, sizeof(c->res->check), "%s", check);
+		snprintf(c->res->reason, sizeof(c->res->reason),
+		    "%s regexp: %s", check, tmp.msg);
+	}
+	return sgn_errf(c->eb, r, "%s regexp: %s", check, tmp.msg);
+}
+
 static sgn_err
 check_identity(struct vctx *c)
 {
@@ -1194,17 +1216,22 @@ check_identity(struct vctx *c)
 	for (i = 0; i < n && !m; i++) {
 		if (p->identity != NULL) {
 			m = strcmp(sans[i].value, p->identity) == 0;
-		} else if ((r = sgn_regex_match(p->identity_regexp,
-		    sans[i].value, &m, c->eb)) != SGN_OK) {
+		} else if ((r = regex_match(c, "identity", p->identity_regexp,
+		    sans[i].value, &m)) != SGN_OK) {
 			goto out;
 		}
 	}
+	if (!m && p->identity != NULL) {
+		r = fail(c, "identity", SGN_ERR_POLICY,
+		    "certificate identity mismatch: expected %.200s, got "
+		    "%.200s", p->identity, sans[0].value);
+		goto out;
+	}
 	if (!m) {
 		r = fail(c, "identity", SGN_ERR_POLICY,
-		    "certificate identity mismatch: expected %s%.200s, got "
-		    "%.200s", p->identity != NULL ? "" : "a match for ",
-		    p->identity != NULL ? p->identity : p->identity_regexp,
-		    sans[0].value);
+		    "certificate identity mismatch: got %.160s, expected a "
+		    "match for the whole identity (anchored) of %.160s; add "
+		    ".* to match a prefix", sans[0].value, p->identity_regexp);
 		goto out;
 	}
 	if (issuer == NULL) {
@@ -1214,16 +1241,21 @@ check_identity(struct vctx *c)
 	}
 	if (p->issuer != NULL) {
 		m = strcmp(issuer, p->issuer) == 0;
-	} else if ((r = sgn_regex_match(p->issuer_regexp, issuer, &m,
-	    c->eb)) != SGN_OK) {
+	} else if ((r = regex_match(c, "issuer", p->issuer_regexp, issuer,
+	    &m)) != SGN_OK) {
+		goto out;
+	}
+	if (!m && p->issuer != NULL) {
+		r = fail(c, "issuer", SGN_ERR_POLICY,
+		    "certificate issuer mismatch: expected %.200s, got %.200s",
+		    p->issuer, issuer);
 		goto out;
 	}
 	if (!m) {
 		r = fail(c, "issuer", SGN_ERR_POLICY,
-		    "certificate issuer mismatch: expected %s%.200s, got "
-		    "%.200s",
-		    p->issuer != NULL ? "" : "a match for ",
-		    p->issuer != NULL ? p->issuer : p->issuer_regexp, issuer);
+		    "certificate issuer mismatch: got %.160s, expected a "
+		    "match for the whole issuer (anchored) of %.160s; add .* "
+		    "to match a prefix", issuer, p->issuer_regexp);
 		goto out;
 	}
 	for (i = 0; i < p->n_ext; i++) {
@@ -1255,6 +1287,20 @@ out:
 
 /* The pipeline ---------------------------------------------------------- */
 
+static sgn_err
+policy_regex(const char *pattern, const char *what, struct sgn_errbuf *eb)
+{
+	struct sgn_errbuf tmp;
+	sgn_err r;
+
+	if (pattern == NULL)
+		return SGN_OK;
+	sgn_errbuf_clear(&tmp);
+	if ((r = sgn_regex_check(pattern, &tmp)) != SGN_OK)
+		return sgn_errf(eb, r, "policy: %s regexp: %s", what, tmp.msg);
+	return SGN_OK;
+}
+
 sgn_err
 sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
     const struct sgn_artifact *art, const struct sgn_policy *pol,
@@ -1273,6 +1319,12 @@ sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "policy: keyless "
 		    "verification needs one identity (exact or regexp) and one "
 		    "issuer (exact or regexp)");
+	/* A pattern that cannot be used is the caller's error, whatever
+	 * the bundle holds: say so before checking anything. */
+	if (pol->key == NULL && ((r = policy_regex(pol->identity_regexp,
+	    "identity", eb)) != SGN_OK ||
+	    (r = policy_regex(pol->issuer_regexp, "issuer", eb)) != SGN_OK))
+		return r;
 	memset(&c, 0, sizeof(c));
 	c.v = v;
 	c.b = b;

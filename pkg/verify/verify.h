@@ -66,7 +66,7 @@ struct sgn_ext_match {
 
 struct sgn_policy {
 	/* keyless: exactly one of identity / identity_regexp, and one of
-	 * issuer / issuer_regexp (regexps are POSIX ERE, anchored) */
+	 * issuer / issuer_regexp (regexps: sgn_regex_match()) */
 	const char		*identity;
 	const char		*identity_regexp;
 	const char		*issuer;
@@ -203,7 +203,22 @@ sgn_err	sgn_verify_plain(const struct sgn_bundle *b,
 	    size_t *payload_len, struct sgn_verify_result *res,
 	    struct sgn_errbuf *eb);
 
-/* Anchored POSIX ERE match (also accepts \d \w \s and their negations). */
+/*
+ * Identity regular expressions: PCRE2 syntax (a superset of what Go's
+ * RE2 takes for identity patterns), matched against the WHOLE value
+ * (anchored at both ends), UTF-8, with ASCII \d \w \s \b as in Go.
+ * Patterns are at most SGN_REGEX_MAX_PATTERN bytes.
+ *
+ * sgn_regex_match() sets *matched to 1 when pattern matches all of s,
+ * else 0.  Errors: SGN_ERR_INVALID_ARGUMENT for a pattern that is too
+ * long or does not compile (PCRE2's message and the offset), and for a
+ * match that hits the backtracking limits ("match limit hit": the
+ * pattern must be simplified; no verdict on s); SGN_ERR_PARSE when s
+ * is not valid UTF-8; SGN_ERR_NOMEM.  sgn_regex_check() only compiles
+ * the pattern, with the same pattern errors.
+ */
+#define SGN_REGEX_MAX_PATTERN	4096
+sgn_err	sgn_regex_check(const char *pattern, struct sgn_errbuf *eb);
 sgn_err	sgn_regex_match(const char *pattern, const char *s, int *matched,
 	    struct sgn_errbuf *eb);
 

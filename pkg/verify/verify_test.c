@@ -710,10 +710,16 @@ Test(verify, matches_identities_by_anchored_regexp)
 	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
 	sgn_verify_result_reset(&o.res);
 
-	/* Anchored: a pattern matching only a part does not match. */
-	pol.identity_regexp = "sigstore-conformance";
+	/* Anchored: a pattern matching only a part does not match, and
+	 * the message says how to match a prefix. */
+	pol.identity_regexp = "https://github\\.com/sigstore-conformance/";
 	run_policy(&V1, &pol, &o);
 	cr_assert_eq(o.r, SGN_ERR_POLICY, "%s", o.eb.msg);
+	cr_assert_str_eq(o.res.check, "identity");
+	cr_assert_str_eq(o.eb.msg, "identity: certificate identity mismatch: "
+	    "got " BEACON ", expected a match for the whole identity "
+	    "(anchored) of https://github\\.com/sigstore-conformance/; add "
+	    ".* to match a prefix");
 	sgn_verify_result_reset(&o.res);
 
 	pol.identity_regexp = ".*";
@@ -721,6 +727,69 @@ Test(verify, matches_identities_by_anchored_regexp)
 	run_policy(&V1, &pol, &o);
 	cr_assert_eq(o.r, SGN_ERR_POLICY, "%s", o.eb.msg);
 	cr_assert_str_eq(o.res.check, "issuer");
+	cr_assert_str_eq(o.eb.msg, "issuer: certificate issuer mismatch: got "
+	    GH_ISSUER ", expected a match for the whole issuer (anchored) of "
+	    "https://token; add .* to match a prefix");
+	sgn_verify_result_reset(&o.res);
+}
+
+/* A pattern that cannot be used is the caller's error (exit 2), found
+ * before the bundle is looked at: here the bundle would verify. */
+Test(verify, refuses_an_invalid_regexp_in_the_policy)
+{
+	struct sgn_policy pol;
+	struct outcome o;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.identity_regexp = "https://github\\.com/(sigstore-conformance";
+	pol.issuer = GH_ISSUER;
+	run_policy(&V1, &pol, &o);
+	cr_assert_eq(o.r, SGN_ERR_INVALID_ARGUMENT, "%s", o.eb.msg);
+	cr_assert_eq(sgn_err_exit_status(o.r), 2);
+	cr_assert(!o.res.verified);
+	cr_assert(tu_has(o.eb.msg, "policy: identity regexp: invalid regular "
+	    "expression"), "%s", o.eb.msg);
+	cr_assert(tu_has(o.eb.msg, "missing closing parenthesis at offset "
+	    "41"), "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+
+	pol.identity_regexp = ".*";
+	pol.issuer = NULL;
+	pol.issuer_regexp = "https://token\\.actions\\.\\q";
+	run_policy(&V1, &pol, &o);
+	cr_assert_eq(o.r, SGN_ERR_INVALID_ARGUMENT, "%s", o.eb.msg);
+	cr_assert(tu_has(o.eb.msg, "policy: issuer regexp: invalid regular "
+	    "expression"), "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+}
+
+/* A match limit hit gives no verdict: exit 2, never a pass or a plain
+ * mismatch, whichever SAN or issuer it happens on. */
+Test(verify, a_regexp_match_limit_is_an_error, .timeout = 10)
+{
+	struct sgn_policy pol;
+	struct outcome o;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.identity_regexp = "(.*)*(.*)*(.*)*(.*)*(.*)*(.*)*\\d";
+	pol.issuer = GH_ISSUER;
+	run_policy(&V1, &pol, &o);
+	cr_assert_eq(o.r, SGN_ERR_INVALID_ARGUMENT, "%s", o.eb.msg);
+	cr_assert_eq(sgn_err_exit_status(o.r), 2);
+	cr_assert(!o.res.verified);
+	cr_assert_str_eq(o.res.check, "identity");
+	cr_assert(tu_has(o.eb.msg, "identity regexp: match limit hit by "
+	    "\"(.*)*(.*)*"), "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+
+	pol.identity_regexp = ".*";
+	pol.issuer = NULL;
+	pol.issuer_regexp = "(.*)*(.*)*(.*)*(.*)*(.*)*(.*)*\\d";
+	run_policy(&V1, &pol, &o);
+	cr_assert_eq(o.r, SGN_ERR_INVALID_ARGUMENT, "%s", o.eb.msg);
+	cr_assert_str_eq(o.res.check, "issuer");
+	cr_assert(tu_has(o.eb.msg, "issuer regexp: match limit hit"), "%s",
+	    o.eb.msg);
 	sgn_verify_result_reset(&o.res);
 }
 
@@ -948,23 +1017,250 @@ Test(verify, refuses_the_oms_keyless_bundle_without_tlog_entries)
 	cJSON_Delete(root);
 }
 
-Test(verify, regex_translation)
+/* Identity regexps (PCRE2) ---------------------------------------------- */
+
+struct rx_case {
+	const char	*pattern;
+	const char	*value;
+	int		 match;
+};
+
+/* Each pattern against its value: no error, and the expected outcome. */
+static void
+expect_matches(const struct rx_case *cases, size_t n)
 {
+	struct sgn_errbuf eb;
+	size_t i;
 	int m;
 
-	cr_assert_eq(sgn_regex_match("a\\d+b", "a123b", &m, NULL), SGN_OK);
-	cr_assert(m);
-	cr_assert_eq(sgn_regex_match("a\\d+b", "xa123b", &m, NULL), SGN_OK);
-	cr_assert(!m);
-	cr_assert_eq(sgn_regex_match("(?:x|y)z", "yz", &m, NULL), SGN_OK);
-	cr_assert(m);
-	cr_assert_eq(sgn_regex_match("a|b", "ab", &m, NULL), SGN_OK);
-	cr_assert(!m);
-	cr_assert_eq(sgn_regex_match("[\\d]", "d", &m, NULL), SGN_OK);
-	cr_assert_eq(sgn_regex_match("(?i)abc", "ABC", &m, NULL),
-	    SGN_ERR_INVALID_ARGUMENT);
-	cr_assert_eq(sgn_regex_match("a*?", "a", &m, NULL),
-	    SGN_ERR_INVALID_ARGUMENT);
-	cr_assert_eq(sgn_regex_match("(", "a", &m, NULL),
-	    SGN_ERR_INVALID_ARGUMENT);
+	for (i = 0; i < n; i++) {
+		sgn_errbuf_clear(&eb);
+		m = -1;
+		cr_assert_eq(sgn_regex_match(cases[i].pattern, cases[i].value,
+		    &m, &eb), SGN_OK, "\"%s\": %s", cases[i].pattern, eb.msg);
+		cr_assert_eq(m, cases[i].match, "\"%s\" against \"%s\": %s",
+		    cases[i].pattern, cases[i].value,
+		    cases[i].match ? "no match, wanted one" :
+		    "a match, wanted none");
+	}
+}
+
+/* An error with code r and message text, and no match reported. */
+static void
+expect_regex_error(const char *pattern, const char *value, sgn_err r,
+    const char *text)
+{
+	struct sgn_errbuf eb;
+	int m = -1;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_regex_match(pattern, value, &m, &eb), r,
+	    "\"%s\": %s", pattern, eb.msg);
+	cr_assert_eq(m, 0, "\"%s\": a match reported with an error", pattern);
+	cr_assert(tu_has(eb.msg, text), "\"%s\": message \"%s\" lacks \"%s\"",
+	    pattern, eb.msg, text);
+}
+
+Test(verify, regex_perl_classes_outside_brackets_are_ascii)
+{
+	static const struct rx_case c[] = {
+		{ "a\\d+b", "a123b", 1 },
+		{ "\\d", "d", 0 },
+		{ "\\d+", "12a", 0 },
+		{ "\\d", "\xd9\xa3", 0 },	/* U+0663 ARABIC-INDIC THREE */
+		{ "\\D+", "abc", 1 },
+		{ "\\D+", "a1c", 0 },
+		{ "\\D", "\xc3\xa9", 1 },	/* é, one code point */
+		{ "\\w+", "a_Z9", 1 },
+		{ "\\w+", "a-b", 0 },
+		{ "\\w", "\xc3\xa9", 0 },
+		{ "\\W", "-", 1 },
+		{ "\\W", "a", 0 },
+		{ "\\W", "\xc3\xa9", 1 },
+		{ "a\\sb", "a b", 1 },
+		{ "a\\sb", "a\tb", 1 },
+		{ "a\\sb", "asb", 0 },
+		{ "a\\sb", "a\xc2\xa0" "b", 0 },	/* NO-BREAK SPACE */
+		{ "\\S+", "ab", 1 },
+		{ "\\S+", "a b", 0 },
+	};
+
+	expect_matches(c, sizeof(c) / sizeof(c[0]));
+}
+
+Test(verify, regex_perl_classes_inside_brackets_keep_their_meaning)
+{
+	static const struct rx_case c[] = {
+		{ "[\\d]", "5", 1 },
+		{ "[\\d]", "d", 0 },
+		{ "[\\d]", "\\", 0 },
+		{ "[^\\d]+", "123", 0 },
+		{ "[^\\d]+", "abc", 1 },
+		{ "[\\D]", "x", 1 },
+		{ "[\\D]", "7", 0 },
+		{ "[\\w.-]+@example\\.com", "alice@example.com", 1 },
+		{ "[\\w.-]+@example\\.com", "a.l-i_ce9@example.com", 1 },
+		{ "[\\w.-]+@example\\.com", "al ice@example.com", 0 },
+		{ "[\\w]", "w", 1 },
+		{ "[\\w]", "\\", 0 },
+		{ "[^\\w]", "a", 0 },
+		{ "[^\\w]", "@", 1 },
+		{ "[\\W]", "@", 1 },
+		{ "[\\W]", "W", 0 },
+		{ "[^\\s]+", "a b", 0 },
+		{ "[^\\s]+", "ab", 1 },
+		{ "[\\s]", " ", 1 },
+		{ "[\\s]", "s", 0 },
+		{ "[\\S]", "s", 1 },
+		{ "[\\S]", " ", 0 },
+		{ "[^\\S]", " ", 1 },
+		{ "[^\\S]", "x", 0 },
+	};
+
+	expect_matches(c, sizeof(c) / sizeof(c[0]));
+}
+
+Test(verify, regex_matches_utf8_by_code_point)
+{
+	static const struct rx_case c[] = {
+		{ "\xc3\xa9.*", "\xc3\xa9vian", 1 },	/* é.* évian */
+		{ "e.*", "\xc3\xa9vian", 0 },
+		{ ".", "\xc3\xa9", 1 },
+		{ "..", "\xc3\xa9", 0 },
+		{ ".{3}", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 1 },
+		{ ".{3}", "\xe6\x97\xa5\xe6\x9c\xac", 0 },
+		{ "^.{3}$", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 1 },
+		{ "[^a]", "\xe2\x82\xac", 1 },			/* € */
+		{ "caf[\xc3\xa9]", "caf\xc3\xa9", 1 },
+		{ "caf[\xc3\xa9]", "cafe", 0 },
+		{ "\\x{e9}", "\xc3\xa9", 1 },
+		{ "\\p{Greek}+", "\xce\xb1\xce\xb2\xce\xb3", 1 },
+		{ "[^@]+@example\\.com", "j\xc3\xb6rg@example.com", 1 },
+		/* a Cyrillic "р" in place of "p" is not a \w */
+		{ "https://github\\.com/org/[\\w-]+",
+		    "https://github.com/org/re\xd1\x80o", 0 },
+	};
+
+	expect_matches(c, sizeof(c) / sizeof(c[0]));
+}
+
+Test(verify, regex_must_match_the_whole_value)
+{
+	static const struct rx_case c[] = {
+		{ "abc", "abc", 1 },
+		{ "abc", "abcd", 0 },
+		{ "abc", "xabc", 0 },
+		{ "abc", "abc\n", 0 },
+		{ "abc$", "abc\n", 0 },
+		{ "a|b", "ab", 0 },
+		{ "a|b", "ba", 0 },
+		{ "a|ab", "ab", 1 },
+		{ "https://github\\.com/org/", "https://github.com/org/repo",
+		    0 },
+		{ "https://github\\.com/org/.*", "https://github.com/org/repo",
+		    1 },
+		{ ".*@example\\.com", "x@example.com.evil.test", 0 },
+		{ "a*?", "aa", 1 },
+	};
+
+	expect_matches(c, sizeof(c) / sizeof(c[0]));
+}
+
+Test(verify, regex_takes_the_go_syntax_identity_patterns_use)
+{
+	static const struct rx_case c[] = {
+		{ "(?:x|y)z", "yz", 1 },
+		{ "(?P<org>[a-z]+)/repo", "org/repo", 1 },
+		{ "(?i)abc", "ABC", 1 },
+		{ "\\Qa.b\\E", "a.b", 1 },
+		{ "\\Qa.b\\E", "axb", 0 },
+		{ "\\Aabc\\z", "abc", 1 },
+		{ "[[:alpha:]]+", "abc", 1 },
+		{ "[[:alpha:]]+", "ab1", 0 },
+	};
+
+	expect_matches(c, sizeof(c) / sizeof(c[0]));
+}
+
+Test(verify, regex_refuses_invalid_patterns_with_the_offset)
+{
+	char long_pat[SGN_REGEX_MAX_PATTERN + 2];
+
+	expect_regex_error("(", "a", SGN_ERR_INVALID_ARGUMENT,
+	    "invalid regular expression \"(\": missing closing parenthesis "
+	    "at offset 1");
+	expect_regex_error("a)", "a", SGN_ERR_INVALID_ARGUMENT,
+	    "at offset 1");
+	expect_regex_error("a\\y", "ay", SGN_ERR_INVALID_ARGUMENT,
+	    "unrecognized character follows \\ at offset 2");
+	expect_regex_error("[a", "a", SGN_ERR_INVALID_ARGUMENT,
+	    "missing terminating ] for character class");
+	expect_regex_error("a{2,1}", "aa", SGN_ERR_INVALID_ARGUMENT,
+	    "invalid regular expression");
+	/* groups do not capture: a back reference is refused, as in Go */
+	expect_regex_error("(a)\\1", "aa", SGN_ERR_INVALID_ARGUMENT,
+	    "invalid regular expression");
+	/* \C would split a code point; (*UCP) would make \w Unicode */
+	expect_regex_error("\\C", "a", SGN_ERR_INVALID_ARGUMENT,
+	    "invalid regular expression");
+	expect_regex_error("(*UCP)\\w", "\xc3\xa9", SGN_ERR_INVALID_ARGUMENT,
+	    "invalid regular expression");
+	expect_regex_error("\xff", "a", SGN_ERR_INVALID_ARGUMENT,
+	    "invalid regular expression");
+	cr_assert_eq(sgn_regex_check("a\\y", NULL), SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_eq(sgn_regex_check("a\\d", NULL), SGN_OK);
+
+	/* The length cap: at it, fine; one byte more, refused. */
+	memset(long_pat, 'a', sizeof(long_pat));
+	long_pat[SGN_REGEX_MAX_PATTERN] = '\0';
+	expect_matches(&(struct rx_case){ long_pat, long_pat, 1 }, 1);
+	long_pat[SGN_REGEX_MAX_PATTERN] = 'a';
+	long_pat[SGN_REGEX_MAX_PATTERN + 1] = '\0';
+	expect_regex_error(long_pat, "a", SGN_ERR_INVALID_ARGUMENT,
+	    "regular expression too long (4097 bytes, at most 4096)");
+	/* a usage error: exit 2 */
+	cr_assert_eq(sgn_err_exit_status(SGN_ERR_INVALID_ARGUMENT), 2);
+}
+
+Test(verify, regex_refuses_a_value_that_is_not_utf8)
+{
+	expect_regex_error("a.c", "a\xff" "c", SGN_ERR_PARSE,
+	    "the value is not valid UTF-8 at byte 1");
+	expect_regex_error(".*", "ab\xc3", SGN_ERR_PARSE,
+	    "the value is not valid UTF-8 at byte 2");
+	/* an overlong "/" */
+	expect_regex_error(".*", "a\xc0\xaf", SGN_ERR_PARSE,
+	    "not valid UTF-8");
+}
+
+/*
+ * Patterns that backtrack exponentially stop at the match limit with an
+ * error, never a silent mismatch; .timeout fails the test if one runs on.
+ */
+Test(verify, regex_stops_pathological_patterns_at_a_limit, .timeout = 10)
+{
+	char as[65];
+	char deep[20001];
+	int m = -1;
+
+	memset(as, 'a', sizeof(as) - 1);
+	as[sizeof(as) - 1] = '\0';
+	expect_regex_error("(a*)*(a*)*(a*)*(a*)*(a*)*(a*)*[bc]", as,
+	    SGN_ERR_INVALID_ARGUMENT, "match limit hit by \"(a*)*(a*)*");
+	expect_regex_error("(a|aa)+\\d", as, SGN_ERR_INVALID_ARGUMENT,
+	    "match limit hit");
+	/* a pattern cannot raise the limits for itself */
+	expect_regex_error("(*LIMIT_MATCH=4000000000)(a|aa)+\\d", as,
+	    SGN_ERR_INVALID_ARGUMENT, "match limit hit");
+	expect_regex_error("(*LIMIT_DEPTH=4000000000)(*LIMIT_HEAP=4000000000)"
+	    "(a|aa)+\\d", as, SGN_ERR_INVALID_ARGUMENT, "match limit hit");
+	/* deep backtracking over a long value stops at the depth limit */
+	memset(deep, 'a', sizeof(deep) - 1);
+	deep[sizeof(deep) - 1] = '\0';
+	expect_regex_error("(?:a|b)*", deep, SGN_ERR_INVALID_ARGUMENT,
+	    "limit");
+	/* with a literal the value lacks, PCRE2 knows at once: a mismatch */
+	cr_assert_eq(sgn_regex_match("(a*)*(a*)*(a*)*(a*)*(a*)*(a*)*b", as, &m,
+	    NULL), SGN_OK);
+	cr_assert_eq(m, 0);
 }
