@@ -48,6 +48,85 @@ expect "regexp identity" 0 "Verified OK" -- "$SIGNET" verify-blob \
     --certificate-identity-regexp 'https://github\.com/tkgsn/.*' \
     --certificate-oidc-issuer-regexp 'https://token\.actions\..*' \
     "$V/rekor-v2-hashedrekord/artifact"
+# Identity regexps are PCRE2, matched against the whole value: Perl
+# classes keep their meaning inside brackets, a prefix is not a match,
+# an invalid pattern is a usage error (exit 2) whatever the bundle, and
+# a pattern that backtracks without end stops at the match limit (exit
+# 2; `timeout` only keeps a regression from hanging the script).
+# v2re [OPTION...]: the Rekor v2 vector with the options given.
+v2re() {
+	"$SIGNET" verify-blob \
+	    --bundle "$V/rekor-v2-hashedrekord/bundle.sigstore.json" "$@" \
+	    "$V/rekor-v2-hashedrekord/artifact"
+}
+expect "regexp: \\w and \\s inside brackets" 0 "Verified OK" -- v2re \
+    --certificate-identity-regexp \
+    'https://github\.com/tkgsn/[\w.-]+/\.github/workflows/[^\s]+@refs/heads/\w+' \
+    --certificate-oidc-issuer "$GH"
+expect "regexp: [^\\d]+ refuses a value with digits" 1 \
+    "expected a match for the whole identity \(anchored\)" -- v2re \
+    --certificate-identity-regexp 'https://github\.com/tkgsn/[^\d]+' \
+    --certificate-oidc-issuer "$GH"
+expect "regexp: a prefix is not a match" 1 \
+    'identity mismatch: got https://github\.com/tkgsn/sigstore-public-good-instance-test/\.github/workflows/rekor-v2\.yml@refs/heads/main, expected a match for the whole identity \(anchored\) of https://github\\\.com/tkgsn/; add \.\* to match a prefix' \
+    -- v2re --certificate-identity-regexp 'https://github\.com/tkgsn/' \
+    --certificate-oidc-issuer "$GH"
+expect "regexp: issuer prefix is not a match" 1 \
+    'issuer mismatch: got https://token\.actions\.githubusercontent\.com, expected a match for the whole issuer \(anchored\) of https://token; add \.\* to match a prefix' \
+    -- v2re --certificate-identity "$V2ID" \
+    --certificate-oidc-issuer-regexp 'https://token'
+for verb in verify verify-bundle verify-blob; do
+	expect "$verb: unbalanced parenthesis in a regexp" 2 \
+	    '^signet: '"$verb"': --certificate-identity-regexp: invalid regular expression "https://github\\\.com/\(tkgsn": missing closing parenthesis at offset 26$' \
+	    -- "$SIGNET" "$verb" \
+	    --bundle "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
+	    --certificate-identity-regexp 'https://github\.com/(tkgsn' \
+	    --certificate-oidc-issuer "$GH" "$V/rekor-v2-hashedrekord/artifact"
+done
+expect "regexp: unknown escape" 2 \
+    '--certificate-oidc-issuer-regexp: invalid regular expression "https://token\\y": unrecognized character follows \\ at offset 14' \
+    -- v2re --certificate-identity "$V2ID" \
+    --certificate-oidc-issuer-regexp 'https://token\y'
+printf '{}' > "$tmp/junk.json"
+expect "regexp: invalid pattern before a malformed bundle" 2 \
+    "invalid regular expression" -- "$SIGNET" verify --bundle "$tmp/junk.json" \
+    --certificate-identity-regexp '[a' --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v2-hashedrekord/artifact"
+expect "regexp: pathological identity pattern stops at the limit" 2 \
+    '^signet: identity regexp: match limit hit by "\(\.\*\)\*' -- \
+    timeout 5 "$SIGNET" verify \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity-regexp '(.*)*(.*)*(.*)*(.*)*(.*)*(.*)*\d' \
+    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+expect "regexp: pathological issuer pattern stops at the limit" 2 \
+    '^signet: issuer regexp: match limit hit' -- \
+    timeout 5 "$SIGNET" verify-bundle \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer-regexp '(.*)*(.*)*(.*)*(.*)*(.*)*(.*)*\d' \
+    "$V/rekor-v1-hashedrekord/artifact"
+MS=testdata/model-signing/signed/v1.1.0-sigstore
+MID='stefanb@us\.ibm\.com'
+MIDP=https://sigstore.verify.ibm.com/oauth2
+expect "model verify: regexp identity" 0 "Verified OK" -- \
+    env SIGNET_CACHE_DIR="$tmp/cache" "$SIGNET" verify "$MS" \
+    --certificate-identity-regexp '[\w.]+@us\.ibm\.com' \
+    --identity-provider "$MIDP" --ignore-paths "$MS/ignore-me"
+expect "model verify: a prefix is not a match" 1 \
+    'expected a match for the whole identity \(anchored\) of stefanb; add' \
+    -- env SIGNET_CACHE_DIR="$tmp/cache" "$SIGNET" verify "$MS" \
+    --certificate-identity-regexp 'stefanb' \
+    --identity-provider "$MIDP" --ignore-paths "$MS/ignore-me"
+expect "model verify: invalid regexp" 2 \
+    "--certificate-identity-regexp: invalid regular expression" -- \
+    env SIGNET_CACHE_DIR="$tmp/cache" "$SIGNET" verify "$MS" \
+    --certificate-identity-regexp "$MID(" \
+    --identity-provider "$MIDP" --ignore-paths "$MS/ignore-me"
+expect "model verify: pathological regexp stops at the limit" 2 \
+    "identity regexp: match limit hit" -- \
+    env SIGNET_CACHE_DIR="$tmp/cache" timeout 5 "$SIGNET" verify "$MS" \
+    --certificate-identity-regexp '(.*)*(.*)*(.*)*(.*)*(.*)*(.*)*(.*)*\d' \
+    --identity-provider "$MIDP" --ignore-paths "$MS/ignore-me"
 expect "github workflow flags" 0 "Verified OK" -- "$SIGNET" verify-blob \
     --bundle "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
     --certificate-identity "$V2ID" --certificate-oidc-issuer "$GH" \

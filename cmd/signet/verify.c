@@ -47,7 +47,9 @@ verify_usage(const char *verb, FILE *f)
 	    "  --bundle FILE            the bundle (verify: default "
 	    "FILE.sigstore.json)\n"
 	    "  --certificate-identity ID         expected SAN (email or URI)\n"
-	    "  --certificate-identity-regexp RE  ... or an anchored POSIX ERE\n"
+	    "  --certificate-identity-regexp RE  ... or a PCRE2 regexp "
+	    "matching\n"
+	    "                                    all of it (anchored)\n"
 	    "  --certificate-oidc-issuer URL     expected OIDC issuer\n"
 	    "  --certificate-oidc-issuer-regexp RE\n"
 	    "  --certificate-github-workflow-{trigger,sha,name,repository,"
@@ -305,6 +307,21 @@ print_diffs(const struct model_verify *mv)
 	}
 }
 
+/* An invalid pattern is a usage error, found before any work is done. */
+static int
+regexp_usable(const char *verb, const char *flag, const char *pattern)
+{
+	struct sgn_errbuf eb;
+
+	if (pattern == NULL)
+		return 1;
+	sgn_errbuf_clear(&eb);
+	if (sgn_regex_check(pattern, &eb) == SGN_OK)
+		return 1;
+	cli_err("%s: --%s: %s", verb, flag, eb.msg);
+	return 0;
+}
+
 int
 cmd_verify(const char *verb, int argc, char **argv)
 {
@@ -453,6 +470,11 @@ cmd_verify(const char *verb, int argc, char **argv)
 			    "--certificate-oidc-issuer-regexp", verb);
 			goto out;
 		}
+		if (!regexp_usable(verb, "certificate-identity-regexp",
+		    pol.identity_regexp) ||
+		    !regexp_usable(verb, "certificate-oidc-issuer-regexp",
+		    pol.issuer_regexp))
+			goto out;
 	}
 	tr = cli_get(&a, "trusted-root");
 	if (tr != NULL && cli_flag(&a, "staging")) {
