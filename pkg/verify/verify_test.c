@@ -1083,6 +1083,10 @@ Test(verify, regex_perl_classes_outside_brackets_are_ascii)
 		{ "a\\sb", "a\xc2\xa0" "b", 0 },	/* NO-BREAK SPACE */
 		{ "\\S+", "ab", 1 },
 		{ "\\S+", "a b", 0 },
+		/* documented: \s takes \v, which Go's does not */
+		{ "\\s", "\v", 1 },
+		/* \b is ASCII too: between a and é is a word boundary */
+		{ "a\\b\xc3\xa9", "a\xc3\xa9", 1 },
 	};
 
 	expect_matches(c, sizeof(c) / sizeof(c[0]));
@@ -1172,6 +1176,7 @@ Test(verify, regex_takes_the_go_syntax_identity_patterns_use)
 		{ "(?:x|y)z", "yz", 1 },
 		{ "(?P<org>[a-z]+)/repo", "org/repo", 1 },
 		{ "(?i)abc", "ABC", 1 },
+		{ "(?i)\xc3\x89", "\xc3\xa9", 1 },		/* É, é */
 		{ "\\Qa.b\\E", "a.b", 1 },
 		{ "\\Qa.b\\E", "axb", 0 },
 		{ "\\Aabc\\z", "abc", 1 },
