@@ -56,9 +56,6 @@ struct walk {
 	char				*root_real;	/* realpath */
 	char				**ignore;	/* relative paths */
 	size_t				 n_ignore;
-	int				 have_sig;
-	dev_t				 sig_dev;
-	ino_t				 sig_ino;
 	const char			**only;		/* sorted paths */
 	size_t				 n_only;
 	struct file			*files;
@@ -237,9 +234,6 @@ follow_link(struct walk *w, const char *rel)
 		    rel, type_name(st.st_mode));
 		goto out;
 	}
-	if (w->have_sig && st.st_dev == w->sig_dev &&
-	    st.st_ino == w->sig_ino)
-		goto out;
 	r = add_file(w, rel, &st, 1);
 out:
 	free(full);
@@ -303,9 +297,6 @@ walk_dir(struct walk *w, int dfd, const char *prefix, unsigned depth)
 			    strerror(errno));
 			break;
 		}
-		if (w->have_sig && st.st_dev == w->sig_dev &&
-		    st.st_ino == w->sig_ino)
-			continue;
 		if (S_ISDIR(st.st_mode)) {
 			fd = openat(dirfd(d), de->d_name, O_RDONLY |
 			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -671,7 +662,6 @@ static sgn_err
 setup_ignore(struct walk *w, const char *root_real, int single)
 {
 	const struct sgn_manifest_opts	*o = w->o;
-	struct stat			 st;
 	const char			*base, *slash, *in;
 	char				*dir = NULL, *rd = NULL, *rel = NULL;
 	size_t				 i;
@@ -684,12 +674,11 @@ setup_ignore(struct walk *w, const char *root_real, int single)
 		if ((r = add_ignore(w, o->ignore[i])) != SGN_OK)
 			return r;
 	if (o->signature_path != NULL) {
-		if (stat(o->signature_path, &st) == 0) {
-			w->have_sig = 1;
-			w->sig_dev = st.st_dev;
-			w->sig_ino = st.st_ino;
-		}
-		/* record it when it lies inside the model directory */
+		/*
+		 * Left out by its path alone: another name for the same
+		 * file (a hard link, which tar keeps) is hashed like any
+		 * other file, so that nothing unsigned passes for it.
+		 */
 		slash = strrchr(o->signature_path, '/');
 		base = slash != NULL ? slash + 1 : o->signature_path;
 		dir = slash == NULL ? strdup(".") : strndup(o->signature_path,

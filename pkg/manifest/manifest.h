@@ -119,8 +119,9 @@ struct sgn_manifest_opts {
 	/*
 	 * Paths relative to the model directory whose subtrees are left
 	 * out; recorded in the statement.  The signature file is given
-	 * apart: it is always left out and, when it lies inside the
-	 * model directory, recorded.
+	 * apart: when it lies inside the model directory, its path is
+	 * left out and recorded.  Only that path: another name for the
+	 * same file (a hard link) is hashed like any other file.
 	 */
 	const char *const	*ignore;
 	size_t			 n_ignore;

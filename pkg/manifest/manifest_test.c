@@ -553,14 +553,29 @@ Test(manifest, a_signature_is_recorded_only_inside_the_model)
 	cr_assert_eq(m->n_ignore, 1);
 	cr_assert_str_eq(m->ignore_paths[0], "sub/m.sig");
 	sgn_manifest_free(&m);
-	/* a hard link to the signature under another name is the
-	 * signature too: left out, though its name is not recorded */
+	/* a hard link to the signature under another name (tar keeps
+	 * them) is an unsigned file like any other: hashed and listed,
+	 * while the signature's own path stays left out */
 	sh("ln %s/sm/sub/m.sig %s/sm/copy.sig", tmp, tmp);
-	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK);
-	cr_assert_eq(m->n_entries, 1);
-	cr_assert_str_eq(m->entries[0].path, "sub/f");
+	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK,
+	    "%s", eb.msg);
+	cr_assert_eq(m->n_entries, 2);
+	cr_assert_str_eq(m->entries[0].path, "copy.sig");
+	cr_assert_str_eq(m->entries[1].path, "sub/f");
+	cr_assert_eq(m->n_ignore, 1);
+	cr_assert_str_eq(m->ignore_paths[0], "sub/m.sig");
 	sgn_manifest_free(&m);
-	sh("rm %s/sm/copy.sig", tmp);
+	/* ... and so is a symlink to it, when links are followed */
+	sh("rm %s/sm/copy.sig && ln -s sub/m.sig %s/sm/alias.sig", tmp, tmp);
+	o.flags |= SGN_MANIFEST_ALLOW_SYMLINKS;
+	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK,
+	    "%s", eb.msg);
+	cr_assert_eq(m->n_entries, 2);
+	cr_assert_str_eq(m->entries[0].path, "alias.sig");
+	cr_assert_str_eq(m->entries[1].path, "sub/f");
+	sgn_manifest_free(&m);
+	o.flags &= ~SGN_MANIFEST_ALLOW_SYMLINKS;
+	sh("rm %s/sm/alias.sig", tmp);
 	/* outside the model: left out if it is there, never recorded */
 	(void)snprintf(sig, sizeof(sig), "%s/elsewhere.sig", tmp);
 	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK);
