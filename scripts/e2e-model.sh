@@ -243,6 +243,14 @@ expect "a symlink the signature's policy refuses fails verification" 1 \
     "alias: is a symlink" -- "$SIGNET" verify "$mk" \
     --key "$K/signing-key-pub.pem"
 rm "$mk/alias"
+mkfifo "$mk/pipe"
+expect "a FIFO in a signed model fails verification, without waiting" 1 \
+    "pipe: is a FIFO" -- timeout 10 "$SIGNET" verify "$mk" \
+    --key "$K/signing-key-pub.pem"
+expect "... and is refused when signing" 2 "pipe: is a FIFO" -- \
+    timeout 10 "$SIGNET" sign "$mk" --key "$K/signing-key.pem" --offline \
+    --bundle "$tmp/fifo.sig"
+rm "$mk/pipe"
 
 # --- the walk and usage -------------------------------------------------------
 w=$tmp/walk

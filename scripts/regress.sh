@@ -156,6 +156,53 @@ expect "unusable key" 2 "key" -- "$SIGNET" verify-bundle \
     --bundle "$C/bundle-verify/managed-key-happy-path/bundle.sigstore.json" \
     --key "$tmp/badroot.json" "$C/a.txt"
 
+# Special files where a file is meant: refused at once with exit 2, never
+# waited on (a FIFO with no writer would block open() and read() forever;
+# timeout turns a regression into a failure instead of a hang).
+MK=testdata/model-signing/signed/keys/certificate/signing-key-pub.pem
+MKB=$C/bundle-verify/managed-key-happy-path
+mkfifo "$tmp/fifo"
+expect "a FIFO as the bundle" 2 "fifo: not a regular file" -- \
+    timeout 10 "$SIGNET" verify --bundle "$tmp/fifo" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "a FIFO as the artifact" 2 "fifo: not a regular file" -- \
+    timeout 10 "$SIGNET" verify \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$tmp/fifo"
+expect "a FIFO as the key" 2 "fifo: not a regular file" -- \
+    timeout 10 "$SIGNET" verify-bundle --bundle "$MKB/bundle.sigstore.json" \
+    --key "$tmp/fifo" "$C/a.txt"
+expect "a FIFO as the signing key" 2 "fifo: not a regular file" -- \
+    timeout 10 "$SIGNET" sign --offline --key "$tmp/fifo" \
+    --bundle "$tmp/never.json" "$C/a.txt"
+mkdir "$tmp/fm"
+printf x > "$tmp/fm/w.bin"
+mkfifo "$tmp/fm/model.sig"
+expect "a FIFO as a model's signature" 2 "model.sig: not a regular file" -- \
+    timeout 10 "$SIGNET" verify "$tmp/fm" --key "$MK"
+expect "... given with --signature" 2 "model.sig: not a regular file" -- \
+    timeout 10 "$SIGNET" verify --model "$tmp/fm/w.bin" \
+    --signature "$tmp/fm/model.sig" --key "$MK"
+expect "a character device as the artifact" 2 "null: not a regular file" -- \
+    timeout 10 "$SIGNET" verify \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    /dev/null
+expect "a character device as the bundle" 2 "null: not a regular file" -- \
+    timeout 10 "$SIGNET" verify --bundle /dev/null \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "a directory as the key" 2 "is a directory" -- \
+    timeout 10 "$SIGNET" verify-bundle --bundle "$MKB/bundle.sigstore.json" \
+    --key "$tmp" "$C/a.txt"
+expect "stdin stays allowed for the artifact" 0 "Verified OK" -- sh -c \
+    'cat "$3" | timeout 10 "$1" verify --bundle "$2" \
+    --certificate-identity "$4" --certificate-oidc-issuer "$5" -' sh \
+    "$SIGNET" "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    "$V/rekor-v1-hashedrekord/artifact" "$BEACON" "$GH"
+
 # Usage errors: exit 2.
 expect "no arguments" 2 "usage" -- "$SIGNET"
 expect "unknown command" 2 "unknown command" -- "$SIGNET" frobnicate

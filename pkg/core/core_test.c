@@ -3,6 +3,7 @@
  */
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,57 @@ Test(core, file_read_honours_the_cap)
 	cr_assert_null(p);
 	unlink(path);
 	cr_assert_eq(sgn_file_read(path, 4, &p, &n, NULL), SGN_ERR_IO);
+}
+
+Test(core, special_files_are_refused_without_waiting)
+{
+	char dir[] = "/tmp/sgn-core-dir-XXXXXX";
+	char fifo[64], reg[64];
+	const char *bad[] = { fifo, "/dev/null", "/dev/zero", dir };
+	const char *why[] = { "fifo: not a regular file",
+	    "/dev/null: not a regular file", "/dev/zero: not a regular file",
+	    "is a directory" };
+	struct sgn_errbuf eb;
+	uint8_t *p, d[32];
+	size_t n, i;
+	int fd;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(reg, sizeof(reg), "%s/reg", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	/* a FIFO with no writer would block open() forever: alarm() turns
+	 * a regression into a failed test */
+	alarm(10);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sgn_errbuf_clear(&eb);
+		cr_assert_eq(sgn_file_read(bad[i], 100, &p, &n, &eb),
+		    SGN_ERR_IO, "%s", bad[i]);
+		cr_assert(tu_has(eb.msg, why[i]), "%s", eb.msg);
+		sgn_errbuf_clear(&eb);
+		cr_assert_eq(sgn_hash_file(SGN_HASH_SHA256, bad[i], d, &eb),
+		    SGN_ERR_IO, "%s", bad[i]);
+		cr_assert(tu_has(eb.msg, why[i]), "%s", eb.msg);
+		cr_assert_eq(sgn_file_open_read(bad[i], &fd, NULL),
+		    SGN_ERR_IO);
+		cr_assert_eq(fd, -1);
+	}
+	alarm(0);
+	/* a regular file is handed over in blocking mode */
+	cr_assert_eq(sgn_file_write_atomic(reg, "abc", 3, 0644, NULL),
+	    SGN_OK);
+	cr_assert_eq(sgn_file_open_read(reg, &fd, NULL), SGN_OK);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	close(fd);
+	cr_assert_eq(sgn_hash_file(SGN_HASH_SHA256, reg, d, NULL), SGN_OK);
+	cr_assert_eq(d[0], 0xba);
+	/* "-" is stdin, whatever it is */
+	cr_assert_eq(sgn_file_open_read("-", &fd, NULL), SGN_OK);
+	cr_assert_eq(fd, STDIN_FILENO);
+	cr_assert_eq(unlink(reg), 0);
+	cr_assert_eq(unlink(fifo), 0);
+	cr_assert_eq(rmdir(dir), 0);
 }
 
 Test(core, atomic_write_replaces_the_file)
