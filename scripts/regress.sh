@@ -123,6 +123,19 @@ head -c 17000000 /dev/zero > "$tmp/huge.json"
 expect "oversized bundle" 1 "limit" -- "$SIGNET" verify --bundle "$tmp/huge.json" \
     --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
     "$V/rekor-v1-hashedrekord/artifact"
+# Within the size cap, but 5 million values: cJSON would spend 400 MiB on
+# them; the grammar pass counts them first (make bench shows the peak).
+{ printf '['; yes 0, | head -c 16000000 | tr -d '\n'; printf '0]'; } \
+    > "$tmp/zeros.json"
+expect "a bundle of 5 million JSON values" 1 \
+    "bundle: too many JSON values \(more than 262144\)" -- "$SIGNET" verify \
+    --bundle "$tmp/zeros.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+yes '[' | head -c 16000000 | tr -d '\n' > "$tmp/deep.json"
+expect "a bundle nested 8 million deep" 1 "nesting too deep" -- "$SIGNET" \
+    verify --bundle "$tmp/deep.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+rm "$tmp/zeros.json" "$tmp/deep.json"
 
 # JSON results.
 expect "json success" 0 '^\{"verified":true,"error":null,.*"logIndex":79571823' \
