@@ -10,6 +10,7 @@ case $SIGNET in /*) ;; *) SIGNET=$(pwd)/$SIGNET ;; esac
 export ASAN_OPTIONS
 V=testdata/vectors
 C=testdata/conformance
+MK=testdata/model-signing/signed/keys/certificate/signing-key-pub.pem
 BEACON="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
 GH=https://token.actions.githubusercontent.com
 V2ID="https://github.com/tkgsn/sigstore-public-good-instance-test/.github/workflows/rekor-v2.yml@refs/heads/main"
@@ -119,10 +120,6 @@ expect "truncated bundle" 1 "invalid JSON" -- "$SIGNET" verify \
 expect "empty bundle" 1 "bundle" -- "$SIGNET" verify --bundle "$tmp/empty.json" \
     --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
     "$V/rekor-v1-hashedrekord/artifact"
-head -c 17000000 /dev/zero > "$tmp/huge.json"
-expect "oversized bundle" 1 "limit" -- "$SIGNET" verify --bundle "$tmp/huge.json" \
-    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
-    "$V/rekor-v1-hashedrekord/artifact"
 # Within the size cap, but 5 million values: cJSON would spend 400 MiB on
 # them; the grammar pass counts them first (make bench shows the peak).
 { printf '['; yes 0, | head -c 16000000 | tr -d '\n'; printf '0]'; } \
@@ -160,6 +157,28 @@ expect "missing artifact" 2 "No such file" -- "$SIGNET" verify \
 expect "bundle is a directory" 2 "is a directory" -- "$SIGNET" verify \
     --bundle "$tmp" --certificate-identity "$BEACON" \
     --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+# too large to be read: nothing was checked, so not a failed check
+truncate -s 17000000 "$tmp/huge.json"
+expect "oversized bundle" 2 \
+    "huge.json: file exceeds the limit of 16777216 bytes" -- "$SIGNET" verify \
+    --bundle "$tmp/huge.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+expect "... also in --json" 2 '"check":"bundle".*exceeds the limit' -- \
+    "$SIGNET" verify --json --bundle "$tmp/huge.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+truncate -s 16777216 "$tmp/huge.json"
+expect "a bundle of exactly the limit is read (and fails as JSON)" 1 \
+    "invalid JSON" -- "$SIGNET" verify --bundle "$tmp/huge.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+truncate -s 300000000 "$tmp/huge.json"
+expect "an oversized model signature" 2 "exceeds the limit" -- "$SIGNET" \
+    verify --model "$V/rekor-v1-hashedrekord/artifact" --bundle "$tmp/huge.json" \
+    --key "$MK"
+expect "log: an oversized bundle" 2 "exceeds the limit" -- "$SIGNET" log \
+    --key "$MK" "$tmp/huge.json"
+rm "$tmp/huge.json"
 expect "missing trusted root" 2 "trusted root" -- v1 verify \
     --trusted-root "$tmp/nope.json"
 printf '{"mediaType": "x"}' > "$tmp/badroot.json"
@@ -172,7 +191,6 @@ expect "unusable key" 2 "key" -- "$SIGNET" verify-bundle \
 # Special files where a file is meant: refused at once with exit 2, never
 # waited on (a FIFO with no writer would block open() and read() forever;
 # timeout turns a regression into a failure instead of a hang).
-MK=testdata/model-signing/signed/keys/certificate/signing-key-pub.pem
 MKB=$C/bundle-verify/managed-key-happy-path
 mkfifo "$tmp/fifo"
 expect "a FIFO as the bundle" 2 "fifo: not a regular file" -- \
