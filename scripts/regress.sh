@@ -172,6 +172,21 @@ expect "a bundle of exactly the limit is read (and fails as JSON)" 1 \
     "invalid JSON" -- "$SIGNET" verify --bundle "$tmp/huge.json" \
     --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
     "$V/rekor-v1-hashedrekord/artifact"
+# a model's signature may take what any bundle may, plus room for the
+# entries of the model's files: 20 MiB of "[0,0,..." for a small model is
+# refused before it is read (it took 846 MB to refuse before)
+mkdir "$tmp/sm"
+printf x > "$tmp/sm/w.bin"
+{ printf '['; yes 0, | head -c 31500000 | tr -d '\n'; printf '0]'; } \
+    > "$tmp/sm/model.sig"
+expect "a 20 MiB model signature of a one-file model" 2 \
+    "model.sig: file exceeds the limit of 1677[0-9]{4} bytes" -- \
+    "$SIGNET" verify "$tmp/sm" --key "$MK"
+head -c 16000000 "$tmp/sm/model.sig" > "$tmp/sm/m2.sig"
+expect "... within the limit, too many JSON values" 1 \
+    "too many JSON values" -- "$SIGNET" verify "$tmp/sm" \
+    --signature "$tmp/sm/m2.sig" --key "$MK"
+rm -r "$tmp/sm"
 truncate -s 300000000 "$tmp/huge.json"
 expect "an oversized model signature" 2 "exceeds the limit" -- "$SIGNET" \
     verify --model "$V/rekor-v1-hashedrekord/artifact" --bundle "$tmp/huge.json" \

@@ -233,7 +233,8 @@ sgn_err	sgn_hash_file(sgn_hash_alg alg, const char *path, uint8_t *out,
 /* Caps ------------------------------------------------------------------ */
 
 #define SGN_MAX_BUNDLE_BYTES		(16u * 1024 * 1024)
-/* a model's signature lists every file: up to the parser's cap */
+/* a model's signature lists every file: never more than this, and when
+ * verifying, no more than the model needs (sgn_manifest_signature_cap) */
 #define SGN_MAX_MODEL_BUNDLE_BYTES	(256u * 1024 * 1024)
 #define SGN_MAX_TRUSTED_ROOT_BYTES	(4u * 1024 * 1024)
 #define SGN_MAX_KEY_FILE_BYTES		(64u * 1024)
