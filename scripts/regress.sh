@@ -286,5 +286,31 @@ expect "fido2: a missing key file" 2 "fido2-missing.key" -- "$SIGNET" sign \
     --offline --key "fido2:$tmp/fido2-missing.key" \
     "$V/rekor-v1-hashedrekord/artifact"
 
+# A write that fails (past RLIMIT_FSIZE, or on a full disk) is exit 2 and
+# leaves nothing behind: no temporary file, no target.  SIGXFSZ would
+# kill signet before it could clean up; it ignores the signal.
+MSK=testdata/model-signing/signed/keys/certificate/signing-key.pem
+mkdir "$tmp/wm" "$tmp/out"
+printf x > "$tmp/wm/w.bin"
+expect "a signature written past ulimit -f" 2 "out/m.sig: File too large" -- \
+    sh -c 'ulimit -f 1; exec "$@"' sh "$SIGNET" sign "$tmp/wm" --key "$MSK" \
+    --offline --bundle "$tmp/out/m.sig"
+expect "... leaves no file behind" 0 "^$" -- ls -A "$tmp/out"
+expect "a key written past ulimit -f" 2 "k.key: File too large" -- \
+    env SIGNET_PASSWORD=pw sh -c 'ulimit -f 1; exec "$@"' sh "$SIGNET" key \
+    generate -o "$tmp/out/k"
+expect "... leaves no file behind" 0 "^$" -- ls -A "$tmp/out"
+# a full disk: a 64 KiB tmpfs, filled (root only; said when skipped)
+if mount -t tmpfs -o size=64k tmpfs "$tmp/out" 2>/dev/null; then
+	cat /dev/zero > "$tmp/out/fill" 2>/dev/null
+	expect "a signature written to a full disk" 2 \
+	    "m.sig: No space left on device" -- "$SIGNET" sign "$tmp/wm" \
+	    --key "$MSK" --offline --bundle "$tmp/out/m.sig"
+	expect "... leaves no file behind" 0 "^fill$" -- ls -A "$tmp/out"
+	umount "$tmp/out"
+else
+	echo "skip a signature written to a full disk: cannot mount a tmpfs"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

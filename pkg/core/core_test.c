@@ -1,9 +1,11 @@
 /*
  * Unit tests for pkg/core: errors, buffers, base64, hex, time, files.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,6 +273,42 @@ Test(core, atomic_write_replaces_the_file)
 	cr_assert_str_eq((char *)p, "two!");
 	free(p);
 	unlink(path);
+	cr_assert_eq(rmdir(dir), 0);	/* no temporary left behind */
+}
+
+Test(core, a_write_that_fails_leaves_nothing_behind)
+{
+	char dir[] = "/tmp/sgn-core-dir-XXXXXX";
+	char path[64], big[4096];
+	struct sgn_errbuf eb;
+	struct rlimit rl = { 1024, 1024 };
+	struct stat st;
+
+	/* past RLIMIT_FSIZE write() fails with EFBIG once SIGXFSZ is
+	 * ignored, as signet's main() does (Criterion forks each test) */
+	cr_assert_neq(signal(SIGXFSZ, SIG_IGN), SIG_ERR);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	memset(big, 'x', sizeof(big));
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out", dir);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_file_write_atomic(path, big, sizeof(big), 0644, &eb),
+	    SGN_ERR_IO);
+	cr_assert(tu_has(eb.msg, "File too large"), "%s", eb.msg);
+	cr_assert_neq(lstat(path, &st), 0);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_file_create(path, big, sizeof(big), 0600, &eb),
+	    SGN_ERR_IO);
+	cr_assert(tu_has(eb.msg, "File too large"), "%s", eb.msg);
+	cr_assert_neq(lstat(path, &st), 0);
+	/* an existing file is left as it was */
+	cr_assert_eq(sgn_file_write_atomic(path, "old", 3, 0644, NULL),
+	    SGN_OK);
+	cr_assert_eq(sgn_file_write_atomic(path, big, sizeof(big), 0644,
+	    NULL), SGN_ERR_IO);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_size, 3);
+	cr_assert_eq(unlink(path), 0);
 	cr_assert_eq(rmdir(dir), 0);	/* no temporary left behind */
 }
 
