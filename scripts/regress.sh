@@ -231,6 +231,9 @@ expect "a FIFO as a model's signature" 2 "model.sig: not a regular file" -- \
 expect "... given with --signature" 2 "model.sig: not a regular file" -- \
     timeout 10 "$SIGNET" verify --model "$tmp/fm/w.bin" \
     --signature "$tmp/fm/model.sig" --key "$MK"
+expect "a FIFO as the model" 2 "fifo: not a regular file or a directory" -- \
+    timeout 10 "$SIGNET" verify --model "$tmp/fifo" --key "$MK" --signature \
+    testdata/model-signing/signed/v1.1.0-elliptic-key/model.sig
 expect "a character device as the artifact" 2 "null: not a regular file" -- \
     timeout 10 "$SIGNET" verify \
     --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
