@@ -11,6 +11,7 @@ export ASAN_OPTIONS
 V=testdata/vectors
 C=testdata/conformance
 MK=testdata/model-signing/signed/keys/certificate/signing-key-pub.pem
+MSK=testdata/model-signing/signed/keys/certificate/signing-key.pem
 BEACON="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
 GH=https://token.actions.githubusercontent.com
 V2ID="https://github.com/tkgsn/sigstore-public-good-instance-test/.github/workflows/rekor-v2.yml@refs/heads/main"
@@ -223,6 +224,10 @@ expect "a FIFO as the key" 2 "fifo: not a regular file" -- \
 expect "a FIFO as the signing key" 2 "fifo: not a regular file" -- \
     timeout 10 "$SIGNET" sign --offline --key "$tmp/fifo" \
     --bundle "$tmp/never.json" "$C/a.txt"
+expect "a FIFO as the artifact to sign" 2 "fifo: not a regular file" -- \
+    timeout 10 "$SIGNET" sign --offline --key "$MSK" \
+    --bundle "$tmp/never.json" "$tmp/fifo"
+expect "... writes no bundle" 1 "" -- test -e "$tmp/never.json"
 mkdir "$tmp/fm"
 printf x > "$tmp/fm/w.bin"
 mkfifo "$tmp/fm/model.sig"
@@ -292,7 +297,6 @@ expect "fido2: a missing key file" 2 "fido2-missing.key" -- "$SIGNET" sign \
 # A write that fails (past RLIMIT_FSIZE, or on a full disk) is exit 2 and
 # leaves nothing behind: no temporary file, no target.  SIGXFSZ would
 # kill signet before it could clean up; it ignores the signal.
-MSK=testdata/model-signing/signed/keys/certificate/signing-key.pem
 mkdir "$tmp/wm" "$tmp/out"
 printf x > "$tmp/wm/w.bin"
 expect "a signature written past ulimit -f" 2 "out/m.sig: File too large" -- \
