@@ -76,6 +76,70 @@ echo "Rekor v2 bundle + RFC 3161 timestamp:"
 "$BUILD/bench/verify_bench" - "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
     "$V/rekor-v2-hashedrekord/artifact" "$V2ID" "$GH" 2
 
+# 5. Hostile input: peak memory of one `signet verify` refusing 16 MiB
+#    bundles and model signatures built to cost memory (cJSON spends about
+#    80 bytes on each JSON value).  Goal: under 64 MiB plus the size of
+#    the input.
+hz=$(mktemp -d)
+trap 'rm -rf "$hz"' EXIT
+python3 - "$hz" "$V/rekor-v1-hashedrekord" \
+    testdata/model-signing/signed/v1.1.0-elliptic-key/model.sig <<'PY'
+import base64, json, os, sys
+d, vec, sig = sys.argv[1:4]
+M = 16 << 20
+def put(name, data):
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+def zeros(n, pad=0):
+    one = b"0," + b" " * pad
+    return b"[" + one * (n // len(one) - 1) + b"0]"
+# the bundle: as many values as fit, nesting as deep as fits, and the
+# worst that passes the value cap (2^18 values, each a 62-byte string)
+put("zeros.json", zeros(M - 2))
+put("deep.json", b"[" * M)
+n = (1 << 18) - 1
+put("strings.json", b"[" + b",".join([b'"' + b"a" * 61 + b'"'] * n) + b"]")
+# a model: one file; model.sig of zeros, and a model.sig whose statement
+# (the DSSE payload, 12 MiB) is zeros at one value per 24 bytes, the most
+# a statement of its size may hold
+os.makedirs(os.path.join(d, "model"))
+put("model/w.bin", b"x")
+put("model/model.sig", zeros(M - 2))
+b = json.load(open(sig))
+b["dsseEnvelope"]["payload"] = base64.b64encode(
+    zeros(M * 3 // 4 - 4096, 22)).decode()
+put("statement.sig", json.dumps(b).encode())
+PY
+# hostile NAME FILE CMD...: peak RSS of CMD, which must refuse FILE
+hostile() {
+	name=$1 f=$2
+	shift 2
+	if /usr/bin/time -f '%M' -o "$hz/rss" "$@" >/dev/null 2>&1; then
+		echo "bench: $name was accepted" >&2
+		exit 1
+	fi
+	awk -v rss="$(tail -n 1 "$hz/rss")" -v insz="$(wc -c < "$f")" \
+	    -v name="$name" 'BEGIN {
+		mib = rss / 1024; inp = insz / 1048576; budget = 64 + inp;
+		printf "%-32s peak %6.1f MiB; budget 64 + %.1f MiB input = " \
+		    "%.1f MiB: %s\n", name ":", mib, inp, budget,
+		    mib <= budget ? "within" : "OVER" }'
+}
+echo
+echo "== signet verify refusing hostile 16 MiB inputs: peak memory"
+for f in zeros deep strings; do
+	hostile "bundle ($f)" "$hz/$f.json" "$SIGNET" verify \
+	    --bundle "$hz/$f.json" --certificate-identity "$BEACON" \
+	    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+done
+hostile "model.sig (zeros), 1-file model" "$hz/model/model.sig" \
+    "$SIGNET" verify "$hz/model" \
+    --key testdata/model-signing/signed/keys/certificate/signing-key-pub.pem
+hostile "model.sig (statement of zeros)" "$hz/statement.sig" \
+    "$SIGNET" verify "$hz/model" --signature "$hz/statement.sig" \
+    --key testdata/model-signing/signed/keys/certificate/signing-key-pub.pem
+rm -rf "$hz"
+
 # 3. Keyless signing of a large file against the local testbed: wall time
 #    as a ratio to sha256sum of the same file in the same run (goal: under
 #    1.2), and peak memory (goal: under 32 MiB, whatever the file size).

@@ -153,6 +153,13 @@ expect "... but not with --require-tlog: it is not logged" 1 \
     --key "$K/signing-key-pub.pem" --require-tlog
 expect "... not with another key" 1 "hint" -- "$SIGNET" verify "$mk" \
     --key "$tmp/other-pub.pem"
+# tar keeps hard links: another name for model.sig, its content free to
+# carry anything in an extra JSON key, is an unsigned file like any other
+ln "$mk/model.sig" "$mk/notes.json"
+expect "a hard link to the signature is an extra, unsigned file" 1 \
+    "differs from the signature: extra notes.json" -- "$SIGNET" verify \
+    "$mk" --key "$K/signing-key-pub.pem"
+rm "$mk/notes.json"
 expect "sign DIR --key --signing-certificate --certificate-chain" 0 \
     "signed" -- "$SIGNET" sign "$mk" --key "$K/signing-key.pem" --offline \
     --signing-certificate "$K/signing-key-cert.pem" \
@@ -236,6 +243,14 @@ expect "a symlink the signature's policy refuses fails verification" 1 \
     "alias: is a symlink" -- "$SIGNET" verify "$mk" \
     --key "$K/signing-key-pub.pem"
 rm "$mk/alias"
+mkfifo "$mk/pipe"
+expect "a FIFO in a signed model fails verification, without waiting" 1 \
+    "pipe: is a FIFO" -- timeout 10 "$SIGNET" verify "$mk" \
+    --key "$K/signing-key-pub.pem"
+expect "... and is refused when signing" 2 "pipe: is a FIFO" -- \
+    timeout 10 "$SIGNET" sign "$mk" --key "$K/signing-key.pem" --offline \
+    --bundle "$tmp/fifo.sig"
+rm "$mk/pipe"
 
 # --- the walk and usage -------------------------------------------------------
 w=$tmp/walk

@@ -10,6 +10,8 @@ case $SIGNET in /*) ;; *) SIGNET=$(pwd)/$SIGNET ;; esac
 export ASAN_OPTIONS
 V=testdata/vectors
 C=testdata/conformance
+MK=testdata/model-signing/signed/keys/certificate/signing-key-pub.pem
+MSK=testdata/model-signing/signed/keys/certificate/signing-key.pem
 BEACON="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
 GH=https://token.actions.githubusercontent.com
 V2ID="https://github.com/tkgsn/sigstore-public-good-instance-test/.github/workflows/rekor-v2.yml@refs/heads/main"
@@ -198,10 +200,19 @@ expect "truncated bundle" 1 "invalid JSON" -- "$SIGNET" verify \
 expect "empty bundle" 1 "bundle" -- "$SIGNET" verify --bundle "$tmp/empty.json" \
     --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
     "$V/rekor-v1-hashedrekord/artifact"
-head -c 17000000 /dev/zero > "$tmp/huge.json"
-expect "oversized bundle" 1 "limit" -- "$SIGNET" verify --bundle "$tmp/huge.json" \
-    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
-    "$V/rekor-v1-hashedrekord/artifact"
+# Within the size cap, but 5 million values: cJSON would spend 400 MiB on
+# them; the grammar pass counts them first (make bench shows the peak).
+{ printf '['; yes 0, | head -c 16000000 | tr -d '\n'; printf '0]'; } \
+    > "$tmp/zeros.json"
+expect "a bundle of 5 million JSON values" 1 \
+    "bundle: too many JSON values \(more than 262144\)" -- "$SIGNET" verify \
+    --bundle "$tmp/zeros.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+yes '[' | head -c 16000000 | tr -d '\n' > "$tmp/deep.json"
+expect "a bundle nested 8 million deep" 1 "nesting too deep" -- "$SIGNET" \
+    verify --bundle "$tmp/deep.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+rm "$tmp/zeros.json" "$tmp/deep.json"
 
 # JSON results.
 expect "json success" 0 '^\{"verified":true,"error":null,.*"logIndex":79571823' \
@@ -226,6 +237,43 @@ expect "missing artifact" 2 "No such file" -- "$SIGNET" verify \
 expect "bundle is a directory" 2 "is a directory" -- "$SIGNET" verify \
     --bundle "$tmp" --certificate-identity "$BEACON" \
     --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+# too large to be read: nothing was checked, so not a failed check
+truncate -s 17000000 "$tmp/huge.json"
+expect "oversized bundle" 2 \
+    "huge.json: file exceeds the limit of 16777216 bytes" -- "$SIGNET" verify \
+    --bundle "$tmp/huge.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
+expect "... also in --json" 2 '"check":"bundle".*exceeds the limit' -- \
+    "$SIGNET" verify --json --bundle "$tmp/huge.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+truncate -s 16777216 "$tmp/huge.json"
+expect "a bundle of exactly the limit is read (and fails as JSON)" 1 \
+    "invalid JSON" -- "$SIGNET" verify --bundle "$tmp/huge.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+# a model's signature may take what any bundle may, plus room for the
+# entries of the model's files: 20 MiB of "[0,0,..." for a small model is
+# refused before it is read (it took 846 MB to refuse before)
+mkdir "$tmp/sm"
+printf x > "$tmp/sm/w.bin"
+{ printf '['; yes 0, | head -c 31500000 | tr -d '\n'; printf '0]'; } \
+    > "$tmp/sm/model.sig"
+expect "a 20 MiB model signature of a one-file model" 2 \
+    "model.sig: file exceeds the limit of 1677[0-9]{4} bytes" -- \
+    "$SIGNET" verify "$tmp/sm" --key "$MK"
+head -c 16000000 "$tmp/sm/model.sig" > "$tmp/sm/m2.sig"
+expect "... within the limit, too many JSON values" 1 \
+    "too many JSON values" -- "$SIGNET" verify "$tmp/sm" \
+    --signature "$tmp/sm/m2.sig" --key "$MK"
+rm -r "$tmp/sm"
+truncate -s 300000000 "$tmp/huge.json"
+expect "an oversized model signature" 2 "exceeds the limit" -- "$SIGNET" \
+    verify --model "$V/rekor-v1-hashedrekord/artifact" --bundle "$tmp/huge.json" \
+    --key "$MK"
+expect "log: an oversized bundle" 2 "exceeds the limit" -- "$SIGNET" log \
+    --key "$MK" "$tmp/huge.json"
+rm "$tmp/huge.json"
 expect "missing trusted root" 2 "trusted root" -- v1 verify \
     --trusted-root "$tmp/nope.json"
 printf '{"mediaType": "x"}' > "$tmp/badroot.json"
@@ -234,6 +282,59 @@ expect "unusable trusted root" 2 "unsupported media type" -- v1 verify \
 expect "unusable key" 2 "key" -- "$SIGNET" verify-bundle \
     --bundle "$C/bundle-verify/managed-key-happy-path/bundle.sigstore.json" \
     --key "$tmp/badroot.json" "$C/a.txt"
+
+# Special files where a file is meant: refused at once with exit 2, never
+# waited on (a FIFO with no writer would block open() and read() forever;
+# timeout turns a regression into a failure instead of a hang).
+MKB=$C/bundle-verify/managed-key-happy-path
+mkfifo "$tmp/fifo"
+expect "a FIFO as the bundle" 2 "fifo: not a regular file" -- \
+    timeout 10 "$SIGNET" verify --bundle "$tmp/fifo" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "a FIFO as the artifact" 2 "fifo: not a regular file" -- \
+    timeout 10 "$SIGNET" verify \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$tmp/fifo"
+expect "a FIFO as the key" 2 "fifo: not a regular file" -- \
+    timeout 10 "$SIGNET" verify-bundle --bundle "$MKB/bundle.sigstore.json" \
+    --key "$tmp/fifo" "$C/a.txt"
+expect "a FIFO as the signing key" 2 "fifo: not a regular file" -- \
+    timeout 10 "$SIGNET" sign --offline --key "$tmp/fifo" \
+    --bundle "$tmp/never.json" "$C/a.txt"
+expect "a FIFO as the artifact to sign" 2 "fifo: not a regular file" -- \
+    timeout 10 "$SIGNET" sign --offline --key "$MSK" \
+    --bundle "$tmp/never.json" "$tmp/fifo"
+expect "... writes no bundle" 1 "" -- test -e "$tmp/never.json"
+mkdir "$tmp/fm"
+printf x > "$tmp/fm/w.bin"
+mkfifo "$tmp/fm/model.sig"
+expect "a FIFO as a model's signature" 2 "model.sig: not a regular file" -- \
+    timeout 10 "$SIGNET" verify "$tmp/fm" --key "$MK"
+expect "... given with --signature" 2 "model.sig: not a regular file" -- \
+    timeout 10 "$SIGNET" verify --model "$tmp/fm/w.bin" \
+    --signature "$tmp/fm/model.sig" --key "$MK"
+expect "a FIFO as the model" 2 "fifo: not a regular file or a directory" -- \
+    timeout 10 "$SIGNET" verify --model "$tmp/fifo" --key "$MK" --signature \
+    testdata/model-signing/signed/v1.1.0-elliptic-key/model.sig
+expect "a character device as the artifact" 2 "null: not a regular file" -- \
+    timeout 10 "$SIGNET" verify \
+    --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    /dev/null
+expect "a character device as the bundle" 2 "null: not a regular file" -- \
+    timeout 10 "$SIGNET" verify --bundle /dev/null \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "a directory as the key" 2 "is a directory" -- \
+    timeout 10 "$SIGNET" verify-bundle --bundle "$MKB/bundle.sigstore.json" \
+    --key "$tmp" "$C/a.txt"
+expect "stdin stays allowed for the artifact" 0 "Verified OK" -- sh -c \
+    'cat "$3" | timeout 10 "$1" verify --bundle "$2" \
+    --certificate-identity "$4" --certificate-oidc-issuer "$5" -' sh \
+    "$SIGNET" "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
+    "$V/rekor-v1-hashedrekord/artifact" "$BEACON" "$GH"
 
 # Usage errors: exit 2.
 expect "no arguments" 2 "usage" -- "$SIGNET"
@@ -271,6 +372,31 @@ expect "sign --signing-certificate signs models" 2 "signs models" -- \
 expect "fido2: a missing key file" 2 "fido2-missing.key" -- "$SIGNET" sign \
     --offline --key "fido2:$tmp/fido2-missing.key" \
     "$V/rekor-v1-hashedrekord/artifact"
+
+# A write that fails (past RLIMIT_FSIZE, or on a full disk) is exit 2 and
+# leaves nothing behind: no temporary file, no target.  SIGXFSZ would
+# kill signet before it could clean up; it ignores the signal.
+mkdir "$tmp/wm" "$tmp/out"
+printf x > "$tmp/wm/w.bin"
+expect "a signature written past ulimit -f" 2 "out/m.sig: File too large" -- \
+    sh -c 'ulimit -f 1; exec "$@"' sh "$SIGNET" sign "$tmp/wm" --key "$MSK" \
+    --offline --bundle "$tmp/out/m.sig"
+expect "... leaves no file behind" 0 "^$" -- ls -A "$tmp/out"
+expect "a key written past ulimit -f" 2 "k.key: File too large" -- \
+    env SIGNET_PASSWORD=pw sh -c 'ulimit -f 1; exec "$@"' sh "$SIGNET" key \
+    generate -o "$tmp/out/k"
+expect "... leaves no file behind" 0 "^$" -- ls -A "$tmp/out"
+# a full disk: a 64 KiB tmpfs, filled (root only; said when skipped)
+if mount -t tmpfs -o size=64k tmpfs "$tmp/out" 2>/dev/null; then
+	cat /dev/zero > "$tmp/out/fill" 2>/dev/null
+	expect "a signature written to a full disk" 2 \
+	    "m.sig: No space left on device" -- "$SIGNET" sign "$tmp/wm" \
+	    --key "$MSK" --offline --bundle "$tmp/out/m.sig"
+	expect "... leaves no file behind" 0 "^fill$" -- ls -A "$tmp/out"
+	umount "$tmp/out"
+else
+	echo "skip a signature written to a full disk: cannot mount a tmpfs"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

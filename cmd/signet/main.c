@@ -1,6 +1,7 @@
 /*
  * signet: a Sigstore signing and verification client.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +45,7 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	struct sigaction sa;
 	const char *cmd;
 
 	if (argc < 2) {
@@ -56,6 +58,16 @@ main(int argc, char **argv)
 		cli_err("cannot initialise OpenSSL");
 		return 2;
 	}
+	/*
+	 * A write past RLIMIT_FSIZE raises SIGXFSZ, whose default kills the
+	 * process before a temporary file can be removed: ignored, write()
+	 * fails with EFBIG instead, and the write is undone like any other
+	 * that fails (a full disk, ENOSPC).
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGXFSZ, &sa, NULL);
 	cmd = argv[1];
 	if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "verify-bundle") == 0 ||
 	    strcmp(cmd, "verify-blob") == 0)

@@ -3,6 +3,8 @@
  * a key, or a certificate chain), then the files on disk against the
  * signed manifest, hashed as the signature says they were.
  */
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,11 +140,18 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 	size_t			 i, n_ign;
 	const char		**ign = NULL;
 	struct sgn_errbuf	 beb;
+	struct stat		 st;
 	sgn_err			 r;
 
 	memset(&mr, 0, sizeof(mr));
 	sgn_errbuf_clear(&beb);
 	memset(&d, 0, sizeof(d));
+	/* a FIFO or a device where the model is meant: nothing to check
+	 * (exit 2), not a model that differs from its signature */
+	if (stat(mv->model, &st) == 0 && !S_ISDIR(st.st_mode) &&
+	    !S_ISREG(st.st_mode))
+		return fail(res, eb, SGN_ERR_IO, "%s: not a regular file or a "
+		    "directory", mv->model);
 	if (mv->bundle->content != SGN_CONTENT_DSSE) {
 		return fail(res, eb, SGN_ERR_VERIFY, "a model signature is a "
 		    "DSSE envelope; this bundle holds a message signature");

@@ -619,6 +619,8 @@ cmd_log(int argc, char **argv)
 		sgn_errbuf_clear(&eb);
 		r = sgn_file_read(a.pos[i], SGN_MAX_MODEL_BUNDLE_BYTES, &buf,
 		    &len, &eb);
+		if (r == SGN_ERR_LIMIT)		/* not read: not done */
+			r = SGN_ERR_IO;
 		if (r == SGN_OK)
 			r = sgn_log_bundle(&lo, key, buf, len, &out, &already,
 			    &eb);

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "keyref.h"
 #include "keys.h"
+#include "manifest.h"
 #include "model.h"
 #include "trust.h"
 #include "verify.h"
@@ -516,8 +517,13 @@ cmd_verify(const char *verb, int argc, char **argv)
 
 	/* The bundle. */
 	sgn_errbuf_clear(&eb);
-	r = sgn_file_read(bundle_path, model ? SGN_MAX_MODEL_BUNDLE_BYTES :
+	r = sgn_file_read(bundle_path, model && art.path != NULL ?
+	    sgn_manifest_signature_cap(art.path, bundle_path) :
 	    SGN_MAX_BUNDLE_BYTES, &buf, &len, &eb);
+	/* too large to read: the check could not be done (exit 2), as for
+	 * any file that cannot be read; nothing in it was checked */
+	if (r == SGN_ERR_LIMIT)
+		r = SGN_ERR_IO;
 	if (r == SGN_OK)
 		r = sgn_bundle_parse(buf, len, &b, &eb);
 	if (r == SGN_OK && art.path != NULL && !model)

@@ -166,8 +166,18 @@ int64_t	sgn_time_days_from_civil(int64_t y, unsigned m, unsigned d);
 /* Files ----------------------------------------------------------------- */
 
 /*
- * Reads a whole regular file (or stdin for "-") of at most max bytes.
- * *outp is malloc'd and NUL-terminated (not counted in *lenp).
+ * Opens path for reading into *fdp, or gives STDIN_FILENO for "-" (not to
+ * be closed).  Anything but a regular file is refused without waiting (a
+ * FIFO is opened with O_NONBLOCK, which is cleared for the file kept):
+ * SGN_ERR_IO "<path>: not a regular file" ("<path>: is a directory").
+ */
+sgn_err	sgn_file_open_read(const char *path, int *fdp,
+	    struct sgn_errbuf *eb);
+
+/*
+ * Reads a whole regular file (or stdin for "-", which may be a pipe) of at
+ * most max bytes, opened with sgn_file_open_read().  *outp is malloc'd and
+ * NUL-terminated (not counted in *lenp).  A file over max is SGN_ERR_LIMIT.
  */
 sgn_err	sgn_file_read(const char *path, size_t max, uint8_t **outp,
 	    size_t *lenp, struct sgn_errbuf *eb);
@@ -215,14 +225,16 @@ sgn_hash_alg sgn_hash_from_proto_name(const char *name);
 sgn_err	sgn_hash(sgn_hash_alg alg, const void *p, size_t n, uint8_t *out,
 	    struct sgn_errbuf *eb);
 
-/* Streams a file through the digest in constant memory. */
+/* Streams a file through the digest in constant memory; the file is
+ * opened with sgn_file_open_read() (a regular file, or stdin for "-"). */
 sgn_err	sgn_hash_file(sgn_hash_alg alg, const char *path, uint8_t *out,
 	    struct sgn_errbuf *eb);
 
 /* Caps ------------------------------------------------------------------ */
 
 #define SGN_MAX_BUNDLE_BYTES		(16u * 1024 * 1024)
-/* a model's signature lists every file: up to the parser's cap */
+/* a model's signature lists every file: never more than this, and when
+ * verifying, no more than the model needs (sgn_manifest_signature_cap) */
 #define SGN_MAX_MODEL_BUNDLE_BYTES	(256u * 1024 * 1024)
 #define SGN_MAX_TRUSTED_ROOT_BYTES	(4u * 1024 * 1024)
 #define SGN_MAX_KEY_FILE_BYTES		(64u * 1024)

@@ -1,8 +1,11 @@
 /*
  * Unit tests for pkg/core: errors, buffers, base64, hex, time, files.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +205,57 @@ Test(core, file_read_honours_the_cap)
 	cr_assert_eq(sgn_file_read(path, 4, &p, &n, NULL), SGN_ERR_IO);
 }
 
+Test(core, special_files_are_refused_without_waiting)
+{
+	char dir[] = "/tmp/sgn-core-dir-XXXXXX";
+	char fifo[64], reg[64];
+	const char *bad[] = { fifo, "/dev/null", "/dev/zero", dir };
+	const char *why[] = { "fifo: not a regular file",
+	    "/dev/null: not a regular file", "/dev/zero: not a regular file",
+	    "is a directory" };
+	struct sgn_errbuf eb;
+	uint8_t *p, d[32];
+	size_t n, i;
+	int fd;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(reg, sizeof(reg), "%s/reg", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	/* a FIFO with no writer would block open() forever: alarm() turns
+	 * a regression into a failed test */
+	alarm(10);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sgn_errbuf_clear(&eb);
+		cr_assert_eq(sgn_file_read(bad[i], 100, &p, &n, &eb),
+		    SGN_ERR_IO, "%s", bad[i]);
+		cr_assert(tu_has(eb.msg, why[i]), "%s", eb.msg);
+		sgn_errbuf_clear(&eb);
+		cr_assert_eq(sgn_hash_file(SGN_HASH_SHA256, bad[i], d, &eb),
+		    SGN_ERR_IO, "%s", bad[i]);
+		cr_assert(tu_has(eb.msg, why[i]), "%s", eb.msg);
+		cr_assert_eq(sgn_file_open_read(bad[i], &fd, NULL),
+		    SGN_ERR_IO);
+		cr_assert_eq(fd, -1);
+	}
+	alarm(0);
+	/* a regular file is handed over in blocking mode */
+	cr_assert_eq(sgn_file_write_atomic(reg, "abc", 3, 0644, NULL),
+	    SGN_OK);
+	cr_assert_eq(sgn_file_open_read(reg, &fd, NULL), SGN_OK);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	close(fd);
+	cr_assert_eq(sgn_hash_file(SGN_HASH_SHA256, reg, d, NULL), SGN_OK);
+	cr_assert_eq(d[0], 0xba);
+	/* "-" is stdin, whatever it is */
+	cr_assert_eq(sgn_file_open_read("-", &fd, NULL), SGN_OK);
+	cr_assert_eq(fd, STDIN_FILENO);
+	cr_assert_eq(unlink(reg), 0);
+	cr_assert_eq(unlink(fifo), 0);
+	cr_assert_eq(rmdir(dir), 0);
+}
+
 Test(core, atomic_write_replaces_the_file)
 {
 	char dir[] = "/tmp/sgn-core-dir-XXXXXX";
@@ -219,6 +273,42 @@ Test(core, atomic_write_replaces_the_file)
 	cr_assert_str_eq((char *)p, "two!");
 	free(p);
 	unlink(path);
+	cr_assert_eq(rmdir(dir), 0);	/* no temporary left behind */
+}
+
+Test(core, a_write_that_fails_leaves_nothing_behind)
+{
+	char dir[] = "/tmp/sgn-core-dir-XXXXXX";
+	char path[64], big[4096];
+	struct sgn_errbuf eb;
+	struct rlimit rl = { 1024, 1024 };
+	struct stat st;
+
+	/* past RLIMIT_FSIZE write() fails with EFBIG once SIGXFSZ is
+	 * ignored, as signet's main() does (Criterion forks each test) */
+	cr_assert_neq(signal(SIGXFSZ, SIG_IGN), SIG_ERR);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	memset(big, 'x', sizeof(big));
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out", dir);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_file_write_atomic(path, big, sizeof(big), 0644, &eb),
+	    SGN_ERR_IO);
+	cr_assert(tu_has(eb.msg, "File too large"), "%s", eb.msg);
+	cr_assert_neq(lstat(path, &st), 0);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_file_create(path, big, sizeof(big), 0600, &eb),
+	    SGN_ERR_IO);
+	cr_assert(tu_has(eb.msg, "File too large"), "%s", eb.msg);
+	cr_assert_neq(lstat(path, &st), 0);
+	/* an existing file is left as it was */
+	cr_assert_eq(sgn_file_write_atomic(path, "old", 3, 0644, NULL),
+	    SGN_OK);
+	cr_assert_eq(sgn_file_write_atomic(path, big, sizeof(big), 0644,
+	    NULL), SGN_ERR_IO);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_size, 3);
+	cr_assert_eq(unlink(path), 0);
 	cr_assert_eq(rmdir(dir), 0);	/* no temporary left behind */
 }
 

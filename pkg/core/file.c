@@ -14,6 +14,54 @@
 #include "core.h"
 
 sgn_err
+sgn_file_open_read(const char *path, int *fdp, struct sgn_errbuf *eb)
+{
+	struct stat st;
+	int fd = -1, fl;
+	sgn_err r = SGN_ERR_IO;
+
+	*fdp = -1;
+	if (strcmp(path, "-") == 0) {
+		*fdp = STDIN_FILENO;
+		return SGN_OK;
+	}
+	/*
+	 * O_NONBLOCK: opening a FIFO with no writer (or a device that waits
+	 * for a carrier) would block forever before fstat() could look.
+	 */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: is a directory", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: not a regular file", path);
+		goto out;
+	}
+	/* the file handed over reads as any other: blocking */
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	*fdp = fd;
+	fd = -1;
+	r = SGN_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+sgn_err
 sgn_file_read(const char *path, size_t max, uint8_t **outp, size_t *lenp,
     struct sgn_errbuf *eb)
 {
@@ -28,12 +76,9 @@ sgn_file_read(const char *path, size_t max, uint8_t **outp, size_t *lenp,
 	*lenp = 0;
 	sgn_buf_init(&b, max);
 	is_stdin = strcmp(path, "-") == 0;
-	if (is_stdin) {
-		fd = STDIN_FILENO;
-	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
+	if ((r = sgn_file_open_read(path, &fd, eb)) != SGN_OK)
 		goto out;
-	}
+	r = SGN_ERR_IO;
 	if (fstat(fd, &st) != 0) {
 		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
 		goto out;

@@ -131,11 +131,9 @@ sgn_hash_file(sgn_hash_alg alg, const char *path, uint8_t *out,
 	if (md == NULL)
 		return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
 		    "unsupported hash algorithm");
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return sgn_errf(eb, SGN_ERR_IO, "%s: %s", path,
-		    strerror(errno));
+	if ((r = sgn_file_open_read(path, &fd, eb)) != SGN_OK)
+		return r;
+	r = SGN_ERR_IO;
 #ifdef POSIX_FADV_SEQUENTIAL
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif

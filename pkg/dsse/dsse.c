@@ -146,7 +146,9 @@ sgn_intoto_parse(const uint8_t *payload, size_t len,
 	sgn_err r;
 
 	*out = NULL;
-	if ((r = sgn_json_parse(payload, len, W, &root, eb)) != SGN_OK)
+	/* subjects are a list (a model's files in v0.2 statements) */
+	if ((r = sgn_json_parse_max(payload, len, W,
+	    sgn_json_list_max_values(len), &root, eb)) != SGN_OK)
 		return r;
 	if (!cJSON_IsObject(root)) {
 		r = sgn_errf(eb, SGN_ERR_PARSE, "%s: expected an object", W);

@@ -17,6 +17,8 @@ struct scan {
 	size_t		 n;
 	size_t		 i;
 	const char	*err;
+	size_t		 values;	/* seen so far */
+	size_t		 max_values;
 };
 
 static void
@@ -203,6 +205,13 @@ scan_value(struct scan *s, int depth)
 
 	if (depth > SGN_JSON_MAX_DEPTH)
 		return fail(s, "nesting too deep");
+	/*
+	 * cJSON allocates a node of about 80 bytes for every value, so a
+	 * value of two bytes ("0,") costs forty times its size: counted
+	 * here, before cJSON allocates anything.
+	 */
+	if (++s->values > s->max_values)
+		return fail(s, "too many values");
 	skip_ws(s);
 	if (s->i >= s->n)
 		return fail(s, "unexpected end of input");
@@ -326,11 +335,27 @@ find_dup(const cJSON *node)
 	return NULL;
 }
 
+size_t
+sgn_json_list_max_values(size_t len)
+{
+	size_t	n = len / SGN_JSON_LIST_VALUE_BYTES;
+
+	return n > SGN_JSON_MAX_VALUES ? n : SGN_JSON_MAX_VALUES;
+}
+
 sgn_err
 sgn_json_parse(const uint8_t *buf, size_t len, const char *what,
     cJSON **outp, struct sgn_errbuf *eb)
 {
-	struct scan s = { buf, len, 0, NULL };
+	return sgn_json_parse_max(buf, len, what, SGN_JSON_MAX_VALUES, outp,
+	    eb);
+}
+
+sgn_err
+sgn_json_parse_max(const uint8_t *buf, size_t len, const char *what,
+    size_t max_values, cJSON **outp, struct sgn_errbuf *eb)
+{
+	struct scan s = { buf, len, 0, NULL, 0, max_values };
 	cJSON *root;
 	const char *dup;
 
@@ -343,6 +368,10 @@ sgn_json_parse(const uint8_t *buf, size_t len, const char *what,
 		if (s.i != s.n)
 			fail(&s, "trailing data after the JSON value");
 	}
+	if (s.values > s.max_values)
+		return sgn_errf(eb, SGN_ERR_LIMIT,
+		    "%s: too many JSON values (more than %zu)", what,
+		    s.max_values);
 	if (s.err != NULL)
 		return sgn_errf(eb, SGN_ERR_PARSE,
 		    "%s: invalid JSON at byte %zu: %s", what, s.i, s.err);

@@ -6,6 +6,11 @@
  * - The whole input must be one JSON value, valid UTF-8, no trailing bytes,
  *   no NUL bytes, nesting at most SGN_JSON_MAX_DEPTH, and no object may
  *   hold the same key twice (cJSON would keep both silently).
+ * - The number of values is capped before cJSON builds anything: cJSON
+ *   spends about 80 bytes on each, so 16 MiB of "[0,0,..." would take
+ *   640 MiB.  SGN_JSON_MAX_VALUES (about 20 MiB of nodes) for documents
+ *   of a known shape; a document that lists data (a model's manifest)
+ *   gets sgn_json_list_max_values() of its length.
  * - Members are looked up case-sensitively; `null` counts as absent, as
  *   protobuf JSON defines it.
  * - int64 values are read from strings (or integral numbers below 2^53),
@@ -28,6 +33,13 @@ extern "C" {
 #endif
 
 #define SGN_JSON_MAX_DEPTH	64
+#define SGN_JSON_MAX_VALUES	(1u << 18)
+/*
+ * Bytes a value of a list document takes at least, on average: a manifest
+ * entry {"algorithm":"sha256","digest":"<64 hex>","name":"a"}, is 4
+ * values in about 100 bytes (a v0.2 subject, 4 in 98).
+ */
+#define SGN_JSON_LIST_VALUE_BYTES	24
 
 enum {
 	SGN_JSON_OPTIONAL = 0,
@@ -40,6 +52,20 @@ enum {
  */
 sgn_err	sgn_json_parse(const uint8_t *buf, size_t len, const char *what,
 	    cJSON **outp, struct sgn_errbuf *eb);
+
+/*
+ * As sgn_json_parse(), with at most max_values values (objects, arrays,
+ * strings, numbers and literals; member names are not values).  More is
+ * SGN_ERR_LIMIT "<what>: too many JSON values (more than N)", found by
+ * the grammar pass before cJSON allocates anything.  sgn_json_parse()
+ * takes SGN_JSON_MAX_VALUES.
+ */
+sgn_err	sgn_json_parse_max(const uint8_t *buf, size_t len, const char *what,
+	    size_t max_values, cJSON **outp, struct sgn_errbuf *eb);
+
+/* The cap for a list document of len bytes: len /
+ * SGN_JSON_LIST_VALUE_BYTES, and never below SGN_JSON_MAX_VALUES. */
+size_t	sgn_json_list_max_values(size_t len);
 
 /* The member key of obj, or NULL when absent or null. */
 const cJSON *sgn_json_member(const cJSON *obj, const char *key);

@@ -108,6 +108,116 @@ Test(json, limits_nesting_depth)
 	    "doc", &j, NULL), SGN_ERR_PARSE);
 }
 
+/* n arrays, one in the other: n values, nested n deep */
+static char *
+nested(size_t n, size_t *len)
+{
+	char	*p = malloc(2 * n);
+	size_t	 i;
+
+	cr_assert_not_null(p);
+	for (i = 0; i < n; i++) {
+		p[i] = '[';
+		p[2 * n - 1 - i] = ']';
+	}
+	*len = 2 * n;
+	return p;
+}
+
+Test(json, nesting_is_allowed_up_to_the_limit_and_not_one_past)
+{
+	struct sgn_errbuf eb;
+	cJSON *j = NULL;
+	size_t len;
+	char *p;
+
+	p = nested(SGN_JSON_MAX_DEPTH, &len);
+	cr_assert_eq(sgn_json_parse((const uint8_t *)p, len, "doc", &j, &eb),
+	    SGN_OK, "%s", eb.msg);
+	cJSON_Delete(j);
+	free(p);
+	p = nested(SGN_JSON_MAX_DEPTH + 1, &len);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_json_parse((const uint8_t *)p, len, "doc", &j, &eb),
+	    SGN_ERR_PARSE);
+	cr_assert_null(j);
+	cr_assert(tu_has(eb.msg, "nesting too deep"), "%s", eb.msg);
+	free(p);
+	/* objects count as arrays do */
+	reject("{\"a\":{\"b\":" "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	    "[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+	    "]]]]]]]]]]]]]]]]]]]]]]]]}}", "nesting too deep");
+}
+
+/* "[0,0,...]" holding n zeros: n + 1 values */
+static char *
+zeros(size_t n, size_t *len)
+{
+	char	*p = malloc(2 * n + 2);
+	size_t	 i;
+
+	cr_assert_not_null(p);
+	p[0] = '[';
+	for (i = 0; i < n; i++) {
+		p[1 + 2 * i] = '0';
+		p[2 + 2 * i] = ',';
+	}
+	p[n > 0 ? 2 * n : 1] = ']';
+	*len = n > 0 ? 2 * n + 1 : 2;
+	return p;
+}
+
+Test(json, values_are_counted_up_to_the_cap_and_not_one_past)
+{
+	struct sgn_errbuf eb;
+	cJSON *j = NULL;
+	size_t len;
+	char *p;
+
+	p = zeros(9, &len);
+	cr_assert_eq(sgn_json_parse_max((const uint8_t *)p, len, "doc", 10,
+	    &j, &eb), SGN_OK, "%s", eb.msg);
+	cr_assert_eq(cJSON_GetArraySize(j), 9);
+	cJSON_Delete(j);
+	free(p);
+	p = zeros(10, &len);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_json_parse_max((const uint8_t *)p, len, "doc", 10,
+	    &j, &eb), SGN_ERR_LIMIT);
+	cr_assert_null(j);
+	cr_assert_str_eq(eb.msg, "doc: too many JSON values (more than 10)");
+	free(p);
+	/* member names are not values; every kind of value is */
+	cr_assert_eq(sgn_json_parse_max((const uint8_t *)"{\"a\":{}}", 8,
+	    "doc", 2, &j, NULL), SGN_OK);
+	cJSON_Delete(j);
+	cr_assert_eq(sgn_json_parse_max((const uint8_t *)
+	    "[\"s\",1,true,false,null,{}]", 26, "doc", 6, &j, NULL),
+	    SGN_ERR_LIMIT);
+	/* the default cap, at and one past */
+	p = zeros(SGN_JSON_MAX_VALUES - 1, &len);
+	cr_assert_eq(sgn_json_parse((const uint8_t *)p, len, "doc", &j, &eb),
+	    SGN_OK, "%s", eb.msg);
+	cJSON_Delete(j);
+	free(p);
+	p = zeros(SGN_JSON_MAX_VALUES, &len);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_json_parse((const uint8_t *)p, len, "doc", &j, &eb),
+	    SGN_ERR_LIMIT);
+	cr_assert(tu_has(eb.msg, "too many JSON values"), "%s", eb.msg);
+	free(p);
+}
+
+Test(json, a_list_document_may_hold_values_in_proportion_to_its_size)
+{
+	cr_assert_eq(sgn_json_list_max_values(0), SGN_JSON_MAX_VALUES);
+	cr_assert_eq(sgn_json_list_max_values(SGN_JSON_LIST_VALUE_BYTES *
+	    (size_t)SGN_JSON_MAX_VALUES), SGN_JSON_MAX_VALUES);
+	cr_assert_eq(sgn_json_list_max_values(SGN_JSON_LIST_VALUE_BYTES *
+	    ((size_t)SGN_JSON_MAX_VALUES + 5) + 23),
+	    (size_t)SGN_JSON_MAX_VALUES + 5);
+}
+
 Test(json, typed_getters_check_types)
 {
 	cJSON *j = NULL;

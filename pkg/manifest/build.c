@@ -56,9 +56,6 @@ struct walk {
 	char				*root_real;	/* realpath */
 	char				**ignore;	/* relative paths */
 	size_t				 n_ignore;
-	int				 have_sig;
-	dev_t				 sig_dev;
-	ino_t				 sig_ino;
 	const char			**only;		/* sorted paths */
 	size_t				 n_only;
 	struct file			*files;
@@ -237,9 +234,6 @@ follow_link(struct walk *w, const char *rel)
 		    rel, type_name(st.st_mode));
 		goto out;
 	}
-	if (w->have_sig && st.st_dev == w->sig_dev &&
-	    st.st_ino == w->sig_ino)
-		goto out;
 	r = add_file(w, rel, &st, 1);
 out:
 	free(full);
@@ -303,9 +297,6 @@ walk_dir(struct walk *w, int dfd, const char *prefix, unsigned depth)
 			    strerror(errno));
 			break;
 		}
-		if (w->have_sig && st.st_dev == w->sig_dev &&
-		    st.st_ino == w->sig_ino)
-			continue;
 		if (S_ISDIR(st.st_mode)) {
 			fd = openat(dirfd(d), de->d_name, O_RDONLY |
 			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -665,13 +656,118 @@ run_pool(struct pool *p, unsigned jobs, uint64_t total,
 	return r;
 }
 
+/* The size a signature of a model can need ------------------------------ */
+
+/*
+ * What one entry can take in a signature: the resource around its name
+ * (algorithm "blake2b-sharded-N", 128 hex digits, keys, indentation, the
+ * ":start:end" of a shard) within SIG_ENTRY_BYTES, the name escaped (at
+ * worst 6 bytes a byte, "\u001f"), all of it base64 in the envelope.
+ */
+#define SIG_ENTRY_BYTES		512
+/* shards are counted as if no smaller than this */
+#define SIG_SHARD_FLOOR		4096
+
+struct sigcap {
+	uint64_t	need;
+	uint64_t	max;
+	int		have_sig;
+	dev_t		sig_dev;
+	ino_t		sig_ino;
+};
+
+static void
+sigcap_add(struct sigcap *c, size_t name_len, uint64_t size)
+{
+	uint64_t	e, n;
+
+	e = (SIG_ENTRY_BYTES + 6 * (uint64_t)name_len) / 3 * 4 + 4;
+	n = 1 + size / SIG_SHARD_FLOOR;
+	if (n > (c->max - c->need) / e)
+		c->need = c->max;
+	else
+		c->need += n * e;
+}
+
+static void
+sigcap_walk(struct sigcap *c, int dfd, size_t prefix_len, unsigned depth)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	size_t		 nlen;
+	int		 fd;
+
+	if (depth > MAX_DEPTH || (d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		c->need = c->max;	/* the walk will say why */
+		return;
+	}
+	while (c->need < c->max && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		nlen = prefix_len + (prefix_len > 0) + strlen(de->d_name);
+		if (fstatat(dirfd(d), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			fd = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0)
+				sigcap_walk(c, fd, nlen, depth + 1);
+			continue;
+		}
+		/* a link is hashed as its target, under its own name */
+		if (S_ISLNK(st.st_mode) &&
+		    fstatat(dirfd(d), de->d_name, &st, 0) != 0)
+			st.st_size = 0;
+		/* the signature (under any name) gets no room for its own
+		 * size: a larger signature must not buy itself a larger cap */
+		if (c->have_sig && st.st_dev == c->sig_dev &&
+		    st.st_ino == c->sig_ino)
+			st.st_size = 0;
+		sigcap_add(c, nlen, S_ISREG(st.st_mode) ?
+		    (uint64_t)st.st_size : 0);
+	}
+	closedir(d);
+}
+
+size_t
+sgn_manifest_signature_cap(const char *model_path, const char *sig_path)
+{
+	struct sigcap	c;
+	struct stat	st;
+	int		fd;
+
+	memset(&c, 0, sizeof(c));
+	c.need = SGN_MAX_BUNDLE_BYTES;
+	c.max = SGN_MAX_MODEL_BUNDLE_BYTES;
+	if (sig_path != NULL && stat(sig_path, &st) == 0) {
+		c.have_sig = 1;
+		c.sig_dev = st.st_dev;
+		c.sig_ino = st.st_ino;
+	}
+	if (stat(model_path, &st) != 0)
+		return (size_t)c.need;
+	if (!S_ISDIR(st.st_mode)) {
+		sigcap_add(&c, strlen(model_path), S_ISREG(st.st_mode) ?
+		    (uint64_t)st.st_size : 0);
+		return (size_t)c.need;
+	}
+	fd = open(model_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return (size_t)c.need;
+	sigcap_walk(&c, fd, 0, 0);
+	return (size_t)c.need;
+}
+
 /* Building ------------------------------------------------------------- */
 
 static sgn_err
 setup_ignore(struct walk *w, const char *root_real, int single)
 {
 	const struct sgn_manifest_opts	*o = w->o;
-	struct stat			 st;
 	const char			*base, *slash, *in;
 	char				*dir = NULL, *rd = NULL, *rel = NULL;
 	size_t				 i;
@@ -684,12 +780,11 @@ setup_ignore(struct walk *w, const char *root_real, int single)
 		if ((r = add_ignore(w, o->ignore[i])) != SGN_OK)
 			return r;
 	if (o->signature_path != NULL) {
-		if (stat(o->signature_path, &st) == 0) {
-			w->have_sig = 1;
-			w->sig_dev = st.st_dev;
-			w->sig_ino = st.st_ino;
-		}
-		/* record it when it lies inside the model directory */
+		/*
+		 * Left out by its path alone: another name for the same
+		 * file (a hard link, which tar keeps) is hashed like any
+		 * other file, so that nothing unsigned passes for it.
+		 */
 		slash = strrchr(o->signature_path, '/');
 		base = slash != NULL ? slash + 1 : o->signature_path;
 		dir = slash == NULL ? strdup(".") : strndup(o->signature_path,

@@ -119,8 +119,9 @@ struct sgn_manifest_opts {
 	/*
 	 * Paths relative to the model directory whose subtrees are left
 	 * out; recorded in the statement.  The signature file is given
-	 * apart: it is always left out and, when it lies inside the
-	 * model directory, recorded.
+	 * apart: when it lies inside the model directory, its path is
+	 * left out and recorded.  Only that path: another name for the
+	 * same file (a hard link) is hashed like any other file.
 	 */
 	const char *const	*ignore;
 	size_t			 n_ignore;
@@ -153,6 +154,21 @@ struct sgn_manifest_opts {
 sgn_err	sgn_manifest_build(const char *model_path,
 	    const struct sgn_manifest_opts *opts, struct sgn_manifest **out,
 	    struct sgn_errbuf *eb);
+
+/*
+ * The most bytes a signature of the model at model_path can take: what
+ * any bundle may (SGN_MAX_BUNDLE_BYTES), plus room for the entries of
+ * every file, link or special file the model holds (its name escaped and
+ * the resource around it, base64; a shard per 4 KiB of its size, except
+ * for the signature at sig_path, which may be NULL), at most
+ * SGN_MAX_MODEL_BUNDLE_BYTES.  A verifier reads no more of a model
+ * signature than this: the work a hostile signature costs is then in
+ * proportion to the model it claims to sign.  Walks the tree without
+ * reading a file or following a link out of it; a tree it cannot walk
+ * gives the most (sgn_manifest_build() reports why).
+ */
+size_t	sgn_manifest_signature_cap(const char *model_path,
+	    const char *sig_path);
 
 /* The subject name the reference writes for model_path. */
 sgn_err	sgn_manifest_subject_name(const char *model_path, char **out,

@@ -553,14 +553,29 @@ Test(manifest, a_signature_is_recorded_only_inside_the_model)
 	cr_assert_eq(m->n_ignore, 1);
 	cr_assert_str_eq(m->ignore_paths[0], "sub/m.sig");
 	sgn_manifest_free(&m);
-	/* a hard link to the signature under another name is the
-	 * signature too: left out, though its name is not recorded */
+	/* a hard link to the signature under another name (tar keeps
+	 * them) is an unsigned file like any other: hashed and listed,
+	 * while the signature's own path stays left out */
 	sh("ln %s/sm/sub/m.sig %s/sm/copy.sig", tmp, tmp);
-	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK);
-	cr_assert_eq(m->n_entries, 1);
-	cr_assert_str_eq(m->entries[0].path, "sub/f");
+	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK,
+	    "%s", eb.msg);
+	cr_assert_eq(m->n_entries, 2);
+	cr_assert_str_eq(m->entries[0].path, "copy.sig");
+	cr_assert_str_eq(m->entries[1].path, "sub/f");
+	cr_assert_eq(m->n_ignore, 1);
+	cr_assert_str_eq(m->ignore_paths[0], "sub/m.sig");
 	sgn_manifest_free(&m);
-	sh("rm %s/sm/copy.sig", tmp);
+	/* ... and so is a symlink to it, when links are followed */
+	sh("rm %s/sm/copy.sig && ln -s sub/m.sig %s/sm/alias.sig", tmp, tmp);
+	o.flags |= SGN_MANIFEST_ALLOW_SYMLINKS;
+	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK,
+	    "%s", eb.msg);
+	cr_assert_eq(m->n_entries, 2);
+	cr_assert_str_eq(m->entries[0].path, "alias.sig");
+	cr_assert_str_eq(m->entries[1].path, "sub/f");
+	sgn_manifest_free(&m);
+	o.flags &= ~SGN_MANIFEST_ALLOW_SYMLINKS;
+	sh("rm %s/sm/alias.sig", tmp);
 	/* outside the model: left out if it is there, never recorded */
 	(void)snprintf(sig, sizeof(sig), "%s/elsewhere.sig", tmp);
 	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK);
@@ -675,5 +690,88 @@ Test(manifest, a_hundred_thousand_small_files)
 	cr_assert_str_eq(m->entries[0].path, "f00000");
 	cr_assert_str_eq(m->entries[99999].path, "f99999");
 	cr_assert_eq(m->total_bytes, 500000);
+	sgn_manifest_free(&m);
+}
+
+/* What sgn_manifest_signature_cap() allows for one entry, by its rule. */
+static size_t
+cap_entry(size_t name_len)
+{
+	return (512 + 6 * name_len) / 3 * 4 + 4;
+}
+
+Test(manifest, a_signature_cap_grows_with_the_files_of_the_model)
+{
+	char	big[PATH_MAX];
+
+	sh("mkdir -p %s/cap/sub && printf 0123456789 > %s/cap/a && "
+	    "head -c 5000 /dev/zero > %s/cap/sub/bb", tmp, tmp, tmp);
+	/* a file: one entry; "sub/bb": 1 + 5000 / 4096 shards */
+	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap"), NULL),
+	    SGN_MAX_BUNDLE_BYTES + cap_entry(1) + 2 * cap_entry(6));
+	/* every name counts, whatever it is: the walk will judge it */
+	sh("mkfifo %s/cap/p && ln -s a %s/cap/l", tmp, tmp);
+	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap"), NULL),
+	    SGN_MAX_BUNDLE_BYTES + 3 * cap_entry(1) + 2 * cap_entry(6));
+	/* the signature gets room for an entry, not for its own size, under
+	 * any name */
+	(void)snprintf(big, sizeof(big), "%s/cap/sub/bb", tmp);
+	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap"), big),
+	    SGN_MAX_BUNDLE_BYTES + 3 * cap_entry(1) + cap_entry(6));
+	sh("ln %s/cap/sub/bb %s/cap/bc", tmp, tmp);
+	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap"), big),
+	    SGN_MAX_BUNDLE_BYTES + 3 * cap_entry(1) + cap_entry(6) +
+	    cap_entry(2));
+	sh("rm %s/cap/bc", tmp);
+	/* a single file, by the path given */
+	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap/a"), NULL),
+	    SGN_MAX_BUNDLE_BYTES + cap_entry(strlen(path_of("cap/a"))));
+	/* nothing there: what any bundle may take */
+	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap/none"),
+	    NULL),
+	    SGN_MAX_BUNDLE_BYTES);
+	/* never more than the ceiling, however large the model */
+	(void)snprintf(big, sizeof(big), "%s/cap/sub/huge", tmp);
+	sh("truncate -s 1T %s", big);
+	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap"), NULL),
+	    SGN_MAX_MODEL_BUNDLE_BYTES);
+}
+
+Test(manifest, a_signature_cap_holds_the_worst_statement_of_its_model)
+{
+	struct sgn_manifest_opts	 o;
+	struct sgn_manifest		*m = NULL;
+	struct sgn_errbuf		 eb;
+	struct sgn_buf			 st;
+	char				 name[251], path[PATH_MAX];
+	char				*b64 = NULL;
+	size_t				 cap;
+	int				 fd;
+
+	/* names escaped at 6 bytes a byte, blake2b, 4 KiB shards */
+	memset(name, 0x1f, sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	sh("mkdir -p %s/worst", tmp);
+	(void)snprintf(path, sizeof(path), "%s/worst/%s", tmp, name);
+	cr_assert_geq(fd = open(path, O_WRONLY | O_CREAT, 0644), 0);
+	cr_assert_eq(ftruncate(fd, 3 * 4096 + 1), 0);
+	cr_assert_eq(close(fd), 0);
+	memset(&o, 0, sizeof(o));
+	o.method = SGN_MANIFEST_SHARDS;
+	o.shard_size = 4096;
+	o.hash = SGN_MANIFEST_BLAKE2B;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_manifest_build(path_of("worst"), &o, &m, &eb),
+	    SGN_OK, "%s", eb.msg);
+	cr_assert_eq(m->n_entries, 4);
+	sgn_buf_init(&st, 0);
+	cr_assert_eq(sgn_manifest_statement(m, &st, &eb), SGN_OK);
+	cr_assert_eq(sgn_b64_encode(st.ptr, st.len, &b64, &eb), SGN_OK);
+	cap = sgn_manifest_signature_cap(path_of("worst"), NULL);
+	/* the envelope's payload fits in what the entries were given */
+	cr_assert_leq(strlen(b64), cap - SGN_MAX_BUNDLE_BYTES, "%zu > %zu",
+	    strlen(b64), cap - SGN_MAX_BUNDLE_BYTES);
+	free(b64);
+	sgn_buf_reset(&st);
 	sgn_manifest_free(&m);
 }

@@ -480,7 +480,9 @@ sgn_manifest_parse_statement(const uint8_t *json, size_t len,
 	const char		*type, *ptype;
 	sgn_err			 r;
 
-	if ((r = sgn_json_parse(json, len, "statement", &root, eb)) != SGN_OK)
+	/* a manifest lists every file: values in proportion to its size */
+	if ((r = sgn_json_parse_max(json, len, "statement",
+	    sgn_json_list_max_values(len), &root, eb)) != SGN_OK)
 		return r;
 	if (!cJSON_IsObject(root)) {
 		r = sgn_errf(eb, SGN_ERR_PARSE, "statement: not an object");
