@@ -167,7 +167,7 @@ regress: all
 	scripts/regress.sh $(BUILD)/signet
 
 conformance: all
-	scripts/conformance $(BUILD)/signet testdata/conformance
+	scripts/conformance $(BUILD)/signet testdata/conformance/bundle-verify
 
 checksrc:
 	scripts/checksrc.sh
