@@ -244,6 +244,8 @@ struct fx_entry_opts {
 	int		 witnesses_after;
 	int		 wrong_hint;	/* the log's line has another hint */
 	int		 bad_cp_sig;	/* the log's line signs other text */
+	int		 cp_key;	/* the log's line is this log's */
+					/* key and hint (0: the entry's) */
 	const char	*origin;	/* override */
 	const char	*cp_ext;	/* an extension line */
 	/* what the entry says */

@@ -1509,6 +1509,8 @@ make_checkpoint(const struct fx_world *w, const struct fx_log *log,
 	buf_str(&note, "\n");
 	for (i = 0; i < e->witnesses_before; i++)
 		witness_line(&note, w, i, &text);
+	if (e->cp_key != 0)
+		log = fx_world_log(w, e->cp_key);
 	note_key_id(log, id);
 	if (e->wrong_hint)
 		id[0] ^= 0xff;

@@ -755,20 +755,52 @@ Test(synthetic, rekor_v2_checkpoint_origin_mismatch_fails)
 	fx_leaf_free(&l);
 }
 
+/* What a private Rekor v1 deployment writes: its pod's name, not a URL. */
+#define POD_ORIGIN	"rekor-00001-deployment-7f9c6b5d4-q2x8z - " \
+			"6364295127946722345"
+
 /*
- * Regression: REFERENCE 8.2 step 1 says a checkpoint's origin must be the
- * selected log's; for Rekor v1 that is "<host> - <tree ID>".  A checkpoint
- * the v1 log's key signed for the origin "rekor.other.test - 42" was once
- * accepted as rekor.fx.test's.
+ * Regression: a Rekor v1 checkpoint's origin is "<hostname> - <tree ID>"
+ * with the server's own hostname, a pod name in private deployments, and
+ * sigstore-go verifies such bundles; signet failed them ("origin ... is
+ * not log https://...").  The log is the one whose key signed the note.
  */
-Test(synthetic, rekor_v1_checkpoint_origin_of_another_log_fails)
+Test(synthetic, rekor_v1_checkpoint_with_a_pod_name_origin_verifies)
 {
 	struct fx_leaf *l = fx_leaf_new(W, NULL);
 	struct tcase t;
 
 	keyless(&t, l);
+	t.b.entry[0].origin = POD_ORIGIN;
+	expect_ok(&t);
+	/* nor is the origin of another log's host held against it */
 	t.b.entry[0].origin = "rekor.other.test - 42";
-	expect_fail(&t, "checkpoint", "origin");
+	expect_ok(&t);
+	fx_leaf_free(&l);
+}
+
+/* The attacker's side: with any origin, only the log's key counts. */
+Test(synthetic, rekor_v1_checkpoint_signed_by_another_key_fails)
+{
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct tcase t;
+
+	keyless(&t, l);
+	t.b.entry[0].origin = POD_ORIGIN;
+	/* another log's key, with that key's hint */
+	t.b.entry[0].cp_key = FX_REKOR_OTHER;
+	expect_fail(&t, "checkpoint", "no signature from");
+	/* a v2 log of the trusted root is still not this entry's log */
+	t.b.entry[0].cp_key = FX_REKOR_V2_EC;
+	expect_fail(&t, "checkpoint", "no signature from");
+	/* the log's hint over a signature that does not verify */
+	t.b.entry[0].cp_key = 0;
+	t.b.entry[0].bad_cp_sig = 1;
+	expect_fail(&t, "checkpoint", "does not verify");
+	/* the log's signature under another key's hint */
+	t.b.entry[0].bad_cp_sig = 0;
+	t.b.entry[0].wrong_hint = 1;
+	expect_fail(&t, "checkpoint", "no signature from");
 	fx_leaf_free(&l);
 }
 
@@ -1799,14 +1831,18 @@ other_proof_index(cJSON *e)
 /* The proof must agree with the checkpoint that signs its tree. */
 Test(synthetic, proof_disagreeing_with_its_checkpoint_fails)
 {
-	static const int logs[] = { FX_REKOR_V1, FX_REKOR_V2_ED };
+	static const int logs[] = { FX_REKOR_V1, FX_REKOR_V1,
+	    FX_REKOR_V2_ED };
 	struct fx_leaf *l = fx_leaf_new(W, NULL);
 	struct tcase t;
 	size_t i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		keyless(&t, l);
 		on_log(&t, 0, logs[i]);
+		/* the origin is not compared for v1: the rest still is */
+		if (i == 1)
+			t.b.entry[0].origin = POD_ORIGIN;
 		expect_fail_edited(&t, grow_tree_size, "inclusion proof",
 		    "tree size 318 is not the checkpoint's 317");
 		expect_fail_edited(&t, other_root_hash, "inclusion proof",

@@ -583,11 +583,16 @@ check_proof(struct vctx *c, const struct sgn_tlog_entry *e,
 			r = fail(c, "checkpoint", r, "%s", tmp.msg);
 			goto out;
 		}
-		/* v2: the origin is the log's host; v1: "<host> - <tree
-		 * ID>", the host as in baseUrl with or without its port. */
-		if (is_v2 ? strcmp(cp->origin, log->host) != 0 :
-		    !sgn_checkpoint_origin_matches(cp, log->host) &&
-		    !sgn_checkpoint_origin_matches(cp, log->authority)) {
+		/*
+		 * v2: the origin is the log's host (rekor-tiles and
+		 * sigstore-go check it).  v1: "<hostname> - <tree ID>", where
+		 * the hostname is whatever the Rekor server calls itself (a
+		 * pod name in private deployments), not the baseUrl: the log
+		 * is the one whose key signed the note, as sigstore-go has
+		 * it.  That key is the trusted root's log chosen by the
+		 * entry's logId, so the origin text is not compared.
+		 */
+		if (is_v2 && strcmp(cp->origin, log->host) != 0) {
 			r = fail(c, "checkpoint", SGN_ERR_VERIFY,
 			    "origin \"%.64s\" is not log %s", cp->origin,
 			    log->base_url);
