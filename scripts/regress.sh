@@ -127,6 +127,9 @@ expect "oversized bundle" 1 "limit" -- "$SIGNET" verify --bundle "$tmp/huge.json
 # JSON results.
 expect "json success" 0 '^\{"verified":true,"error":null,.*"logIndex":79571823' \
     -- v1 verify --json
+expect "json lists every SAN" 0 \
+    '"signer":\{"identity":"https://github.com/[^"]*","identityType":"URI","sans":\[\{"type":"URI","value":"https://github.com/sigstore-conformance/' \
+    -- v1 verify --json
 expect "json failure" 1 '^\{"verified":false,"error":\{"check":"identity"' -- \
     "$SIGNET" verify --json \
     --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \

@@ -133,6 +133,10 @@ print_text(const struct sgn_verify_result *res)
 		    res->identity_type == SGN_SAN_NONE ?
 		    "certificate subject" :
 		    sgn_san_type_name(res->identity_type));
+		/* the certificate's other SANs: the policy may match any */
+		for (i = 1; i < res->n_sans; i++)
+			printf("  other SAN   %s (%s)\n", res->sans[i].value,
+			    sgn_san_type_name(res->sans[i].type));
 		if (res->issuer != NULL)
 			printf("  issuer      %s\n", res->issuer);
 	}
@@ -199,6 +203,21 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 		cJSON_AddStringToObject(x, "identity", res->identity);
 		cJSON_AddStringToObject(x, "identityType",
 		    sgn_san_type_name(res->identity_type));
+	}
+	if (res->n_sans > 0) {
+		cJSON *sans = cJSON_AddArrayToObject(x, "sans"), *san;
+
+		for (i = 0; sans != NULL && i < res->n_sans; i++) {
+			if ((san = cJSON_CreateObject()) == NULL ||
+			    !cJSON_AddItemToArray(sans, san)) {
+				cJSON_Delete(san);
+				break;
+			}
+			cJSON_AddStringToObject(san, "type",
+			    sgn_san_type_name(res->sans[i].type));
+			cJSON_AddStringToObject(san, "value",
+			    res->sans[i].value);
+		}
 	}
 	if (res->issuer != NULL)
 		cJSON_AddStringToObject(x, "issuer", res->issuer);

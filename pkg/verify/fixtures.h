@@ -196,6 +196,9 @@ struct fx_leaf_opts {
 	const char	*san;		/* default FX_EMAIL */
 	const char	*issuer;	/* default FX_ISSUER */
 	int		 issuer_legacy_only;	/* .1 only, no .8 */
+	const char	*issuer_legacy;	/* .1 when it is not the issuer */
+	enum fx_san	 san2_type;	/* a second SAN, after the first */
+	const char	*san2;
 	int		 github;	/* .2-.6 and some of .9-.22 */
 	int64_t		 not_before;	/* default FX_T0 */
 	int64_t		 lifetime;	/* default FX_LIFETIME */

@@ -749,14 +749,12 @@ ext_utf8(X509 *x, unsigned arc, const char *s)
 	ext_fulcio(x, arc, der, h + n);
 }
 
-/* A critical subjectAltName with one name. */
+/* One more name of a subjectAltName. */
 static void
-ext_san(X509 *x, enum fx_san type, const char *value)
+push_san(GENERAL_NAMES *gens, enum fx_san type, const char *value)
 {
-	GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
 	GENERAL_NAME *g = GENERAL_NAME_new();
 
-	cr_assert_not_null(gens);
 	cr_assert_not_null(g);
 	if (type == FX_SAN_USERNAME) {
 		ASN1_OBJECT *oid = OBJ_txt2obj(FULCIO_ARC "7", 1);
@@ -778,6 +776,19 @@ ext_san(X509 *x, enum fx_san type, const char *value)
 		    GEN_URI, s);
 	}
 	cr_assert_gt(sk_GENERAL_NAME_push(gens, g), 0);
+}
+
+/* A critical subjectAltName with one name, or two when value2 is set. */
+static void
+ext_san(X509 *x, enum fx_san type, const char *value, enum fx_san type2,
+    const char *value2)
+{
+	GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
+
+	cr_assert_not_null(gens);
+	push_san(gens, type, value);
+	if (value2 != NULL)
+		push_san(gens, type2, value2);
 	cr_assert_eq(X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 1,
 	    X509V3_ADD_DEFAULT), 1);
 	GENERAL_NAMES_free(gens);
@@ -1325,8 +1336,9 @@ fx_leaf_new(const struct fx_world *w, const struct fx_leaf_opts *in)
 		    "critical,CA:TRUE");
 	ext_conf(x, ca->inter, NID_subject_key_identifier, "hash");
 	ext_conf(x, ca->inter, NID_authority_key_identifier, "keyid:always");
-	ext_san(x, o->san_type, o->san != NULL ? o->san : FX_EMAIL);
-	ext_raw(x, 1, issuer);
+	ext_san(x, o->san_type, o->san != NULL ? o->san : FX_EMAIL,
+	    o->san2_type, o->san2);
+	ext_raw(x, 1, o->issuer_legacy != NULL ? o->issuer_legacy : issuer);
 	if (o->github) {
 		ext_raw(x, 2, FX_GH_TRIGGER);
 		ext_raw(x, 3, FX_GH_SHA);

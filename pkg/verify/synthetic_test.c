@@ -1341,6 +1341,78 @@ Test(synthetic, issuer_only_in_the_legacy_extension)
 	fx_leaf_free(&l);
 }
 
+/*
+ * Regression: a certificate naming one issuer in .8 and another in the
+ * deprecated .1 verified as .8's; now it fails whichever the policy
+ * names.  The same issuer in both (what Fulcio writes) verifies.
+ */
+Test(synthetic, issuer_extensions_that_disagree_fail)
+{
+	struct fx_leaf_opts lo;
+	struct fx_leaf *l;
+	struct tcase t;
+
+	memset(&lo, 0, sizeof(lo));
+	lo.issuer_legacy = "https://attacker.fx.test";
+	l = fx_leaf_new(W, &lo);
+	keyless(&t, l);
+	expect_fail(&t, "issuer", "OIDC issuer extensions disagree: "
+	    "1.3.6.1.4.1.57264.1.8 is \"" FX_ISSUER "\", the deprecated "
+	    "1.3.6.1.4.1.57264.1.1 \"https://attacker.fx.test\"");
+	t.pol.issuer = "https://attacker.fx.test";
+	expect_fail(&t, "issuer", "disagree");
+	t.pol.issuer = NULL;
+	t.pol.issuer_regexp = "https://.*";
+	expect_fail(&t, "issuer", "disagree");
+	fx_leaf_free(&l);
+
+	lo.issuer_legacy = FX_ISSUER;
+	l = fx_leaf_new(W, &lo);
+	keyless(&t, l);
+	expect_ok(&t);
+	fx_leaf_free(&l);
+}
+
+/*
+ * Every SAN goes out with the result, and into a mismatch message; the
+ * policy matches any of them, as cosign does (Fulcio issues one).
+ */
+Test(synthetic, every_san_is_reported_and_any_may_match)
+{
+	struct fx_leaf_opts lo;
+	struct fx_leaf *l;
+	struct tcase t;
+	struct outcome o;
+
+	memset(&lo, 0, sizeof(lo));
+	lo.san_type = FX_SAN_URI;
+	lo.san = FX_GH_ID;
+	lo.san2_type = FX_SAN_EMAIL;
+	lo.san2 = FX_EMAIL;
+	l = fx_leaf_new(W, &lo);
+	keyless(&t, l);
+	run(&t, &o);
+	check_ok(&o);
+	cr_assert_str_eq(o.res.identity, FX_GH_ID);
+	cr_assert_eq(o.res.identity_type, SGN_SAN_URI);
+	cr_assert_eq(o.res.n_sans, 2);
+	cr_assert_eq(o.res.sans[0].type, SGN_SAN_URI);
+	cr_assert_str_eq(o.res.sans[0].value, FX_GH_ID);
+	cr_assert_eq(o.res.sans[1].type, SGN_SAN_EMAIL);
+	cr_assert_str_eq(o.res.sans[1].value, FX_EMAIL);
+	sgn_verify_result_reset(&o.res);
+	t.pol.identity = FX_GH_ID;
+	expect_ok(&t);
+	t.pol.identity = "someone@fx.test";
+	run(&t, &o);
+	check_fail(&o, "identity", "expected someone@fx.test, got " FX_GH_ID
+	    ", " FX_EMAIL);
+	/* the result lists them on failure too */
+	cr_assert_eq(o.res.n_sans, 2);
+	sgn_verify_result_reset(&o.res);
+	fx_leaf_free(&l);
+}
+
 /* Long values: DER lengths in long form in the SAN and in .8. */
 Test(synthetic, long_identity_and_issuer)
 {

@@ -83,6 +83,7 @@ sgn_verify_result_reset(struct sgn_verify_result *res)
 	free(res->issuer);
 	free(res->key_desc);
 	free(res->log_url);
+	sgn_sans_free(res->sans, res->n_sans);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -1174,13 +1175,37 @@ out:
 
 /* Step 6: identity ------------------------------------------------------- */
 
+/* "a, b (and 3 more)": the SANs for a message, in len bytes. */
+static void
+join_sans(const struct sgn_san *sans, size_t n, char *buf, size_t len)
+{
+	size_t i, used = 0, need;
+	int k;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		need = strlen(sans[i].value) + (i > 0 ? 2 : 0);
+		/* room for this one and a closing " (and N more)" */
+		if (i > 0 && used + need + 24 > len) {
+			snprintf(buf + used, len - used, " (and %zu more)",
+			    n - i);
+			return;
+		}
+		k = snprintf(buf + used, len - used, "%s%s", i > 0 ? ", " :
+		    "", sans[i].value);
+		if (k < 0 || (size_t)k >= len - used)
+			return;	/* the first one alone fills it */
+		used += (size_t)k;
+	}
+}
+
 static sgn_err
 check_identity(struct vctx *c)
 {
 	const struct sgn_policy *p = c->pol;
 	struct sgn_san *sans = NULL;
 	struct sgn_errbuf tmp;
-	char *issuer = NULL;
+	char *issuer = NULL, got[200];
 	size_t n = 0, i;
 	int m = 0;
 	sgn_err r;
@@ -1190,6 +1215,11 @@ check_identity(struct vctx *c)
 		return fail(c, "identity", r, "%s", tmp.msg);
 	c->res->identity = strdup(sans[0].value);
 	c->res->identity_type = sans[0].type;
+	/* Every SAN goes out with the result; the policy may match any. */
+	sgn_sans_free(c->res->sans, c->res->n_sans);
+	c->res->sans = sans;
+	c->res->n_sans = n;
+	join_sans(sans, n, got, sizeof(got));
 	if ((r = sgn_cert_oidc_issuer(c->leaf, &issuer, &tmp)) != SGN_OK) {
 		r = fail(c, "issuer", r, "%s", tmp.msg);
 		goto out;
@@ -1207,9 +1237,9 @@ check_identity(struct vctx *c)
 	if (!m) {
 		r = fail(c, "identity", SGN_ERR_POLICY,
 		    "certificate identity mismatch: expected %s%.200s, got "
-		    "%.200s", p->identity != NULL ? "" : "a match for ",
+		    "%s", p->identity != NULL ? "" : "a match for ",
 		    p->identity != NULL ? p->identity : p->identity_regexp,
-		    sans[0].value);
+		    got);
 		goto out;
 	}
 	if (issuer == NULL) {
@@ -1254,7 +1284,6 @@ check_identity(struct vctx *c)
 	r = SGN_OK;
 out:
 	free(issuer);
-	sgn_sans_free(sans, n);
 	return r;
 }
 

@@ -94,6 +94,8 @@ struct sgn_verify_result {
 	sgn_bundle_content	 content;
 	char			*identity;	/* first SAN */
 	sgn_san_type		 identity_type;
+	struct sgn_san		*sans;		/* every SAN in order (email, */
+	size_t			 n_sans;	/* URI, username) for output */
 	char			*issuer;
 	char			*key_desc;	/* e.g. "ECDSA P-256" */
 	int			 has_log;
