@@ -153,6 +153,10 @@ print_text(const struct sgn_verify_result *res)
 		sgn_time_format(res->timestamps[i], t);
 		printf("  timestamp   %s (RFC 3161)\n", t);
 	}
+	/* timestamps that did not count, as sigstore-go ignores them */
+	for (i = 0; i < res->n_ignored; i++)
+		printf("  ignored     RFC 3161 timestamp %zu: %s\n",
+		    res->ignored[i].index, res->ignored[i].reason);
 	if (!res->has_log && res->identity == NULL &&
 	    res->n_timestamps == 0)
 		printf("  log entry   none (signed offline; `signet log` adds "
@@ -252,6 +256,17 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 	for (i = 0; ts != NULL && i < res->n_timestamps; i++) {
 		sgn_time_format(res->timestamps[i], t);
 		cJSON_AddItemToArray(ts, cJSON_CreateString(t));
+	}
+	ts = cJSON_AddArrayToObject(o, "ignoredTimestamps");
+	for (i = 0; ts != NULL && i < res->n_ignored; i++) {
+		if ((x = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(ts, x)) {
+			cJSON_Delete(x);
+			break;
+		}
+		cJSON_AddNumberToObject(x, "index",
+		    (double)res->ignored[i].index);
+		cJSON_AddStringToObject(x, "reason", res->ignored[i].reason);
 	}
 	if (mv != NULL) {
 		x = cJSON_AddObjectToObject(o, "model");

@@ -1006,6 +1006,179 @@ Test(synthetic, timestamp_from_a_tsa_missing_from_the_root_fails)
 	fx_leaf_free(&l);
 }
 
+/* Verifies t and checks that timestamp idx alone was ignored, why. */
+static void
+expect_ok_ignoring(struct tcase *t, size_t idx, const char *why,
+    size_t verified)
+{
+	struct outcome o;
+
+	run(t, &o);
+	check_ok(&o);
+	cr_assert_eq(o.res.n_timestamps, verified);
+	cr_assert_eq(o.res.n_ignored, 1, "%zu ignored", o.res.n_ignored);
+	cr_assert_eq(o.res.ignored[0].index, idx);
+	cr_assert_str_eq(o.res.ignored[0].reason, why);
+	sgn_verify_result_reset(&o.res);
+}
+
+#define IMPRINT	"message imprint does not match the signature"
+#define NOT_OURS "not signed by a TSA of the trusted root"
+
+/*
+ * Regression: sigstore-go and sigstore-python count the timestamps that
+ * verify against a threshold of 1 and ignore the rest; a bundle whose
+ * second timestamp is over another message failed here ("timestamp 1:
+ * message imprint does not match the signature").
+ */
+Test(synthetic, a_timestamp_over_another_message_is_ignored)
+{
+	static const int logs[] = { FX_REKOR_V1, FX_REKOR_V2_ED };
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct tcase t;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		keyless(&t, l);
+		on_log(&t, 0, logs[i]);
+		t.b.n_ts = 2;
+		t.b.ts[0] = FX_TS;
+		t.b.ts[1] = FX_TS + 1;
+		t.b.ts_other_bytes = 2;
+		expect_ok_ignoring(&t, 1, IMPRINT, 1);
+		/* the first one, too */
+		t.b.ts_other_bytes = 1;
+		expect_ok_ignoring(&t, 0, IMPRINT, 1);
+	}
+	fx_leaf_free(&l);
+}
+
+/* With no timestamp verified and no integrated time, the bundle fails
+ * naming every timestamp and why. */
+Test(synthetic, every_timestamp_bad_and_no_other_time_fails)
+{
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct fx_key *k = fx_key_new(FX_P256, 0);
+	struct tcase t;
+
+	keyless(&t, l);
+	on_log(&t, 0, FX_REKOR_V2_ED);
+	t.b.n_ts = 2;
+	t.b.ts_other_bytes = 1;
+	t.b.ts_by_tsa2 = 2;
+	expect_fail(&t, "timestamp", "no timestamp verified (timestamp 0: "
+	    IMPRINT "; timestamp 1: " NOT_OURS ")");
+	/* a Rekor v1 entry without its promise gives no time either */
+	on_log(&t, 0, FX_REKOR_V1);
+	t.b.entry[0].no_set = 1;
+	expect_fail(&t, "timestamp", "timestamp 0: " IMPRINT "; timestamp 1: "
+	    NOT_OURS);
+	/* with its promise, the integrated time is the signing time */
+	t.b.entry[0].no_set = 0;
+	{
+		struct outcome o;
+
+		run(&t, &o);
+		check_ok(&o);
+		cr_assert(o.res.has_integrated_time);
+		cr_assert_eq(o.res.n_timestamps, 0);
+		cr_assert_eq(o.res.n_ignored, 2);
+		cr_assert_str_eq(o.res.ignored[0].reason, IMPRINT);
+		cr_assert_str_eq(o.res.ignored[1].reason, NOT_OURS);
+		sgn_verify_result_reset(&o.res);
+	}
+	/* a managed key too: a bad timestamp is no signing time */
+	tcase_init(&t);
+	t.b.key = k;
+	t.b.entry[0].no_set = 1;
+	t.b.n_ts = 1;
+	t.b.ts_other_bytes = 1;
+	expect_fail(&t, "timestamp", "timestamp 0: " IMPRINT);
+	t.b.ts_other_bytes = 0;
+	expect_ok(&t);
+	fx_key_free(&k);
+	fx_leaf_free(&l);
+}
+
+/* A TSA the trusted root does not list vouches for nothing. */
+Test(synthetic, a_timestamp_from_a_tsa_not_in_the_root_is_ignored)
+{
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct tcase t;
+
+	keyless(&t, l);
+	t.b.n_ts = 1;
+	t.b.ts_by_tsa2 = 1;
+	/* Rekor v1 with its promise: the integrated time suffices */
+	expect_ok_ignoring(&t, 0, NOT_OURS, 0);
+	/* without it there is no signing time */
+	t.b.entry[0].no_set = 1;
+	expect_fail(&t, "timestamp", "timestamp 0: " NOT_OURS);
+	/* unless another timestamp verifies */
+	t.b.n_ts = 2;
+	t.b.ts[1] = FX_TS + 1;
+	expect_ok_ignoring(&t, 0, NOT_OURS, 1);
+	/* Rekor v2 likewise */
+	on_log(&t, 0, FX_REKOR_V2_EC);
+	expect_ok_ignoring(&t, 0, NOT_OURS, 1);
+	t.b.n_ts = 1;
+	expect_fail(&t, "timestamp", "timestamp 0: " NOT_OURS);
+	/* listed, it counts */
+	t.root.add = FX_BIT(FX_TSA2);
+	expect_ok(&t);
+	fx_leaf_free(&l);
+}
+
+/* No TSA at all in the trusted root: timestamps are ignored, as
+ * sigstore-go ignores them, and the integrated time verifies. */
+Test(synthetic, a_trusted_root_without_tsa_ignores_timestamps)
+{
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct tcase t;
+
+	keyless(&t, l);
+	t.b.n_ts = 1;
+	t.root.drop = FX_BIT(FX_TSA);
+	expect_ok_ignoring(&t, 0, "the trusted root lists no timestamp "
+	    "authority", 0);
+	t.b.entry[0].no_set = 1;
+	expect_fail(&t, "timestamp", "timestamp 0: the trusted root lists no "
+	    "timestamp authority");
+	fx_leaf_free(&l);
+}
+
+/*
+ * Regression: with several TSAs in the trusted root the reason reported
+ * was the last one tried ("not signed by the trusted TSA"), not that of
+ * the TSA the token names.
+ */
+Test(synthetic, several_tsas_report_the_one_the_token_names)
+{
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct tcase t;
+
+	keyless(&t, l);
+	t.root.add = FX_BIT(FX_TSA2);
+	t.b.n_ts = 1;
+	t.b.ts_other_bytes = 1;
+	/* by the TSA listed first, then by the one listed last */
+	expect_ok_ignoring(&t, 0, IMPRINT, 0);
+	t.b.ts_by_tsa2 = 1;
+	expect_ok_ignoring(&t, 0, IMPRINT, 0);
+	/* the named TSA's window, not the other's signer check */
+	t.b.ts_other_bytes = 0;
+	t.b.ts_by_tsa2 = 0;
+	fx_root_set_end(&t.root, FX_TSA, FX_TS - 1);
+	expect_ok_ignoring(&t, 0, "time 2023-11-14T22:13:51Z is outside the "
+	    "validity of TSA https://tsa.fx.test/api/v1/timestamp", 0);
+	/* and the bundle's failure says the same */
+	on_log(&t, 0, FX_REKOR_V2_ED);
+	t.b.ts_other_bytes = 1;
+	fx_root_set_end(&t.root, FX_TSA, FX_T0 + FX_YEAR);
+	expect_fail(&t, "timestamp", "timestamp 0: " IMPRINT);
+	fx_leaf_free(&l);
+}
+
 Test(synthetic, rekor_v2_without_timestamp_fails)
 {
 	struct fx_leaf *l = fx_leaf_new(W, NULL);
