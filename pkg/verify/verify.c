@@ -851,9 +851,6 @@ check_timestamps(struct vctx *c)
 		for (k = 0; k < n && !ok; k++) {
 			char t[SGN_TIME_STRLEN], why[SGN_ERRBUF_SIZE];
 
-			named = tsas[k].chain_len > 0 &&
-			    sgn_tsa_names_signer(ts->ptr, ts->len,
-			    tsas[k].chain[0]);
 			sgn_errbuf_clear(&tmp);
 			r = sgn_tsa_verify_certs(ts->ptr, ts->len,
 			    c->b->signature.ptr, c->b->signature.len,
@@ -863,6 +860,9 @@ check_timestamps(struct vctx *c)
 				    "%zu: %s", i, ts_reason(tmp.msg));
 			if (r != SGN_OK) {
 				/* The named TSA's reason says the most. */
+				named = tsas[k].chain_len > 0 &&
+				    sgn_tsa_names_signer(ts->ptr, ts->len,
+				    tsas[k].chain[0]);
 				keep_failure(&f, named ? 2 : 1, r, "timestamp",
 				    ts_reason(tmp.msg));
 				continue;
