@@ -269,7 +269,7 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	struct sgn_bundle	*pb = NULL;
 	struct sgn_artifact	 art;
 	struct sgn_policy	 pol;
-	struct sgn_blob		 ts;
+	struct sgn_blob		 ts[2], *orig;
 	struct sgn_buf		 out;
 	struct sgn_errbuf	 eb;
 	uint8_t			*buf;
@@ -284,25 +284,28 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	cr_assert_eq(sgn_verifier_new(root, &v, NULL), SGN_OK);
 	buf = tu_read(MK "bundle.sigstore.json", &len);
 	cr_assert_eq(sgn_bundle_parse(buf, len, &pb, NULL), SGN_OK);
-	/* as it is: verified by its integrated time, handed over */
+	/* as it is (an integrated time, a timestamp): handed over */
 	cr_assert_eq(sgn_sign_emit(v, pb, &art, &pol, "bundle", &out, &eb),
 	    SGN_OK, "%s", eb.msg);
 	cr_assert_gt(out.len, 0);
 	sgn_buf_reset(&out);
-	/* a production timestamp over another signature: not handed over */
-	ts.ptr = tu_read("testdata/tsa/prod-rekor-v2-hashedrekord/"
-	    "response.der", &ts.len);
-	pb->timestamps = &ts;
-	pb->n_timestamps = 1;
+	/* plus a production timestamp over another signature: not */
+	cr_assert_eq(pb->n_timestamps, 1);
+	orig = pb->timestamps;
+	ts[0] = orig[0];
+	ts[1].ptr = tu_read("testdata/tsa/prod-rekor-v2-hashedrekord/"
+	    "response.der", &ts[1].len);
+	pb->timestamps = ts;
+	pb->n_timestamps = 2;
 	sgn_errbuf_clear(&eb);
 	cr_assert_eq(sgn_sign_emit(v, pb, &art, &pol, "bundle", &out, &eb),
 	    SGN_ERR_VERIFY);
-	cr_assert_str_eq(eb.msg, "bundle: timestamp 0 does not verify: "
+	cr_assert_str_eq(eb.msg, "bundle: timestamp 1 does not verify: "
 	    "message imprint does not match the signature");
 	cr_assert_eq(out.len, 0);
-	pb->timestamps = NULL;
-	pb->n_timestamps = 0;
-	free(ts.ptr);
+	pb->timestamps = orig;
+	pb->n_timestamps = 1;
+	free(ts[1].ptr);
 	sgn_bundle_free(&pb);
 	free(buf);
 	sgn_verifier_free(&v);
