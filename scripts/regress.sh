@@ -171,6 +171,59 @@ expect "staging root" 0 "Verified OK" -- "$SIGNET" verify --staging \
 expect "production bundle under the staging root" 1 "trusted root" -- \
     v1 verify --staging
 
+# RFC 3161 timestamps that do not verify are ignored, and named, as
+# sigstore-go ignores them; the bundle needs some verified signing time.
+# The sigstore-js vector's timestamp is by the production TSA over another
+# signature.
+other_ts=$(sed -n 's/.*"signedTimestamp": "\([^"]*\)".*/\1/p' \
+    "$V/rekor-v2-hashedrekord-sigstorejs/bundle.sigstore.json")
+v2_ts=$(sed -n 's/.*"signedTimestamp":"\([^"]*\)".*/\1/p' \
+    "$V/rekor-v2-hashedrekord/bundle.sigstore.json")
+sed "s|\"rfc3161Timestamps\":\[\({[^]]*}\)\]|\"rfc3161Timestamps\":[\1,{\"signedTimestamp\":\"$other_ts\"}]|" \
+    "$V/rekor-v2-hashedrekord/bundle.sigstore.json" > "$tmp/ts2.json"
+sed "s|\"rfc3161Timestamps\":\[|\"rfc3161Timestamps\":[{\"signedTimestamp\":\"$other_ts\"},|" \
+    "$V/rekor-v2-hashedrekord/bundle.sigstore.json" > "$tmp/ts2first.json"
+sed "s|\"signedTimestamp\":\"[^\"]*\"|\"signedTimestamp\":\"$other_ts\"|" \
+    "$V/rekor-v2-hashedrekord/bundle.sigstore.json" > "$tmp/ts1bad.json"
+sed "s|\"verificationMaterial\": {|\"verificationMaterial\": {\"timestampVerificationData\": {\"rfc3161Timestamps\": [{\"signedTimestamp\": \"$v2_ts\"}]}, |" \
+    "$V/rekor-v1-hashedrekord/bundle.sigstore.json" > "$tmp/v1ts.json"
+sed '/"timestampAuthorities": \[/,/^  \]/c\  "timestampAuthorities": []' \
+    "$V/trusted_root.json" > "$tmp/root-no-tsa.json"
+v2ts() {
+	"$SIGNET" verify "$@" --certificate-identity "$V2ID" \
+	    --certificate-oidc-issuer "$GH" "$V/rekor-v2-hashedrekord/artifact"
+}
+expect "second timestamp over another message" 0 \
+    "ignored +RFC 3161 timestamp 1: message imprint does not match the signature" \
+    -- v2ts --bundle "$tmp/ts2.json"
+expect "first timestamp over another message" 0 \
+    "ignored +RFC 3161 timestamp 0: message imprint does not match" \
+    -- v2ts --bundle "$tmp/ts2first.json"
+expect "json names the ignored timestamp" 0 \
+    '"timestamps":\["2026-07-26T01:42:18Z"\],"ignoredTimestamps":\[\{"index":1,"reason":"message imprint does not match the signature"\}\]' \
+    -- v2ts --json --bundle "$tmp/ts2.json"
+expect "only timestamp over another message" 1 \
+    "no timestamp verified \(timestamp 0: message imprint does not match the signature\)" \
+    -- v2ts --bundle "$tmp/ts1bad.json"
+expect "json: the only timestamp over another message" 1 \
+    '"check":"timestamp".*"ignoredTimestamps":\[\{"index":0,' \
+    -- v2ts --json --bundle "$tmp/ts1bad.json"
+expect "bad timestamp beside an integrated time" 0 \
+    "ignored +RFC 3161 timestamp 0: message imprint does not match" \
+    -- "$SIGNET" verify --bundle "$tmp/v1ts.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "trusted root without TSA, integrated time" 0 \
+    "ignored +RFC 3161 timestamp 0: the trusted root lists no timestamp authority" \
+    -- "$SIGNET" verify --bundle "$tmp/v1ts.json" \
+    --trusted-root "$tmp/root-no-tsa.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "trusted root without TSA, Rekor v2" 1 \
+    "timestamp 0: the trusted root lists no timestamp authority" \
+    -- v2ts --bundle "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
+    --trusted-root "$tmp/root-no-tsa.json"
+
 # Failures name what failed.
 expect "identity mismatch" 1 \
     "certificate identity mismatch: expected https://example.com/x, got https://github.com/sigstore-conformance" \
@@ -216,6 +269,9 @@ rm "$tmp/zeros.json" "$tmp/deep.json"
 
 # JSON results.
 expect "json success" 0 '^\{"verified":true,"error":null,.*"logIndex":79571823' \
+    -- v1 verify --json
+expect "json lists every SAN" 0 \
+    '"signer":\{"identity":"https://github.com/[^"]*","identityType":"URI","sans":\[\{"type":"URI","value":"https://github.com/sigstore-conformance/' \
     -- v1 verify --json
 expect "json failure" 1 '^\{"verified":false,"error":\{"check":"identity"' -- \
     "$SIGNET" verify --json \

@@ -136,6 +136,10 @@ print_text(const struct sgn_verify_result *res)
 		    res->identity_type == SGN_SAN_NONE ?
 		    "certificate subject" :
 		    sgn_san_type_name(res->identity_type));
+		/* the certificate's other SANs: the policy may match any */
+		for (i = 1; i < res->n_sans; i++)
+			printf("  other SAN   %s (%s)\n", res->sans[i].value,
+			    sgn_san_type_name(res->sans[i].type));
 		if (res->issuer != NULL)
 			printf("  issuer      %s\n", res->issuer);
 	}
@@ -152,6 +156,10 @@ print_text(const struct sgn_verify_result *res)
 		sgn_time_format(res->timestamps[i], t);
 		printf("  timestamp   %s (RFC 3161)\n", t);
 	}
+	/* timestamps that did not count, as sigstore-go ignores them */
+	for (i = 0; i < res->n_ignored; i++)
+		printf("  ignored     RFC 3161 timestamp %zu: %s\n",
+		    res->ignored[i].index, res->ignored[i].reason);
 	if (!res->has_log && res->identity == NULL &&
 	    res->n_timestamps == 0)
 		printf("  log entry   none (signed offline; `signet log` adds "
@@ -203,6 +211,21 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 		cJSON_AddStringToObject(x, "identityType",
 		    sgn_san_type_name(res->identity_type));
 	}
+	if (res->n_sans > 0) {
+		cJSON *sans = cJSON_AddArrayToObject(x, "sans"), *san;
+
+		for (i = 0; sans != NULL && i < res->n_sans; i++) {
+			if ((san = cJSON_CreateObject()) == NULL ||
+			    !cJSON_AddItemToArray(sans, san)) {
+				cJSON_Delete(san);
+				break;
+			}
+			cJSON_AddStringToObject(san, "type",
+			    sgn_san_type_name(res->sans[i].type));
+			cJSON_AddStringToObject(san, "value",
+			    res->sans[i].value);
+		}
+	}
 	if (res->issuer != NULL)
 		cJSON_AddStringToObject(x, "issuer", res->issuer);
 	if (res->key_desc != NULL)
@@ -236,6 +259,17 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 	for (i = 0; ts != NULL && i < res->n_timestamps; i++) {
 		sgn_time_format(res->timestamps[i], t);
 		cJSON_AddItemToArray(ts, cJSON_CreateString(t));
+	}
+	ts = cJSON_AddArrayToObject(o, "ignoredTimestamps");
+	for (i = 0; ts != NULL && i < res->n_ignored; i++) {
+		if ((x = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(ts, x)) {
+			cJSON_Delete(x);
+			break;
+		}
+		cJSON_AddNumberToObject(x, "index",
+		    (double)res->ignored[i].index);
+		cJSON_AddStringToObject(x, "reason", res->ignored[i].reason);
 	}
 	if (mv != NULL) {
 		x = cJSON_AddObjectToObject(o, "model");

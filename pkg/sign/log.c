@@ -113,6 +113,14 @@ sgn_sign_emit(struct sgn_verifier *v, const struct sgn_bundle *b,
 		r = sgn_errf(eb, r, "%s: %s", what, tmp.msg);
 		goto out;
 	}
+	/* A verifier ignores a timestamp that does not verify; a signer
+	 * does not hand one over. */
+	if (res.n_ignored > 0) {
+		r = sgn_errf(eb, SGN_ERR_VERIFY, "%s: timestamp %zu does not "
+		    "verify: %s", what, res.ignored[0].index,
+		    res.ignored[0].reason);
+		goto out;
+	}
 	r = sgn_buf_append(out, bytes.ptr, bytes.len, eb);
 out:
 	sgn_verify_result_reset(&res);

@@ -46,7 +46,9 @@ struct sgn_policy;
 /*
  * Serializes b, parses those bytes back and verifies them for art under
  * pol, as any verifier would, then appends them to out; a failure is
- * "<what>: <reason>".
+ * "<what>: <reason>".  A timestamp the verifier would ignore (it does not
+ * verify) fails it too: a signer hands over no evidence that does not
+ * check out.
  */
 sgn_err	sgn_sign_emit(struct sgn_verifier *v, const struct sgn_bundle *b,
 	    const struct sgn_artifact *art, const struct sgn_policy *pol,

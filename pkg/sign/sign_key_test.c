@@ -14,6 +14,7 @@
 #include "bundle.h"
 #include "keys.h"
 #include "sign.h"
+#include "sign_int.h"
 #include "testutil.h"
 #include "trust.h"
 #include "verify.h"
@@ -252,4 +253,62 @@ Test(sign_key, a_tampered_signature_is_not_logged)
 	sgn_bundle_free(&pb);
 	sgn_signer_free(&s);
 	sgn_buf_reset(&b);
+}
+
+/*
+ * Verifiers ignore a timestamp that does not verify (as sigstore-go does);
+ * the last check before a signer hands a bundle over does not: a TSA that
+ * answered with a token over something else, or one the trusted root
+ * does not list, fails the signing.
+ */
+Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
+{
+	struct sgn_pubkey	*k = pub_of(MK "key.pub");
+	struct sgn_trusted_root	*root = NULL;
+	struct sgn_verifier	*v = NULL;
+	struct sgn_bundle	*pb = NULL;
+	struct sgn_artifact	 art;
+	struct sgn_policy	 pol;
+	struct sgn_blob		 ts[2], *orig;
+	struct sgn_buf		 out;
+	struct sgn_errbuf	 eb;
+	uint8_t			*buf;
+	size_t			 len;
+
+	memset(&art, 0, sizeof(art));
+	memset(&pol, 0, sizeof(pol));
+	art.path = A_TXT;
+	pol.key = k;
+	sgn_buf_init(&out, 0);
+	cr_assert_eq(sgn_trusted_root_embedded(0, &root, NULL), SGN_OK);
+	cr_assert_eq(sgn_verifier_new(root, &v, NULL), SGN_OK);
+	buf = tu_read(MK "bundle.sigstore.json", &len);
+	cr_assert_eq(sgn_bundle_parse(buf, len, &pb, NULL), SGN_OK);
+	/* as it is (an integrated time, a timestamp): handed over */
+	cr_assert_eq(sgn_sign_emit(v, pb, &art, &pol, "bundle", &out, &eb),
+	    SGN_OK, "%s", eb.msg);
+	cr_assert_gt(out.len, 0);
+	sgn_buf_reset(&out);
+	/* plus a production timestamp over another signature: not */
+	cr_assert_eq(pb->n_timestamps, 1);
+	orig = pb->timestamps;
+	ts[0] = orig[0];
+	ts[1].ptr = tu_read("testdata/tsa/prod-rekor-v2-hashedrekord/"
+	    "response.der", &ts[1].len);
+	pb->timestamps = ts;
+	pb->n_timestamps = 2;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_sign_emit(v, pb, &art, &pol, "bundle", &out, &eb),
+	    SGN_ERR_VERIFY);
+	cr_assert_str_eq(eb.msg, "bundle: timestamp 1 does not verify: "
+	    "message imprint does not match the signature");
+	cr_assert_eq(out.len, 0);
+	pb->timestamps = orig;
+	pb->n_timestamps = 1;
+	free(ts[1].ptr);
+	sgn_bundle_free(&pb);
+	free(buf);
+	sgn_verifier_free(&v);
+	sgn_trusted_root_free(&root);
+	sgn_pubkey_free(&k);
 }

@@ -109,6 +109,18 @@ sgn_err	sgn_tsa_verify_certs(const uint8_t *resp, size_t len,
 	    struct sgn_tsa_info *info, struct sgn_errbuf *eb);
 
 /*
+ * 1 when the token in resp names leaf as its signer: the SignerInfo's
+ * issuer and serial number are leaf's, or its ESS signing-certificate
+ * (V2) attribute lists leaf first (RFC 5816; the hash of leaf's DER, with
+ * the issuer and serial when it gives them).  0 when it names another
+ * certificate, or resp does not parse (as sgn_tsa_parse()).  Checks no
+ * signature: it tells which TSA of a trusted root a token claims, so that
+ * a failure can be reported against that one.  Everything is borrowed.
+ */
+int	sgn_tsa_names_signer(const uint8_t *resp, size_t len,
+	    const struct sgn_cert *leaf);
+
+/*
  * Requests an RFC 3161 timestamp over data (the signature bytes) from the
  * TSA at url (the full URL a signing config names): a SHA-256 imprint, a
  * random 64-bit nonce, certReq set.  The reply must be a granted

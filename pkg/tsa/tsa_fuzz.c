@@ -3,8 +3,9 @@
  * then verified against a fixed TSA (the production timestamp.sigstore.dev
  * chain of testdata/vectors/trusted_root.json) over fixed signature bytes
  * (those of testdata/tsa/prod-rekor-v2-hashedrekord, whose response is
- * the seed that verifies).  Neither call may crash, leak or read out of
- * bounds, whatever the bytes.
+ * the seed that verifies), and asked whether it names that TSA's leaf
+ * (sgn_tsa_names_signer(), which also decodes the ESS attributes).  No
+ * call may crash, leak or read out of bounds, whatever the bytes.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -125,6 +126,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t *const chain[] = { tsa_leaf, tsa_root };
 	static const size_t lens[] = { sizeof(tsa_leaf), sizeof(tsa_root) };
+	static struct sgn_cert *leaf;
 	struct sgn_tsa_info info;
 	struct sgn_errbuf eb;
 
@@ -133,5 +135,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sgn_errbuf_clear(&eb);
 	(void)sgn_tsa_verify(data, size, signature, sizeof(signature), chain,
 	    lens, 2, &info, &eb);
+	/* parsed once, kept for the whole run */
+	if (leaf == NULL && sgn_cert_from_der(tsa_leaf, sizeof(tsa_leaf),
+	    &leaf, NULL) != SGN_OK)
+		return 0;
+	(void)sgn_tsa_names_signer(data, size, leaf);
 	return 0;
 }

@@ -1257,3 +1257,79 @@ Test(tsa, rejects_corrupted_synthetic_responses)
 	cr_assert_lt(verified, len / 3 / 2, "%zu flips verified", verified);
 	OPENSSL_free(resp);
 }
+
+/* Which TSA a token claims -------------------------------------------- */
+
+static struct sgn_cert *
+cert_of(X509 *x)
+{
+	struct sgn_cert *c = NULL;
+	unsigned char *der = NULL;
+	int n = i2d_X509(x, &der);
+
+	cr_assert_gt(n, 0);
+	cr_assert_eq(sgn_cert_from_der(der, (size_t)n, &c, NULL), SGN_OK);
+	OPENSSL_free(der);
+	return c;
+}
+
+/*
+ * The token says who signed it (SignerInfo issuer and serial, ESS
+ * signing certificate): a verifier with several TSAs reports the failure
+ * of that one, whatever the order it tries them in.
+ */
+Test(tsa, tells_which_tsa_a_token_names)
+{
+	static const EVP_MD *(*const ess[])(void) = { NULL, EVP_sha256,
+	    EVP_sha384 };
+	struct cert_spec s = tsa_spec;
+	struct tsa_opts o = { 0 };
+	struct sgn_cert *mine = cert_of(tsa), *root = cert_of(ca);
+	struct sgn_cert *other_c;
+	struct fixture f;
+	EVP_PKEY *k = gen_key();
+	X509 *other;
+	uint8_t *resp;
+	size_t len, i;
+
+	s.serial = 3;
+	other = make_cert(&s, k, ca, ca_key);
+	other_c = cert_of(other);
+	for (i = 0; i < 3; i++) {
+		o.ess_md = ess[i] != NULL ? ess[i]() : NULL;
+		resp = make_response(&o, sig, sizeof(sig), &len);
+		cr_assert_eq(sgn_tsa_names_signer(resp, len, mine), 1);
+		/* same issuer, another serial and key */
+		cr_assert_eq(sgn_tsa_names_signer(resp, len, other_c), 0);
+		cr_assert_eq(sgn_tsa_names_signer(resp, len, root), 0);
+		/* over other data it still names its signer */
+		OPENSSL_free(resp);
+		resp = make_response(&o, (const uint8_t *)"x", 1, &len);
+		cr_assert_eq(sgn_tsa_names_signer(resp, len, mine), 1);
+		/* what does not parse names nobody */
+		cr_assert_eq(sgn_tsa_names_signer(resp, len - 1, mine), 0);
+		cr_assert_eq(sgn_tsa_names_signer(resp, len, NULL), 0);
+		OPENSSL_free(resp);
+	}
+	/* the other TSA's token names it, not ours */
+	o.signer = other;
+	o.key = k;
+	resp = make_response(&o, sig, sizeof(sig), &len);
+	cr_assert_eq(sgn_tsa_names_signer(resp, len, other_c), 1);
+	cr_assert_eq(sgn_tsa_names_signer(resp, len, mine), 0);
+	OPENSSL_free(resp);
+	cr_assert_eq(sgn_tsa_names_signer(NULL, 0, mine), 0);
+	/* a production token names the production TSA leaf only */
+	fixture_load(&f, "prod-rekor-v2-hashedrekord");
+	sgn_cert_free(&other_c);
+	cr_assert_eq(sgn_cert_from_der(f.chain[0], f.chain_len[0], &other_c,
+	    NULL), SGN_OK);
+	cr_assert_eq(sgn_tsa_names_signer(f.resp, f.resp_len, other_c), 1);
+	cr_assert_eq(sgn_tsa_names_signer(f.resp, f.resp_len, mine), 0);
+	fixture_free(&f);
+	sgn_cert_free(&other_c);
+	sgn_cert_free(&mine);
+	sgn_cert_free(&root);
+	X509_free(other);
+	EVP_PKEY_free(k);
+}

@@ -25,6 +25,7 @@
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/ess.h>
 #include <openssl/objects.h>
 #include <openssl/pkcs7.h>
 #include <openssl/ts.h>
@@ -953,4 +954,70 @@ sgn_tsa_verify_certs(const uint8_t *resp, size_t len, const uint8_t *data,
 	sk_X509_pop_free(chain, X509_free);
 	TS_RESP_free(r);
 	return e;
+}
+
+/* The ESS signing-certificate attribute nid of si, decoded, or NULL. */
+static void *
+ess_attr(PKCS7_SIGNER_INFO *si, int nid)
+{
+	ASN1_TYPE *a = PKCS7_get_signed_attribute(si, nid);
+	const unsigned char *p;
+	long n;
+	void *v;
+
+	if (a == NULL || a->type != V_ASN1_SEQUENCE ||
+	    a->value.sequence == NULL)
+		return NULL;
+	p = ASN1_STRING_get0_data(a->value.sequence);
+	n = ASN1_STRING_length(a->value.sequence);
+	if (nid == NID_id_smime_aa_signingCertificateV2)
+		v = d2i_ESS_SIGNING_CERT_V2(NULL, &p, n);
+	else
+		v = d2i_ESS_SIGNING_CERT(NULL, &p, n);
+	return v;
+}
+
+int
+sgn_tsa_names_signer(const uint8_t *resp, size_t len,
+    const struct sgn_cert *leaf)
+{
+	struct sgn_tsa_info info;
+	TS_RESP *r = NULL;
+	PKCS7_SIGNER_INFO *si;
+	PKCS7_ISSUER_AND_SERIAL *ias;
+	ESS_SIGNING_CERT *ss = NULL;
+	ESS_SIGNING_CERT_V2 *ss2 = NULL;
+	STACK_OF(X509) *only = NULL;
+	X509 *x;
+	int named = 0;
+
+	if (leaf == NULL || (x = sgn_cert_x509(leaf)) == NULL ||
+	    parse_resp(resp, len, &r, &info, NULL) != SGN_OK)
+		goto out;
+	/* parse_resp() made sure of exactly one signer. */
+	si = sk_PKCS7_SIGNER_INFO_value(PKCS7_get_signer_info(
+	    TS_RESP_get_token(r)), 0);
+	if (si == NULL)
+		goto out;
+	ias = si->issuer_and_serial;
+	if (ias != NULL && ias->issuer != NULL && ias->serial != NULL &&
+	    X509_NAME_cmp(ias->issuer, X509_get_issuer_name(x)) == 0 &&
+	    ASN1_INTEGER_cmp(ias->serial, X509_get0_serialNumber(x)) == 0) {
+		named = 1;
+		goto out;
+	}
+	ss = ess_attr(si, NID_id_smime_aa_signingCertificate);
+	ss2 = ess_attr(si, NID_id_smime_aa_signingCertificateV2);
+	if ((ss == NULL && ss2 == NULL) ||
+	    (only = sk_X509_new_null()) == NULL ||
+	    sk_X509_push(only, x) <= 0)
+		goto out;
+	named = OSSL_ESS_check_signing_certs(ss, ss2, only, 1) == 1;
+out:
+	sk_X509_free(only);
+	ESS_SIGNING_CERT_free(ss);
+	ESS_SIGNING_CERT_V2_free(ss2);
+	TS_RESP_free(r);
+	ERR_clear_error();
+	return named;
 }

@@ -8,7 +8,8 @@
  * whose trusted-root rawBytes is a bare PKCS#1 RSAPublicKey, as the
  * staging root ships it; and one the trusted root does not list), Rekor
  * logs (v1 with ECDSA P-256; v2 with Ed25519 and with ECDSA P-256; a v1
- * log the trusted root does not list) and an RFC 3161 TSA.  From it:
+ * log the trusted root does not list) and two RFC 3161 TSAs (the second
+ * listed on demand).  From it:
  *
  * - fx_trusted_root() writes trusted_root.json (REFERENCE 2.1), with
  *   validity windows moved or entries dropped on demand;
@@ -107,6 +108,7 @@ enum fx_svc {
 	FX_REKOR_V2_EC,	/* log-ec.rekor.fx.test, ECDSA P-256 */
 	FX_REKOR_OTHER,	/* a Rekor v1 log not in the trusted root */
 	FX_TSA,
+	FX_TSA2,	/* a second TSA, listed (after FX_TSA) on demand */
 	FX_NSVC
 };
 
@@ -152,6 +154,7 @@ struct fx_world {
 	struct fx_log	 rekor_v2_ec;
 	struct fx_log	 rekor_other;
 	struct fx_tsa	 tsa;
+	struct fx_tsa	 tsa2;
 	struct fx_key	*witness[FX_WITNESSES];	/* Ed25519 cosigners */
 };
 
@@ -172,7 +175,8 @@ struct fx_window {
 struct fx_root_opts {
 	struct fx_window win[FX_NSVC];
 	unsigned	 drop;	/* FX_BIT(svc): leave the service out */
-	unsigned	 add;	/* FX_BIT(FX_CT_OTHER | FX_REKOR_OTHER): list */
+	unsigned	 add;	/* FX_BIT(FX_CT_OTHER | FX_REKOR_OTHER | */
+				/* FX_TSA2): list them */
 };
 
 /* Sets svc's window to [FX_WINDOW_START, end]. */
@@ -196,6 +200,9 @@ struct fx_leaf_opts {
 	const char	*san;		/* default FX_EMAIL */
 	const char	*issuer;	/* default FX_ISSUER */
 	int		 issuer_legacy_only;	/* .1 only, no .8 */
+	const char	*issuer_legacy;	/* .1 when it is not the issuer */
+	enum fx_san	 san2_type;	/* a second SAN, after the first */
+	const char	*san2;
 	int		 github;	/* .2-.6 and some of .9-.22 */
 	int64_t		 not_before;	/* default FX_T0 */
 	int64_t		 lifetime;	/* default FX_LIFETIME */
@@ -244,6 +251,8 @@ struct fx_entry_opts {
 	int		 witnesses_after;
 	int		 wrong_hint;	/* the log's line has another hint */
 	int		 bad_cp_sig;	/* the log's line signs other text */
+	int		 cp_key;	/* the log's line is this log's */
+					/* key and hint (0: the entry's) */
 	const char	*origin;	/* override */
 	const char	*cp_ext;	/* an extension line */
 	/* what the entry says */
@@ -278,6 +287,8 @@ struct fx_bundle_opts {
 	int64_t		 ts[FX_MAX_TIMESTAMPS];	/* genTimes; 0: FX_TS */
 	size_t		 n_ts;
 	int		 ts_over_artifact;	/* imprint of the wrong bytes */
+	unsigned	 ts_other_bytes;	/* bit i: timestamp i too */
+	unsigned	 ts_by_tsa2;	/* bit i: timestamp i by FX_TSA2 */
 };
 
 /* Bundle JSON text (free with free()).  Fills entry[].proof_len. */

@@ -749,14 +749,12 @@ ext_utf8(X509 *x, unsigned arc, const char *s)
 	ext_fulcio(x, arc, der, h + n);
 }
 
-/* A critical subjectAltName with one name. */
+/* One more name of a subjectAltName. */
 static void
-ext_san(X509 *x, enum fx_san type, const char *value)
+push_san(GENERAL_NAMES *gens, enum fx_san type, const char *value)
 {
-	GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
 	GENERAL_NAME *g = GENERAL_NAME_new();
 
-	cr_assert_not_null(gens);
 	cr_assert_not_null(g);
 	if (type == FX_SAN_USERNAME) {
 		ASN1_OBJECT *oid = OBJ_txt2obj(FULCIO_ARC "7", 1);
@@ -778,6 +776,19 @@ ext_san(X509 *x, enum fx_san type, const char *value)
 		    GEN_URI, s);
 	}
 	cr_assert_gt(sk_GENERAL_NAME_push(gens, g), 0);
+}
+
+/* A critical subjectAltName with one name, or two when value2 is set. */
+static void
+ext_san(X509 *x, enum fx_san type, const char *value, enum fx_san type2,
+    const char *value2)
+{
+	GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
+
+	cr_assert_not_null(gens);
+	push_san(gens, type, value);
+	if (value2 != NULL)
+		push_san(gens, type2, value2);
 	cr_assert_eq(X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 1,
 	    X509V3_ADD_DEFAULT), 1);
 	GENERAL_NAMES_free(gens);
@@ -926,17 +937,17 @@ log_fini(struct fx_log *log)
 }
 
 static void
-tsa_init(struct fx_tsa *t)
+tsa_init(struct fx_tsa *t, const char *root_cn, const char *cn)
 {
 	t->root_key = fx_key_new(FX_P384, 0);
 	t->key = fx_key_new(FX_P384, 0);
-	t->root = cert_start(t->root_key->pkey, "fx-tsa-root", NULL,
+	t->root = cert_start(t->root_key->pkey, root_cn, NULL,
 	    FX_T0 - 5 * FX_YEAR, FX_T0 + 10 * FX_YEAR);
 	ext_conf(t->root, NULL, NID_basic_constraints, "critical,CA:TRUE");
 	ext_conf(t->root, NULL, NID_key_usage, "critical,keyCertSign,cRLSign");
 	ext_conf(t->root, NULL, NID_subject_key_identifier, "hash");
 	cert_sign(t->root, t->root_key);
-	t->leaf = cert_start(t->key->pkey, "fx-tsa", t->root,
+	t->leaf = cert_start(t->key->pkey, cn, t->root,
 	    FX_T0 - FX_YEAR, FX_T0 + FX_YEAR);
 	ext_conf(t->leaf, t->root, NID_basic_constraints, "critical,CA:FALSE");
 	ext_conf(t->leaf, t->root, NID_key_usage,
@@ -981,7 +992,8 @@ fx_world_new(void)
 	    "https://log-ec.rekor.fx.test:8443/", "log-ec.rekor.fx.test", 1);
 	log_init(&w->rekor_other, FX_P256, 0, "https://rekor.other.test",
 	    "rekor.other.test", 0);
-	tsa_init(&w->tsa);
+	tsa_init(&w->tsa, "fx-tsa-root", "fx-tsa");
+	tsa_init(&w->tsa2, "fx-tsa2-root", "fx-tsa2");
 	for (i = 0; i < FX_WITNESSES; i++)
 		w->witness[i] = fx_key_new(FX_ED25519, 0);
 	return w;
@@ -1005,6 +1017,7 @@ fx_world_free(struct fx_world **wp)
 	log_fini(&w->rekor_v2_ec);
 	log_fini(&w->rekor_other);
 	tsa_fini(&w->tsa);
+	tsa_fini(&w->tsa2);
 	for (i = 0; i < FX_WITNESSES; i++)
 		fx_key_free(&w->witness[i]);
 	free(w);
@@ -1127,7 +1140,7 @@ listed(const struct fx_root_opts *o, int svc)
 
 	if ((drop & FX_BIT(svc)) != 0)
 		return 0;
-	if (svc == FX_CT_OTHER || svc == FX_REKOR_OTHER)
+	if (svc == FX_CT_OTHER || svc == FX_REKOR_OTHER || svc == FX_TSA2)
 		return (add & FX_BIT(svc)) != 0;
 	return 1;
 }
@@ -1213,6 +1226,9 @@ fx_trusted_root(const struct fx_world *w, const struct fx_root_opts *o)
 	a = add_arr(root, "timestampAuthorities");
 	root_authority(a, o, FX_TSA, "fx", "fx-tsa",
 	    "https://tsa.fx.test/api/v1/timestamp", w->tsa.leaf, w->tsa.root);
+	root_authority(a, o, FX_TSA2, "fx", "fx-tsa2",
+	    "https://tsa2.fx.test/api/v1/timestamp", w->tsa2.leaf,
+	    w->tsa2.root);
 	cr_assert_not_null(s = cJSON_PrintUnformatted(root));
 	cJSON_Delete(root);
 	return s;
@@ -1325,8 +1341,9 @@ fx_leaf_new(const struct fx_world *w, const struct fx_leaf_opts *in)
 		    "critical,CA:TRUE");
 	ext_conf(x, ca->inter, NID_subject_key_identifier, "hash");
 	ext_conf(x, ca->inter, NID_authority_key_identifier, "keyid:always");
-	ext_san(x, o->san_type, o->san != NULL ? o->san : FX_EMAIL);
-	ext_raw(x, 1, issuer);
+	ext_san(x, o->san_type, o->san != NULL ? o->san : FX_EMAIL,
+	    o->san2_type, o->san2);
+	ext_raw(x, 1, o->issuer_legacy != NULL ? o->issuer_legacy : issuer);
 	if (o->github) {
 		ext_raw(x, 2, FX_GH_TRIGGER);
 		ext_raw(x, 3, FX_GH_SHA);
@@ -1509,6 +1526,8 @@ make_checkpoint(const struct fx_world *w, const struct fx_log *log,
 	buf_str(&note, "\n");
 	for (i = 0; i < e->witnesses_before; i++)
 		witness_line(&note, w, i, &text);
+	if (e->cp_key != 0)
+		log = fx_world_log(w, e->cp_key);
 	note_key_id(log, id);
 	if (e->wrong_hint)
 		id[0] ^= 0xff;
@@ -1813,9 +1832,9 @@ ts_time_cb(TS_RESP_CTX *ctx, void *arg, long *sec, long *usec)
 	return 1;
 }
 
-/* An RFC 3161 TimeStampResp (DER) over SHA-256(data) at gen. */
+/* An RFC 3161 TimeStampResp (DER) by t over SHA-256(data) at gen. */
 static uint8_t *
-make_timestamp(const struct fx_world *w, int64_t gen, const uint8_t *data,
+make_timestamp(const struct fx_tsa *t, int64_t gen, const uint8_t *data,
     size_t n, size_t *lenp)
 {
 	TS_RESP_CTX *c = TS_RESP_CTX_new();
@@ -1834,8 +1853,8 @@ make_timestamp(const struct fx_world *w, int64_t gen, const uint8_t *data,
 	cr_assert_not_null(mi);
 	cr_assert_not_null(alg);
 	cr_assert_not_null(bio);
-	cr_assert_eq(TS_RESP_CTX_set_signer_cert(c, w->tsa.leaf), 1);
-	cr_assert_eq(TS_RESP_CTX_set_signer_key(c, w->tsa.key->pkey), 1);
+	cr_assert_eq(TS_RESP_CTX_set_signer_cert(c, t->leaf), 1);
+	cr_assert_eq(TS_RESP_CTX_set_signer_key(c, t->key->pkey), 1);
 	cr_assert_eq(TS_RESP_CTX_set_signer_digest(c, EVP_sha384()), 1);
 	cr_assert_eq(TS_RESP_CTX_set_ess_cert_id_digest(c, EVP_sha256()), 1);
 	cr_assert_not_null(policy = OBJ_txt2obj(TSA_POLICY, 1));
@@ -1966,10 +1985,12 @@ fx_bundle(const struct fx_world *w, struct fx_bundle_opts *o)
 		arr = add_arr(add_obj(vm, "timestampVerificationData"),
 		    "rfc3161Timestamps");
 		for (i = 0; i < o->n_ts; i++) {
-			uint8_t *ts = make_timestamp(w, o->ts[i] != 0 ?
-			    o->ts[i] : FX_TS, o->ts_over_artifact ? m.art :
-			    m.sig, o->ts_over_artifact ? m.art_len : m.sig_len,
-			    &n);
+			int other = o->ts_over_artifact ||
+			    (o->ts_other_bytes & (1u << i)) != 0;
+			uint8_t *ts = make_timestamp((o->ts_by_tsa2 &
+			    (1u << i)) != 0 ? &w->tsa2 : &w->tsa, o->ts[i] !=
+			    0 ? o->ts[i] : FX_TS, other ? m.art : m.sig,
+			    other ? m.art_len : m.sig_len, &n);
 			add_b64(push_obj(arr), "signedTimestamp", ts, n);
 			free(ts);
 		}

@@ -132,10 +132,12 @@ set_identity(struct pctx *c)
 	if (sgn_cert_sans(c->leaf, &sans, &n, NULL) == SGN_OK && n > 0) {
 		c->res->identity = strdup(sans[0].value);
 		c->res->identity_type = sans[0].type;
-	} else {
-		c->res->identity = strdup(sgn_cert_subject_cn(c->leaf));
-		c->res->identity_type = SGN_SAN_NONE;
+		c->res->sans = sans;
+		c->res->n_sans = n;
+		return;
 	}
+	c->res->identity = strdup(sgn_cert_subject_cn(c->leaf));
+	c->res->identity_type = SGN_SAN_NONE;
 	sgn_sans_free(sans, n);
 }
 

@@ -755,20 +755,52 @@ Test(synthetic, rekor_v2_checkpoint_origin_mismatch_fails)
 	fx_leaf_free(&l);
 }
 
+/* What a private Rekor v1 deployment writes: its pod's name, not a URL. */
+#define POD_ORIGIN	"rekor-00001-deployment-7f9c6b5d4-q2x8z - " \
+			"6364295127946722345"
+
 /*
- * Regression: REFERENCE 8.2 step 1 says a checkpoint's origin must be the
- * selected log's; for Rekor v1 that is "<host> - <tree ID>".  A checkpoint
- * the v1 log's key signed for the origin "rekor.other.test - 42" was once
- * accepted as rekor.fx.test's.
+ * Regression: a Rekor v1 checkpoint's origin is "<hostname> - <tree ID>"
+ * with the server's own hostname, a pod name in private deployments, and
+ * sigstore-go verifies such bundles; signet failed them ("origin ... is
+ * not log https://...").  The log is the one whose key signed the note.
  */
-Test(synthetic, rekor_v1_checkpoint_origin_of_another_log_fails)
+Test(synthetic, rekor_v1_checkpoint_with_a_pod_name_origin_verifies)
 {
 	struct fx_leaf *l = fx_leaf_new(W, NULL);
 	struct tcase t;
 
 	keyless(&t, l);
+	t.b.entry[0].origin = POD_ORIGIN;
+	expect_ok(&t);
+	/* nor is the origin of another log's host held against it */
 	t.b.entry[0].origin = "rekor.other.test - 42";
-	expect_fail(&t, "checkpoint", "origin");
+	expect_ok(&t);
+	fx_leaf_free(&l);
+}
+
+/* The attacker's side: with any origin, only the log's key counts. */
+Test(synthetic, rekor_v1_checkpoint_signed_by_another_key_fails)
+{
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct tcase t;
+
+	keyless(&t, l);
+	t.b.entry[0].origin = POD_ORIGIN;
+	/* another log's key, with that key's hint */
+	t.b.entry[0].cp_key = FX_REKOR_OTHER;
+	expect_fail(&t, "checkpoint", "no signature from");
+	/* a v2 log of the trusted root is still not this entry's log */
+	t.b.entry[0].cp_key = FX_REKOR_V2_EC;
+	expect_fail(&t, "checkpoint", "no signature from");
+	/* the log's hint over a signature that does not verify */
+	t.b.entry[0].cp_key = 0;
+	t.b.entry[0].bad_cp_sig = 1;
+	expect_fail(&t, "checkpoint", "does not verify");
+	/* the log's signature under another key's hint */
+	t.b.entry[0].bad_cp_sig = 0;
+	t.b.entry[0].wrong_hint = 1;
+	expect_fail(&t, "checkpoint", "no signature from");
 	fx_leaf_free(&l);
 }
 
@@ -971,6 +1003,179 @@ Test(synthetic, timestamp_from_a_tsa_missing_from_the_root_fails)
 	on_log(&t, 0, FX_REKOR_V2_ED);
 	t.root.drop = FX_BIT(FX_TSA);
 	expect_fail(&t, "timestamp", "no timestamp authority");
+	fx_leaf_free(&l);
+}
+
+/* Verifies t and checks that timestamp idx alone was ignored, why. */
+static void
+expect_ok_ignoring(struct tcase *t, size_t idx, const char *why,
+    size_t verified)
+{
+	struct outcome o;
+
+	run(t, &o);
+	check_ok(&o);
+	cr_assert_eq(o.res.n_timestamps, verified);
+	cr_assert_eq(o.res.n_ignored, 1, "%zu ignored", o.res.n_ignored);
+	cr_assert_eq(o.res.ignored[0].index, idx);
+	cr_assert_str_eq(o.res.ignored[0].reason, why);
+	sgn_verify_result_reset(&o.res);
+}
+
+#define IMPRINT	"message imprint does not match the signature"
+#define NOT_OURS "not signed by a TSA of the trusted root"
+
+/*
+ * Regression: sigstore-go and sigstore-python count the timestamps that
+ * verify against a threshold of 1 and ignore the rest; a bundle whose
+ * second timestamp is over another message failed here ("timestamp 1:
+ * message imprint does not match the signature").
+ */
+Test(synthetic, a_timestamp_over_another_message_is_ignored)
+{
+	static const int logs[] = { FX_REKOR_V1, FX_REKOR_V2_ED };
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct tcase t;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		keyless(&t, l);
+		on_log(&t, 0, logs[i]);
+		t.b.n_ts = 2;
+		t.b.ts[0] = FX_TS;
+		t.b.ts[1] = FX_TS + 1;
+		t.b.ts_other_bytes = 2;
+		expect_ok_ignoring(&t, 1, IMPRINT, 1);
+		/* the first one, too */
+		t.b.ts_other_bytes = 1;
+		expect_ok_ignoring(&t, 0, IMPRINT, 1);
+	}
+	fx_leaf_free(&l);
+}
+
+/* With no timestamp verified and no integrated time, the bundle fails
+ * naming every timestamp and why. */
+Test(synthetic, every_timestamp_bad_and_no_other_time_fails)
+{
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct fx_key *k = fx_key_new(FX_P256, 0);
+	struct tcase t;
+
+	keyless(&t, l);
+	on_log(&t, 0, FX_REKOR_V2_ED);
+	t.b.n_ts = 2;
+	t.b.ts_other_bytes = 1;
+	t.b.ts_by_tsa2 = 2;
+	expect_fail(&t, "timestamp", "no timestamp verified (timestamp 0: "
+	    IMPRINT "; timestamp 1: " NOT_OURS ")");
+	/* a Rekor v1 entry without its promise gives no time either */
+	on_log(&t, 0, FX_REKOR_V1);
+	t.b.entry[0].no_set = 1;
+	expect_fail(&t, "timestamp", "timestamp 0: " IMPRINT "; timestamp 1: "
+	    NOT_OURS);
+	/* with its promise, the integrated time is the signing time */
+	t.b.entry[0].no_set = 0;
+	{
+		struct outcome o;
+
+		run(&t, &o);
+		check_ok(&o);
+		cr_assert(o.res.has_integrated_time);
+		cr_assert_eq(o.res.n_timestamps, 0);
+		cr_assert_eq(o.res.n_ignored, 2);
+		cr_assert_str_eq(o.res.ignored[0].reason, IMPRINT);
+		cr_assert_str_eq(o.res.ignored[1].reason, NOT_OURS);
+		sgn_verify_result_reset(&o.res);
+	}
+	/* a managed key too: a bad timestamp is no signing time */
+	tcase_init(&t);
+	t.b.key = k;
+	t.b.entry[0].no_set = 1;
+	t.b.n_ts = 1;
+	t.b.ts_other_bytes = 1;
+	expect_fail(&t, "timestamp", "timestamp 0: " IMPRINT);
+	t.b.ts_other_bytes = 0;
+	expect_ok(&t);
+	fx_key_free(&k);
+	fx_leaf_free(&l);
+}
+
+/* A TSA the trusted root does not list vouches for nothing. */
+Test(synthetic, a_timestamp_from_a_tsa_not_in_the_root_is_ignored)
+{
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct tcase t;
+
+	keyless(&t, l);
+	t.b.n_ts = 1;
+	t.b.ts_by_tsa2 = 1;
+	/* Rekor v1 with its promise: the integrated time suffices */
+	expect_ok_ignoring(&t, 0, NOT_OURS, 0);
+	/* without it there is no signing time */
+	t.b.entry[0].no_set = 1;
+	expect_fail(&t, "timestamp", "timestamp 0: " NOT_OURS);
+	/* unless another timestamp verifies */
+	t.b.n_ts = 2;
+	t.b.ts[1] = FX_TS + 1;
+	expect_ok_ignoring(&t, 0, NOT_OURS, 1);
+	/* Rekor v2 likewise */
+	on_log(&t, 0, FX_REKOR_V2_EC);
+	expect_ok_ignoring(&t, 0, NOT_OURS, 1);
+	t.b.n_ts = 1;
+	expect_fail(&t, "timestamp", "timestamp 0: " NOT_OURS);
+	/* listed, it counts */
+	t.root.add = FX_BIT(FX_TSA2);
+	expect_ok(&t);
+	fx_leaf_free(&l);
+}
+
+/* No TSA at all in the trusted root: timestamps are ignored, as
+ * sigstore-go ignores them, and the integrated time verifies. */
+Test(synthetic, a_trusted_root_without_tsa_ignores_timestamps)
+{
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct tcase t;
+
+	keyless(&t, l);
+	t.b.n_ts = 1;
+	t.root.drop = FX_BIT(FX_TSA);
+	expect_ok_ignoring(&t, 0, "the trusted root lists no timestamp "
+	    "authority", 0);
+	t.b.entry[0].no_set = 1;
+	expect_fail(&t, "timestamp", "timestamp 0: the trusted root lists no "
+	    "timestamp authority");
+	fx_leaf_free(&l);
+}
+
+/*
+ * Regression: with several TSAs in the trusted root the reason reported
+ * was the last one tried ("not signed by the trusted TSA"), not that of
+ * the TSA the token names.
+ */
+Test(synthetic, several_tsas_report_the_one_the_token_names)
+{
+	struct fx_leaf *l = fx_leaf_new(W, NULL);
+	struct tcase t;
+
+	keyless(&t, l);
+	t.root.add = FX_BIT(FX_TSA2);
+	t.b.n_ts = 1;
+	t.b.ts_other_bytes = 1;
+	/* by the TSA listed first, then by the one listed last */
+	expect_ok_ignoring(&t, 0, IMPRINT, 0);
+	t.b.ts_by_tsa2 = 1;
+	expect_ok_ignoring(&t, 0, IMPRINT, 0);
+	/* the named TSA's window, not the other's signer check */
+	t.b.ts_other_bytes = 0;
+	t.b.ts_by_tsa2 = 0;
+	fx_root_set_end(&t.root, FX_TSA, FX_TS - 1);
+	expect_ok_ignoring(&t, 0, "time 2023-11-14T22:13:51Z is outside the "
+	    "validity of TSA https://tsa.fx.test/api/v1/timestamp", 0);
+	/* and the bundle's failure says the same */
+	on_log(&t, 0, FX_REKOR_V2_ED);
+	t.b.ts_other_bytes = 1;
+	fx_root_set_end(&t.root, FX_TSA, FX_T0 + FX_YEAR);
+	expect_fail(&t, "timestamp", "timestamp 0: " IMPRINT);
 	fx_leaf_free(&l);
 }
 
@@ -1306,6 +1511,78 @@ Test(synthetic, issuer_only_in_the_legacy_extension)
 	sgn_verify_result_reset(&o.res);
 	t.pol.issuer = FX_ISSUER;
 	expect_fail(&t, "issuer", "issuer mismatch");
+	fx_leaf_free(&l);
+}
+
+/*
+ * Regression: a certificate naming one issuer in .8 and another in the
+ * deprecated .1 verified as .8's; now it fails whichever the policy
+ * names.  The same issuer in both (what Fulcio writes) verifies.
+ */
+Test(synthetic, issuer_extensions_that_disagree_fail)
+{
+	struct fx_leaf_opts lo;
+	struct fx_leaf *l;
+	struct tcase t;
+
+	memset(&lo, 0, sizeof(lo));
+	lo.issuer_legacy = "https://attacker.fx.test";
+	l = fx_leaf_new(W, &lo);
+	keyless(&t, l);
+	expect_fail(&t, "issuer", "OIDC issuer extensions disagree: "
+	    "1.3.6.1.4.1.57264.1.8 is \"" FX_ISSUER "\", the deprecated "
+	    "1.3.6.1.4.1.57264.1.1 \"https://attacker.fx.test\"");
+	t.pol.issuer = "https://attacker.fx.test";
+	expect_fail(&t, "issuer", "disagree");
+	t.pol.issuer = NULL;
+	t.pol.issuer_regexp = "https://.*";
+	expect_fail(&t, "issuer", "disagree");
+	fx_leaf_free(&l);
+
+	lo.issuer_legacy = FX_ISSUER;
+	l = fx_leaf_new(W, &lo);
+	keyless(&t, l);
+	expect_ok(&t);
+	fx_leaf_free(&l);
+}
+
+/*
+ * Every SAN goes out with the result, and into a mismatch message; the
+ * policy matches any of them, as cosign does (Fulcio issues one).
+ */
+Test(synthetic, every_san_is_reported_and_any_may_match)
+{
+	struct fx_leaf_opts lo;
+	struct fx_leaf *l;
+	struct tcase t;
+	struct outcome o;
+
+	memset(&lo, 0, sizeof(lo));
+	lo.san_type = FX_SAN_URI;
+	lo.san = FX_GH_ID;
+	lo.san2_type = FX_SAN_EMAIL;
+	lo.san2 = FX_EMAIL;
+	l = fx_leaf_new(W, &lo);
+	keyless(&t, l);
+	run(&t, &o);
+	check_ok(&o);
+	cr_assert_str_eq(o.res.identity, FX_GH_ID);
+	cr_assert_eq(o.res.identity_type, SGN_SAN_URI);
+	cr_assert_eq(o.res.n_sans, 2);
+	cr_assert_eq(o.res.sans[0].type, SGN_SAN_URI);
+	cr_assert_str_eq(o.res.sans[0].value, FX_GH_ID);
+	cr_assert_eq(o.res.sans[1].type, SGN_SAN_EMAIL);
+	cr_assert_str_eq(o.res.sans[1].value, FX_EMAIL);
+	sgn_verify_result_reset(&o.res);
+	t.pol.identity = FX_GH_ID;
+	expect_ok(&t);
+	t.pol.identity = "someone@fx.test";
+	run(&t, &o);
+	check_fail(&o, "identity", "expected someone@fx.test, got " FX_GH_ID
+	    ", " FX_EMAIL);
+	/* the result lists them on failure too */
+	cr_assert_eq(o.res.n_sans, 2);
+	sgn_verify_result_reset(&o.res);
 	fx_leaf_free(&l);
 }
 
@@ -1841,14 +2118,18 @@ other_proof_index(cJSON *e)
 /* The proof must agree with the checkpoint that signs its tree. */
 Test(synthetic, proof_disagreeing_with_its_checkpoint_fails)
 {
-	static const int logs[] = { FX_REKOR_V1, FX_REKOR_V2_ED };
+	static const int logs[] = { FX_REKOR_V1, FX_REKOR_V1,
+	    FX_REKOR_V2_ED };
 	struct fx_leaf *l = fx_leaf_new(W, NULL);
 	struct tcase t;
 	size_t i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		keyless(&t, l);
 		on_log(&t, 0, logs[i]);
+		/* the origin is not compared for v1: the rest still is */
+		if (i == 1)
+			t.b.entry[0].origin = POD_ORIGIN;
 		expect_fail_edited(&t, grow_tree_size, "inclusion proof",
 		    "tree size 318 is not the checkpoint's 317");
 		expect_fail_edited(&t, other_root_hash, "inclusion proof",

@@ -83,6 +83,7 @@ sgn_verify_result_reset(struct sgn_verify_result *res)
 	free(res->issuer);
 	free(res->key_desc);
 	free(res->log_url);
+	sgn_sans_free(res->sans, res->n_sans);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -583,11 +584,16 @@ check_proof(struct vctx *c, const struct sgn_tlog_entry *e,
 			r = fail(c, "checkpoint", r, "%s", tmp.msg);
 			goto out;
 		}
-		/* v2: the origin is the log's host; v1: "<host> - <tree
-		 * ID>", the host as in baseUrl with or without its port. */
-		if (is_v2 ? strcmp(cp->origin, log->host) != 0 :
-		    !sgn_checkpoint_origin_matches(cp, log->host) &&
-		    !sgn_checkpoint_origin_matches(cp, log->authority)) {
+		/*
+		 * v2: the origin is the log's host (rekor-tiles and
+		 * sigstore-go check it).  v1: "<hostname> - <tree ID>", where
+		 * the hostname is whatever the Rekor server calls itself (a
+		 * pod name in private deployments), not the baseUrl: the log
+		 * is the one whose key signed the note, as sigstore-go has
+		 * it.  That key is the trusted root's log chosen by the
+		 * entry's logId, so the origin text is not compared.
+		 */
+		if (is_v2 && strcmp(cp->origin, log->host) != 0) {
 			r = fail(c, "checkpoint", SGN_ERR_VERIFY,
 			    "origin \"%.64s\" is not log %s", cp->origin,
 			    log->base_url);
@@ -742,50 +748,135 @@ check_tlog(struct vctx *c)
 	return SGN_OK;
 }
 
+/* The most telling failure among several candidates (CAs, TSAs). */
+struct failure {
+	int		prio;
+	sgn_err		code;
+	char		check[32];
+	char		reason[SGN_ERRBUF_SIZE];
+};
+
+static void
+keep_failure(struct failure *f, int prio, sgn_err code, const char *check,
+    const char *reason)
+{
+	if (prio <= f->prio)
+		return;
+	f->prio = prio;
+	f->code = code;
+	snprintf(f->check, sizeof(f->check), "%s", check);
+	snprintf(f->reason, sizeof(f->reason), "%s", reason);
+}
+
 /* Step 3: RFC 3161 timestamps ------------------------------------------- */
 
+/* The reason without the "timestamp: " the tsa messages start with. */
+static const char *
+ts_reason(const char *msg)
+{
+	return strncmp(msg, "timestamp: ", 11) == 0 ? msg + 11 : msg;
+}
+
+static void
+ignore_timestamp(struct vctx *c, size_t i, const char *reason)
+{
+	struct sgn_verify_ignored *ig;
+
+	if (c->res->n_ignored >= SGN_BUNDLE_MAX_TIMESTAMPS)
+		return;
+	ig = &c->res->ignored[c->res->n_ignored++];
+	ig->index = i;
+	snprintf(ig->reason, sizeof(ig->reason), "%s", reason);
+}
+
+/* "timestamp 0: why; timestamp 1: why" for a message, in len bytes. */
+static void
+join_ignored(const struct vctx *c, char *buf, size_t len)
+{
+	size_t i, used = 0;
+	int k;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->res->n_ignored && used < len; i++) {
+		k = snprintf(buf + used, len - used, "%stimestamp %zu: %s",
+		    i > 0 ? "; " : "", c->res->ignored[i].index,
+		    c->res->ignored[i].reason);
+		if (k < 0)
+			return;
+		used += (size_t)k;
+	}
+}
+
+/* Codes that say the check itself could not be made: never ignored. */
+static int
+cannot_check(sgn_err r)
+{
+	return r == SGN_ERR_NOMEM || r == SGN_ERR_CRYPTO ||
+	    r == SGN_ERR_INTERNAL || r == SGN_ERR_INVALID_ARGUMENT;
+}
+
+/*
+ * Each timestamp is tried with every TSA of the trusted root.  One that
+ * none verifies (over another message, from a TSA the root does not
+ * list, outside the TSA's window, or with no TSA in the root at all) is
+ * ignored, not fatal, as sigstore-go and sigstore-python count verified
+ * timestamps against a threshold of 1; the reason kept is that of the
+ * TSA the token names (its signer, or its ESS certificate ID), not of
+ * the last one tried.  The bundle still needs a verified signing time
+ * (see check_signing_time()).
+ */
 static sgn_err
 check_timestamps(struct vctx *c)
 {
 	const struct sgn_authority *tsas;
 	struct sgn_tsa_info info;
 	struct sgn_errbuf tmp;
+	struct failure f;
 	size_t n, i, k;
 	int used[64];
-	sgn_err r = SGN_OK;
+	sgn_err r;
 
 	tsas = sgn_trusted_root_tsas(c->v->root, &n);
 	memset(used, 0, sizeof(used));
 	for (i = 0; i < c->b->n_timestamps; i++) {
 		const struct sgn_blob *ts = &c->b->timestamps[i];
-		struct sgn_errbuf window;
-		int ok = 0;
+		int ok = 0, named;
 
-		sgn_errbuf_clear(&window);
-
-		if (n == 0)
-			return fail(c, "timestamp", SGN_ERR_VERIFY,
-			    "the trusted root lists no timestamp authority");
-		sgn_errbuf_clear(&tmp);
+		if (n == 0) {
+			ignore_timestamp(c, i, "the trusted root lists no "
+			    "timestamp authority");
+			continue;
+		}
+		memset(&f, 0, sizeof(f));
 		for (k = 0; k < n && !ok; k++) {
-			char t[SGN_TIME_STRLEN];
+			char t[SGN_TIME_STRLEN], why[SGN_ERRBUF_SIZE];
 
-			if (k > 0)
-				sgn_errbuf_clear(&tmp);
+			sgn_errbuf_clear(&tmp);
 			r = sgn_tsa_verify_certs(ts->ptr, ts->len,
 			    c->b->signature.ptr, c->b->signature.len,
 			    tsas[k].chain, tsas[k].chain_len, &info, &tmp);
-			if (r != SGN_OK)
+			if (cannot_check(r))
+				return fail(c, "timestamp", r, "timestamp "
+				    "%zu: %s", i, ts_reason(tmp.msg));
+			if (r != SGN_OK) {
+				/* The named TSA's reason says the most. */
+				named = tsas[k].chain_len > 0 &&
+				    sgn_tsa_names_signer(ts->ptr, ts->len,
+				    tsas[k].chain[0]);
+				keep_failure(&f, named ? 2 : 1, r, "timestamp",
+				    ts_reason(tmp.msg));
 				continue;
+			}
 			fmt_time(info.gen_time, t);
 			if (!sgn_validity_contains(&tsas[k].valid,
 			    info.gen_time)) {
 				/* Another instance may cover it. */
-				sgn_errbuf_clear(&window);
-				sgn_errf(&window, SGN_ERR_VERIFY, "time %s is "
-				    "outside the validity of TSA %s", t,
+				snprintf(why, sizeof(why), "time %s is outside "
+				    "the validity of TSA %s", t,
 				    tsas[k].uri != NULL ? tsas[k].uri :
 				    "(unnamed)");
+				keep_failure(&f, 3, SGN_ERR_VERIFY,
+				    "timestamp", why);
 				continue;
 			}
 			ok = 1;
@@ -798,16 +889,32 @@ check_timestamps(struct vctx *c)
 				    info.gen_time;
 			c->n_tsa_times++;
 		}
-		if (!ok && window.msg[0] != '\0')
-			return fail(c, "timestamp", SGN_ERR_VERIFY, "%s",
-			    window.msg);
-		if (!ok)
-			return fail(c, "timestamp", r == SGN_OK ?
-			    SGN_ERR_VERIFY : r, "timestamp %zu: %s", i,
-			    strncmp(tmp.msg, "timestamp: ", 11) == 0 ?
-			    tmp.msg + 11 : tmp.msg);
+		if (ok)
+			continue;
+		/* A token none of them signed: say so, not TSA 1's words. */
+		if (f.prio < 2 && f.code == SGN_ERR_VERIFY)
+			snprintf(f.reason, sizeof(f.reason), "not signed by a "
+			    "TSA of the trusted root");
+		ignore_timestamp(c, i, f.reason);
 	}
 	return SGN_OK;
+}
+
+/*
+ * The bundle carried timestamps and nothing gave a signing time: fail
+ * naming every timestamp and why it did not count.
+ */
+static sgn_err
+check_signing_time(struct vctx *c)
+{
+	char list[SGN_ERRBUF_SIZE];
+
+	if (c->b->n_timestamps == 0 || c->n_times > 0)
+		return SGN_OK;
+	join_ignored(c, list, sizeof(list));
+	return fail(c, "timestamp", SGN_ERR_VERIFY, "no verified signing "
+	    "time: no timestamp verified (%s)%s", list, c->entries_ok > 0 ?
+	    " and no log entry has a verified integrated time" : "");
 }
 
 /* Logs without an integrated time (Rekor v2, or v1 without a promise) are
@@ -819,12 +926,17 @@ check_log_windows(struct vctx *c)
 
 	for (i = 0; i < c->n_v2_logs; i++) {
 		const struct sgn_log *log = c->v2_logs[i];
+		char list[SGN_ERRBUF_SIZE];
 		int ok = 0;
-		if (c->n_tsa_times == 0)
+
+		if (c->n_tsa_times == 0) {
+			join_ignored(c, list, sizeof(list));
 			return fail(c, "timestamp", SGN_ERR_VERIFY,
 			    "an entry without an inclusion promise (Rekor v2) "
 			    "needs a verified RFC 3161 timestamp, and the "
-			    "bundle has none");
+			    "bundle has none%s%s%s", list[0] != '\0' ?
+			    " (" : "", list, list[0] != '\0' ? ")" : "");
+		}
 		for (k = 0; k < c->n_times && !ok; k++)
 			ok = log_valid_at(c, log, c->times[k]);
 		if (!ok)
@@ -941,26 +1053,6 @@ check_scts(struct vctx *c, const struct sgn_authority *ca)
 out:
 	sgn_scts_free(scts, n);
 	return r;
-}
-
-/* The most telling failure among several candidates (CAs, TSAs). */
-struct failure {
-	int		prio;
-	sgn_err		code;
-	char		check[32];
-	char		reason[SGN_ERRBUF_SIZE];
-};
-
-static void
-keep_failure(struct failure *f, int prio, sgn_err code, const char *check,
-    const char *reason)
-{
-	if (prio <= f->prio)
-		return;
-	f->prio = prio;
-	f->code = code;
-	snprintf(f->check, sizeof(f->check), "%s", check);
-	snprintf(f->reason, sizeof(f->reason), "%s", reason);
 }
 
 /* 1 when the CA's chain holds the certificate that issued the leaf. */
@@ -1191,13 +1283,37 @@ regex_match(struct vctx *c, const char *check, const char *pattern,
 	return sgn_errf(c->eb, r, "%s regexp: %s", check, tmp.msg);
 }
 
+/* "a, b (and 3 more)": the SANs for a message, in len bytes. */
+static void
+join_sans(const struct sgn_san *sans, size_t n, char *buf, size_t len)
+{
+	size_t i, used = 0, need;
+	int k;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		need = strlen(sans[i].value) + (i > 0 ? 2 : 0);
+		/* room for this one and a closing " (and N more)" */
+		if (i > 0 && used + need + 24 > len) {
+			snprintf(buf + used, len - used, " (and %zu more)",
+			    n - i);
+			return;
+		}
+		k = snprintf(buf + used, len - used, "%s%s", i > 0 ? ", " :
+		    "", sans[i].value);
+		if (k < 0 || (size_t)k >= len - used)
+			return;	/* the first one alone fills it */
+		used += (size_t)k;
+	}
+}
+
 static sgn_err
 check_identity(struct vctx *c)
 {
 	const struct sgn_policy *p = c->pol;
 	struct sgn_san *sans = NULL;
 	struct sgn_errbuf tmp;
-	char *issuer = NULL;
+	char *issuer = NULL, got[200];
 	size_t n = 0, i;
 	int m = 0;
 	sgn_err r;
@@ -1207,6 +1323,11 @@ check_identity(struct vctx *c)
 		return fail(c, "identity", r, "%s", tmp.msg);
 	c->res->identity = strdup(sans[0].value);
 	c->res->identity_type = sans[0].type;
+	/* Every SAN goes out with the result; the policy may match any. */
+	sgn_sans_free(c->res->sans, c->res->n_sans);
+	c->res->sans = sans;
+	c->res->n_sans = n;
+	join_sans(sans, n, got, sizeof(got));
 	if ((r = sgn_cert_oidc_issuer(c->leaf, &issuer, &tmp)) != SGN_OK) {
 		r = fail(c, "issuer", r, "%s", tmp.msg);
 		goto out;
@@ -1223,15 +1344,15 @@ check_identity(struct vctx *c)
 	}
 	if (!m && p->identity != NULL) {
 		r = fail(c, "identity", SGN_ERR_POLICY,
-		    "certificate identity mismatch: expected %.200s, got "
-		    "%.200s", p->identity, sans[0].value);
+		    "certificate identity mismatch: expected %.200s, got %s",
+		    p->identity, got);
 		goto out;
 	}
 	if (!m) {
 		r = fail(c, "identity", SGN_ERR_POLICY,
-		    "certificate identity mismatch: got %.160s, expected a "
-		    "match for the whole identity (anchored) of %.160s; add "
-		    ".* to match a prefix", sans[0].value, p->identity_regexp);
+		    "certificate identity mismatch: got %s, expected a match "
+		    "for the whole identity (anchored) of %.160s; add .* to "
+		    "match a prefix", got, p->identity_regexp);
 		goto out;
 	}
 	if (issuer == NULL) {
@@ -1281,7 +1402,6 @@ check_identity(struct vctx *c)
 	r = SGN_OK;
 out:
 	free(issuer);
-	sgn_sans_free(sans, n);
 	return r;
 }
 
@@ -1339,6 +1459,7 @@ sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
 	if ((r = check_material(&c)) != SGN_OK ||
 	    (r = check_tlog(&c)) != SGN_OK ||
 	    (r = check_timestamps(&c)) != SGN_OK ||
+	    (r = check_signing_time(&c)) != SGN_OK ||
 	    (r = check_log_windows(&c)) != SGN_OK)
 		goto out;
 	if (c.leaf != NULL && (r = check_certificate(&c)) != SGN_OK)

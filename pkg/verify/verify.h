@@ -13,7 +13,10 @@
  *     proof verifies against a checkpoint signed by the log; the log's
  *     validity window holds and the integrated time is not in the future;
  *  3. RFC 3161 timestamps over the signature, from a TSA of the trusted
- *     root, within its validity window;
+ *     root, within its validity window; a timestamp that does not verify
+ *     is ignored (res->ignored says why), as sigstore-go does, but the
+ *     bundle needs a verified signing time: a timestamp or a Rekor v1
+ *     integrated time;
  *  4. the certificate at every verified signing time (never the clock
  *     alone): chain to a Fulcio CA of the trusted root, the CA's window,
  *     code-signing usage, an SCT from a trusted CT log;
@@ -86,6 +89,12 @@ sgn_err	sgn_policy_add_ext(struct sgn_policy *p, unsigned oid,
 
 #define SGN_VERIFY_MAX_TIMES 40
 
+/* An RFC 3161 timestamp of the bundle that did not count, and why. */
+struct sgn_verify_ignored {
+	size_t	index;		/* in rfc3161Timestamps[] */
+	char	reason[200];
+};
+
 struct sgn_verify_result {
 	int			 verified;
 	char			 check[32];	/* failed check, "" if none */
@@ -94,6 +103,8 @@ struct sgn_verify_result {
 	sgn_bundle_content	 content;
 	char			*identity;	/* first SAN */
 	sgn_san_type		 identity_type;
+	struct sgn_san		*sans;		/* every SAN in order (email, */
+	size_t			 n_sans;	/* URI, username) for output */
 	char			*issuer;
 	char			*key_desc;	/* e.g. "ECDSA P-256" */
 	int			 has_log;
@@ -105,6 +116,9 @@ struct sgn_verify_result {
 	int64_t			 integrated_time;
 	struct sgn_time		 timestamps[SGN_VERIFY_MAX_TIMES];
 	size_t			 n_timestamps;	/* verified RFC 3161 times */
+	/* timestamps no TSA of the trusted root verified: not counted */
+	struct sgn_verify_ignored ignored[SGN_BUNDLE_MAX_TIMESTAMPS];
+	size_t			 n_ignored;
 	struct sgn_time		 cert_not_before;
 	struct sgn_time		 cert_not_after;
 	unsigned		 legacy;	/* SGN_PLAIN_* forms */

@@ -548,12 +548,37 @@ sgn_err
 sgn_cert_oidc_issuer(const struct sgn_cert *c, char **value,
     struct sgn_errbuf *eb)
 {
+	char *v8 = NULL, *v1 = NULL;
 	sgn_err r;
 
-	if ((r = sgn_cert_fulcio_ext(c, 8, value, eb)) != SGN_OK ||
-	    *value != NULL)
-		return r;
-	return sgn_cert_fulcio_ext(c, 1, value, eb);
+	*value = NULL;
+	if ((r = sgn_cert_fulcio_ext(c, 8, &v8, eb)) != SGN_OK ||
+	    (r = sgn_cert_fulcio_ext(c, 1, &v1, eb)) != SGN_OK)
+		goto out;
+	/*
+	 * Fulcio writes both with one value.  Two different issuers make
+	 * the identity ambiguous: a policy reading one and a client
+	 * reading the other (sigstore-go keeps whichever comes last)
+	 * would not agree on who signed.
+	 */
+	if (v8 != NULL && v1 != NULL && strcmp(v8, v1) != 0) {
+		r = sgn_errf(eb, SGN_ERR_VERIFY, "certificate's OIDC issuer "
+		    "extensions disagree: %s8 is \"%.100s\", the deprecated "
+		    "%s1 \"%.100s\"", FULCIO_ARC, v8, FULCIO_ARC, v1);
+		goto out;
+	}
+	if (v8 != NULL) {
+		*value = v8;
+		v8 = NULL;
+	} else {
+		*value = v1;
+		v1 = NULL;
+	}
+	r = SGN_OK;
+out:
+	free(v8);
+	free(v1);
+	return r;
 }
 
 sgn_err

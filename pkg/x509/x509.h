@@ -115,7 +115,11 @@ const char *sgn_san_type_name(sgn_san_type t);
 sgn_err	sgn_cert_fulcio_ext(const struct sgn_cert *c, unsigned n,
 	    char **value, struct sgn_errbuf *eb);
 
-/* The OIDC issuer: extension .8, or the legacy .1 when .8 is absent. */
+/*
+ * The OIDC issuer: extension .8, or the legacy .1 when .8 is absent.
+ * Both present with different values is an error (SGN_ERR_VERIFY, the
+ * message quoting both), as is a malformed one of the two.
+ */
 sgn_err	sgn_cert_oidc_issuer(const struct sgn_cert *c, char **value,
 	    struct sgn_errbuf *eb);
 

@@ -796,8 +796,9 @@ Test(x509, rejects_a_san_with_control_characters)
 
 Test(x509, prefers_extension_8_and_falls_back_to_1)
 {
+	/* both, with one value, as Fulcio writes them */
 	static const char *const both[] = {
-	    "1.3.6.1.4.1.57264.1.1", "DER:68747470733a2f2f6f6c64",
+	    "1.3.6.1.4.1.57264.1.1", "DER:68747470733a2f2f6e6577",
 	    "1.3.6.1.4.1.57264.1.8", "ASN1:UTF8String:https://new", NULL };
 	static const char *const legacy[] = {
 	    "1.3.6.1.4.1.57264.1.1", "DER:68747470733a2f2f6f6c64", NULL };
@@ -823,6 +824,58 @@ Test(x509, prefers_extension_8_and_falls_back_to_1)
 	/* neither: no issuer, and that is not an error */
 	c = pki_leaf(&p, NULL);
 	cr_assert_eq(sgn_cert_oidc_issuer(c, &v, &eb), SGN_OK, "%s", eb.msg);
+	cr_assert_null(v);
+	sgn_cert_free(&c);
+	pki_fini(&p);
+}
+
+/*
+ * Regression: .1 and .8 naming two issuers were read as .8's alone, so a
+ * certificate could name one issuer to signet and another to a client
+ * that reads .1 (or the last of the two, as sigstore-go does).
+ */
+Test(x509, rejects_issuer_extensions_that_disagree)
+{
+	static const char *const order[2][5] = {
+	    { "1.3.6.1.4.1.57264.1.1", "DER:68747470733a2f2f6f6c64",
+	      "1.3.6.1.4.1.57264.1.8", "ASN1:UTF8String:https://new", NULL },
+	    { "1.3.6.1.4.1.57264.1.8", "ASN1:UTF8String:https://new",
+	      "1.3.6.1.4.1.57264.1.1", "DER:68747470733a2f2f6f6c64", NULL } };
+	/* one value a prefix of the other is still another issuer */
+	static const char *const prefix[] = {
+	    "1.3.6.1.4.1.57264.1.1", "DER:68747470733a2f2f6e6577",
+	    "1.3.6.1.4.1.57264.1.8", "ASN1:UTF8String:https://newer", NULL };
+	/* a good .8 does not excuse a malformed .1 */
+	static const char *const bad1[] = {
+	    "1.3.6.1.4.1.57264.1.1", "DER:6874740a7073",
+	    "1.3.6.1.4.1.57264.1.8", "ASN1:UTF8String:https://new", NULL };
+	struct pki p;
+	struct sgn_cert *c;
+	struct sgn_errbuf eb;
+	char *v = (char *)1;
+	size_t i;
+
+	pki_init(&p, "test CA");
+	for (i = 0; i < 2; i++) {
+		c = pki_leaf(&p, order[i]);
+		sgn_errbuf_clear(&eb);
+		expect_err(sgn_cert_oidc_issuer(c, &v, &eb), &eb,
+		    SGN_ERR_VERIFY, "certificate's OIDC issuer extensions "
+		    "disagree: 1.3.6.1.4.1.57264.1.8 is \"https://new\", the "
+		    "deprecated 1.3.6.1.4.1.57264.1.1 \"https://old\"");
+		cr_assert_null(v);
+		sgn_cert_free(&c);
+	}
+	c = pki_leaf(&p, prefix);
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_oidc_issuer(c, &v, &eb), &eb, SGN_ERR_VERIFY,
+	    "disagree");
+	cr_assert_null(v);
+	sgn_cert_free(&c);
+	c = pki_leaf(&p, bad1);
+	sgn_errbuf_clear(&eb);
+	expect_err(sgn_cert_oidc_issuer(c, &v, &eb), &eb, SGN_ERR_VERIFY,
+	    "certificate extension 1.3.6.1.4.1.57264.1.1 is malformed");
 	cr_assert_null(v);
 	sgn_cert_free(&c);
 	pki_fini(&p);
