@@ -193,5 +193,41 @@ expect "fido2: a missing key file" 2 "fido2-missing.key" -- "$SIGNET" sign \
     --offline --key "fido2:$tmp/fido2-missing.key" \
     "$V/rekor-v1-hashedrekord/artifact"
 
+# Service URLs: a "loopback" host that is a user name for another host is
+# refused (exit 2) before anything is sent.  evil.invalid never resolves,
+# so that a regression fails without reaching anyone.
+(cd "$tmp" && SIGNET_PASSWORD=pw "$SIGNET" key generate -o svc) \
+    >/dev/null 2>&1
+svc() {
+	printf '{"mediaType":"application/vnd.dev.sigstore.signingconfig.v0.2+json",'
+	printf '"caUrls":[{"url":"%s","majorApiVersion":1,' "$1"
+	printf '"validFor":{"start":"2022-04-13T20:06:15Z"}}],'
+	printf '"rekorTlogUrls":[{"url":"%s","majorApiVersion":1,' "$2"
+	printf '"validFor":{"start":"2021-01-12T11:53:27Z"}}],'
+	printf '"rekorTlogConfig":{"selector":"ANY"}}\n'
+}
+svc https://fulcio.invalid 'http://localhost:80@evil.invalid' \
+    >"$tmp/sc-rekor.json"
+svc 'http://[::1]:@evil.invalid/' https://rekor.invalid >"$tmp/sc-ca.json"
+expect "sign: a Rekor URL with a user name" 2 \
+    "Rekor: refusing a URL with a user name or password" -- \
+    env SIGNET_PASSWORD=pw "$SIGNET" sign --key "$tmp/svc.key" \
+    --signing-config "$tmp/sc-rekor.json" --bundle "$tmp/svc.json" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "sign: nothing signed for a refused URL" 1 "" -- \
+    test -e "$tmp/svc.json"
+expect "sign: a Fulcio URL with an empty user name" 2 \
+    "Fulcio: refusing a URL with a user name or password" -- \
+    "$SIGNET" sign --identity-token x.y.z --signing-config "$tmp/sc-ca.json" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "sign: --oidc-issuer with a user name" 2 \
+    "oidc-issuer: refusing a URL with a user name or password" -- \
+    "$SIGNET" sign --oidc-issuer 'http://127.0.0.1@evil.invalid' \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "log: a Rekor URL with a user name" 2 \
+    "Rekor: refusing a URL with a user name or password" -- \
+    "$SIGNET" log --key "$tmp/svc.pub" --signing-config "$tmp/sc-rekor.json" \
+    "$V/rekor-v1-hashedrekord/bundle.sigstore.json"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

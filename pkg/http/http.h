@@ -2,7 +2,8 @@
  * http: the one way libsignet talks to services (Fulcio, Rekor, TSAs,
  * OIDC providers), over libcurl.
  *
- * - https only; plain http only to loopback addresses (a local testbed).
+ * - https only; plain http only to loopback addresses (a local testbed);
+ *   no user names or passwords in URLs.
  * - Timeouts, a cap on every response body, no redirects followed.
  * - Retries with exponential backoff and jitter on connection errors, 429
  *   and 5xx (bounded), honouring Retry-After.
@@ -27,6 +28,7 @@ extern "C" {
 
 #define SGN_HTTP_MAX_BODY	(4u * 1024 * 1024)
 #define SGN_HTTP_MAX_HEADERS	16
+#define SGN_HTTP_MAX_URL	8192
 
 struct sgn_http_request {
 	const char	*method;	/* "GET" or "POST" */
@@ -98,10 +100,21 @@ sgn_err	sgn_http_do(struct sgn_http *h, const char *what,
 	    struct sgn_errbuf *eb);
 
 /*
- * The URL policy alone: https, or http to 127.0.0.0/8, [::1] or
- * localhost (and, with metadata set, to the metadata server).  Returns 1
- * when allowed.
+ * The URL policy alone, on the URL as libcurl parses it (the parser that
+ * then connects; libcurl is loaded for it): scheme://host with https, or
+ * http to a loopback host as libcurl parsed it (localhost, 127.0.0.0/8,
+ * [::1]) and, with metadata set, to the metadata server
+ * (metadata.google.internal or 169.254.169.254, no port).  Refused
+ * whatever the scheme: a user name or password ("user@", even an empty
+ * "@"), spaces, control characters, backslashes, non-ASCII bytes, and
+ * more than SGN_HTTP_MAX_URL bytes.  Returns SGN_OK, or
+ * SGN_ERR_INVALID_ARGUMENT (SGN_ERR_LIMIT for the length) with the reason
+ * in eb (a URL with a password in it is not echoed), or SGN_ERR_NETWORK
+ * when libcurl cannot be loaded.
  */
+sgn_err	sgn_http_url_check(const char *url, int metadata,
+	    struct sgn_errbuf *eb);
+/* The same, as 1 when allowed and 0 when not. */
 int	sgn_http_url_allowed(const char *url, int metadata);
 
 /*
