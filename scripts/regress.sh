@@ -229,5 +229,28 @@ expect "log: a Rekor URL with a user name" 2 \
     "$SIGNET" log --key "$tmp/svc.pub" --signing-config "$tmp/sc-rekor.json" \
     "$V/rekor-v1-hashedrekord/bundle.sigstore.json"
 
+# Secrets stay out of core dumps: signet sign is undumpable before it
+# reads a key.  It waits here on a FIFO for its key file while the test
+# looks: the /proc files of an undumpable process belong to root, those
+# of any other to its user (nobody, when the test runs as root).
+undumpable() {
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	mkfifo -m 666 "$d/key"
+	as=
+	[ "$(id -u)" -eq 0 ] &&
+	    as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	$as "$SIGNET" sign --offline --key "$d/key" --bundle "$d/b.json" \
+	    "$d/artifact" >/dev/null 2>&1 &
+	pid=$!
+	# Opening the FIFO waits for signet to open it (at most 20 s).
+	owner=$(timeout 20 sh -c 'exec 3>"$1" && stat -c %u "/proc/$2/status"' \
+	    _ "$d/key" "$pid")
+	wait "$pid"
+	rm -rf "$d"
+	echo "owner $owner"
+}
+expect "sign: no core dump while a key is read" 0 "^owner 0$" -- undumpable
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
