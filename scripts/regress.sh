@@ -136,6 +136,41 @@ expect "json malformed bundle" 1 '"check":"bundle"' -- "$SIGNET" verify --json \
     --bundle "$tmp/trunc.json" --certificate-identity "$BEACON" \
     --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
 
+# --json output is valid UTF-8 whatever the paths: a byte that is not
+# UTF-8 is written \xHH, and a backslash in a path \\.  jsonchk FIELD WANT
+# SIGNET-ARGS...: runs signet verify --json, parses its output (python3)
+# and prints whether the last path component of FIELD is WANT.
+jsonchk() {
+	field=$1 want=$2
+	shift 2
+	"$SIGNET" verify --json "$@" 2>/dev/null | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.buffer.read().decode("utf-8", "strict"))
+for k in sys.argv[1].split("."):
+	d = d[k]
+print("json", str(d).rsplit("/", 1)[-1] == sys.argv[2])' "$field" "$want"
+}
+nu=$(printf 'caf\351\\x.bin')
+cp "$V/rekor-v1-hashedrekord/artifact" "$tmp/$nu"
+cp "$V/rekor-v1-hashedrekord/bundle.sigstore.json" "$tmp/$nu.sigstore.json"
+expect "json: a path that is not UTF-8" 0 "^json True$" -- jsonchk \
+    bundle.path 'caf\xe9\\x.bin.sigstore.json' \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$tmp/$nu"
+# UTF-8 as it is; an overlong '/', a surrogate and U+110000 escaped.
+nu2=$(printf 'x\303\251\300\257\355\240\200\364\220\200\200.bin')
+cp "$V/rekor-v1-hashedrekord/artifact" "$tmp/$nu2"
+cp "$V/rekor-v1-hashedrekord/bundle.sigstore.json" "$tmp/$nu2.sigstore.json"
+esc='\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80'
+expect "json: strict UTF-8" 0 "^json True$" -- jsonchk bundle.path \
+    "$(printf 'x\303\251')$esc.bin.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$tmp/$nu2"
+expect "json: a reason that is not UTF-8" 0 "^json True$" -- jsonchk \
+    error.reason 'caf\xe9\x.bin.none: No such file or directory' \
+    --bundle "$tmp/$nu.none" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$tmp/$nu"
+
 # Work that cannot be done: exit 2.
 expect "missing bundle file" 2 "No such file" -- "$SIGNET" verify \
     --bundle "$tmp/nope.json" --certificate-identity "$BEACON" \
@@ -228,6 +263,18 @@ expect "log: a Rekor URL with a user name" 2 \
     "Rekor: refusing a URL with a user name or password" -- \
     "$SIGNET" log --key "$tmp/svc.pub" --signing-config "$tmp/sc-rekor.json" \
     "$V/rekor-v1-hashedrekord/bundle.sigstore.json"
+
+# A model signed offline with a key, then given a name that is not UTF-8.
+mkdir "$tmp/m"
+echo hi >"$tmp/m/a.txt"
+expect "json: a model without a signature" 0 "^json True$" -- jsonchk \
+    error.exitStatus 2 --key "$tmp/svc.pub" "$tmp/m"
+SIGNET_PASSWORD=pw "$SIGNET" sign --key "$tmp/svc.key" --offline --quiet \
+    "$tmp/m" >/dev/null 2>&1
+mu=$tmp/$(printf 'm\351')
+mv "$tmp/m" "$mu"
+expect "json: a model path that is not UTF-8" 0 "^json True$" -- jsonchk \
+    model.path 'm\xe9' --key "$tmp/svc.pub" "$mu"
 
 # Secrets stay out of core dumps: signet sign is undumpable before it
 # reads a key.  It waits here on a FIFO for its key file while the test
