@@ -91,9 +91,9 @@ void	sgn_http_set_sleep(struct sgn_http *h, sgn_http_sleep fn, void *ctx);
  * Performs req with the policy above.  Returns SGN_OK with any final HTTP
  * status in res->status (the caller decides what a 4xx means), or
  * SGN_ERR_NETWORK when no exchange succeeded after the retries,
- * SGN_ERR_LIMIT when the body exceeded the cap, SGN_ERR_INVALID_ARGUMENT
- * for a URL the policy refuses.  what names the service in messages
- * ("Fulcio").
+ * SGN_ERR_LIMIT when the body exceeded the cap, or sgn_http_url_check()'s
+ * error for a URL the policy refuses (then nothing is sent).  what names
+ * the service in messages ("Fulcio").
  */
 sgn_err	sgn_http_do(struct sgn_http *h, const char *what,
 	    const struct sgn_http_request *req, struct sgn_http_response *res,
