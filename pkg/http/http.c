@@ -199,8 +199,8 @@ is_metadata_host(const char *host)
 static const char *
 shown(const char *url)
 {
-	return strchr(url, '@') != NULL ? "(not shown: it holds an '@')" :
-	    url;
+	return strchr(url, '@') != NULL ? "(not shown: it may hold a "
+	    "password)" : url;
 }
 
 static sgn_err
@@ -264,7 +264,7 @@ url_check(const char *url, int metadata, int *https, struct sgn_errbuf *eb)
 	    curl.url_get(u, CURLUPART_PASSWORD, &pass, 0) !=
 	    CURLUE_NO_PASSWORD))) {
 		r = sgn_errf(eb, r, "refusing a URL with a user name or "
-		    "password in it (\"user@\" before the host)");
+		    "password in it (userinfo before the host)");
 		goto out;
 	}
 	if (uc != CURLUE_OK ||
