@@ -264,6 +264,23 @@ expect "log: a Rekor URL with a user name" 2 \
     "$SIGNET" log --key "$tmp/svc.pub" --signing-config "$tmp/sc-rekor.json" \
     "$V/rekor-v1-hashedrekord/bundle.sigstore.json"
 
+# Without libcurl, no URL can be checked: refused (exit 2), nothing sent.
+# libcurl is hidden by a bind mount in a mount namespace (root only).
+curl_so=$(ldconfig -p 2>/dev/null |
+    awk '$1 == "libcurl.so.4" { print $NF; exit }')
+nocurl() {
+	unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' \
+	    _ "$(readlink -f "$curl_so")" "$@"
+}
+if [ -n "$curl_so" ] && nocurl true 2>/dev/null; then
+	expect "sign: no libcurl, no URL check" 2 \
+	    "oidc-issuer: cannot check URL: cannot load libcurl" -- \
+	    nocurl "$SIGNET" sign --oidc-issuer https://oauth2.invalid \
+	    "$V/rekor-v1-hashedrekord/artifact"
+else
+	echo "skip sign: no libcurl, no URL check (needs unshare -m)"
+fi
+
 # A model signed offline with a key, then given a name that is not UTF-8.
 mkdir "$tmp/m"
 echo hi >"$tmp/m/a.txt"
