@@ -358,6 +358,11 @@ curl_transport(void *ctx, const struct sgn_http_request *req,
 	errbuf[0] = '\0';
 	curl.easy_setopt(c, CURLOPT_URL, req->url);
 	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, https ? "https" : "http");
+	/* Plain http goes straight to the loopback (or metadata) host it
+	 * names: through http_proxy or ALL_PROXY, the proxy would read
+	 * the bearer tokens in clear text. */
+	if (!https)
+		curl.easy_setopt(c, CURLOPT_PROXY, "");
 	curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl.easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);

@@ -434,6 +434,41 @@ Test(http, talks_to_a_loopback_server_through_libcurl)
 	waitpid(pid, &st, 0);
 }
 
+Test(http, sends_plain_http_to_loopback_past_any_proxy)
+{
+	static const char reply[] = "HTTP/1.1 200 OK\r\n"
+	    "Content-Length: 2\r\nConnection: close\r\n\r\nok";
+	struct sgn_http_opts o;
+	struct sgn_http *h = NULL;
+	struct sgn_http_request req;
+	struct sgn_http_response res;
+	struct sgn_errbuf eb;
+	char url[64];
+	int port, st;
+	pid_t pid = serve(reply, 1, &port);
+
+	/* A proxy would read the tokens in clear text (none listens on
+	 * port 1: a request sent there fails). */
+	cr_assert_eq(setenv("http_proxy", "http://127.0.0.1:1", 1), 0);
+	cr_assert_eq(setenv("ALL_PROXY", "http://127.0.0.1:1", 1), 0);
+	snprintf(url, sizeof(url), "http://localhost:%d/", port);
+	memset(&o, 0, sizeof(o));
+	o.max_attempts = 1;
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = url;
+	req.headers[req.n_headers++] = "Authorization: Bearer t0ken";
+	cr_assert_eq(sgn_http_new(&o, &h, NULL), SGN_OK);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_do(h, "Fulcio", &req, &res, &eb), SGN_OK, "%s",
+	    eb.msg);
+	cr_assert_eq(res.status, 200);
+	cr_assert_str_eq((char *)res.body.ptr, "ok");
+	sgn_http_response_reset(&res);
+	sgn_http_free(&h);
+	waitpid(pid, &st, 0);
+}
+
 Test(http, caps_the_reply_body)
 {
 	static char reply[8192];
