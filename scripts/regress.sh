@@ -282,6 +282,41 @@ expect "json malformed bundle" 1 '"check":"bundle"' -- "$SIGNET" verify --json \
     --bundle "$tmp/trunc.json" --certificate-identity "$BEACON" \
     --certificate-oidc-issuer "$GH" "$V/rekor-v1-hashedrekord/artifact"
 
+# --json output is valid UTF-8 whatever the paths: a byte that is not
+# UTF-8 is written \xHH, and a backslash in a path \\.  jsonchk FIELD WANT
+# SIGNET-ARGS...: runs signet verify --json, parses its output (python3)
+# and prints whether the last path component of FIELD is WANT.
+jsonchk() {
+	field=$1 want=$2
+	shift 2
+	"$SIGNET" verify --json "$@" 2>/dev/null | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.buffer.read().decode("utf-8", "strict"))
+for k in sys.argv[1].split("."):
+	d = d[k]
+print("json", str(d).rsplit("/", 1)[-1] == sys.argv[2])' "$field" "$want"
+}
+nu=$(printf 'caf\351\\x.bin')
+cp "$V/rekor-v1-hashedrekord/artifact" "$tmp/$nu"
+cp "$V/rekor-v1-hashedrekord/bundle.sigstore.json" "$tmp/$nu.sigstore.json"
+expect "json: a path that is not UTF-8" 0 "^json True$" -- jsonchk \
+    bundle.path 'caf\xe9\\x.bin.sigstore.json' \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$tmp/$nu"
+# UTF-8 as it is; an overlong '/', a surrogate and U+110000 escaped.
+nu2=$(printf 'x\303\251\300\257\355\240\200\364\220\200\200.bin')
+cp "$V/rekor-v1-hashedrekord/artifact" "$tmp/$nu2"
+cp "$V/rekor-v1-hashedrekord/bundle.sigstore.json" "$tmp/$nu2.sigstore.json"
+esc='\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80'
+expect "json: strict UTF-8" 0 "^json True$" -- jsonchk bundle.path \
+    "$(printf 'x\303\251')$esc.bin.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$tmp/$nu2"
+expect "json: a reason that is not UTF-8" 0 "^json True$" -- jsonchk \
+    error.reason 'caf\xe9\x.bin.none: No such file or directory' \
+    --bundle "$tmp/$nu.none" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$tmp/$nu"
+
 # Work that cannot be done: exit 2.
 expect "missing bundle file" 2 "No such file" -- "$SIGNET" verify \
     --bundle "$tmp/nope.json" --certificate-identity "$BEACON" \
@@ -453,6 +488,109 @@ if mount -t tmpfs -o size=64k tmpfs "$tmp/out" 2>/dev/null; then
 else
 	echo "skip a signature written to a full disk: cannot mount a tmpfs"
 fi
+
+# Service URLs: a "loopback" host that is a user name for another host is
+# refused (exit 2) before anything is sent.  evil.invalid never resolves,
+# so that a regression fails without reaching anyone.
+(cd "$tmp" && SIGNET_PASSWORD=pw "$SIGNET" key generate -o svc) \
+    >/dev/null 2>&1
+svc() {
+	printf '{"mediaType":"application/vnd.dev.sigstore.signingconfig.v0.2+json",'
+	printf '"caUrls":[{"url":"%s","majorApiVersion":1,' "$1"
+	printf '"validFor":{"start":"2022-04-13T20:06:15Z"}}],'
+	printf '"rekorTlogUrls":[{"url":"%s","majorApiVersion":1,' "$2"
+	printf '"validFor":{"start":"2021-01-12T11:53:27Z"}}],'
+	printf '"rekorTlogConfig":{"selector":"ANY"}}\n'
+}
+svc https://fulcio.invalid 'http://localhost:80@evil.invalid' \
+    >"$tmp/sc-rekor.json"
+svc 'http://[::1]:@evil.invalid/' https://rekor.invalid >"$tmp/sc-ca.json"
+expect "sign: a Rekor URL with a user name" 2 \
+    "Rekor: refusing a URL with a user name or password" -- \
+    env SIGNET_PASSWORD=pw "$SIGNET" sign --key "$tmp/svc.key" \
+    --signing-config "$tmp/sc-rekor.json" --bundle "$tmp/svc.json" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "sign: nothing signed for a refused URL" 1 "" -- \
+    test -e "$tmp/svc.json"
+expect "sign: a Fulcio URL with an empty user name" 2 \
+    "Fulcio: refusing a URL with a user name or password" -- \
+    "$SIGNET" sign --identity-token x.y.z --signing-config "$tmp/sc-ca.json" \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "sign: --oidc-issuer with a user name" 2 \
+    "oidc-issuer: refusing a URL with a user name or password" -- \
+    "$SIGNET" sign --oidc-issuer 'http://127.0.0.1@evil.invalid' \
+    "$V/rekor-v1-hashedrekord/artifact"
+expect "log: a Rekor URL with a user name" 2 \
+    "Rekor: refusing a URL with a user name or password" -- \
+    "$SIGNET" log --key "$tmp/svc.pub" --signing-config "$tmp/sc-rekor.json" \
+    "$V/rekor-v1-hashedrekord/bundle.sigstore.json"
+
+# Without libcurl, no URL can be checked: refused (exit 2), nothing sent.
+# libcurl is hidden by a bind mount in a mount namespace (root only).
+curl_so=$(ldconfig -p 2>/dev/null |
+    awk '$1 == "libcurl.so.4" { print $NF; exit }')
+nocurl() {
+	unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' \
+	    _ "$(readlink -f "$curl_so")" "$@"
+}
+if [ -n "$curl_so" ] && nocurl true 2>/dev/null; then
+	expect "sign: no libcurl, no URL check" 2 \
+	    "oidc-issuer: cannot check URL: cannot load libcurl" -- \
+	    nocurl "$SIGNET" sign --oidc-issuer https://oauth2.invalid \
+	    "$V/rekor-v1-hashedrekord/artifact"
+else
+	echo "skip sign: no libcurl, no URL check (needs unshare -m)"
+fi
+
+# A model signed offline with a key, then given a name that is not UTF-8.
+mkdir "$tmp/m"
+echo hi >"$tmp/m/a.txt"
+expect "json: a model without a signature" 0 "^json True$" -- jsonchk \
+    error.exitStatus 2 --key "$tmp/svc.pub" "$tmp/m"
+SIGNET_PASSWORD=pw "$SIGNET" sign --key "$tmp/svc.key" --offline --quiet \
+    "$tmp/m" >/dev/null 2>&1
+mu=$tmp/$(printf 'm\351')
+mv "$tmp/m" "$mu"
+expect "json: a model path that is not UTF-8" 0 "^json True$" -- jsonchk \
+    model.path 'm\xe9' --key "$tmp/svc.pub" "$mu"
+
+# Secrets stay out of core dumps: signet sign is undumpable before it
+# reads a key.  It waits here for its key on standard input (a FIFO held
+# open with nothing written) while the test looks: the /proc files of an
+# undumpable process belong to root, those of any other to its user
+# (nobody, when the test runs as root).  Before signet runs, the process
+# is a shell or setpriv (another comm), so only signet itself can pass.
+undumpable() {
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	mkfifo -m 666 "$d/key"
+	as=
+	[ "$(id -u)" -eq 0 ] &&
+	    as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	$as "$SIGNET" sign --offline --key - --bundle "$d/b.json" \
+	    "$d/artifact" <"$d/key" >/dev/null 2>&1 &
+	pid=$!
+	exec 3>"$d/key"
+	owner=none
+	i=0
+	while [ "$i" -lt 200 ]; do
+		if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = signet ] &&
+		    [ "$(stat -c %u "/proc/$pid/status" 2>/dev/null)" = 0 ]
+		then
+			owner=0
+			break
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$owner" = none ] &&
+	    owner=$(stat -c %u "/proc/$pid/status" 2>/dev/null)
+	exec 3>&-
+	wait "$pid"
+	rm -rf "$d"
+	echo "owner $owner"
+}
+expect "sign: no core dump while a key is read" 0 "^owner 0$" -- undumpable
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

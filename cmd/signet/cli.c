@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
 
 size_t
@@ -214,4 +216,88 @@ cli_fail(sgn_err r, const struct sgn_errbuf *eb)
 	cli_err("%s", eb != NULL && eb->msg[0] != '\0' ? eb->msg :
 	    sgn_strerror(r));
 	return sgn_err_exit_status(r);
+}
+
+/*
+ * The length of the valid UTF-8 sequence at p (1 to 4), or 0 (RFC 3629:
+ * no overlong forms, no surrogates, nothing past U+10FFFF).  p is
+ * NUL-ended: a NUL ends a sequence early, and is not read past.
+ */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (p[0] == 0xed && p[1] > 0x9f))
+			return 0;
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80 ||
+		    (p[0] == 0xf0 && p[1] < 0x90) ||
+		    (p[0] == 0xf4 && p[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+char *
+cli_json_escape(const char *s, int path)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), k = 0, l;
+	char *out;
+
+	if (n > (SIZE_MAX - 1) / 4 || (out = malloc(4 * n + 1)) == NULL)
+		return NULL;
+	while (*p != '\0') {
+		if (path && *p == '\\') {
+			out[k++] = '\\';
+			out[k++] = '\\';
+			p++;
+		} else if ((l = utf8_len(p)) == 0) {
+			(void)snprintf(out + k, 5, "\\x%02x", *p);
+			k += 4;
+			p++;
+		} else {
+			memcpy(out + k, p, l);
+			k += l;
+			p += l;
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+static int
+json_add(cJSON *o, const char *name, const char *s, int path)
+{
+	char	*e;
+	int	 rc;
+
+	/* Nothing added for NULL, as cJSON_AddStringToObject does. */
+	if (s == NULL || (e = cli_json_escape(s, path)) == NULL)
+		return -1;
+	rc = cJSON_AddStringToObject(o, name, e) != NULL ? 0 : -1;
+	free(e);
+	return rc;
+}
+
+int
+cli_json_add_path(cJSON *o, const char *name, const char *path)
+{
+	return json_add(o, name, path, 1);
+}
+
+int
+cli_json_add_text(cJSON *o, const char *name, const char *text)
+{
+	return json_add(o, name, text, 0);
 }

@@ -63,6 +63,20 @@ void	cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints eb (or the code's text) and returns the exit status. */
 int	cli_fail(sgn_err r, const struct sgn_errbuf *eb);
 
+/*
+ * --json strings are valid UTF-8 whatever the bytes they come from.  A
+ * byte that is not part of valid UTF-8 (RFC 3629) is written as the four
+ * characters \xHH (lower-case hex); in a path (path set) a backslash is
+ * also doubled, so that the path's bytes can be recovered.  Returns a
+ * malloc'd string, NULL when out of memory.
+ */
+char	*cli_json_escape(const char *s, int path);
+/* cJSON_AddStringToObject of the escaped path or text; 0, or -1 (and
+ * nothing added) when out of memory or for NULL. */
+struct cJSON;
+int	cli_json_add_path(struct cJSON *o, const char *name, const char *path);
+int	cli_json_add_text(struct cJSON *o, const char *name, const char *text);
+
 int	cmd_verify(const char *verb, int argc, char **argv);
 int	cmd_sign(const char *verb, int argc, char **argv);
 int	cmd_log(int argc, char **argv);

@@ -1,6 +1,7 @@
 /*
  * signet: a Sigstore signing and verification client.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,6 +70,17 @@ main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGXFSZ, &sa, NULL);
 	cmd = argv[1];
+	/*
+	 * Commands that may hold a secret (an identity token, a password, a
+	 * PIN, a private or derived key) cannot be dumped from the start,
+	 * before any secret enters memory: see pkg/core/secure.c.
+	 */
+	if ((strncmp(cmd, "sign", 4) == 0 || strcmp(cmd, "key") == 0 ||
+	    strcmp(cmd, "log") == 0) && sgn_process_set_undumpable() != 0) {
+		cli_err("cannot keep secrets out of core dumps: %s",
+		    strerror(errno));
+		return 2;
+	}
 	if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "verify-bundle") == 0 ||
 	    strcmp(cmd, "verify-blob") == 0)
 		return cmd_verify(cmd, argc - 2, argv + 2);

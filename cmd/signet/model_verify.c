@@ -90,7 +90,7 @@ on_diff(void *ctx, sgn_manifest_diff_kind kind,
 	if (d->list == NULL || (o = cJSON_CreateObject()) == NULL)
 		return;
 	cJSON_AddStringToObject(o, "kind", kind_name(kind));
-	cJSON_AddStringToObject(o, "path", e->path);
+	cli_json_add_path(o, "path", e->path);
 	if (e->shard) {
 		cJSON_AddNumberToObject(o, "start", (double)e->start);
 		cJSON_AddNumberToObject(o, "end", (double)e->end);

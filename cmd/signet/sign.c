@@ -239,6 +239,46 @@ services_reset(struct services *sv)
 	memset(sv, 0, sizeof(*sv));
 }
 
+/*
+ * A service URL under the policy sgn_http_do applies (https; http to
+ * loopback only; no user name or password), checked before anything is
+ * fetched or sent.
+ */
+static int
+service_url_check(const char *what, const char *url)
+{
+	struct sgn_errbuf	 eb;
+	sgn_err			 r;
+
+	sgn_errbuf_clear(&eb);
+	if ((r = sgn_http_url_check(url, 0, &eb)) == SGN_OK)
+		return 0;
+	cli_err("%s: %s", what, eb.msg);
+	return -1;
+}
+
+static int
+services_check(const struct sgn_selection *sel)
+{
+	size_t	i;
+
+	if (sel->ca != NULL &&
+	    service_url_check("signing config: Fulcio", sel->ca->url) != 0)
+		return -1;
+	if (sel->oidc != NULL && service_url_check("signing config: OIDC "
+	    "provider", sel->oidc->url) != 0)
+		return -1;
+	for (i = 0; i < sel->n_rekor; i++)
+		if (service_url_check("signing config: Rekor",
+		    sel->rekor[i]->url) != 0)
+			return -1;
+	for (i = 0; i < sel->n_tsa; i++)
+		if (service_url_check("signing config: TSA",
+		    sel->tsa[i]->url) != 0)
+			return -1;
+	return 0;
+}
+
 static int
 services_open(const struct cli_args *a, const char *verb, struct services *sv)
 {
@@ -278,6 +318,8 @@ services_open(const struct cli_args *a, const char *verb, struct services *sv)
 		cli_err("signing config: %s", eb.msg);
 		return -1;
 	}
+	if (services_check(&sv->sel) != 0)
+		return -1;
 	ho.ca_bundle = cli_get(a, "ca-bundle");
 	if (cli_get(a, "timeout") != NULL) {
 		if (cli_u64(cli_get(a, "timeout"), 3600, &t) != 0 || t < 1) {
@@ -443,6 +485,10 @@ cmd_sign(const char *verb, int argc, char **argv)
 		cli_err("%s: --bundle is required", verb);
 		return 2;
 	}
+	if (cli_get(&a, "oidc-issuer") != NULL &&
+	    service_url_check("--oidc-issuer", cli_get(&a, "oidc-issuer")) !=
+	    0)
+		return 2;
 
 	if (key != NULL) {
 		/* the key first: a wrong password fails before any work */

@@ -186,9 +186,9 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 	cJSON_AddBoolToObject(o, "verified", r == SGN_OK);
 	if (r != SGN_OK) {
 		x = cJSON_AddObjectToObject(o, "error");
-		cJSON_AddStringToObject(x, "check", res->check[0] != '\0' ?
+		cli_json_add_text(x, "check", res->check[0] != '\0' ?
 		    res->check : "input");
-		cJSON_AddStringToObject(x, "reason", res->reason[0] != '\0' ?
+		cli_json_add_text(x, "reason", res->reason[0] != '\0' ?
 		    res->reason : eb->msg[0] != '\0' ? eb->msg :
 		    sgn_strerror(r));
 		cJSON_AddNumberToObject(x, "exitStatus",
@@ -197,7 +197,7 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 		cJSON_AddNullToObject(o, "error");
 	}
 	x = cJSON_AddObjectToObject(o, "bundle");
-	cJSON_AddStringToObject(x, "path", bundle_path);
+	cli_json_add_path(x, "path", bundle_path);
 	if (res->bundle_version != 0) {
 		snprintf(ver, sizeof(ver), "0.%d", res->bundle_version);
 		cJSON_AddStringToObject(x, "version", ver);
@@ -207,7 +207,7 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 	}
 	x = cJSON_AddObjectToObject(o, "signer");
 	if (res->identity != NULL) {
-		cJSON_AddStringToObject(x, "identity", res->identity);
+		cli_json_add_text(x, "identity", res->identity);
 		cJSON_AddStringToObject(x, "identityType",
 		    sgn_san_type_name(res->identity_type));
 	}
@@ -227,9 +227,9 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 		}
 	}
 	if (res->issuer != NULL)
-		cJSON_AddStringToObject(x, "issuer", res->issuer);
+		cli_json_add_text(x, "issuer", res->issuer);
 	if (res->key_desc != NULL)
-		cJSON_AddStringToObject(x, "key", res->key_desc);
+		cli_json_add_text(x, "key", res->key_desc);
 	if (res->cert_not_before.sec != 0) {
 		sgn_time_format(res->cert_not_before, t);
 		cJSON_AddStringToObject(x, "certificateNotBefore", t);
@@ -243,8 +243,8 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 		sgn_hex_encode(res->log_id, 32, hex);
 		cJSON_AddStringToObject(x, "logId", hex);
 		if (res->log_url != NULL)
-			cJSON_AddStringToObject(x, "logUrl", res->log_url);
-		cJSON_AddStringToObject(x, "kind", res->entry_kind);
+			cli_json_add_text(x, "logUrl", res->log_url);
+		cli_json_add_text(x, "kind", res->entry_kind);
 		if (res->has_integrated_time) {
 			sgn_time_format(
 			    sgn_time_from_sec(res->integrated_time), t);
@@ -273,7 +273,7 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 	}
 	if (mv != NULL) {
 		x = cJSON_AddObjectToObject(o, "model");
-		cJSON_AddStringToObject(x, "path", mv->model);
+		cli_json_add_path(x, "path", mv->model);
 		if (mv->root_hex[0] != '\0') {
 			char rd[80];
 

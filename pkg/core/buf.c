@@ -129,7 +129,7 @@ sgn_secret_set(struct sgn_secret *s, const void *p, size_t n,
 	uint8_t *np;
 
 	sgn_secret_reset(s);
-	np = malloc(n + 1);
+	np = n < SIZE_MAX ? sgn_secure_alloc(n + 1) : NULL;
 	if (np == NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	if (n > 0)
@@ -145,7 +145,7 @@ sgn_secret_reset(struct sgn_secret *s)
 {
 	if (s->ptr != NULL) {
 		sgn_memzero(s->ptr, s->len + 1);
-		free(s->ptr);
+		sgn_secure_free(s->ptr);
 	}
 	s->ptr = NULL;
 	s->len = 0;

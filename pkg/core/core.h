@@ -104,7 +104,24 @@ uint8_t	*sgn_buf_take(struct sgn_buf *b, size_t *lenp);
 /* Overwrites n bytes in a way the compiler cannot elide. */
 void	sgn_memzero(void *p, size_t n);
 
-/* Secrets: wiped on reset. */
+/*
+ * Memory for secrets: pages of their own, locked in RAM and left out of
+ * core dumps (mlock, MADV_DONTDUMP) where the system allows (RLIMIT_MEMLOCK
+ * may be small: not being able to lock is not an error).  NULL when out
+ * of memory.  sgn_secure_free() wipes, unlocks and unmaps; NULL is fine.
+ */
+void	*sgn_secure_alloc(size_t n);
+void	 sgn_secure_free(void *p);
+
+/*
+ * prctl(PR_SET_DUMPABLE, 0): no core dump of the process, and no ptrace
+ * or /proc/PID/mem for other processes of the same user.  Called before a
+ * secret enters memory; it also covers what cannot be locked (keys in
+ * OpenSSL's heap, stack buffers).  Returns 0, or -1 (errno set).
+ */
+int	 sgn_process_set_undumpable(void);
+
+/* Secrets: in sgn_secure_alloc() memory, wiped on reset. */
 struct sgn_secret {
 	uint8_t	*ptr;
 	size_t	 len;

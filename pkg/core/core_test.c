@@ -1,11 +1,16 @@
 /*
- * Unit tests for pkg/core: errors, buffers, base64, hex, time, files.
+ * Unit tests for pkg/core: errors, buffers, secure memory, base64, hex,
+ * time, files.
  */
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +50,134 @@ Test(core, exit_status_maps_codes)
 	cr_assert_eq(sgn_err_exit_status(SGN_ERR_IO), 2);
 	cr_assert_eq(sgn_err_exit_status(SGN_ERR_TRUST), 2);
 	cr_assert_eq(sgn_err_exit_status(SGN_ERR_INVALID_ARGUMENT), 2);
+}
+
+/* Secure memory ---------------------------------------------------------- */
+
+/* What /proc/self/smaps says of the mapping that holds p. */
+struct vma {
+	int	found;
+	int	dd;		/* VmFlags dd: left out of core dumps */
+	int	lo;		/* VmFlags lo: locked */
+	long	locked_kb;
+};
+
+static struct vma
+vma_of(const void *p)
+{
+	struct vma v = { 0, 0, 0, 0 };
+	char line[512];
+	uintptr_t a = (uintptr_t)p, lo, hi;
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = a >= lo && a < hi;
+			v.found |= in;
+			continue;
+		}
+		if (!in)
+			continue;
+		if (strncmp(line, "Locked:", 7) == 0)
+			v.locked_kb = strtol(line + 7, NULL, 10);
+		else if (strncmp(line, "VmFlags:", 8) == 0) {
+			v.dd = strstr(line, " dd") != NULL;
+			v.lo = strstr(line, " lo") != NULL;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * 1 when this process can lock a page (RLIMIT_MEMLOCK, CAP_IPC_LOCK; the
+ * sanitizers turn mlock into a no-op that succeeds: asked of the kernel).
+ */
+static int
+can_lock(void)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int ok;
+
+	cr_assert_neq(p, MAP_FAILED);
+	ok = mlock(p, pg) == 0 && vma_of(p).lo;
+	munmap(p, pg);
+	return ok;
+}
+
+/* 1 when the page that holds p is not mapped. */
+static int
+unmapped(const void *p)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned char vec;
+	void *page = (void *)((uintptr_t)p & ~(uintptr_t)(pg - 1));
+
+	return mincore(page, 1, &vec) == -1 && errno == ENOMEM;
+}
+
+Test(core, secure_memory_is_locked_and_left_out_of_core_dumps)
+{
+	uint8_t *p = sgn_secure_alloc(5000);
+	struct vma v;
+	size_t i;
+
+	cr_assert_not_null(p);
+	for (i = 0; i < 5000; i++)
+		p[i] = (uint8_t)i;
+	v = vma_of(p);
+	cr_assert(v.found);
+	cr_assert(v.dd, "MADV_DONTDUMP not applied");
+	if (can_lock()) {
+		cr_assert(v.lo, "not locked");
+		cr_assert_geq(v.locked_kb, 8);
+	}
+	/* the end of the secret too (5000 bytes past the header) */
+	v = vma_of(p + 4999);
+	cr_assert(v.dd);
+	sgn_secure_free(p);
+	cr_assert(unmapped(p), "still mapped after sgn_secure_free");
+	sgn_secure_free(NULL);
+	cr_assert_null(sgn_secure_alloc(SIZE_MAX));
+	cr_assert_null(sgn_secure_alloc(SIZE_MAX - 4096));
+}
+
+Test(core, secrets_live_in_secure_memory)
+{
+	struct sgn_secret s = { NULL, 0 };
+	struct vma v;
+	uint8_t *was;
+
+	cr_assert_eq(sgn_secret_set(&s, "hunter2", 7, NULL), SGN_OK);
+	cr_assert_eq(s.len, 7);
+	cr_assert_str_eq((char *)s.ptr, "hunter2");
+	v = vma_of(s.ptr);
+	cr_assert(v.dd, "a secret would be in a core dump");
+	if (can_lock())
+		cr_assert(v.lo, "a secret could be swapped out");
+	was = s.ptr;
+	sgn_secret_reset(&s);
+	cr_assert_null(s.ptr);
+	cr_assert_eq(s.len, 0);
+	cr_assert(unmapped(was));
+	/* empty secrets too */
+	cr_assert_eq(sgn_secret_set(&s, "", 0, NULL), SGN_OK);
+	cr_assert_str_eq((char *)s.ptr, "");
+	cr_assert(vma_of(s.ptr).dd);
+	sgn_secret_reset(&s);
+}
+
+Test(core, process_set_undumpable_turns_off_core_dumps)
+{
+	cr_assert_eq(prctl(PR_GET_DUMPABLE, 0L, 0L, 0L, 0L), 1,
+	    "the test starts dumpable");
+	cr_assert_eq(sgn_process_set_undumpable(), 0);
+	cr_assert_eq(prctl(PR_GET_DUMPABLE, 0L, 0L, 0L, 0L), 0);
 }
 
 Test(core, buf_refuses_to_grow_past_its_cap)

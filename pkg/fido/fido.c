@@ -407,14 +407,21 @@ derive_signer(struct session *s, const char *rp_id, const uint8_t *cred_id,
     struct sgn_errbuf *eb)
 {
 	fido_assert_t *as = NULL;
-	uint8_t cdh[32], secret[32], d[32];
+	uint8_t cdh[32], *secret = NULL, *d;
 	uint8_t flags;
 	int rc;
 	sgn_err r;
 
 	*out = NULL;
-	if ((as = fido_assert_new()) == NULL)
+	/* The hmac-secret output and the key derived from it (32 bytes
+	 * each): locked, and left out of core dumps. */
+	if ((secret = sgn_secure_alloc(64)) == NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	d = secret + 32;
+	if ((as = fido_assert_new()) == NULL) {
+		sgn_secure_free(secret);
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	}
 	if (RAND_bytes(cdh, sizeof(cdh)) != 1) {
 		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "no random bytes");
 		goto out;
@@ -464,19 +471,18 @@ derive_signer(struct session *s, const char *rp_id, const uint8_t *cred_id,
 		goto out;
 	}
 	if (fido_assert_hmac_secret_ptr(as, 0) == NULL ||
-	    fido_assert_hmac_secret_len(as, 0) != sizeof(secret)) {
+	    fido_assert_hmac_secret_len(as, 0) != 32) {
 		r = sgn_errf(eb, SGN_ERR_FIDO, "%s: the security key returned "
 		    "no hmac-secret output", what);
 		goto out;
 	}
-	memcpy(secret, fido_assert_hmac_secret_ptr(as, 0), sizeof(secret));
+	memcpy(secret, fido_assert_hmac_secret_ptr(as, 0), 32);
 	if ((r = sgn_fido_derive(secret, cred_id, cred_id_len, d, eb)) !=
 	    SGN_OK)
 		goto out;
 	r = sgn_signer_from_p256_scalar(d, out, eb);
 out:
-	sgn_memzero(secret, sizeof(secret));
-	sgn_memzero(d, sizeof(d));
+	sgn_secure_free(secret);	/* wipes both */
 	/* libfido2 wipes the decrypted hmac-secret output when freeing. */
 	fido_assert_free(&as);
 	return r;

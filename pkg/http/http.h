@@ -2,7 +2,8 @@
  * http: the one way libsignet talks to services (Fulcio, Rekor, TSAs,
  * OIDC providers), over libcurl.
  *
- * - https only; plain http only to loopback addresses (a local testbed).
+ * - https only; plain http only to loopback addresses (a local testbed);
+ *   no user names or passwords in URLs.
  * - Timeouts, a cap on every response body, no redirects followed.
  * - Retries with exponential backoff and jitter on connection errors, 429
  *   and 5xx (bounded), honouring Retry-After.
@@ -27,6 +28,7 @@ extern "C" {
 
 #define SGN_HTTP_MAX_BODY	(4u * 1024 * 1024)
 #define SGN_HTTP_MAX_HEADERS	16
+#define SGN_HTTP_MAX_URL	8192
 
 struct sgn_http_request {
 	const char	*method;	/* "GET" or "POST" */
@@ -89,19 +91,30 @@ void	sgn_http_set_sleep(struct sgn_http *h, sgn_http_sleep fn, void *ctx);
  * Performs req with the policy above.  Returns SGN_OK with any final HTTP
  * status in res->status (the caller decides what a 4xx means), or
  * SGN_ERR_NETWORK when no exchange succeeded after the retries,
- * SGN_ERR_LIMIT when the body exceeded the cap, SGN_ERR_INVALID_ARGUMENT
- * for a URL the policy refuses.  what names the service in messages
- * ("Fulcio").
+ * SGN_ERR_LIMIT when the body exceeded the cap, or sgn_http_url_check()'s
+ * error for a URL the policy refuses (then nothing is sent).  what names
+ * the service in messages ("Fulcio").
  */
 sgn_err	sgn_http_do(struct sgn_http *h, const char *what,
 	    const struct sgn_http_request *req, struct sgn_http_response *res,
 	    struct sgn_errbuf *eb);
 
 /*
- * The URL policy alone: https, or http to 127.0.0.0/8, [::1] or
- * localhost (and, with metadata set, to the metadata server).  Returns 1
- * when allowed.
+ * The URL policy alone, on the URL as libcurl parses it (the parser that
+ * then connects; libcurl is loaded for it): scheme://host with https, or
+ * http to a loopback host as libcurl parsed it (localhost, 127.0.0.0/8,
+ * [::1]) and, with metadata set, to the metadata server
+ * (metadata.google.internal or 169.254.169.254, no port).  Refused
+ * whatever the scheme: a user name or password ("user@", even an empty
+ * "@"), spaces, control characters, backslashes, non-ASCII bytes, and
+ * more than SGN_HTTP_MAX_URL bytes.  Returns SGN_OK, or
+ * SGN_ERR_INVALID_ARGUMENT (SGN_ERR_LIMIT for the length) with the reason
+ * in eb (a URL with a password in it is not echoed), or SGN_ERR_NETWORK
+ * when libcurl cannot be loaded.
  */
+sgn_err	sgn_http_url_check(const char *url, int metadata,
+	    struct sgn_errbuf *eb);
+/* The same, as 1 when allowed and 0 when not. */
 int	sgn_http_url_allowed(const char *url, int metadata);
 
 /*

@@ -42,6 +42,135 @@ Test(http, allows_https_and_loopback_http_only)
 	    1));
 }
 
+/* sgn_http_url_check refuses url with a message that holds want. */
+static void
+refused(const char *url, int metadata, const char *want)
+{
+	struct sgn_errbuf eb;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_url_check(url, metadata, &eb),
+	    SGN_ERR_INVALID_ARGUMENT, "%s allowed", url);
+	cr_assert(tu_has(eb.msg, want), "%s: %s", url, eb.msg);
+	cr_assert(!sgn_http_url_allowed(url, metadata), "%s", url);
+}
+
+Test(http, refuses_a_user_name_or_password_that_hides_the_host)
+{
+	static const char *const urls[] = {
+		"http://localhost:80@evil.example/",
+		"http://[::1]:@evil.example/",
+		"http://127.0.0.1@evil.example",
+		"http://127.0.0.1:8080@evil.example:8080/x",
+		"http://user:pw@localhost/",
+		"http://@localhost/",
+		"http://:@localhost/",
+		"https://user@host/",
+		"https://user:secret@fulcio.sigstore.dev/",
+		"HTTP://localhost:80@evil.example/",
+		"http://localhost%3a80@evil.example/",
+	};
+	struct sgn_errbuf eb;
+	size_t i;
+
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		refused(urls[i], 0, "user name or password");
+		refused(urls[i], 1, "user name or password");
+	}
+	/* The password is not echoed, even when the URL is bad anyway. */
+	sgn_errbuf_clear(&eb);
+	cr_assert_neq(sgn_http_url_check("https://u:secret@h/", 0, &eb),
+	    SGN_OK);
+	cr_assert(!tu_has(eb.msg, "secret"), "%s", eb.msg);
+	sgn_errbuf_clear(&eb);
+	cr_assert_neq(sgn_http_url_check("http:/u:secret@h/", 0, &eb),
+	    SGN_OK);
+	cr_assert(!tu_has(eb.msg, "secret"), "%s", eb.msg);
+	sgn_errbuf_clear(&eb);
+	cr_assert_neq(sgn_http_url_check("https://u:secret@h:x/", 0, &eb),
+	    SGN_OK);
+	cr_assert(!tu_has(eb.msg, "secret"), "%s", eb.msg);
+}
+
+Test(http, refuses_hosts_that_only_look_like_loopback)
+{
+	refused("http://localhost.evil.example/", 0, "https only");
+	refused("http://127.0.0.1.nip.io/", 0, "https only");
+	refused("http://127.0.0.1.evil.example:80/", 0, "https only");
+	refused("http://evil.example#@localhost/", 0, "https only");
+	refused("http://evil.example?@localhost/", 0, "https only");
+	refused("http://evil.example/@localhost/", 0, "https only");
+	refused("http://[::ffff:127.0.0.1]/", 0, "https only");
+	refused("http://[::1%25lo]/", 0, "https only");
+	refused("http://localhost./", 0, "https only");
+	refused("http://localhost%2e/", 0, "https only");
+	refused("http://0.0.0.0/", 0, "https only");
+	refused("http://[::]/", 0, "https only");
+	refused("http://128.0.0.1/", 0, "https only");
+	refused("http://169.254.169.254/", 0, "https only");
+	refused("http://169.254.169.254:8080/", 1, "https only");
+	refused("http://metadata.google.internal.evil.example/", 1,
+	    "https only");
+}
+
+Test(http, refuses_what_parsers_read_differently)
+{
+	/* a browser reads "\\" as "/": host localhost; libcurl: user */
+	refused("http://evil.example\\@localhost/", 0, "backslash");
+	refused("http://localhost\\.evil.example/", 0, "backslash");
+	refused("https://host/a\\b", 0, "backslash");
+	refused("http://local host/", 0, "space");
+	refused("http://localhost /", 0, "space");
+	refused(" http://localhost/", 0, "space");
+	refused("http://localhost\t/", 0, "control character");
+	refused("http://localhost\r\n.evil.example/", 0, "control");
+	refused("http://localhost\x7f/", 0, "control");
+	refused("http://l\xc3\xb6" "calhost/", 0, "non-ASCII");
+	/* libcurl takes these; a service URL is scheme://host */
+	refused("http:/localhost/", 0, "not an absolute");
+	refused("https:///evil.example/", 0, "not an absolute");
+	refused("http:localhost", 0, "not an absolute");
+	refused("localhost/x", 0, "not an absolute");
+	refused("//localhost/x", 0, "not an absolute");
+	refused("", 0, "not an absolute");
+	refused("https://:443/", 0, "bad URL");
+	refused("ftp://127.0.0.1/x", 0, "https only");
+	refused("file://localhost/etc/passwd", 0, "https only");
+}
+
+Test(http, takes_the_host_as_libcurl_normalises_it)
+{
+	/* libcurl connects to 127.0.0.1 for each of these (the server test
+	 * below shows it for one): allowing them is safe. */
+	cr_assert(sgn_http_url_allowed("http://0x7f.0.0.1/", 0));
+	cr_assert(sgn_http_url_allowed("http://2130706433/", 0));
+	cr_assert(sgn_http_url_allowed("http://127.1/", 0));
+	cr_assert(sgn_http_url_allowed("http://0177.0.0.1/", 0));
+	cr_assert(sgn_http_url_allowed("http://[0:0:0:0:0:0:0:1]:8/", 0));
+	cr_assert(sgn_http_url_allowed("HTTP://LOCALHOST/", 0));
+	cr_assert(sgn_http_url_allowed("http://%6cocalhost/", 0));
+	cr_assert(sgn_http_url_allowed("HTTPS://fulcio.sigstore.dev/", 0));
+	/* ... and 10.0.0.1 however it is spelt stays remote */
+	refused("http://0x0a.0.0.1/", 0, "https only");
+	refused("http://167772161/", 0, "https only");
+}
+
+Test(http, caps_the_url)
+{
+	static char url[SGN_HTTP_MAX_URL + 32];
+	struct sgn_errbuf eb;
+
+	snprintf(url, sizeof(url), "https://h/");
+	memset(url + 10, 'a', SGN_HTTP_MAX_URL - 10);
+	url[SGN_HTTP_MAX_URL] = '\0';
+	cr_assert(sgn_http_url_allowed(url, 0));
+	url[SGN_HTTP_MAX_URL] = 'a';
+	url[SGN_HTTP_MAX_URL + 1] = '\0';
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_url_check(url, 0, &eb), SGN_ERR_LIMIT);
+	cr_assert(tu_has(eb.msg, "longer than"), "%s", eb.msg);
+}
+
 /* A canned transport: replies[i] for the i-th call. */
 struct canned {
 	long		 status[8];
@@ -209,6 +338,26 @@ Test(http, refuses_plain_http_to_other_hosts)
 	sgn_http_free(&h);
 }
 
+Test(http, sends_nothing_to_a_url_with_a_user_name)
+{
+	struct canned c = { .status = { 200 }, .body = { "" } };
+	struct sgn_http *h = client(&c, 1);
+	struct sgn_http_request req =
+	    get("http://localhost:80@evil.invalid/api");
+	struct sgn_http_response res;
+	struct sgn_errbuf eb;
+
+	req.headers[req.n_headers++] = "Authorization: Bearer t0ken";
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_do(h, "Rekor", &req, &res, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_eq(c.calls, 0);
+	cr_assert(tu_has(eb.msg, "Rekor: refusing a URL with a user name"),
+	    "%s", eb.msg);
+	cr_assert_eq(sgn_err_exit_status(SGN_ERR_INVALID_ARGUMENT), 2);
+	sgn_http_free(&h);
+}
+
 /* A one-shot HTTP server on 127.0.0.1 ------------------------------------- */
 
 /* Serves `n` connections with the canned raw reply, in a child process. */
@@ -263,7 +412,9 @@ Test(http, talks_to_a_loopback_server_through_libcurl)
 	int port, st;
 	pid_t pid = serve(reply, 1, &port);
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/api", port);
+	/* libcurl's spelling of 127.0.0.1, allowed because libcurl
+	 * connects there */
+	snprintf(url, sizeof(url), "http://0x7f.1:%d/api", port);
 	memset(&req, 0, sizeof(req));
 	req.method = "POST";
 	req.url = url;
@@ -278,6 +429,41 @@ Test(http, talks_to_a_loopback_server_through_libcurl)
 	cr_assert_str_eq((char *)res.body.ptr, "{\"ok\":true}");
 	cr_assert_str_eq(res.content_type, "application/json");
 	cr_assert_str_eq(res.location, "/api/v1/log/entries/abc");
+	sgn_http_response_reset(&res);
+	sgn_http_free(&h);
+	waitpid(pid, &st, 0);
+}
+
+Test(http, sends_plain_http_to_loopback_past_any_proxy)
+{
+	static const char reply[] = "HTTP/1.1 200 OK\r\n"
+	    "Content-Length: 2\r\nConnection: close\r\n\r\nok";
+	struct sgn_http_opts o;
+	struct sgn_http *h = NULL;
+	struct sgn_http_request req;
+	struct sgn_http_response res;
+	struct sgn_errbuf eb;
+	char url[64];
+	int port, st;
+	pid_t pid = serve(reply, 1, &port);
+
+	/* A proxy would read the tokens in clear text (none listens on
+	 * port 1: a request sent there fails). */
+	cr_assert_eq(setenv("http_proxy", "http://127.0.0.1:1", 1), 0);
+	cr_assert_eq(setenv("ALL_PROXY", "http://127.0.0.1:1", 1), 0);
+	snprintf(url, sizeof(url), "http://localhost:%d/", port);
+	memset(&o, 0, sizeof(o));
+	o.max_attempts = 1;
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = url;
+	req.headers[req.n_headers++] = "Authorization: Bearer t0ken";
+	cr_assert_eq(sgn_http_new(&o, &h, NULL), SGN_OK);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_do(h, "Fulcio", &req, &res, &eb), SGN_OK, "%s",
+	    eb.msg);
+	cr_assert_eq(res.status, 200);
+	cr_assert_str_eq((char *)res.body.ptr, "ok");
 	sgn_http_response_reset(&res);
 	sgn_http_free(&h);
 	waitpid(pid, &st, 0);

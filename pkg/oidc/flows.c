@@ -116,6 +116,7 @@ discover(const struct sgn_oidc_ctx *c, struct endpoints *ep,
 	const char *iss = c->o.issuer, *v;
 	struct sgn_http_request req;
 	struct sgn_http_response res;
+	struct sgn_errbuf why;
 	const cJSON *methods, *m;
 	struct sgn_buf u;
 	cJSON *j = NULL;
@@ -125,9 +126,12 @@ discover(const struct sgn_oidc_ctx *c, struct endpoints *ep,
 
 	memset(ep, 0, sizeof(*ep));
 	memset(&res, 0, sizeof(res));
-	if (!sgn_oidc_url_ok(iss))
-		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "OIDC issuer "
-		    "\"%.128s\" is not an https URL", iss);
+	sgn_errbuf_clear(&why);
+	if (iss != NULL && strlen(iss) > SGN_OIDC_MAX_URL)
+		return sgn_errf(eb, SGN_ERR_LIMIT, "OIDC issuer: URL longer "
+		    "than %d bytes", SGN_OIDC_MAX_URL);
+	if ((r = sgn_http_url_check(iss, 0, &why)) != SGN_OK)
+		return sgn_errf(eb, r, "OIDC issuer: %s", why.msg);
 	if (c->http == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "OIDC: no HTTP "
 		    "client");

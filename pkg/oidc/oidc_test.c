@@ -1730,7 +1730,54 @@ Test(oidc, discovery_refuses_bad_documents)
 	cr_assert_eq(sgn_oidc_get_token(h, &o, &e, &u, &t, &eb),
 	    SGN_ERR_INVALID_ARGUMENT);
 	cr_assert_eq(s.calls, 0);
+	cr_assert(tu_has(eb.msg, "OIDC issuer: refusing http://idp.example:"
+	    " https only"), "%s", eb.msg);
 	sgn_http_free(&h);
+	/* Nor one whose "loopback" host is a user name for another host. */
+	o.issuer = "http://localhost:80@evil.invalid";
+	memset(&s, 0, sizeof(s));
+	h = scripted(&s);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_oidc_get_token(h, &o, &e, &u, &t, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_eq(s.calls, 0);
+	cr_assert(tu_has(eb.msg, "OIDC issuer: refusing a URL with a user "
+	    "name or password"), "%s", eb.msg);
+	sgn_http_free(&h);
+}
+
+Test(oidc, github_actions_request_url_with_a_user_name_gets_no_token)
+{
+	static const char *const urls[] = {
+		"http://localhost:80@evil.invalid/token?api-version=2.0",
+		"http://[::1]:@evil.invalid/token",
+		"https://runner@evil.invalid/token",
+	};
+	struct sgn_oidc_opts o = opts();
+	struct sgn_oidc_env e;
+	struct sgn_oidc_token t;
+	struct sgn_errbuf eb;
+	struct script s;
+	struct sgn_http *h;
+	size_t i;
+
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		setenv_w("ACTIONS_ID_TOKEN_REQUEST_URL", urls[i]);
+		setenv_w("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "reqtok");
+		e = w_env();
+		o.provider = "github-actions";
+		memset(&s, 0, sizeof(s));
+		h = scripted(&s);
+		sgn_errbuf_clear(&eb);
+		cr_assert_eq(sgn_oidc_get_token(h, &o, &e, NULL, &t, &eb),
+		    SGN_ERR_INVALID_ARGUMENT, "%s: %s", urls[i], eb.msg);
+		/* The request token never left. */
+		cr_assert_eq(s.calls, 0, "%s", urls[i]);
+		cr_assert(tu_has(eb.msg, "user name or password"), "%s",
+		    eb.msg);
+		cr_assert(!tu_has(eb.msg, "reqtok"), "%s", eb.msg);
+		sgn_http_free(&h);
+	}
 }
 
 /* The authorization code flow, end to end ------------------------------- */
