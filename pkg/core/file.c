@@ -79,12 +79,9 @@ sgn_file_read(const char *path, size_t max, uint8_t **outp, size_t *lenp,
 	if ((r = sgn_file_open_read(path, &fd, eb)) != SGN_OK)
 		goto out;
 	r = SGN_ERR_IO;
+	/* a file: regular (sgn_file_open_read); stdin: anything */
 	if (fstat(fd, &st) != 0) {
 		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		r = sgn_errf(eb, SGN_ERR_IO, "%s: is a directory", path);
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
