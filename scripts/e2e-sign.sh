@@ -17,6 +17,10 @@ SRV=$ROOT/scripts/testbed-server
 export ASAN_OPTIONS
 tmp=$(mktemp -d)
 TB=$tmp/testbed
+# signet's own cache (digest records, trust) stays in the test's folder:
+# a test never writes to the real ~/.cache.
+SIGNET_CACHE_DIR=$tmp/cache
+export SIGNET_CACHE_DIR
 passed=0
 failed=0
 

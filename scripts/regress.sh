@@ -17,6 +17,10 @@ GH=https://token.actions.githubusercontent.com
 V2ID="https://github.com/tkgsn/sigstore-public-good-instance-test/.github/workflows/rekor-v2.yml@refs/heads/main"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# signet's own cache (digest records, trust) stays in the test's folder:
+# a test never writes to the real ~/.cache.
+SIGNET_CACHE_DIR=$tmp/cache
+export SIGNET_CACHE_DIR
 . "$(dirname "$0")/expect.sh"
 
 # v1 VERB [OPTION...]: the Rekor v1 vector with its identity.
