@@ -164,6 +164,84 @@ expect "default bundle path" 0 "Verified OK" -- "$SIGNET" verify \
 expect "managed key" 0 "given with --key" -- "$SIGNET" verify-bundle \
     --bundle "$C/bundle-verify/managed-key-happy-path/bundle.sigstore.json" \
     --key "$C/bundle-verify/managed-key-happy-path/key.pub" "$C/a.txt"
+# --json: every outcome is one JSON object on stdout, usage errors and
+# unusable trust material included; a verified result names the
+# artifact's digest, a key's fingerprint, the GitHub workflow claims and
+# the in-toto predicate type.
+# json_one NAME STATUS JQ -- COMMAND...: exit STATUS, stdout exactly one
+# JSON object, its .exit is STATUS, and the jq expression JQ holds
+json_one() {
+	name=$1 want=$2 cond=$3
+	shift 4
+	"$@" >"$tmp/json.out" 2>/dev/null
+	rc=$?
+	if [ "$rc" -eq "$want" ] &&
+	    [ "$(jq -s 'length' <"$tmp/json.out" 2>/dev/null)" = 1 ] &&
+	    jq -e ".exit == $want and ($cond)" <"$tmp/json.out" \
+	    >/dev/null 2>&1; then
+		echo "ok   $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name: exit $rc, wanted $want; /$cond/"
+		head -c 400 "$tmp/json.out" | sed 's/^/     /'
+		failed=$((failed + 1))
+	fi
+}
+V1B=$V/rekor-v1-hashedrekord
+for verb in verify verify-bundle verify-blob; do
+	json_one "json: $verb usage error" 2 \
+	    '.verified == false and .error.check == "usage" and
+	    (.error.reason | test("give exactly one artifact"))' -- \
+	    "$SIGNET" $verb --json --key x.pub
+	json_one "json: $verb unknown option" 2 \
+	    '.error.check == "usage" and (.error.reason | test("--nope"))' -- \
+	    "$SIGNET" $verb --json --nope "$V1B/artifact"
+done
+printf '{"mediaType": 1}' > "$tmp/bad-root.json"
+json_one "json: unusable trusted root" 2 \
+    '.verified == false and .error.check == "trust" and
+    (.error.reason | test("bad-root.json"))' -- "$SIGNET" verify --json \
+    --trusted-root "$tmp/bad-root.json" --bundle "$V1B/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V1B/artifact"
+json_one "json: missing key" 2 '.error.check == "key"' -- "$SIGNET" verify \
+    --json --key "$tmp/none.pub" --bundle "$V1B/bundle.sigstore.json" \
+    "$V1B/artifact"
+json_one "json: missing bundle" 2 '.error.check == "bundle"' -- \
+    "$SIGNET" verify --json --bundle "$tmp/none.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V1B/artifact"
+json_one "json: a failed verification" 1 \
+    '.verified == false and .error.check != null' -- "$SIGNET" verify \
+    --json --bundle "$V1B/bundle.sigstore.json" \
+    --certificate-identity bob@example.com --certificate-oidc-issuer "$GH" \
+    "$V1B/artifact"
+d=$(sha256sum "$V1B/artifact" | cut -d' ' -f1)
+json_one "json: artifact digest and GitHub workflow claims" 0 \
+    ".verified and .artifact.digest == \"sha256:$d\" and
+    .signer.githubWorkflow.repository ==
+    \"sigstore-conformance/extremely-dangerous-public-oidc-beacon\" and
+    .signer.githubWorkflow.ref == \"refs/heads/main\" and
+    .signer.githubWorkflow.trigger == \"workflow_dispatch\" and
+    .predicateType == null" -- "$SIGNET" verify --json \
+    --bundle "$V1B/bundle.sigstore.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V1B/artifact"
+json_one "json: the digest given is the artifact's" 0 \
+    ".artifact.digest == \"sha256:$d\"" -- "$SIGNET" verify --json \
+    --bundle "$V1B/bundle.sigstore.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "sha256:$d"
+json_one "json: in-toto predicate type" 0 \
+    '.predicateType == "https://slsa.dev/provenance/v1"' -- "$SIGNET" verify \
+    --json --bundle "$V/dsse-rekor-v1/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/dsse-rekor-v1/artifact"
+MKP=$C/bundle-verify/managed-key-happy-path
+fp=$(openssl pkey -pubin -in "$MKP/key.pub" -outform DER | sha256sum |
+    cut -d' ' -f1)
+json_one "json: the key's fingerprint" 0 \
+    ".signer.keyFingerprint == \"sha256:$fp\" and
+    .signer.githubWorkflow == null" -- "$SIGNET" verify-bundle --json \
+    --bundle "$MKP/bundle.sigstore.json" --key "$MKP/key.pub" "$C/a.txt"
 expect "staging root" 0 "Verified OK" -- "$SIGNET" verify --staging \
     --bundle "$V/dsse-rekor-v2-staging/bundle.sigstore.json" \
     --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
@@ -268,12 +346,12 @@ expect "a bundle nested 8 million deep" 1 "nesting too deep" -- "$SIGNET" \
 rm "$tmp/zeros.json" "$tmp/deep.json"
 
 # JSON results.
-expect "json success" 0 '^\{"verified":true,"error":null,.*"logIndex":79571823' \
+expect "json success" 0 '^\{"verified":true,"exit":0,"error":null,.*"logIndex":79571823' \
     -- v1 verify --json
 expect "json lists every SAN" 0 \
     '"signer":\{"identity":"https://github.com/[^"]*","identityType":"URI","sans":\[\{"type":"URI","value":"https://github.com/sigstore-conformance/' \
     -- v1 verify --json
-expect "json failure" 1 '^\{"verified":false,"error":\{"check":"identity"' -- \
+expect "json failure" 1 '^\{"verified":false,"exit":1,"error":\{"check":"identity"' -- \
     "$SIGNET" verify --json \
     --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
     --certificate-identity https://example.com/x --certificate-oidc-issuer "$GH" \
@@ -562,7 +640,10 @@ expect "json: a model path that is not UTF-8" 0 "^json True$" -- jsonchk \
 # is a shell or setpriv (another comm), so only signet itself can pass.
 undumpable() {
 	d=$(mktemp -d)
-	chmod 755 "$d"
+	# the artifact and the bundle's directory pass the checks made
+	# before the key is read
+	chmod 777 "$d"
+	echo artifact > "$d/artifact"
 	mkfifo -m 666 "$d/key"
 	as=
 	[ "$(id -u)" -eq 0 ] &&

@@ -198,11 +198,29 @@ cli_values(const struct cli_args *a, const char *name, size_t *n)
 	return NULL;
 }
 
+/* Where cli_err keeps its first message, when asked (--json). */
+static char	*capture;
+static size_t	 capture_len;
+
+void
+cli_err_capture(char *buf, size_t len)
+{
+	capture = buf;
+	capture_len = len;
+	if (buf != NULL && len > 0)
+		buf[0] = '\0';
+}
+
 void
 cli_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (capture != NULL && capture_len > 0 && capture[0] == '\0') {
+		va_start(ap, fmt);
+		(void)vsnprintf(capture, capture_len, fmt, ap);
+		va_end(ap);
+	}
 	fputs("signet: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -60,6 +60,9 @@ const char *const *cli_values(const struct cli_args *a, const char *name,
 
 /* "signet: <msg>" on stderr. */
 void	cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* From now on cli_err also keeps its first message in buf (for --json);
+ * NULL stops it. */
+void	cli_err_capture(char *buf, size_t len);
 /* Prints eb (or the code's text) and returns the exit status. */
 int	cli_fail(sgn_err r, const struct sgn_errbuf *eb);
 
