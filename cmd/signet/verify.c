@@ -85,6 +85,9 @@ verify_usage(const char *verb, FILE *f)
 	    "  --allow-symlinks, --allow-external-symlinks, --jobs N, "
 	    "--quiet\n"
 	    "  --model                  FILE is a single-file model\n"
+	    "  --record-digests         keep the files' digests for a later\n"
+	    "                           sign --reuse-digests (verification\n"
+	    "                           writes nothing otherwise)\n"
 	    "\n"
 	    "Exit status: 0 verified, 1 verification failed, 2 usage error "
 	    "or\n"
@@ -544,6 +547,7 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 	cli_add(&a, "model", 0);
 	cli_add(&a, "require-tlog", 0);
 	cli_add(&a, "quiet", 0);
+	cli_add(&a, "record-digests", 0);
 	model_opts_add(&a, 1);
 	cli_add(&a, "certificate-identity", 1);
 	cli_add(&a, "certificate-identity-regexp", 1);
