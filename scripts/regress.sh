@@ -673,5 +673,33 @@ undumpable() {
 }
 expect "sign: no core dump while a key is read" 0 "^owner 0$" -- undumpable
 
+# One CLI: -h everywhere, `signet help CMD`, an exit-status section in
+# each help, the same exit status for the same trust-root error.
+for c in verify verify-bundle verify-blob sign sign-bundle sign-blob log \
+    digest key; do
+	"$SIGNET" "$c" --help > "$tmp/help.long" 2>&1
+	expect "$c -h is $c --help" 0 "^usage: signet $c" -- "$SIGNET" "$c" -h
+	"$SIGNET" "$c" -h > "$tmp/help.short" 2>&1
+	expect "signet help $c prints $c's help" 0 "" -- sh -c "
+	    '$SIGNET' help '$c' > '$tmp/help.cmd' 2>&1 &&
+	    cmp -s '$tmp/help.cmd' '$tmp/help.long' &&
+	    cmp -s '$tmp/help.short' '$tmp/help.long'"
+done
+expect "log --help has the exit-status section" 0 \
+    "Exit status: 0 every bundle logged.*" -- "$SIGNET" log --help
+expect "signet help of an unknown command" 2 'unknown command "frob"' -- \
+    "$SIGNET" help frob
+printf '{"mediaType": 1}' > "$tmp/tr-bad.json"
+echo data > "$tmp/tr-art"
+expect "trust root error: verify exits 2" 2 "trusted root" -- \
+    "$SIGNET" verify --trusted-root "$tmp/tr-bad.json" --key "$MK" \
+    --bundle "$tmp/tr-art" "$tmp/tr-art"
+expect "trust root error: sign exits 2" 2 "trusted root" -- \
+    "$SIGNET" sign --trusted-root "$tmp/tr-bad.json" --identity-token \
+    x.y.z --bundle "$tmp/tr-out.json" "$tmp/tr-art"
+expect "trust root error: log exits 2" 2 "trusted root" -- \
+    "$SIGNET" log --trusted-root "$tmp/tr-bad.json" --key "$MK" \
+    "$tmp/tr-art"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

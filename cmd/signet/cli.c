@@ -90,6 +90,12 @@ cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv)
 			only_pos = 1;
 			continue;
 		}
+		/* -h is --help in every command that has one */
+		if (strcmp(arg, "-h") == 0 && (o = named(a, "help")) != NULL) {
+			o->seen = 1;
+			o->spelled = "help";
+			continue;
+		}
 		if (arg[1] != '-') {
 			cli_err("%s: unknown option %s (options are spelled "
 			    "--name)", cmd, arg);

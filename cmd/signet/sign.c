@@ -816,7 +816,19 @@ log_usage(FILE *f)
 	    "  --key PUB.pem            the signer's public key (or "
 	    "fido2:NAME.key)\n"
 	    SERVICES_HELP
-	    "  --ca-bundle FILE, --timeout SECONDS, --quiet\n");
+	    "  --ca-bundle FILE         CA certificates for the services' "
+	    "TLS\n"
+	    "  --timeout SECONDS        per request to a service (default "
+	    "30)\n"
+	    "  --quiet                  no progress messages\n"
+	    "\n"
+	    "Exit status: 0 every bundle logged (or already logged), 1 a "
+	    "bundle\n"
+	    "failed its verification (a wrong key, a log answer that does "
+	    "not\n"
+	    "verify), 2 usage error or the logging could not be done (the "
+	    "bundle\n"
+	    "is left as it was).\n");
 }
 
 int
