@@ -689,6 +689,34 @@ expect "log --help has the exit-status section" 0 \
     "Exit status: 0 every bundle logged.*" -- "$SIGNET" log --help
 expect "signet help of an unknown command" 2 'unknown command "frob"' -- \
     "$SIGNET" help frob
+# cosign's spellings: a detached signature is refused with what to use,
+# flags that change nothing are accepted, the others refused by name
+expect "verify-blob --signature: detached signatures are not supported" 2 \
+    "detached signatures are not supported; give the Sigstore bundle with --bundle" \
+    -- "$SIGNET" verify-blob --signature "$tmp/x.sig" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V1B/artifact"
+expect "verify-blob: cosign flags that change nothing" 0 "Verified OK" -- \
+    v1 verify-blob --new-bundle-format --offline --use-signed-timestamps
+for f in --insecure-ignore-tlog --insecure-ignore-sct \
+    "--certificate $tmp/c.pem" "--rekor-url https://rekor.example"; do
+	# shellcheck disable=SC2086
+	expect "verify-blob ${f%% *} is refused by name" 2 \
+	    "verify-blob: ${f%% *} is not supported" -- v1 verify-blob $f
+done
+echo blob > "$tmp/blob"
+expect "sign-blob: --new-bundle-format --tlog-upload=true change nothing" 0 \
+    "Verified OK" -- sh -c "'$SIGNET' sign-blob --new-bundle-format \
+    --tlog-upload=true --yes --key '$MSK' --offline --bundle '$tmp/blob.json' \
+    '$tmp/blob' && '$SIGNET' verify --key '$MK' --bundle '$tmp/blob.json' \
+    '$tmp/blob'"
+for f in --tlog-upload=false "--output-signature $tmp/s" \
+    "--fulcio-url https://f.example" "--rekor-url https://r.example"; do
+	# shellcheck disable=SC2086
+	expect "sign-blob ${f%%[ =]*} is refused by name" 2 \
+	    "sign-blob: ${f%% *} is not supported" -- "$SIGNET" sign-blob $f \
+	    --key "$MSK" --offline --bundle "$tmp/no.json" "$tmp/blob"
+done
 printf '{"mediaType": 1}' > "$tmp/tr-bad.json"
 echo data > "$tmp/tr-art"
 expect "trust root error: verify exits 2" 2 "trusted root" -- \

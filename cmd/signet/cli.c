@@ -217,6 +217,93 @@ cli_err_capture(char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* cosign's flags: why signet cannot honour each, or NULL (no effect). */
+static const struct {
+	const char	*name;
+	int		 takes_value;
+	int		 signing;	/* 1 sign-blob, 0 verify-blob */
+	const char	*why;
+} cosign_flags[] = {
+	{ "new-bundle-format", CLI_FLAG, 1, NULL },
+	{ "tlog-upload", CLI_VALUE, 1, NULL },	/* true only */
+	{ "output-signature", CLI_VALUE, 1, "detached signatures are not "
+	    "written: the bundle (--bundle) holds the signature" },
+	{ "output-certificate", CLI_VALUE, 1, "the certificate is in the "
+	    "bundle (--bundle)" },
+	{ "output", CLI_VALUE, 1, "detached signatures are not written: "
+	    "use --bundle" },
+	{ "fulcio-url", CLI_VALUE, 1, "services come from the signing "
+	    "config: use --signing-config" },
+	{ "rekor-url", CLI_VALUE, 1, "services come from the signing config: "
+	    "use --signing-config" },
+	{ "timestamp-server-url", CLI_VALUE, 1, "services come from the "
+	    "signing config: use --signing-config" },
+	{ "issue-certificate", CLI_FLAG, 1, "a key's signature carries no "
+	    "certificate here" },
+	{ "new-bundle-format", CLI_FLAG, 0, NULL },
+	{ "offline", CLI_FLAG, 0, NULL },	/* verification is offline */
+	{ "use-signed-timestamps", CLI_FLAG, 0, NULL },
+	{ "certificate", CLI_VALUE, 0, "a detached certificate is not "
+	    "supported: the bundle (--bundle) holds it" },
+	{ "rfc3161-timestamp", CLI_VALUE, 0, "a detached timestamp is not "
+	    "supported: the bundle (--bundle) holds it" },
+	{ "timestamp-certificate-chain", CLI_VALUE, 0, "TSA certificates "
+	    "come from the trusted root (--trusted-root)" },
+	{ "insecure-ignore-tlog", CLI_FLAG, 0, "the log entry is always "
+	    "checked (a key bundle signed offline: signet verify --key)" },
+	{ "insecure-ignore-sct", CLI_FLAG, 0, "the certificate's SCT is "
+	    "always checked" },
+	{ "rekor-url", CLI_VALUE, 0, "verification is offline: the bundle "
+	    "holds the log entry" },
+	{ "private-infrastructure", CLI_FLAG, 0, "the log entry is always "
+	    "checked" },
+};
+
+void
+cli_cosign_add(struct cli_args *a, int signing)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(cosign_flags) / sizeof(cosign_flags[0]); i++)
+		if (cosign_flags[i].signing == signing)
+			cli_add(a, cosign_flags[i].name,
+			    cosign_flags[i].takes_value);
+}
+
+int
+cli_cosign_check(const struct cli_args *a, const char *verb)
+{
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cosign_flags) / sizeof(cosign_flags[0]); i++)
+		if (cosign_flags[i].why != NULL &&
+		    cli_flag(a, cosign_flags[i].name)) {
+			cli_err("%s: --%s is not supported: %s", verb,
+			    cosign_flags[i].name, cosign_flags[i].why);
+			return -1;
+		}
+	if ((v = cli_get(a, "tlog-upload")) != NULL &&
+	    strcmp(v, "true") != 0) {
+		cli_err("%s: --tlog-upload=%s is not supported: keyless "
+		    "signatures are always logged (with a key: --offline, "
+		    "and signet log later)", verb, v);
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+cli_spelled(const struct cli_args *a, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < a->n_opts; i++)
+		if (strcmp(a->opts[i].name, name) == 0)
+			return a->opts[i].seen ? a->opts[i].spelled : NULL;
+	return NULL;
+}
+
 void
 cli_err(const char *fmt, ...)
 {

@@ -613,7 +613,11 @@ cmd_sign(const char *verb, int argc, char **argv)
 	cli_add(&a, "yes", 0);	/* no question about the public log */
 	cli_add(&a, "help", 0);
 	model_sign_opts_add(&a);
+	if (strcmp(verb, "sign-blob") == 0)
+		cli_cosign_add(&a, 1);
 	if (cli_parse(&a, verb, argc, argv) != 0)
+		return 2;
+	if (strcmp(verb, "sign-blob") == 0 && cli_cosign_check(&a, verb) != 0)
 		return 2;
 	if (cli_flag(&a, "help")) {
 		sign_usage(verb, stdout);

@@ -565,6 +565,8 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 	cli_add(&a, "staging", 0);
 	cli_add(&a, "json", 0);
 	cli_add(&a, "help", 0);
+	if (strcmp(verb, "verify-blob") == 0)
+		cli_cosign_add(&a, 0);
 	if (cli_parse(&a, verb, argc, argv) != 0)
 		return 2;
 	if (cli_flag(&a, "help")) {
@@ -573,6 +575,20 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 		return 0;
 	}
 	json = cli_flag(&a, "json");
+	if (strcmp(verb, "verify-blob") == 0) {
+		const char *sp = cli_spelled(&a, "bundle");
+
+		/* cosign's --signature is a detached signature, not the
+		 * model_signing spelling of --bundle */
+		if (sp != NULL && strcmp(sp, "signature") == 0) {
+			cli_err("%s: --signature: detached signatures are not "
+			    "supported; give the Sigstore bundle with "
+			    "--bundle", verb);
+			return 2;
+		}
+		if (cli_cosign_check(&a, verb) != 0)
+			return 2;
+	}
 	if (a.n_pos != 1) {
 		cli_err("%s: give exactly one artifact (a file or sha256:HEX)",
 		    verb);
