@@ -717,6 +717,35 @@ for f in --tlog-upload=false "--output-signature $tmp/s" \
 	    "sign-blob: ${f%% *} is not supported" -- "$SIGNET" sign-blob $f \
 	    --key "$MSK" --offline --bundle "$tmp/no.json" "$tmp/blob"
 done
+# Keys: messages that name the real problem; fido2: takes --device and
+# --pin-file in sign as in key generate
+expect "sign --key with a public key says so" 2 \
+    "a public key: signing needs the private key" -- "$SIGNET" sign \
+    --key "$MK" --offline --bundle "$tmp/no.json" "$tmp/blob"
+expect "verify --key with a private key says so" 2 \
+    "a private key: give the public key" -- "$SIGNET" verify --key "$MSK" \
+    --bundle "$tmp/blob.json" "$tmp/blob"
+mkdir -p "$tmp/authn"
+(cd "$tmp" && "$SIGNET" key generate --fido2 --device "soft:$tmp/authn" \
+    -o fk >/dev/null 2>&1)
+expect "a FIDO2 key file without fido2: says so" 2 \
+    "a FIDO2 key file: give --key fido2:$tmp/fk.key" -- "$SIGNET" sign \
+    --key "$tmp/fk.key" --offline --bundle "$tmp/no.json" "$tmp/blob"
+expect "verify: a FIDO2 key file without fido2: says so" 2 \
+    "a FIDO2 key file: give --key fido2:" -- "$SIGNET" verify \
+    --key "$tmp/fk.key" --bundle "$tmp/blob.json" "$tmp/blob"
+expect "sign --key fido2: --device signs" 0 "Verified OK" -- sh -c "
+    env -u SIGNET_FIDO2_DEVICE '$SIGNET' sign --key 'fido2:$tmp/fk.key' \
+    --device 'soft:$tmp/authn' --offline --bundle '$tmp/fk.json' \
+    '$tmp/blob' && '$SIGNET' verify --key '$tmp/fk.pub' \
+    --bundle '$tmp/fk.json' '$tmp/blob'"
+expect "sign --key fido2: --pin-file reads the file" 2 \
+    "$tmp/no-pin: No such file" -- "$SIGNET" sign \
+    --key "fido2:$tmp/fk.key" --device "soft:$tmp/authn" \
+    --pin-file "$tmp/no-pin" --offline --bundle "$tmp/no.json" "$tmp/blob"
+expect "--device goes with fido2: only" 2 "go with --key fido2:" -- \
+    "$SIGNET" sign --key "$MSK" --device /dev/null --offline \
+    --bundle "$tmp/no.json" "$tmp/blob"
 printf '{"mediaType": 1}' > "$tmp/tr-bad.json"
 echo data > "$tmp/tr-art"
 expect "trust root error: verify exits 2" 2 "trusted root" -- \

@@ -89,6 +89,12 @@ sign_usage(const char *verb, FILE *f)
 	    "timestamped and\n"
 	    "                           logged (Rekor) as a managed-key "
 	    "bundle\n"
+	    "  --device PATH            fido2: the authenticator (also\n"
+	    "                           SIGNET_FIDO2_DEVICE; default the "
+	    "only one)\n"
+	    "  --pin-file FILE          fido2: its PIN (also SIGNET_PIN, or "
+	    "the\n"
+	    "                           terminal)\n"
 	    "  --offline                no network at all: not timestamped, "
 	    "not\n"
 	    "                           logged (`signet log` does it later)\n"
@@ -611,6 +617,8 @@ cmd_sign(const char *verb, int argc, char **argv)
 	cli_add(&a, "offline", 0);
 	cli_add(&a, "quiet", 0);
 	cli_add(&a, "yes", 0);	/* no question about the public log */
+	cli_add(&a, "device", CLI_VALUE);	/* --key fido2: */
+	cli_add(&a, "pin-file", CLI_VALUE);
 	cli_add(&a, "help", 0);
 	model_sign_opts_add(&a);
 	if (strcmp(verb, "sign-blob") == 0)
@@ -687,7 +695,8 @@ cmd_sign(const char *verb, int argc, char **argv)
 
 	if (key != NULL) {
 		/* the key first: a wrong password fails before any work */
-		if ((r = keyref_signer(key, &how.signer, &eb)) != SGN_OK) {
+		if ((r = keyref_signer(key, &a, &how.signer, &eb)) !=
+		    SGN_OK) {
 			cli_err("key %s: %s", key, eb.msg);
 			goto out;
 		}
