@@ -746,6 +746,29 @@ expect "sign --key fido2: --pin-file reads the file" 2 \
 expect "--device goes with fido2: only" 2 "go with --key fido2:" -- \
     "$SIGNET" sign --key "$MSK" --device /dev/null --offline \
     --bundle "$tmp/no.json" "$tmp/blob"
+# Messages name the real problem
+expect "a missing artifact is named, not its default bundle" 2 \
+    "^signet: $tmp/nope: No such file or directory$" -- "$SIGNET" verify \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$tmp/nope"
+expect "sha256:abc is not a 64-hex-digit digest" 2 \
+    "sha256:abc is not a 64-hex-digit digest" -- "$SIGNET" verify \
+    --key "$MK" --bundle "$tmp/blob.json" sha256:abc
+expect "sha512: with a SHA-256's digits" 2 "is not a 128-hex-digit digest" \
+    -- "$SIGNET" verify-bundle --key "$MK" --bundle "$tmp/blob.json" \
+    "sha512:$d"
+expect "model_signing's verify sigstore DIR: signet's spelling" 2 \
+    "signet's is: signet verify $tmp --certificate-identity ID" -- \
+    "$SIGNET" verify sigstore "$tmp"
+expect "model_signing's verify key DIR: signet's spelling" 2 \
+    "signet's is: signet verify $tmp --key PUB.pem" -- \
+    "$SIGNET" verify key "$tmp" --public_key "$MK"
+expect "model_signing's sign key DIR: signet's spelling" 2 \
+    "signet's is: signet sign $tmp --key KEY" -- \
+    "$SIGNET" sign key "$tmp" --private_key "$MSK"
+expect "model_signing's sign certificate DIR: signet's spelling" 2 \
+    "signet sign $tmp --key KEY --signing-certificate CERT" -- \
+    "$SIGNET" sign certificate "$tmp"
 printf '{"mediaType": 1}' > "$tmp/tr-bad.json"
 echo data > "$tmp/tr-art"
 expect "trust root error: verify exits 2" 2 "trusted root" -- \

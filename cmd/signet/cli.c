@@ -1,6 +1,8 @@
 /*
  * Option parsing and messages shared by the commands.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -288,6 +290,45 @@ cli_cosign_check(const struct cli_args *a, const char *verb)
 		cli_err("%s: --tlog-upload=%s is not supported: keyless "
 		    "signatures are always logged (with a key: --offline, "
 		    "and signet log later)", verb, v);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_model_signing_words(const struct cli_args *a, const char *verb)
+{
+	static const struct {
+		const char	*word;
+		const char	*sign;
+		const char	*verify;
+	} w[] = {
+		{ "sigstore", "", " --certificate-identity ID "
+		    "--certificate-oidc-issuer URL" },
+		{ "key", " --key KEY", " --key PUB.pem" },
+		{ "certificate", " --key KEY --signing-certificate CERT "
+		    "--certificate-chain CA.pem",
+		    " --certificate-chain CA.pem" },
+		{ "pkcs11-key", NULL, NULL },
+		{ "pkcs11-certificate", NULL, NULL },
+	};
+	struct stat	st;
+	size_t		i;
+	int		sign = strncmp(verb, "sign", 4) == 0;
+
+	if (a->n_pos != 2 || stat(a->pos[0], &st) == 0)
+		return 0;
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		if (strcmp(a->pos[0], w[i].word) != 0)
+			continue;
+		if (w[i].sign == NULL)
+			cli_err("%s: \"%s\" is model_signing's method word; "
+			    "signet has no PKCS#11 method", verb, w[i].word);
+		else
+			cli_err("%s: \"%s %s\" is model_signing's spelling; "
+			    "signet's is: signet %s %s%s", verb, w[i].word,
+			    a->pos[1], sign ? "sign" : "verify", a->pos[1],
+			    sign ? w[i].sign : w[i].verify);
 		return -1;
 	}
 	return 0;

@@ -66,6 +66,12 @@ const char *const *cli_values(const struct cli_args *a, const char *name,
 void	cli_cosign_add(struct cli_args *a, int signing);
 /* Prints and returns -1 when a flag signet cannot honour was given. */
 int	cli_cosign_check(const struct cli_args *a, const char *verb);
+/*
+ * model_signing's method words ("sign key DIR", "verify sigstore DIR"):
+ * prints the signet spelling to use and returns -1 when the first of two
+ * arguments is one (and no such file exists); 0 otherwise.
+ */
+int	cli_model_signing_words(const struct cli_args *a, const char *verb);
 /* The spelling an option was given with (NULL when not given). */
 const char *cli_spelled(const struct cli_args *a, const char *name);
 

@@ -636,6 +636,8 @@ cmd_sign(const char *verb, int argc, char **argv)
 		sign_usage(verb, stderr);
 		return 2;
 	}
+	if (cli_model_signing_words(&a, verb) != 0)
+		return 2;
 	out_path = cli_get(&a, "bundle");
 	model = model_sign_wanted(&a);
 	key = cli_get(&a, "key");

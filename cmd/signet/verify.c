@@ -2,6 +2,9 @@
  * signet verify / verify-bundle / verify-blob: one implementation, three
  * spellings (signet's own, the Sigstore conformance suite's, cosign's).
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +121,19 @@ parse_digest(const char *s, struct sgn_artifact *art)
 		art->digest_alg = pfx[i].alg;
 		return 1;
 	}
+	return 0;
+}
+
+/* The hex digits a sha256:/sha384:/sha512: prefix of s asks for, or 0. */
+static int
+digest_prefix(const char *s)
+{
+	if (strncmp(s, "sha256:", 7) == 0)
+		return 64;
+	if (strncmp(s, "sha384:", 7) == 0)
+		return 96;
+	if (strncmp(s, "sha512:", 7) == 0)
+		return 128;
 	return 0;
 }
 
@@ -589,6 +605,8 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 		if (cli_cosign_check(&a, verb) != 0)
 			return 2;
 	}
+	if (cli_model_signing_words(&a, verb) != 0)
+		return 2;
 	if (a.n_pos != 1) {
 		cli_err("%s: give exactly one artifact (a file or sha256:HEX)",
 		    verb);
@@ -690,6 +708,22 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 		cli_err("%s: --trusted-root and --staging exclude each other",
 		    verb);
 		goto out;
+	}
+
+	/* The artifact before its bundle: a missing one is not the
+	 * bundle's problem, and sha256:... that is not a digest is named. */
+	if (art.path != NULL && strcmp(art.path, "-") != 0) {
+		struct stat st;
+
+		if (stat(art.path, &st) != 0) {
+			if (digest_prefix(art.path) != 0)
+				cli_err("%s: %s is not a %d-hex-digit digest",
+				    verb, art.path, digest_prefix(art.path));
+			else
+				cli_err("%s: %s", art.path, strerror(errno));
+			*stage = "artifact";
+			goto out;
+		}
 	}
 
 	/* Trust material and key: without them the check cannot be done. */
