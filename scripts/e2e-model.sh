@@ -251,6 +251,32 @@ expect "a verified signature's digests are reused" 0 "reused" -- \
     --reuse-digests "$tmp/theirs.sig" --bundle "$tmp/r4.sig" \
     --ignore-paths "$S/v1.1.0-sigstore/ignore-me"
 
+# Long hashing without a terminal: a progress line every 10 s (files,
+# bytes, rate); --quiet silences it.  The hashing process is stopped for
+# 10.5 s right after it starts (its clock runs on): a sparse 2 GiB file
+# is still being hashed when it goes on.
+progress_run() {
+	"$SIGNET" digest --jobs 1 "$@" "$tmp/slow" >/dev/null 2>"$tmp/prog.err" &
+	p=$!
+	sleep 0.5
+	kill -STOP $p
+	sleep 10.5
+	kill -CONT $p
+	wait $p || return
+	if grep -Eq '^signet: hashing: [0-9]+ of 1 files, [0-9.]+ [KMG]iB of 2\.0 GiB, [0-9.]+ [KMG]iB/s, [0-9]+ s$' \
+	    "$tmp/prog.err"; then
+		echo line
+	else
+		echo none
+	fi
+}
+mkdir -p "$tmp/slow"
+truncate -s 2G "$tmp/slow/big"
+expect "without a terminal, a progress line every 10 s" 0 "^line$" -- \
+    progress_run
+expect "--quiet: no progress line" 0 "^none$" -- progress_run --quiet
+rm -rf "$tmp/slow"
+
 # no command creates $HOME; the digest states are pruned to a bound
 expect "no command creates \$HOME" 0 "^absent$" -- sh -c "
     unset SIGNET_CACHE_DIR XDG_CACHE_HOME; HOME='$tmp/no-home' \

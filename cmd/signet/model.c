@@ -277,6 +277,9 @@ now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Without a terminal: a progress line this often (seconds). */
+#define PROGRESS_LINE_S	10.0
+
 static void
 progress(void *ctx, uint64_t done, uint64_t total, uint64_t files_done,
     uint64_t files_total)
@@ -285,11 +288,24 @@ progress(void *ctx, uint64_t done, uint64_t total, uint64_t files_done,
 	char			 d[32], t[32], rate[32], eta[32];
 	double			 el, bps;
 
-	(void)files_done;
-	(void)files_total;
 	if (mr->start == 0)
 		mr->start = now_s();
 	el = now_s() - mr->start;
+	if (!mr->tty) {
+		/* a log, not a bar: one line every 10 s of a long hash */
+		if (el - mr->last < PROGRESS_LINE_S || done >= total)
+			return;
+		mr->last = el;
+		model_human_size(done, d, sizeof(d));
+		model_human_size(total, t, sizeof(t));
+		model_human_size((uint64_t)((double)done / el), rate,
+		    sizeof(rate));
+		fprintf(stderr, "signet: hashing: %llu of %llu files, %s of "
+		    "%s, %s/s, %.0f s\n", (unsigned long long)files_done,
+		    (unsigned long long)files_total, d, t, rate, el);
+		fflush(stderr);
+		return;
+	}
 	if (el < 0.5 && done < total)
 		return;		/* short runs show nothing */
 	bps = el > 0 ? (double)done / el : 0;
@@ -310,8 +326,9 @@ progress(void *ctx, uint64_t done, uint64_t total, uint64_t files_done,
 void
 model_progress_enable(struct model_run *mr, int quiet)
 {
-	if (quiet || !isatty(STDERR_FILENO))
+	if (quiet)
 		return;
+	mr->tty = isatty(STDERR_FILENO);
 	mr->o.progress = progress;
 	mr->o.progress_ctx = mr;
 }
@@ -372,7 +389,9 @@ digest_usage(FILE *f)
 	    "  --manifest               print the manifest, one line per "
 	    "file or\n"
 	    "                           shard, then the root digest\n"
-	    "  --quiet                  no progress bar\n");
+	    "  --quiet                  no progress (a bar on a terminal, "
+	    "else a\n"
+	    "                           line every 10 seconds)\n");
 }
 
 int
