@@ -769,6 +769,33 @@ expect "model_signing's sign key DIR: signet's spelling" 2 \
 expect "model_signing's sign certificate DIR: signet's spelling" 2 \
     "signet sign $tmp --key KEY --signing-certificate CERT" -- \
     "$SIGNET" sign certificate "$tmp"
+# The man page: every line renders (a line that begins with "." is a
+# roff request: only the man macros are used), groff has no warning, and
+# each option of each command's --help is in it.
+manpage() {
+	src=$(dirname "$0")/../cmd/signet/signet.1
+	bad=$(grep -n "^[.']" "$src" | grep -Ev \
+	    "^[0-9]+:[.'](B|BI|BR|I|IB|IR|RB|RI|PP|TP|TQ|SH|SS|TH|EX|EE|br|RS|RE|IP)( |$)")
+	[ -z "$bad" ] || { echo "not a man macro: $bad"; return 1; }
+	LC_ALL=C MANWIDTH=250 MANROFFOPT=-rHY=0 man --warnings -l "$src" \
+	    2>"$tmp/man.err" | col -b | tr '\n' ' ' | tr -s ' ' > "$tmp/man.txt"
+	[ -s "$tmp/man.err" ] && { cat "$tmp/man.err"; return 1; }
+	missing=
+	for c in verify verify-bundle verify-blob sign sign-bundle sign-blob \
+	    log digest key; do
+		for o in $("$SIGNET" "$c" --help 2>&1 |
+		    grep -o -- '--[a-z0-9][a-z0-9_-]*' | sort -u); do
+			grep -qF -- "$o" "$tmp/man.txt" ||
+			    missing="$missing $c:$o"
+		done
+	done
+	[ -z "$missing" ] || { echo "not in the man page:$missing"; return 1; }
+	echo "man page ok"
+}
+if command -v man >/dev/null 2>&1 && command -v col >/dev/null 2>&1; then
+	expect "the man page renders whole and lists every option" 0 \
+	    "^man page ok$" -- manpage
+fi
 printf '{"mediaType": 1}' > "$tmp/tr-bad.json"
 echo data > "$tmp/tr-art"
 expect "trust root error: verify exits 2" 2 "trusted root" -- \
