@@ -235,6 +235,12 @@ json_one "json: in-toto predicate type" 0 \
     --json --bundle "$V/dsse-rekor-v1/bundle.sigstore.json" \
     --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
     "$V/dsse-rekor-v1/artifact"
+# stdin is read once, by the verification: no digest of what is left
+json_one "json: an artifact on stdin has no second-read digest" 0 \
+    '.verified and .artifact.digest == null' -- sh -c \
+    '"$1" verify --json --bundle "$2" --certificate-identity "$3" \
+    --certificate-oidc-issuer "$4" - < "$5"' sh "$SIGNET" \
+    "$V1B/bundle.sigstore.json" "$BEACON" "$GH" "$V1B/artifact"
 MKP=$C/bundle-verify/managed-key-happy-path
 fp=$(openssl pkey -pubin -in "$MKP/key.pub" -outform DER | sha256sum |
     cut -d' ' -f1)

@@ -213,7 +213,9 @@ json_artifact(cJSON *o, const struct json_extra *xa)
 
 	sgn_errbuf_clear(&eb);
 	if (xa->art->path != NULL) {
-		if (sgn_hash_file(SGN_HASH_SHA256, xa->art->path, d, &eb) !=
+		/* stdin was read by the verification: not again */
+		if (strcmp(xa->art->path, "-") == 0 ||
+		    sgn_hash_file(SGN_HASH_SHA256, xa->art->path, d, &eb) !=
 		    SGN_OK)
 			return;
 		alg = "sha256";
