@@ -201,6 +201,9 @@ expect "digest of model_signing's model" 0 \
     "^sha256:61d4849d9d90076d6215f4d525f13d6574af8e3f67aef3e6f36fc40a14fdd226$" \
     -- "$SIGNET" digest "$S/v1.0.0-certificate" --ignore-paths \
     "$S/v1.0.0-certificate/model.sig"
+expect "digest leaves out DIR/model.sig, as sign and verify do" 0 \
+    "^sha256:61d4849d9d90076d6215f4d525f13d6574af8e3f67aef3e6f36fc40a14fdd226$" \
+    -- "$SIGNET" digest "$S/v1.0.0-certificate"
 expect "digest of a single file" 0 "^sha256:afa48c8674afe334b8a7dea34f7b4" \
     -- "$SIGNET" digest "$S/v1.0.0-elliptic-key/signme-1"
 expect "digest --manifest lists every file" 0 "^signme-2:32dcb1f8" -- \
@@ -231,12 +234,71 @@ expect "a signature never seen here: everything is hashed" 0 \
     --key "$K/signing-key.pem" --offline --reuse-digests "$tmp/unseen.sig" \
     --bundle "$tmp/r3.sig"
 cp "$S/v1.1.0-sigstore/model.sig" "$tmp/theirs.sig"
+# verification writes nothing, unless asked (--record-digests)
+expect "verify keeps no digest state unless asked" 0 \
+    "no digest state.*hashing every file" -- sh -c "
+    SIGNET_CACHE_DIR='$tmp/vcache' '$SIGNET' verify '$S/v1.1.0-sigstore' \
+    --identity '$ID' --identity-provider '$IDP' --bundle '$tmp/theirs.sig' \
+    >/dev/null 2>&1 && [ ! -e '$tmp/vcache' ] &&
+    SIGNET_CACHE_DIR='$tmp/vcache' '$SIGNET' sign '$S/v1.1.0-sigstore' \
+    --key '$K/signing-key.pem' --offline --reuse-digests '$tmp/theirs.sig' \
+    --bundle '$tmp/r5.sig' --ignore-paths '$S/v1.1.0-sigstore/ignore-me'"
 "$SIGNET" verify "$S/v1.1.0-sigstore" --identity "$ID" \
-    --identity-provider "$IDP" --bundle "$tmp/theirs.sig" >/dev/null 2>&1
+    --identity-provider "$IDP" --bundle "$tmp/theirs.sig" \
+    --record-digests >/dev/null 2>&1
 expect "a verified signature's digests are reused" 0 "reused" -- \
     "$SIGNET" sign "$S/v1.1.0-sigstore" --key "$K/signing-key.pem" --offline \
     --reuse-digests "$tmp/theirs.sig" --bundle "$tmp/r4.sig" \
     --ignore-paths "$S/v1.1.0-sigstore/ignore-me"
+
+# Long hashing without a terminal: a progress line every 10 s (files,
+# bytes, rate); --quiet silences it.  The hashing process is stopped for
+# 10.5 s right after it starts (its clock runs on): a sparse 2 GiB file
+# is still being hashed when it goes on.
+progress_run() {
+	"$SIGNET" digest --jobs 1 "$@" "$tmp/slow" >/dev/null 2>"$tmp/prog.err" &
+	p=$!
+	sleep 0.5
+	kill -STOP $p
+	sleep 10.5
+	kill -CONT $p
+	wait $p || return
+	if grep -Eq '^signet: hashing: [0-9]+ of 1 files, [0-9.]+ [KMG]iB of 2\.0 GiB, [0-9.]+ [KMG]iB/s, [0-9]+ s$' \
+	    "$tmp/prog.err"; then
+		echo line
+	else
+		echo none
+	fi
+}
+mkdir -p "$tmp/slow"
+truncate -s 2G "$tmp/slow/big"
+expect "without a terminal, a progress line every 10 s" 0 "^line$" -- \
+    progress_run
+expect "--quiet: no progress line" 0 "^none$" -- progress_run --quiet
+rm -rf "$tmp/slow"
+
+# no command creates $HOME; the digest states are pruned to a bound
+expect "no command creates \$HOME" 0 "^absent$" -- sh -c "
+    unset SIGNET_CACHE_DIR XDG_CACHE_HOME; HOME='$tmp/no-home' \
+    '$SIGNET' sign '$r' --key '$K/signing-key.pem' --offline --quiet \
+    --bundle '$tmp/r6.sig' && { [ -e '$tmp/no-home' ] && echo present ||
+    echo absent; }"
+mkdir -p "$tmp/prune/digests"
+i=0
+while [ $i -lt 70 ]; do
+	f=$(printf '%064x' $i)
+	echo old > "$tmp/prune/digests/$f"
+	touch -d "2020-01-01 00:00:$((i % 60))" "$tmp/prune/digests/$f"
+	i=$((i + 1))
+done
+echo mine > "$tmp/prune/digests/keep-me"
+expect "the digest states are pruned to 64, the newest kept" 0 "^64 1 1$" \
+    -- sh -c "SIGNET_CACHE_DIR='$tmp/prune' '$SIGNET' sign '$r' \
+    --key '$K/signing-key.pem' --offline --quiet --bundle '$tmp/r7.sig' &&
+    n=\$(ls '$tmp/prune/digests' | grep -c '^[0-9a-f]\{64\}\$') &&
+    new=\$(sha256sum < '$tmp/r7.sig' | cut -d' ' -f1) &&
+    echo \$n \$(ls '$tmp/prune/digests' | grep -c \$new) \
+    \$(ls '$tmp/prune/digests' | grep -c keep-me)"
 
 ln -s config.json "$mk/alias"
 expect "a symlink the signature's policy refuses fails verification" 1 \

@@ -212,8 +212,11 @@ fi
 if unshare -rn "$SIGNET" sign "$A" --key "$KEY" --bundle "$tmp/no.json" \
     --trusted-root "$TR" --signing-config "$V1" >"$tmp/out" 2>&1; then
 	bad "without --offline, signing with a key needs the network"
-else
+elif grep -q "no network: sign with --offline and log it later with signet log" \
+    "$tmp/out" && [ ! -e "$tmp/no.json" ]; then
 	ok "without --offline, signing with a key needs the network"
+else
+	bad "without --offline, signing with a key needs the network (hint)"
 fi
 "$SIGNET" verify "$A" --bundle "$tmp/off.json" --key "$PUB" >"$tmp/out" 2>&1 &&
     grep -q "signed offline" "$tmp/out" &&
@@ -364,6 +367,170 @@ if [ "$rc" -eq 0 ] && [ "$n" -eq 1 ] &&
 	ok "four files, one certificate"
 else
 	bad "four files, one certificate ($n certificates, exit $rc)"
+fi
+
+# Nothing public, nothing lost: every input and output is checked before
+# a token is asked or a service contacted ---------------------------------
+
+# requests: what the services have been asked so far (per service; the
+# control API that answers is left out)
+requests() {
+	"$ROOT/scripts/testbed" state "$TB" | jq -c ".requests | del(.control)"
+}
+# untouched NAME BEFORE: refused (exit 2, no bundle, the message matches
+# $want) and no service was asked anything since BEFORE
+untouched() {
+	if [ "$rc" -eq 2 ] && grep -Eq -- "$want" "$tmp/out" &&
+	    [ "$(requests)" = "$2" ]; then
+		ok "$1"
+	else
+		bad "$1 (exit $rc, wanted 2, /$want/, no request)"
+	fi
+}
+T=$(tok)
+cp "$A" "$tmp/self.bin"
+before=$(requests)
+"$SIGNET" sign "$tmp/self.bin" --bundle "$tmp/self.bin" --identity-token "$T" \
+    --trusted-root "$TR" --signing-config "$V1" >"$tmp/out" 2>&1
+rc=$?
+want="is $tmp/self.bin, the file to sign"
+if cmp -s "$A" "$tmp/self.bin"; then
+	untouched "--bundle FILE (the input itself) is refused, FILE kept" \
+	    "$before"
+else
+	bad "--bundle FILE (the input itself) is refused, FILE kept"
+fi
+ln -sf "$tmp/self.bin" "$tmp/self-link.json"
+"$SIGNET" sign "$tmp/self.bin" --bundle "$tmp/self-link.json" \
+    --identity-token "$T" --trusted-root "$TR" --signing-config "$V1" \
+    >"$tmp/out" 2>&1
+rc=$?
+want="the file to sign"
+untouched "a --bundle that is a link to FILE is refused" "$before"
+"$SIGNET" sign "$A" --bundle "$tmp/no/such/dir/a.json" --identity-token "$T" \
+    --trusted-root "$TR" --signing-config "$V1" >"$tmp/out" 2>&1
+rc=$?
+want="bundle $tmp/no/such/dir/a.json: directory $tmp/no/such/dir: No such"
+untouched "a bundle in a missing directory: refused before signing" "$before"
+mkdir -p "$tmp/adir"
+"$SIGNET" sign "$A" --bundle "$tmp/adir" --identity-token "$T" \
+    --trusted-root "$TR" --signing-config "$V1" >"$tmp/out" 2>&1
+rc=$?
+want="bundle $tmp/adir: is a directory"
+untouched "a bundle that is a directory: refused before signing" "$before"
+mkdir -p "$tmp/pre"
+for i in 1 3; do echo "file $i" > "$tmp/pre/f$i"; done
+"$SIGNET" sign "$tmp/pre/f1" "$tmp/pre/f2" "$tmp/pre/f3" --identity-token "$T" \
+    --trusted-root "$TR" --signing-config "$V1" >"$tmp/out" 2>&1
+rc=$?
+want="$tmp/pre/f2: No such file"
+if ! ls "$tmp/pre" | grep -q sigstore; then
+	untouched "a missing file among several: none signed, nothing sent" \
+	    "$before"
+else
+	bad "a missing file among several: none signed, nothing sent"
+fi
+"$SIGNET" sign "$tmp/pre/f1" "$tmp/pre/f1" --identity-token "$T" \
+    --trusted-root "$TR" --signing-config "$V1" >"$tmp/out" 2>&1
+rc=$?
+want="would have the same bundle"
+untouched "one file given twice: refused" "$before"
+"$SIGNET" sign "$tmp/pre" "$tmp/pre/f1" --identity-token "$T" \
+    --trusted-root "$TR" --signing-config "$V1" >"$tmp/out" 2>&1
+rc=$?
+want="$tmp/pre is a directory: a model is signed alone"
+untouched "a directory among files: a model is signed alone" "$before"
+# a Rekor the trusted root does not know (another port of the same host)
+jq '.rekorTlogUrls[0].url |= sub(":[0-9]+"; ":1")' "$V1" > "$tmp/other-rekor.json"
+"$SIGNET" sign "$A" --bundle "$tmp/or.json" --identity-token "$T" \
+    --trusted-root "$TR" --signing-config "$tmp/other-rekor.json" \
+    >"$tmp/out" 2>&1
+rc=$?
+want="no transparency log at http://127.0.0.1:1.*do not belong together"
+untouched "a config's Rekor unknown to the trusted root: refused first" \
+    "$before"
+jq '.tsaUrls[0].url |= sub(":[0-9]+"; ":1")' "$V1" > "$tmp/other-tsa.json"
+"$SIGNET" sign "$A" --bundle "$tmp/ot.json" --identity-token "$T" \
+    --trusted-root "$TR" --signing-config "$tmp/other-tsa.json" \
+    >"$tmp/out" 2>&1
+rc=$?
+want="no timestamp authority at http://127.0.0.1:1"
+untouched "a config's TSA unknown to the trusted root: refused first" \
+    "$before"
+"$SIGNET" log --key "$PUB" --trusted-root "$TR" --signing-config \
+    "$tmp/other-rekor.json" "$tmp/off.json" >"$tmp/out" 2>&1
+rc=$?
+want="do not belong together"
+untouched "signet log: a Rekor unknown to the trusted root: refused" "$before"
+# several files, one fails later: the others keep their bundles
+mkdir -p "$tmp/later"
+for i in 1 2 3; do echo "later $i" > "$tmp/later/f$i"; done
+fault rekor status status=400 count=1 message="refused for the test"
+"$SIGNET" sign "$tmp/later/f1" "$tmp/later/f2" "$tmp/later/f3" \
+    --identity-token "$(tok)" --trusted-root "$TR" --signing-config "$V1" \
+    >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && [ ! -e "$tmp/later/f1.sigstore.json" ] &&
+    grep -q "1 of 3 files not signed: $tmp/later/f1\$" "$tmp/out" &&
+    "$SIGNET" verify "$tmp/later/f2" --trusted-root "$TR" \
+    --certificate-identity "$EMAIL" --certificate-oidc-issuer "$ISS" \
+    >>"$tmp/out" 2>&1 &&
+    "$SIGNET" verify "$tmp/later/f3" --trusted-root "$TR" \
+    --certificate-identity "$EMAIL" --certificate-oidc-issuer "$ISS" \
+    >>"$tmp/out" 2>&1; then
+	ok "one of three fails later: the others are signed, the summary names it"
+else
+	bad "one of three fails later: the others are signed (exit $rc)"
+fi
+reset
+# Fulcio servers that read the token from the body only
+fault fulcio body_token_only count=5
+sign body-token "$V1" --identity-token "$(tok)"; rc=$?
+signed_ok body-token
+reset
+# CI: no sign-in flow without a person; GitHub's missing permission named
+GITHUB_ACTIONS=true sign gha-permission "$V1"; rc=$?
+refused gha-permission 'GitHub Actions: the workflow needs "permissions: id-token: write"'
+CI=true sign ci-no-flow "$V1" --oidc-issuer "$ISS"; rc=$?
+refused ci-no-flow "CI is set"
+before=$(requests)
+sign no-terminal "$V1" --oidc-issuer "$ISS" </dev/null; rc=$?
+want="no terminal"
+untouched "no token and no terminal: no sign-in flow starts" "$before"
+# The public log, said once on a terminal (script(1) gives one)
+rm -f "$tmp/tty.json"
+T=$(tok)
+before=$(requests)
+printf 'n\n' | script -qec "'$SIGNET' sign '$A' --bundle '$tmp/tty.json' \
+    --identity-token '$T' --trusted-root '$TR' --signing-config '$V1'" \
+    /dev/null >"$tmp/out" 2>&1
+rc=$?
+want="public transparency log"
+if [ ! -e "$tmp/tty.json" ]; then
+	untouched "on a terminal, no: not signed, nothing sent" "$before"
+else
+	bad "on a terminal, no: not signed, nothing sent"
+fi
+printf 'y\n' | script -qec "'$SIGNET' sign '$A' --bundle '$tmp/tty.json' \
+    --identity-token '$T' --trusted-root '$TR' --signing-config '$V1'" \
+    /dev/null >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ -s "$tmp/tty.json" ] &&
+    [ "$(grep -c 'public transparency log' "$tmp/out")" -eq 1 ]; then
+	ok "on a terminal, yes: signed, the notice said once"
+else
+	bad "on a terminal, yes: signed, the notice said once (exit $rc)"
+fi
+rm -f "$tmp/tty.json"
+script -qec "'$SIGNET' sign '$A' --bundle '$tmp/tty.json' --yes \
+    --identity-token '$(tok)' --trusted-root '$TR' --signing-config '$V1'" \
+    /dev/null </dev/null >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ -s "$tmp/tty.json" ] &&
+    ! grep -q 'public transparency log' "$tmp/out"; then
+	ok "--yes: no question on a terminal"
+else
+	bad "--yes: no question on a terminal (exit $rc)"
 fi
 
 # sigstore-js signs, signet verifies -------------------------------------

@@ -168,6 +168,90 @@ expect "default bundle path" 0 "Verified OK" -- "$SIGNET" verify \
 expect "managed key" 0 "given with --key" -- "$SIGNET" verify-bundle \
     --bundle "$C/bundle-verify/managed-key-happy-path/bundle.sigstore.json" \
     --key "$C/bundle-verify/managed-key-happy-path/key.pub" "$C/a.txt"
+# --json: every outcome is one JSON object on stdout, usage errors and
+# unusable trust material included; a verified result names the
+# artifact's digest, a key's fingerprint, the GitHub workflow claims and
+# the in-toto predicate type.
+# json_one NAME STATUS JQ -- COMMAND...: exit STATUS, stdout exactly one
+# JSON object, its .exit is STATUS, and the jq expression JQ holds
+json_one() {
+	name=$1 want=$2 cond=$3
+	shift 4
+	"$@" >"$tmp/json.out" 2>/dev/null
+	rc=$?
+	if [ "$rc" -eq "$want" ] &&
+	    [ "$(jq -s 'length' <"$tmp/json.out" 2>/dev/null)" = 1 ] &&
+	    jq -e ".exit == $want and ($cond)" <"$tmp/json.out" \
+	    >/dev/null 2>&1; then
+		echo "ok   $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name: exit $rc, wanted $want; /$cond/"
+		head -c 400 "$tmp/json.out" | sed 's/^/     /'
+		failed=$((failed + 1))
+	fi
+}
+V1B=$V/rekor-v1-hashedrekord
+for verb in verify verify-bundle verify-blob; do
+	json_one "json: $verb usage error" 2 \
+	    '.verified == false and .error.check == "usage" and
+	    (.error.reason | test("give exactly one artifact"))' -- \
+	    "$SIGNET" $verb --json --key x.pub
+	json_one "json: $verb unknown option" 2 \
+	    '.error.check == "usage" and (.error.reason | test("--nope"))' -- \
+	    "$SIGNET" $verb --json --nope "$V1B/artifact"
+done
+printf '{"mediaType": 1}' > "$tmp/bad-root.json"
+json_one "json: unusable trusted root" 2 \
+    '.verified == false and .error.check == "trust" and
+    (.error.reason | test("bad-root.json"))' -- "$SIGNET" verify --json \
+    --trusted-root "$tmp/bad-root.json" --bundle "$V1B/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V1B/artifact"
+json_one "json: missing key" 2 '.error.check == "key"' -- "$SIGNET" verify \
+    --json --key "$tmp/none.pub" --bundle "$V1B/bundle.sigstore.json" \
+    "$V1B/artifact"
+json_one "json: missing bundle" 2 '.error.check == "bundle"' -- \
+    "$SIGNET" verify --json --bundle "$tmp/none.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V1B/artifact"
+json_one "json: a failed verification" 1 \
+    '.verified == false and .error.check != null' -- "$SIGNET" verify \
+    --json --bundle "$V1B/bundle.sigstore.json" \
+    --certificate-identity bob@example.com --certificate-oidc-issuer "$GH" \
+    "$V1B/artifact"
+d=$(sha256sum "$V1B/artifact" | cut -d' ' -f1)
+json_one "json: artifact digest and GitHub workflow claims" 0 \
+    ".verified and .artifact.digest == \"sha256:$d\" and
+    .signer.githubWorkflow.repository ==
+    \"sigstore-conformance/extremely-dangerous-public-oidc-beacon\" and
+    .signer.githubWorkflow.ref == \"refs/heads/main\" and
+    .signer.githubWorkflow.trigger == \"workflow_dispatch\" and
+    .predicateType == null" -- "$SIGNET" verify --json \
+    --bundle "$V1B/bundle.sigstore.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "$V1B/artifact"
+json_one "json: the digest given is the artifact's" 0 \
+    ".artifact.digest == \"sha256:$d\"" -- "$SIGNET" verify --json \
+    --bundle "$V1B/bundle.sigstore.json" --certificate-identity "$BEACON" \
+    --certificate-oidc-issuer "$GH" "sha256:$d"
+json_one "json: in-toto predicate type" 0 \
+    '.predicateType == "https://slsa.dev/provenance/v1"' -- "$SIGNET" verify \
+    --json --bundle "$V/dsse-rekor-v1/bundle.sigstore.json" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V/dsse-rekor-v1/artifact"
+# stdin is read once, by the verification: no digest of what is left
+json_one "json: an artifact on stdin has no second-read digest" 0 \
+    '.verified and .artifact.digest == null' -- sh -c \
+    '"$1" verify --json --bundle "$2" --certificate-identity "$3" \
+    --certificate-oidc-issuer "$4" - < "$5"' sh "$SIGNET" \
+    "$V1B/bundle.sigstore.json" "$BEACON" "$GH" "$V1B/artifact"
+MKP=$C/bundle-verify/managed-key-happy-path
+fp=$(openssl pkey -pubin -in "$MKP/key.pub" -outform DER | sha256sum |
+    cut -d' ' -f1)
+json_one "json: the key's fingerprint" 0 \
+    ".signer.keyFingerprint == \"sha256:$fp\" and
+    .signer.githubWorkflow == null" -- "$SIGNET" verify-bundle --json \
+    --bundle "$MKP/bundle.sigstore.json" --key "$MKP/key.pub" "$C/a.txt"
 expect "staging root" 0 "Verified OK" -- "$SIGNET" verify --staging \
     --bundle "$V/dsse-rekor-v2-staging/bundle.sigstore.json" \
     --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
@@ -272,12 +356,12 @@ expect "a bundle nested 8 million deep" 1 "nesting too deep" -- "$SIGNET" \
 rm "$tmp/zeros.json" "$tmp/deep.json"
 
 # JSON results.
-expect "json success" 0 '^\{"verified":true,"error":null,.*"logIndex":79571823' \
+expect "json success" 0 '^\{"verified":true,"exit":0,"error":null,.*"logIndex":79571823' \
     -- v1 verify --json
 expect "json lists every SAN" 0 \
     '"signer":\{"identity":"https://github.com/[^"]*","identityType":"URI","sans":\[\{"type":"URI","value":"https://github.com/sigstore-conformance/' \
     -- v1 verify --json
-expect "json failure" 1 '^\{"verified":false,"error":\{"check":"identity"' -- \
+expect "json failure" 1 '^\{"verified":false,"exit":1,"error":\{"check":"identity"' -- \
     "$SIGNET" verify --json \
     --bundle "$V/rekor-v1-hashedrekord/bundle.sigstore.json" \
     --certificate-identity https://example.com/x --certificate-oidc-issuer "$GH" \
@@ -566,7 +650,10 @@ expect "json: a model path that is not UTF-8" 0 "^json True$" -- jsonchk \
 # is a shell or setpriv (another comm), so only signet itself can pass.
 undumpable() {
 	d=$(mktemp -d)
-	chmod 755 "$d"
+	# the artifact and the bundle's directory pass the checks made
+	# before the key is read
+	chmod 777 "$d"
+	echo artifact > "$d/artifact"
 	mkfifo -m 666 "$d/key"
 	as=
 	[ "$(id -u)" -eq 0 ] &&
@@ -595,6 +682,141 @@ undumpable() {
 	echo "owner $owner"
 }
 expect "sign: no core dump while a key is read" 0 "^owner 0$" -- undumpable
+
+# One CLI: -h everywhere, `signet help CMD`, an exit-status section in
+# each help, the same exit status for the same trust-root error.
+for c in verify verify-bundle verify-blob sign sign-bundle sign-blob log \
+    digest key; do
+	"$SIGNET" "$c" --help > "$tmp/help.long" 2>&1
+	expect "$c -h is $c --help" 0 "^usage: signet $c" -- "$SIGNET" "$c" -h
+	"$SIGNET" "$c" -h > "$tmp/help.short" 2>&1
+	expect "signet help $c prints $c's help" 0 "" -- sh -c "
+	    '$SIGNET' help '$c' > '$tmp/help.cmd' 2>&1 &&
+	    cmp -s '$tmp/help.cmd' '$tmp/help.long' &&
+	    cmp -s '$tmp/help.short' '$tmp/help.long'"
+done
+expect "log --help has the exit-status section" 0 \
+    "Exit status: 0 every bundle logged.*" -- "$SIGNET" log --help
+expect "signet help of an unknown command" 2 'unknown command "frob"' -- \
+    "$SIGNET" help frob
+# cosign's spellings: a detached signature is refused with what to use,
+# flags that change nothing are accepted, the others refused by name
+expect "verify-blob --signature: detached signatures are not supported" 2 \
+    "detached signatures are not supported; give the Sigstore bundle with --bundle" \
+    -- "$SIGNET" verify-blob --signature "$tmp/x.sig" \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$V1B/artifact"
+expect "verify-blob: cosign flags that change nothing" 0 "Verified OK" -- \
+    v1 verify-blob --new-bundle-format --offline --use-signed-timestamps
+for f in --insecure-ignore-tlog --insecure-ignore-sct \
+    "--certificate $tmp/c.pem" "--rekor-url https://rekor.example"; do
+	# shellcheck disable=SC2086
+	expect "verify-blob ${f%% *} is refused by name" 2 \
+	    "verify-blob: ${f%% *} is not supported" -- v1 verify-blob $f
+done
+echo blob > "$tmp/blob"
+expect "sign-blob: --new-bundle-format --tlog-upload=true change nothing" 0 \
+    "Verified OK" -- sh -c "'$SIGNET' sign-blob --new-bundle-format \
+    --tlog-upload=true --yes --key '$MSK' --offline --bundle '$tmp/blob.json' \
+    '$tmp/blob' && '$SIGNET' verify --key '$MK' --bundle '$tmp/blob.json' \
+    '$tmp/blob'"
+for f in --tlog-upload=false "--output-signature $tmp/s" \
+    "--fulcio-url https://f.example" "--rekor-url https://r.example"; do
+	# shellcheck disable=SC2086
+	expect "sign-blob ${f%%[ =]*} is refused by name" 2 \
+	    "sign-blob: ${f%% *} is not supported" -- "$SIGNET" sign-blob $f \
+	    --key "$MSK" --offline --bundle "$tmp/no.json" "$tmp/blob"
+done
+# Keys: messages that name the real problem; fido2: takes --device and
+# --pin-file in sign as in key generate
+expect "sign --key with a public key says so" 2 \
+    "a public key: signing needs the private key" -- "$SIGNET" sign \
+    --key "$MK" --offline --bundle "$tmp/no.json" "$tmp/blob"
+expect "verify --key with a private key says so" 2 \
+    "a private key: give the public key" -- "$SIGNET" verify --key "$MSK" \
+    --bundle "$tmp/blob.json" "$tmp/blob"
+mkdir -p "$tmp/authn"
+(cd "$tmp" && "$SIGNET" key generate --fido2 --device "soft:$tmp/authn" \
+    -o fk >/dev/null 2>&1)
+expect "a FIDO2 key file without fido2: says so" 2 \
+    "a FIDO2 key file: give --key fido2:$tmp/fk.key" -- "$SIGNET" sign \
+    --key "$tmp/fk.key" --offline --bundle "$tmp/no.json" "$tmp/blob"
+expect "verify: a FIDO2 key file without fido2: says so" 2 \
+    "a FIDO2 key file: give --key fido2:" -- "$SIGNET" verify \
+    --key "$tmp/fk.key" --bundle "$tmp/blob.json" "$tmp/blob"
+expect "sign --key fido2: --device signs" 0 "Verified OK" -- sh -c "
+    env -u SIGNET_FIDO2_DEVICE '$SIGNET' sign --key 'fido2:$tmp/fk.key' \
+    --device 'soft:$tmp/authn' --offline --bundle '$tmp/fk.json' \
+    '$tmp/blob' && '$SIGNET' verify --key '$tmp/fk.pub' \
+    --bundle '$tmp/fk.json' '$tmp/blob'"
+expect "sign --key fido2: --pin-file reads the file" 2 \
+    "$tmp/no-pin: No such file" -- "$SIGNET" sign \
+    --key "fido2:$tmp/fk.key" --device "soft:$tmp/authn" \
+    --pin-file "$tmp/no-pin" --offline --bundle "$tmp/no.json" "$tmp/blob"
+expect "--device goes with fido2: only" 2 "go with --key fido2:" -- \
+    "$SIGNET" sign --key "$MSK" --device /dev/null --offline \
+    --bundle "$tmp/no.json" "$tmp/blob"
+# Messages name the real problem
+expect "a missing artifact is named, not its default bundle" 2 \
+    "^signet: $tmp/nope: No such file or directory$" -- "$SIGNET" verify \
+    --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
+    "$tmp/nope"
+expect "sha256:abc is not a 64-hex-digit digest" 2 \
+    "sha256:abc is not a 64-hex-digit digest" -- "$SIGNET" verify \
+    --key "$MK" --bundle "$tmp/blob.json" sha256:abc
+expect "sha512: with a SHA-256's digits" 2 "is not a 128-hex-digit digest" \
+    -- "$SIGNET" verify-bundle --key "$MK" --bundle "$tmp/blob.json" \
+    "sha512:$d"
+expect "model_signing's verify sigstore DIR: signet's spelling" 2 \
+    "signet's is: signet verify $tmp --certificate-identity ID" -- \
+    "$SIGNET" verify sigstore "$tmp"
+expect "model_signing's verify key DIR: signet's spelling" 2 \
+    "signet's is: signet verify $tmp --key PUB.pem" -- \
+    "$SIGNET" verify key "$tmp" --public_key "$MK"
+expect "model_signing's sign key DIR: signet's spelling" 2 \
+    "signet's is: signet sign $tmp --key KEY" -- \
+    "$SIGNET" sign key "$tmp" --private_key "$MSK"
+expect "model_signing's sign certificate DIR: signet's spelling" 2 \
+    "signet sign $tmp --key KEY --signing-certificate CERT" -- \
+    "$SIGNET" sign certificate "$tmp"
+# The man page: every line renders (a line that begins with "." is a
+# roff request: only the man macros are used), groff has no warning, and
+# each option of each command's --help is in it.
+manpage() {
+	src=$(dirname "$0")/../cmd/signet/signet.1
+	bad=$(grep -n "^[.']" "$src" | grep -Ev \
+	    "^[0-9]+:[.'](B|BI|BR|I|IB|IR|RB|RI|PP|TP|TQ|SH|SS|TH|EX|EE|br|RS|RE|IP)( |$)")
+	[ -z "$bad" ] || { echo "not a man macro: $bad"; return 1; }
+	LC_ALL=C MANWIDTH=250 MANROFFOPT=-rHY=0 man --warnings -l "$src" \
+	    2>"$tmp/man.err" | col -b | tr '\n' ' ' | tr -s ' ' > "$tmp/man.txt"
+	[ -s "$tmp/man.err" ] && { cat "$tmp/man.err"; return 1; }
+	missing=
+	for c in verify verify-bundle verify-blob sign sign-bundle sign-blob \
+	    log digest key; do
+		for o in $("$SIGNET" "$c" --help 2>&1 |
+		    grep -o -- '--[a-z0-9][a-z0-9_-]*' | sort -u); do
+			grep -qF -- "$o" "$tmp/man.txt" ||
+			    missing="$missing $c:$o"
+		done
+	done
+	[ -z "$missing" ] || { echo "not in the man page:$missing"; return 1; }
+	echo "man page ok"
+}
+if command -v man >/dev/null 2>&1 && command -v col >/dev/null 2>&1; then
+	expect "the man page renders whole and lists every option" 0 \
+	    "^man page ok$" -- manpage
+fi
+printf '{"mediaType": 1}' > "$tmp/tr-bad.json"
+echo data > "$tmp/tr-art"
+expect "trust root error: verify exits 2" 2 "trusted root" -- \
+    "$SIGNET" verify --trusted-root "$tmp/tr-bad.json" --key "$MK" \
+    --bundle "$tmp/tr-art" "$tmp/tr-art"
+expect "trust root error: sign exits 2" 2 "trusted root" -- \
+    "$SIGNET" sign --trusted-root "$tmp/tr-bad.json" --identity-token \
+    x.y.z --bundle "$tmp/tr-out.json" "$tmp/tr-art"
+expect "trust root error: log exits 2" 2 "trusted root" -- \
+    "$SIGNET" log --trusted-root "$tmp/tr-bad.json" --key "$MK" \
+    "$tmp/tr-art"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

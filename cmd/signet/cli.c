@@ -1,6 +1,8 @@
 /*
  * Option parsing and messages shared by the commands.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -88,6 +90,12 @@ cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv)
 		}
 		if (strcmp(arg, "--") == 0) {
 			only_pos = 1;
+			continue;
+		}
+		/* -h is --help in every command that has one */
+		if (strcmp(arg, "-h") == 0 && (o = named(a, "help")) != NULL) {
+			o->seen = 1;
+			o->spelled = "help";
 			continue;
 		}
 		if (arg[1] != '-') {
@@ -198,11 +206,155 @@ cli_values(const struct cli_args *a, const char *name, size_t *n)
 	return NULL;
 }
 
+/* Where cli_err keeps its first message, when asked (--json). */
+static char	*capture;
+static size_t	 capture_len;
+
+void
+cli_err_capture(char *buf, size_t len)
+{
+	capture = buf;
+	capture_len = len;
+	if (buf != NULL && len > 0)
+		buf[0] = '\0';
+}
+
+/* cosign's flags: why signet cannot honour each, or NULL (no effect). */
+static const struct {
+	const char	*name;
+	int		 takes_value;
+	int		 signing;	/* 1 sign-blob, 0 verify-blob */
+	const char	*why;
+} cosign_flags[] = {
+	{ "new-bundle-format", CLI_FLAG, 1, NULL },
+	{ "tlog-upload", CLI_VALUE, 1, NULL },	/* true only */
+	{ "output-signature", CLI_VALUE, 1, "detached signatures are not "
+	    "written: the bundle (--bundle) holds the signature" },
+	{ "output-certificate", CLI_VALUE, 1, "the certificate is in the "
+	    "bundle (--bundle)" },
+	{ "output", CLI_VALUE, 1, "detached signatures are not written: "
+	    "use --bundle" },
+	{ "fulcio-url", CLI_VALUE, 1, "services come from the signing "
+	    "config: use --signing-config" },
+	{ "rekor-url", CLI_VALUE, 1, "services come from the signing config: "
+	    "use --signing-config" },
+	{ "timestamp-server-url", CLI_VALUE, 1, "services come from the "
+	    "signing config: use --signing-config" },
+	{ "issue-certificate", CLI_FLAG, 1, "a key's signature carries no "
+	    "certificate here" },
+	{ "new-bundle-format", CLI_FLAG, 0, NULL },
+	{ "offline", CLI_FLAG, 0, NULL },	/* verification is offline */
+	{ "use-signed-timestamps", CLI_FLAG, 0, NULL },
+	{ "certificate", CLI_VALUE, 0, "a detached certificate is not "
+	    "supported: the bundle (--bundle) holds it" },
+	{ "rfc3161-timestamp", CLI_VALUE, 0, "a detached timestamp is not "
+	    "supported: the bundle (--bundle) holds it" },
+	{ "timestamp-certificate-chain", CLI_VALUE, 0, "TSA certificates "
+	    "come from the trusted root (--trusted-root)" },
+	{ "insecure-ignore-tlog", CLI_FLAG, 0, "the log entry is always "
+	    "checked (a key bundle signed offline: signet verify --key)" },
+	{ "insecure-ignore-sct", CLI_FLAG, 0, "the certificate's SCT is "
+	    "always checked" },
+	{ "rekor-url", CLI_VALUE, 0, "verification is offline: the bundle "
+	    "holds the log entry" },
+	{ "private-infrastructure", CLI_FLAG, 0, "the log entry is always "
+	    "checked" },
+};
+
+void
+cli_cosign_add(struct cli_args *a, int signing)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(cosign_flags) / sizeof(cosign_flags[0]); i++)
+		if (cosign_flags[i].signing == signing)
+			cli_add(a, cosign_flags[i].name,
+			    cosign_flags[i].takes_value);
+}
+
+int
+cli_cosign_check(const struct cli_args *a, const char *verb)
+{
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cosign_flags) / sizeof(cosign_flags[0]); i++)
+		if (cosign_flags[i].why != NULL &&
+		    cli_flag(a, cosign_flags[i].name)) {
+			cli_err("%s: --%s is not supported: %s", verb,
+			    cosign_flags[i].name, cosign_flags[i].why);
+			return -1;
+		}
+	if ((v = cli_get(a, "tlog-upload")) != NULL &&
+	    strcmp(v, "true") != 0) {
+		cli_err("%s: --tlog-upload=%s is not supported: keyless "
+		    "signatures are always logged (with a key: --offline, "
+		    "and signet log later)", verb, v);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_model_signing_words(const struct cli_args *a, const char *verb)
+{
+	static const struct {
+		const char	*word;
+		const char	*sign;
+		const char	*verify;
+	} w[] = {
+		{ "sigstore", "", " --certificate-identity ID "
+		    "--certificate-oidc-issuer URL" },
+		{ "key", " --key KEY", " --key PUB.pem" },
+		{ "certificate", " --key KEY --signing-certificate CERT "
+		    "--certificate-chain CA.pem",
+		    " --certificate-chain CA.pem" },
+		{ "pkcs11-key", NULL, NULL },
+		{ "pkcs11-certificate", NULL, NULL },
+	};
+	struct stat	st;
+	size_t		i;
+	int		sign = strncmp(verb, "sign", 4) == 0;
+
+	if (a->n_pos != 2 || stat(a->pos[0], &st) == 0)
+		return 0;
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		if (strcmp(a->pos[0], w[i].word) != 0)
+			continue;
+		if (w[i].sign == NULL)
+			cli_err("%s: \"%s\" is model_signing's method word; "
+			    "signet has no PKCS#11 method", verb, w[i].word);
+		else
+			cli_err("%s: \"%s %s\" is model_signing's spelling; "
+			    "signet's is: signet %s %s%s", verb, w[i].word,
+			    a->pos[1], sign ? "sign" : "verify", a->pos[1],
+			    sign ? w[i].sign : w[i].verify);
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+cli_spelled(const struct cli_args *a, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < a->n_opts; i++)
+		if (strcmp(a->opts[i].name, name) == 0)
+			return a->opts[i].seen ? a->opts[i].spelled : NULL;
+	return NULL;
+}
+
 void
 cli_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (capture != NULL && capture_len > 0 && capture[0] == '\0') {
+		va_start(ap, fmt);
+		(void)vsnprintf(capture, capture_len, fmt, ap);
+		va_end(ap);
+	}
 	fputs("signet: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -10,7 +10,7 @@
 
 #include "core.h"
 
-#define CLI_MAX_OPTS	48
+#define CLI_MAX_OPTS	64
 #define CLI_MAX_VALUES	64
 
 /* takes_value: */
@@ -58,8 +58,28 @@ int	cli_u64(const char *s, uint64_t max, uint64_t *v);
 const char *const *cli_values(const struct cli_args *a, const char *name,
 	    size_t *n);
 
+/*
+ * cosign's flags for sign-blob (signing set) and verify-blob: those that
+ * change nothing here are accepted; those signet cannot honour are
+ * registered so that cli_cosign_check() refuses them by name.
+ */
+void	cli_cosign_add(struct cli_args *a, int signing);
+/* Prints and returns -1 when a flag signet cannot honour was given. */
+int	cli_cosign_check(const struct cli_args *a, const char *verb);
+/*
+ * model_signing's method words ("sign key DIR", "verify sigstore DIR"):
+ * prints the signet spelling to use and returns -1 when the first of two
+ * arguments is one (and no such file exists); 0 otherwise.
+ */
+int	cli_model_signing_words(const struct cli_args *a, const char *verb);
+/* The spelling an option was given with (NULL when not given). */
+const char *cli_spelled(const struct cli_args *a, const char *name);
+
 /* "signet: <msg>" on stderr. */
 void	cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* From now on cli_err also keeps its first message in buf (for --json);
+ * NULL stops it. */
+void	cli_err_capture(char *buf, size_t len);
 /* Prints eb (or the code's text) and returns the exit status. */
 int	cli_fail(sgn_err r, const struct sgn_errbuf *eb);
 

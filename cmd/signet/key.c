@@ -154,7 +154,7 @@ cmd_key(int argc, char **argv)
 	int		 i, n;
 
 	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
-	    strcmp(argv[0], "help") == 0) {
+	    strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "help") == 0) {
 		key_usage(argc < 1 ? stderr : stdout);
 		return argc < 1 ? 2 : 0;
 	}

@@ -76,8 +76,22 @@ keyref_password(const char *what, struct sgn_secret *out,
 	return r;
 }
 
+/* A FIDO2 key file (signet key generate --fido2) given without fido2:. */
+static int
+is_fido2_file(const uint8_t *p, size_t len)
+{
+	return memmem(p, len, "\"signet-fido2-key\"", 18) != NULL;
+}
+
+static int
+has(const uint8_t *p, size_t len, const char *s)
+{
+	return memmem(p, len, s, strlen(s)) != NULL;
+}
+
 sgn_err
-keyref_signer(const char *ref, struct sgn_signer **out, struct sgn_errbuf *eb)
+keyref_signer(const char *ref, const struct cli_args *a,
+    struct sgn_signer **out, struct sgn_errbuf *eb)
 {
 	struct sgn_secret	 pw;
 	uint8_t			*pem = NULL;
@@ -86,11 +100,24 @@ keyref_signer(const char *ref, struct sgn_signer **out, struct sgn_errbuf *eb)
 
 	memset(&pw, 0, sizeof(pw));
 	if (strncmp(ref, "fido2:", 6) == 0)
-		return keyref_fido2_signer(ref + 6, out, eb);
+		return keyref_fido2_signer(ref + 6, a, out, eb);
+	if (a != NULL && (cli_get(a, "device") != NULL ||
+	    cli_get(a, "pin-file") != NULL))
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "--device and "
+		    "--pin-file go with --key fido2:NAME.key");
 	if ((r = sgn_file_read(ref, SGN_MAX_KEY_FILE_BYTES, &pem, &len,
 	    eb)) != SGN_OK)
 		return r;
-	r = sgn_signer_from_pem((const char *)pem, len, NULL, out, eb);
+	if (is_fido2_file(pem, len))
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "a FIDO2 key file: "
+		    "give --key fido2:%s", ref);
+	else if (has(pem, len, "-----BEGIN PUBLIC KEY-----") &&
+	    !has(pem, len, "PRIVATE KEY-----"))
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "a public key: "
+		    "signing needs the private key (the public key goes to "
+		    "verify --key and log --key)");
+	else
+		r = sgn_signer_from_pem((const char *)pem, len, NULL, out, eb);
 	if (r == SGN_ERR_PIN_REQUIRED) {
 		sgn_errbuf_clear(eb);
 		if ((r = keyref_password(ref, &pw, eb)) == SGN_OK)
@@ -115,7 +142,15 @@ keyref_pubkey(const char *ref, struct sgn_pubkey **out, struct sgn_errbuf *eb)
 	if ((r = sgn_file_read(ref, SGN_MAX_KEY_FILE_BYTES, &pem, &len,
 	    eb)) != SGN_OK)
 		return r;
-	r = sgn_pubkey_from_pem((const char *)pem, len, out, eb);
+	if (is_fido2_file(pem, len))
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "a FIDO2 key file: "
+		    "give --key fido2:%s", ref);
+	else if (has(pem, len, "PRIVATE KEY-----"))
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "a private key: "
+		    "give the public key (NAME.pub)");
+	else
+		r = sgn_pubkey_from_pem((const char *)pem, len, out, eb);
+	sgn_memzero(pem, len);
 	free(pem);
 	return r;
 }

@@ -12,8 +12,10 @@
  * authenticator, a touch, the PIN where set), or a private key file,
  * asking for its password when it is encrypted.
  */
-sgn_err	keyref_signer(const char *ref, struct sgn_signer **out,
-	    struct sgn_errbuf *eb);
+struct cli_args;
+/* a: the command's --device and --pin-file (fido2:), or NULL. */
+sgn_err	keyref_signer(const char *ref, const struct cli_args *a,
+	    struct sgn_signer **out, struct sgn_errbuf *eb);
 /* The public key of ref: a PEM public key, or "fido2:NAME.key". */
 sgn_err	keyref_pubkey(const char *ref, struct sgn_pubkey **out,
 	    struct sgn_errbuf *eb);
@@ -27,8 +29,8 @@ sgn_err	keyref_read_secret(const char *prompt, struct sgn_secret *out,
 	    struct sgn_errbuf *eb);
 
 /* FIDO2 (keyref_fido2.c). */
-sgn_err	keyref_fido2_signer(const char *keyfile, struct sgn_signer **out,
-	    struct sgn_errbuf *eb);
+sgn_err	keyref_fido2_signer(const char *keyfile, const struct cli_args *a,
+	    struct sgn_signer **out, struct sgn_errbuf *eb);
 sgn_err	keyref_fido2_pubkey(const char *keyfile, struct sgn_pubkey **out,
 	    struct sgn_errbuf *eb);
 
@@ -39,7 +41,6 @@ sgn_err	key_file_put(const char *path, const struct sgn_buf *b,
 	    unsigned mode, int force, struct sgn_errbuf *eb);
 
 /* signet key generate --fido2 and list-devices; exit statuses. */
-struct cli_args;
 int	key_fido2_generate(const struct cli_args *a, const char *name,
 	    int force);
 int	key_fido2_list(const struct cli_args *a);

@@ -2,9 +2,10 @@
  * FIDO2-derived keys on the command line: signet key generate --fido2,
  * signet key list-devices, and --key fido2:NAME.key.
  *
- * The authenticator is --device PATH (key generate) or
+ * The authenticator is --device PATH (key generate, sign) or
  * $SIGNET_FIDO2_DEVICE, else the only one connected.  The PIN comes from
- * --pin-file (key generate), $SIGNET_PIN, or the terminal (no echo), and
+ * --pin-file (key generate, sign), $SIGNET_PIN, or the terminal (no echo),
+ * and
  * is wiped after use.
  */
 #include <stdio.h>
@@ -86,8 +87,8 @@ fido_opts(const struct cli_args *a, struct fido_ui *ui,
 }
 
 sgn_err
-keyref_fido2_signer(const char *keyfile, struct sgn_signer **out,
-    struct sgn_errbuf *eb)
+keyref_fido2_signer(const char *keyfile, const struct cli_args *a,
+    struct sgn_signer **out, struct sgn_errbuf *eb)
 {
 	struct sgn_fido_opts	 o;
 	struct fido_ui		 ui;
@@ -98,7 +99,7 @@ keyref_fido2_signer(const char *keyfile, struct sgn_signer **out,
 	memset(&ui, 0, sizeof(ui));
 	if ((r = sgn_file_read(keyfile, SGN_FIDO_MAX_KEY_FILE, &buf, &len,
 	    eb)) == SGN_OK &&
-	    (r = fido_opts(NULL, &ui, &o, keyfile, eb)) == SGN_OK)
+	    (r = fido_opts(a, &ui, &o, keyfile, eb)) == SGN_OK)
 		r = sgn_fido_signer(buf, len, &o, out, eb);
 	sgn_secret_reset(&ui.pin);
 	free(buf);

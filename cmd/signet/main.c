@@ -46,8 +46,10 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	static char help[] = "--help";
 	struct sigaction sa;
 	const char *cmd;
+	char *hargv[4];
 
 	if (argc < 2) {
 		usage(stderr);
@@ -69,6 +71,15 @@ main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGXFSZ, &sa, NULL);
+	/* signet help CMD: that command's help, as CMD --help */
+	if (strcmp(argv[1], "help") == 0 && argc == 3 &&
+	    strcmp(argv[2], "help") != 0) {
+		hargv[0] = argv[0];
+		hargv[1] = argv[2];
+		hargv[2] = help;
+		hargv[3] = NULL;
+		argv = hargv;
+	}
 	cmd = argv[1];
 	/*
 	 * Commands that may hold a secret (an identity token, a password, a

@@ -2,7 +2,9 @@
  * Models and datasets on the command line: the options that say how a
  * directory is hashed, the progress bar, `signet digest`.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -275,6 +277,9 @@ now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Without a terminal: a progress line this often (seconds). */
+#define PROGRESS_LINE_S	10.0
+
 static void
 progress(void *ctx, uint64_t done, uint64_t total, uint64_t files_done,
     uint64_t files_total)
@@ -283,11 +288,24 @@ progress(void *ctx, uint64_t done, uint64_t total, uint64_t files_done,
 	char			 d[32], t[32], rate[32], eta[32];
 	double			 el, bps;
 
-	(void)files_done;
-	(void)files_total;
 	if (mr->start == 0)
 		mr->start = now_s();
 	el = now_s() - mr->start;
+	if (!mr->tty) {
+		/* a log, not a bar: one line every 10 s of a long hash */
+		if (el - mr->last < PROGRESS_LINE_S || done >= total)
+			return;
+		mr->last = el;
+		model_human_size(done, d, sizeof(d));
+		model_human_size(total, t, sizeof(t));
+		model_human_size((uint64_t)((double)done / el), rate,
+		    sizeof(rate));
+		fprintf(stderr, "signet: hashing: %llu of %llu files, %s of "
+		    "%s, %s/s, %.0f s\n", (unsigned long long)files_done,
+		    (unsigned long long)files_total, d, t, rate, el);
+		fflush(stderr);
+		return;
+	}
 	if (el < 0.5 && done < total)
 		return;		/* short runs show nothing */
 	bps = el > 0 ? (double)done / el : 0;
@@ -308,8 +326,9 @@ progress(void *ctx, uint64_t done, uint64_t total, uint64_t files_done,
 void
 model_progress_enable(struct model_run *mr, int quiet)
 {
-	if (quiet || !isatty(STDERR_FILENO))
+	if (quiet)
 		return;
+	mr->tty = isatty(STDERR_FILENO);
 	mr->o.progress = progress;
 	mr->o.progress_ctx = mr;
 }
@@ -362,13 +381,17 @@ digest_usage(FILE *f)
 	    "  --hash sha256|blake2b    file digests (default sha256)\n"
 	    "  --shards                 hash 1,000,000,000-byte shards\n"
 	    "  --shard-size N           hash N-byte shards\n"
-	    "  --signature F            leave F out (as signing would)\n"
+	    "  --signature F            leave F out (as signing would; "
+	    "default\n"
+	    "                           MODEL/model.sig)\n"
 	    "  --jobs N                 hashing threads (default: one per "
 	    "core)\n"
 	    "  --manifest               print the manifest, one line per "
 	    "file or\n"
 	    "                           shard, then the root digest\n"
-	    "  --quiet                  no progress bar\n");
+	    "  --quiet                  no progress (a bar on a terminal, "
+	    "else a\n"
+	    "                           line every 10 seconds)\n");
 }
 
 int
@@ -377,7 +400,7 @@ cmd_digest(int argc, char **argv)
 	struct cli_args		 a;
 	struct model_run	 mr;
 	struct sgn_manifest	*m = NULL;
-	char			 hex[2 * SGN_MAX_DIGEST + 1];
+	char			 hex[2 * SGN_MAX_DIGEST + 1], *dflt = NULL;
 	size_t			 i;
 	int			 rc = 2;
 
@@ -401,7 +424,15 @@ cmd_digest(int argc, char **argv)
 	}
 	if (model_opts_read(&a, "digest", a.pos[0], &mr) != 0)
 		goto out;
-	mr.o.signature_path = cli_get(&a, "signature");
+	/* DIR/model.sig is left out, as sign and verify do */
+	if ((mr.o.signature_path = cli_get(&a, "signature")) == NULL &&
+	    model_is_dir(a.pos[0])) {
+		if ((dflt = model_default_signature(a.pos[0])) == NULL) {
+			cli_err("out of memory");
+			goto out;
+		}
+		mr.o.signature_path = dflt;
+	}
 	model_progress_enable(&mr, cli_flag(&a, "quiet"));
 	if ((rc = model_build(&mr, a.pos[0], &m)) != 0)
 		goto out;
@@ -425,6 +456,7 @@ cmd_digest(int argc, char **argv)
 out:
 	sgn_manifest_free(&m);
 	model_run_reset(&mr);
+	free(dflt);
 	return rc;
 }
 
@@ -436,12 +468,120 @@ out:
  * file per signature, named by sig_digest, the SHA-256 of the signature's
  * bytes.
  */
+/*
+ * Makes the digest-state directory sub (".../digests") and the parents a
+ * cache directory needs: under $HOME, .cache and .cache/signet; else the
+ * cache directory itself.  What lies above them must exist already: no
+ * command creates $HOME or a directory the user named only in passing.
+ */
+static int
+make_cache_dirs(char *sub, int home_based)
+{
+	struct stat	 st;
+	char		*cut[3];
+	int		 n = 0, i, levels = home_based ? 3 : 2;
+	char		*p;
+
+	/* cut[0] ends the directory to exist, then those to make */
+	p = sub + strlen(sub);
+	while (n < levels && (p = memrchr(sub, '/', (size_t)(p - sub))) !=
+	    NULL && p != sub)
+		cut[n++] = p;
+	if (n < levels)
+		return -1;
+	*cut[n - 1] = '\0';
+	i = stat(sub, &st) == 0 && S_ISDIR(st.st_mode);
+	*cut[n - 1] = '/';
+	if (!i)
+		return -1;
+	for (i = n - 2; i >= 0; i--) {
+		*cut[i] = '\0';
+		if (mkdir(sub, 0700) != 0 && errno != EEXIST) {
+			*cut[i] = '/';
+			return -1;
+		}
+		*cut[i] = '/';
+	}
+	if (mkdir(sub, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/*
+ * The digest states kept are bounded: past STATE_MAX_FILES files or
+ * STATE_MAX_BYTES bytes, the least recently written go first.
+ */
+#define STATE_MAX_FILES	64
+#define STATE_MAX_BYTES	(256ull * 1024 * 1024)
+
+struct state_file {
+	char	name[72];
+	time_t	mtime;
+	off_t	size;
+};
+
+static int
+state_older(const void *a, const void *b)
+{
+	const struct state_file *x = a, *y = b;
+
+	return x->mtime < y->mtime ? -1 : x->mtime > y->mtime ? 1 :
+	    strcmp(x->name, y->name);
+}
+
+static void
+state_prune(const char *sub)
+{
+	struct state_file	*f = NULL, *nf;
+	struct dirent		*de;
+	struct stat		 st;
+	DIR			*d;
+	size_t			 n = 0, cap = 0, i;
+	unsigned long long	 total = 0;
+	char			 path[4200];
+	int			 fd;
+
+	if ((d = opendir(sub)) == NULL)
+		return;
+	fd = dirfd(d);
+	while ((de = readdir(d)) != NULL) {
+		/* states are named by 64 hex digits; nothing else is ours */
+		if (strlen(de->d_name) != 64 ||
+		    strspn(de->d_name, "0123456789abcdef") != 64 ||
+		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 64 : 2 * cap;
+			if ((nf = realloc(f, cap * sizeof(*f))) == NULL)
+				goto out;
+			f = nf;
+		}
+		snprintf(f[n].name, sizeof(f[n].name), "%s", de->d_name);
+		f[n].mtime = st.st_mtime;
+		f[n].size = st.st_size;
+		total += (unsigned long long)st.st_size;
+		n++;
+	}
+	qsort(f, n, sizeof(*f), state_older);
+	for (i = 0; i < n && (n - i > STATE_MAX_FILES ||
+	    total > STATE_MAX_BYTES); i++) {
+		snprintf(path, sizeof(path), "%s/%s", sub, f[i].name);
+		if (unlink(path) == 0)
+			total -= (unsigned long long)f[i].size;
+	}
+out:
+	free(f);
+	closedir(d);
+}
+
 static char *
 state_path(const uint8_t sig_digest[32], int create)
 {
 	const char	*base = getenv("SIGNET_CACHE_DIR"), *x, *home;
 	char		*dir = NULL, *path = NULL, *sub = NULL;
 	char		 hex[65];
+	int		 home_based = 0;
 
 	if (base != NULL && base[0] != '\0')
 		dir = strdup(base);
@@ -451,6 +591,7 @@ state_path(const uint8_t sig_digest[32], int create)
 	} else if ((home = getenv("HOME")) != NULL && home[0] == '/') {
 		if (asprintf(&dir, "%s/.cache/signet", home) < 0)
 			dir = NULL;
+		home_based = 1;
 	}
 	if (dir == NULL)
 		return NULL;
@@ -459,18 +600,8 @@ state_path(const uint8_t sig_digest[32], int create)
 		sub = NULL;
 		goto out;
 	}
-	if (create) {
-		/* the parents as a user's cache dir would be made */
-		char *p;
-
-		for (p = strchr(sub + 1, '/'); p != NULL;
-		    p = strchr(p + 1, '/')) {
-			*p = '\0';
-			(void)mkdir(sub, 0700);
-			*p = '/';
-		}
-		(void)mkdir(sub, 0700);
-	}
+	if (create && make_cache_dirs(sub, home_based) != 0)
+		goto out;
 	if (asprintf(&path, "%s/%s", sub, hex) < 0)
 		path = NULL;
 out:
@@ -493,8 +624,11 @@ model_state_save(const uint8_t *sig, size_t len, const struct sgn_manifest *m)
 	sgn_buf_init(&b, 0);
 	sgn_errbuf_clear(&eb);
 	/* a cache: failing to write it only costs a later full hash */
-	if (sgn_manifest_state_write(m, &b, &eb) == SGN_OK)
-		(void)sgn_file_write_atomic(path, b.ptr, b.len, 0600, &eb);
+	if (sgn_manifest_state_write(m, &b, &eb) == SGN_OK &&
+	    sgn_file_write_atomic(path, b.ptr, b.len, 0600, &eb) == SGN_OK) {
+		*strrchr(path, '/') = '\0';
+		state_prune(path);
+	}
 	sgn_buf_reset(&b);
 	free(path);
 }

@@ -18,6 +18,8 @@ struct model_run {
 	size_t				 n_ignore;
 	double				 start;
 	int				 shown;
+	int				 tty;	/* stderr is a terminal */
+	double				 last;	/* last line (no terminal) */
 };
 
 /* 1 when path is a directory (following links). */
@@ -34,7 +36,8 @@ void	model_opts_add(struct cli_args *a, int verifying);
 int	model_opts_read(const struct cli_args *a, const char *verb,
 	    const char *model, struct model_run *mr);
 void	model_run_reset(struct model_run *mr);
-/* A progress bar on stderr when it is a terminal and not quiet. */
+/* Unless quiet: a progress bar on stderr when it is a terminal, else a
+ * progress line every 10 seconds. */
 void	model_progress_enable(struct model_run *mr, int quiet);
 void	model_progress_end(struct model_run *mr);
 /* Builds the manifest; prints the error and returns 2 on failure. */

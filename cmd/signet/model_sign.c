@@ -175,6 +175,9 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 	    (r = sgn_file_write_atomic(out_path, bundle.ptr, bundle.len,
 	    0644, &eb)) != SGN_OK) {
 		cli_err("%s: %s", model, eb.msg);
+		if (r == SGN_ERR_NETWORK && h->log != NULL)
+			cli_err("no network: sign with --offline and log it "
+			    "later with signet log");
 		goto out;
 	}
 	model_state_save(bundle.ptr, bundle.len, m);

@@ -250,7 +250,9 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 		    d.n == 1 ? "s" : "", d.summary);
 		goto out;
 	}
-	model_state_save(mv->bundle_bytes, mv->bundle_len, am);
+	/* verification writes nothing unless asked (--record-digests) */
+	if (cli_flag(mv->args, "record-digests"))
+		model_state_save(mv->bundle_bytes, mv->bundle_len, am);
 	r = SGN_OK;
 out:
 	cJSON_Delete(d.list);

@@ -2,6 +2,10 @@
  * signet sign / sign-bundle / sign-blob: keyless signing, in signet's
  * spelling, the conformance suite's and cosign's.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,8 @@ struct sign_run {
 	struct sgn_http		*http;
 	struct sgn_oidc_token	 tok;
 	int			 quiet;
+	sgn_err			 id_err;	/* a token that failed */
+	char			 id_msg[SGN_ERRBUF_SIZE];
 };
 
 /* The options that choose the services and the trust in their answers. */
@@ -72,6 +78,9 @@ sign_usage(const char *verb, FILE *f)
 	    "  --timeout SECONDS        per request to a service (default "
 	    "30)\n"
 	    "  --quiet                  no progress messages\n"
+	    "  --yes                    on a terminal, do not ask before "
+	    "the\n"
+	    "                           identity goes into the public log\n"
 	    "\n"
 	    "With a key instead of an identity:\n"
 	    "  --key KEY                a private key file (PEM, or cosign's "
@@ -83,6 +92,12 @@ sign_usage(const char *verb, FILE *f)
 	    "timestamped and\n"
 	    "                           logged (Rekor) as a managed-key "
 	    "bundle\n"
+	    "  --device PATH            fido2: the authenticator (also\n"
+	    "                           SIGNET_FIDO2_DEVICE; default the "
+	    "only one)\n"
+	    "  --pin-file FILE          fido2: its PIN (also SIGNET_PIN, or "
+	    "the\n"
+	    "                           terminal)\n"
 	    "  --offline                no network at all: not timestamped, "
 	    "not\n"
 	    "                           logged (`signet log` does it later)\n"
@@ -102,9 +117,11 @@ sign_usage(const char *verb, FILE *f)
 	    "model\n"
 	    "  --allow-external-symlinks  ... and outside it\n"
 	    "  --hash sha256|blake2b, --shards, --shard-size N, --jobs N\n"
+	    "  --private-key, --signature  model_signing's --key, --bundle\n"
 	    "  --reuse-digests OLD.sig  hash again only files changed since "
 	    "OLD.sig\n"
-	    "                           was signed or verified here\n"
+	    "                           was signed (or verified with\n"
+	    "                           --record-digests) here\n"
 	    "\n"
 	    "Exit status: 0 signed, 2 the signing could not be done (no "
 	    "bundle is\n"
@@ -194,9 +211,16 @@ get_identity(void *ctx, struct sgn_sign_identity *id, struct sgn_errbuf *eb)
 	ui.status = ui_status;
 	ui.ctx = run;
 	sgn_oidc_token_reset(&run->tok);
+	/* a token that could not be had is not asked for again per file */
+	if (run->id_err != SGN_OK)
+		return sgn_errf(eb, run->id_err, "%s", run->id_msg);
 	if ((r = sgn_oidc_get_token(run->http, &run->oo, &env, &ui, &run->tok,
-	    eb)) != SGN_OK)
+	    eb)) != SGN_OK) {
+		run->id_err = r;
+		snprintf(run->id_msg, sizeof(run->id_msg), "%s",
+		    eb != NULL ? eb->msg : sgn_strerror(r));
 		return r;
+	}
 	id->token = (const char *)run->tok.jwt.ptr;
 	if ((r = sgn_oidc_token_challenge(&run->tok, &id->challenge, eb)) !=
 	    SGN_OK)
@@ -320,6 +344,10 @@ services_open(const struct cli_args *a, const char *verb, struct services *sv)
 	}
 	if (services_check(&sv->sel) != 0)
 		return -1;
+	if (sgn_selection_check_root(&sv->sel, sv->root, &eb) != SGN_OK) {
+		cli_err("signing config: %s", eb.msg);
+		return -1;
+	}
 	ho.ca_bundle = cli_get(a, "ca-bundle");
 	if (cli_get(a, "timeout") != NULL) {
 		if (cli_u64(cli_get(a, "timeout"), 3600, &t) != 0 || t < 1) {
@@ -346,6 +374,43 @@ services_opts(struct cli_args *a)
 	cli_add(a, "timeout", CLI_VALUE);
 }
 
+/*
+ * Keyless signing on a terminal: the identity goes into a public log,
+ * for good; said once, and confirmed (as cosign does; --yes skips it).
+ * No question without a terminal.  0 to go on.
+ */
+static int
+public_log_confirm(const struct services *sv)
+{
+	struct sgn_secret	 line;
+	const char		*ans;
+	int			 yes;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return 0;
+	fprintf(stderr, "signet: the identity of your token (an email "
+	    "address or a workload) goes into the\n"
+	    "certificate, and the certificate and signature into a public "
+	    "transparency log\n(%s); it cannot be removed later.\n"
+	    "Continue? [y/N] ", sv->sel.n_rekor > 0 ? sv->sel.rekor[0]->url :
+	    "Rekor");
+	fflush(stderr);
+	memset(&line, 0, sizeof(line));
+	if (keyref_read_line(&line, NULL) != SGN_OK) {
+		cli_err("not signed");
+		return -1;
+	}
+	ans = (const char *)line.ptr;
+	yes = ans != NULL && ((line.len == 1 && (ans[0] == 'y' ||
+	    ans[0] == 'Y')) || (line.len == 3 && memcmp(ans, "yes", 3) == 0));
+	sgn_secret_reset(&line);
+	if (!yes) {
+		cli_err("not signed");
+		return -1;
+	}
+	return 0;
+}
+
 /* Logging with the services, progress on stderr. */
 static void
 log_opts(const struct services *sv, struct sign_run *run,
@@ -357,6 +422,118 @@ log_opts(const struct services *sv, struct sign_run *run,
 	lo->http = sv->http;
 	lo->status = ui_status;
 	lo->status_ctx = run;
+}
+
+/* Before anything is asked or sent ----------------------------------- */
+
+/* One artifact of a run and its bundle. */
+struct sign_item {
+	const char	*file;
+	char		*dest;		/* malloc'd */
+	int		 failed;
+};
+
+/*
+ * dest's directory exists and is writable: the bundle can be created
+ * (sgn_file_write_atomic writes a temporary file beside it).
+ */
+static int
+dest_writable(const char *dest)
+{
+	struct stat	 st;
+	char		*copy, *dir;
+	int		 rc = -1;
+
+	if (stat(dest, &st) == 0 && S_ISDIR(st.st_mode)) {
+		cli_err("bundle %s: is a directory", dest);
+		return -1;
+	}
+	if ((copy = strdup(dest)) == NULL) {
+		cli_err("out of memory");
+		return -1;
+	}
+	dir = dirname(copy);
+	if (stat(dir, &st) != 0)
+		cli_err("bundle %s: directory %s: %s", dest, dir,
+		    strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		cli_err("bundle %s: %s is not a directory", dest, dir);
+	else if (access(dir, W_OK | X_OK) != 0)
+		cli_err("bundle %s: cannot write in %s: %s", dest, dir,
+		    strerror(errno));
+	else
+		rc = 0;
+	free(copy);
+	return rc;
+}
+
+/* 1 when a and b name one existing file. */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat	sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
+ * Every input and output of the run, before a password, a token or a
+ * service is asked for: each FILE a readable regular file (a model: a
+ * directory, or a file with --model), each bundle creatable, and no bundle
+ * an input or the bundle of another file.  Prints; -1 on the first
+ * problem.
+ */
+static int
+sign_preflight(const char *verb, struct sign_item *it, size_t n, int model)
+{
+	struct sgn_errbuf	eb;
+	size_t			i, k;
+	int			fd;
+
+	for (i = 0; i < n; i++) {
+		sgn_errbuf_clear(&eb);
+		if (model && model_is_dir(it[i].file)) {
+			if (access(it[i].file, R_OK | X_OK) != 0) {
+				cli_err("%s: %s", it[i].file, strerror(errno));
+				return -1;
+			}
+		} else if (strcmp(it[i].file, "-") != 0) {
+			if (sgn_file_open_read(it[i].file, &fd, &eb) !=
+			    SGN_OK) {
+				if (model_is_dir(it[i].file))
+					cli_err("%s: %s is a directory: a "
+					    "model is signed alone (signet "
+					    "sign %s)", verb, it[i].file,
+					    it[i].file);
+				else
+					cli_err("%s", eb.msg);
+				return -1;
+			}
+			(void)close(fd);
+		}
+		if (dest_writable(it[i].dest) != 0)
+			return -1;
+	}
+	for (i = 0; i < n; i++)
+		for (k = 0; k < n; k++) {
+			if (same_file(it[i].dest, it[k].file)) {
+				cli_err("%s: the bundle %s is %s, the file "
+				    "to sign: it would be replaced; give "
+				    "another --bundle", verb, it[i].dest,
+				    it[k].file);
+				return -1;
+			}
+			if (k > i && same_file(it[i].dest, it[k].dest)) {
+				cli_err("%s: %s and %s would have the same "
+				    "bundle %s", verb, it[i].file, it[k].file,
+				    it[i].dest);
+				return -1;
+			}
+		}
+	return 0;
 }
 
 /* Signing one artifact, whichever way --------------------------------- */
@@ -418,9 +595,10 @@ cmd_sign(const char *verb, int argc, char **argv)
 	struct sgn_sign_opts so;
 	struct sgn_log_opts lo;
 	struct sign_how how;
+	struct sign_item *items = NULL;
 	const char *out_path, *key;
 	char *stmt = NULL;
-	size_t i, len;
+	size_t i, len, n_items = 0, n_failed = 0;
 	int intoto, model, offline, rc = 2;
 	sgn_err r;
 
@@ -442,10 +620,16 @@ cmd_sign(const char *verb, int argc, char **argv)
 	services_opts(&a);
 	cli_add(&a, "offline", 0);
 	cli_add(&a, "quiet", 0);
-	cli_add(&a, "yes", 0);	/* cosign: nothing to confirm here */
+	cli_add(&a, "yes", 0);	/* no question about the public log */
+	cli_add(&a, "device", CLI_VALUE);	/* --key fido2: */
+	cli_add(&a, "pin-file", CLI_VALUE);
 	cli_add(&a, "help", 0);
 	model_sign_opts_add(&a);
+	if (strcmp(verb, "sign-blob") == 0)
+		cli_cosign_add(&a, 1);
 	if (cli_parse(&a, verb, argc, argv) != 0)
+		return 2;
+	if (strcmp(verb, "sign-blob") == 0 && cli_cosign_check(&a, verb) != 0)
 		return 2;
 	if (cli_flag(&a, "help")) {
 		sign_usage(verb, stdout);
@@ -456,6 +640,8 @@ cmd_sign(const char *verb, int argc, char **argv)
 		sign_usage(verb, stderr);
 		return 2;
 	}
+	if (cli_model_signing_words(&a, verb) != 0)
+		return 2;
 	out_path = cli_get(&a, "bundle");
 	model = model_sign_wanted(&a);
 	key = cli_get(&a, "key");
@@ -490,9 +676,33 @@ cmd_sign(const char *verb, int argc, char **argv)
 	    0)
 		return 2;
 
+	/* every input and output, before anything is asked or sent */
+	if ((items = calloc(a.n_pos, sizeof(*items))) == NULL) {
+		cli_err("out of memory");
+		return 2;
+	}
+	for (n_items = 0; n_items < a.n_pos; n_items++) {
+		struct sign_item *it = &items[n_items];
+
+		it->file = a.pos[n_items];
+		if (out_path != NULL)
+			it->dest = strdup(out_path);
+		else if (model)
+			it->dest = model_default_signature(it->file);
+		else if (asprintf(&it->dest, "%s.sigstore.json", it->file) < 0)
+			it->dest = NULL;
+		if (it->dest == NULL) {
+			cli_err("out of memory");
+			goto out;
+		}
+	}
+	if (sign_preflight(verb, items, n_items, model) != 0)
+		goto out;
+
 	if (key != NULL) {
 		/* the key first: a wrong password fails before any work */
-		if ((r = keyref_signer(key, &how.signer, &eb)) != SGN_OK) {
+		if ((r = keyref_signer(key, &a, &how.signer, &eb)) !=
+		    SGN_OK) {
 			cli_err("key %s: %s", key, eb.msg);
 			goto out;
 		}
@@ -535,29 +745,22 @@ cmd_sign(const char *verb, int argc, char **argv)
 			rc = cli_fail(r, &eb);
 			goto out;
 		}
+		if (!cli_flag(&a, "yes") && public_log_confirm(&sv) != 0)
+			goto out;
 	}
 
 	if (model) {
-		rc = model_sign(verb, &a, a.pos[0], out_path, &how, run.quiet);
+		rc = model_sign(verb, &a, items[0].file, items[0].dest, &how,
+		    run.quiet);
 		goto out;
 	}
-	for (i = 0; i < a.n_pos; i++) {
-		const char *file = a.pos[i];
+	/* each file; one that fails leaves the others signed */
+	for (i = 0; i < n_items; i++) {
+		const char *file = items[i].file, *dest = items[i].dest;
 		struct sgn_buf bundle;
-		char *dflt = NULL;
-		const char *dest = out_path;
 
 		sgn_buf_init(&bundle, 0);
 		sgn_errbuf_clear(&eb);
-		if (dest == NULL) {
-			len = strlen(file) + sizeof(".sigstore.json");
-			if ((dflt = malloc(len)) == NULL) {
-				cli_err("out of memory");
-				goto out;
-			}
-			snprintf(dflt, len, "%s.sigstore.json", file);
-			dest = dflt;
-		}
 		if (intoto) {
 			free(stmt);
 			if ((stmt = read_text(file, 16u * 1024 * 1024, &len,
@@ -575,20 +778,37 @@ cmd_sign(const char *verb, int argc, char **argv)
 		sgn_buf_reset(&bundle);
 		if (r != SGN_OK) {
 			cli_err("%s: %s", file, eb.msg);
-			free(dflt);
-			/* Any failure is "the work could not be done". */
-			rc = 2;
-			goto out;
+			if (r == SGN_ERR_NETWORK && how.log != NULL)
+				cli_err("no network: sign with --offline and "
+				    "log it later with signet log");
+			items[i].failed = 1;
+			n_failed++;
+			continue;
 		}
 		if (!run.quiet)
 			fprintf(stderr, "signet: signed %s -> %s%s\n", file,
 			    dest, how.signer != NULL && how.log == NULL ?
 			    " (offline: not logged; `signet log` it later)" :
 			    "");
-		free(dflt);
+	}
+	if (n_failed > 0) {
+		/* Any failure is "the work could not be done". */
+		if (n_items > 1) {
+			fprintf(stderr, "signet: %zu of %zu files not signed:",
+			    n_failed, n_items);
+			for (i = 0; i < n_items; i++)
+				if (items[i].failed)
+					fprintf(stderr, " %s", items[i].file);
+			fprintf(stderr, "\n");
+		}
+		rc = 2;
+		goto out;
 	}
 	rc = 0;
 out:
+	for (i = 0; items != NULL && i < n_items; i++)
+		free(items[i].dest);
+	free(items);
 	free(stmt);
 	sgn_signing_ctx_free(&how.ctx);
 	sgn_signer_free(&how.signer);
@@ -615,7 +835,19 @@ log_usage(FILE *f)
 	    "  --key PUB.pem            the signer's public key (or "
 	    "fido2:NAME.key)\n"
 	    SERVICES_HELP
-	    "  --ca-bundle FILE, --timeout SECONDS, --quiet\n");
+	    "  --ca-bundle FILE         CA certificates for the services' "
+	    "TLS\n"
+	    "  --timeout SECONDS        per request to a service (default "
+	    "30)\n"
+	    "  --quiet                  no progress messages\n"
+	    "\n"
+	    "Exit status: 0 every bundle logged (or already logged), 1 a "
+	    "bundle\n"
+	    "failed its verification (a wrong key, a log answer that does "
+	    "not\n"
+	    "verify), 2 usage error or the logging could not be done (the "
+	    "bundle\n"
+	    "is left as it was).\n");
 }
 
 int

@@ -2,6 +2,9 @@
  * signet verify / verify-bundle / verify-blob: one implementation, three
  * spellings (signet's own, the Sigstore conformance suite's, cosign's).
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +13,14 @@
 
 #include "bundle.h"
 #include "cli.h"
+#include "json.h"
 #include "keyref.h"
 #include "keys.h"
 #include "manifest.h"
 #include "model.h"
 #include "trust.h"
 #include "verify.h"
+#include "x509.h"
 
 struct gh_flag {
 	const char	*flag;
@@ -83,6 +88,9 @@ verify_usage(const char *verb, FILE *f)
 	    "  --allow-symlinks, --allow-external-symlinks, --jobs N, "
 	    "--quiet\n"
 	    "  --model                  FILE is a single-file model\n"
+	    "  --record-digests         keep the files' digests for a later\n"
+	    "                           sign --reuse-digests (verification\n"
+	    "                           writes nothing otherwise)\n"
 	    "\n"
 	    "Exit status: 0 verified, 1 verification failed, 2 usage error "
 	    "or\n"
@@ -113,6 +121,19 @@ parse_digest(const char *s, struct sgn_artifact *art)
 		art->digest_alg = pfx[i].alg;
 		return 1;
 	}
+	return 0;
+}
+
+/* The hex digits a sha256:/sha384:/sha512: prefix of s asks for, or 0. */
+static int
+digest_prefix(const char *s)
+{
+	if (strncmp(s, "sha256:", 7) == 0)
+		return 64;
+	if (strncmp(s, "sha384:", 7) == 0)
+		return 96;
+	if (strncmp(s, "sha512:", 7) == 0)
+		return 128;
 	return 0;
 }
 
@@ -172,9 +193,124 @@ print_text(const struct sgn_verify_result *res)
 	}
 }
 
+/* What --json adds about a verified artifact and its signer. */
+struct json_extra {
+	const struct sgn_bundle		*bundle;
+	const struct sgn_artifact	*art;
+	const struct sgn_pubkey		*key;	/* --key */
+	int				 model;
+};
+
+/* "sha256:HEX" of the artifact (the bundle's digest was checked). */
+static void
+json_artifact(cJSON *o, const struct json_extra *xa)
+{
+	struct sgn_errbuf	eb;
+	uint8_t			d[SGN_MAX_DIGEST];
+	char			hex[2 * SGN_MAX_DIGEST + 1], s[160];
+	const char		*alg;
+	size_t			n;
+
+	sgn_errbuf_clear(&eb);
+	if (xa->art->path != NULL) {
+		/* stdin was read by the verification: not again */
+		if (strcmp(xa->art->path, "-") == 0 ||
+		    sgn_hash_file(SGN_HASH_SHA256, xa->art->path, d, &eb) !=
+		    SGN_OK)
+			return;
+		alg = "sha256";
+		n = sgn_hash_len(SGN_HASH_SHA256);
+	} else {
+		memcpy(d, xa->art->digest, sizeof(d));
+		n = sgn_hash_len(xa->art->digest_alg);
+		alg = xa->art->digest_alg == SGN_HASH_SHA384 ? "sha384" :
+		    xa->art->digest_alg == SGN_HASH_SHA512 ? "sha512" :
+		    "sha256";
+	}
+	sgn_hex_encode(d, n, hex);
+	snprintf(s, sizeof(s), "%s:%s", alg, hex);
+	cJSON_AddStringToObject(o, "digest", s);
+}
+
+/* The GitHub workflow claims of the Fulcio certificate, when present. */
+static void
+json_github(cJSON *o, const struct sgn_bundle *b)
+{
+	static const struct {
+		unsigned	 oid;
+		const char	*name;
+	} claims[] = {
+		{ 2, "trigger" }, { 3, "sha" }, { 4, "name" },
+		{ 5, "repository" }, { 6, "ref" },
+	};
+	struct sgn_cert	*leaf = NULL;
+	cJSON		*gh = NULL;
+	char		*v;
+	size_t		 i;
+
+	if (b->n_certs == 0 || sgn_cert_from_der(b->certs[0].ptr,
+	    b->certs[0].len, &leaf, NULL) != SGN_OK)
+		return;
+	for (i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+		v = NULL;
+		if (sgn_cert_fulcio_ext(leaf, claims[i].oid, &v, NULL) !=
+		    SGN_OK || v == NULL)
+			continue;
+		if (gh == NULL)
+			gh = cJSON_AddObjectToObject(o, "githubWorkflow");
+		if (gh != NULL)
+			cli_json_add_text(gh, claims[i].name, v);
+		free(v);
+	}
+	sgn_cert_free(&leaf);
+}
+
+/* The in-toto statement's predicateType (a DSSE envelope of one). */
+static void
+json_predicate(cJSON *o, const struct sgn_bundle *b)
+{
+	cJSON		*st = NULL;
+	const char	*pt = NULL;
+
+	if (b->content != SGN_CONTENT_DSSE || b->payload_type == NULL ||
+	    strcmp(b->payload_type, "application/vnd.in-toto+json") != 0)
+		return;
+	if (sgn_json_parse(b->payload.ptr, b->payload.len, "statement", &st,
+	    NULL) == SGN_OK && sgn_json_get_string(st, "predicateType", 0,
+	    "statement", &pt, NULL) == SGN_OK && pt != NULL)
+		cli_json_add_text(o, "predicateType", pt);
+	cJSON_Delete(st);
+}
+
+static void
+json_extra(cJSON *o, cJSON *signer, const struct json_extra *xa)
+{
+	uint8_t	d[32];
+	char	hex[65], s[80];
+
+	if (!xa->model) {
+		cJSON *x = cJSON_AddObjectToObject(o, "artifact");
+
+		if (x != NULL)
+			json_artifact(x, xa);
+	}
+	if (xa->key != NULL && sgn_hash(SGN_HASH_SHA256,
+	    sgn_pubkey_spki_ptr(xa->key), sgn_pubkey_spki_len(xa->key), d,
+	    NULL) == SGN_OK) {
+		sgn_hex_encode(d, sizeof(d), hex);
+		snprintf(s, sizeof(s), "sha256:%s", hex);
+		cJSON_AddStringToObject(signer, "keyFingerprint", s);
+	}
+	if (xa->bundle != NULL) {
+		json_github(signer, xa->bundle);
+		json_predicate(o, xa->bundle);
+	}
+}
+
 static int
 print_json(const char *bundle_path, const struct sgn_verify_result *res,
-    sgn_err r, const struct sgn_errbuf *eb, struct model_verify *mv)
+    sgn_err r, const struct sgn_errbuf *eb, struct model_verify *mv,
+    const struct json_extra *xa)
 {
 	cJSON *o, *x, *ts;
 	char t[SGN_TIME_STRLEN], hex[65], ver[8];
@@ -184,6 +320,7 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 	if ((o = cJSON_CreateObject()) == NULL)
 		return -1;
 	cJSON_AddBoolToObject(o, "verified", r == SGN_OK);
+	cJSON_AddNumberToObject(o, "exit", sgn_err_exit_status(r));
 	if (r != SGN_OK) {
 		x = cJSON_AddObjectToObject(o, "error");
 		cli_json_add_text(x, "check", res->check[0] != '\0' ?
@@ -236,6 +373,8 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 		sgn_time_format(res->cert_not_after, t);
 		cJSON_AddStringToObject(x, "certificateNotAfter", t);
 	}
+	if (r == SGN_OK && xa != NULL)
+		json_extra(o, x, xa);
 	if (res->has_log) {
 		x = cJSON_AddObjectToObject(o, "tlog");
 		cJSON_AddNumberToObject(x, "logIndex",
@@ -287,6 +426,36 @@ print_json(const char *bundle_path, const struct sgn_verify_result *res,
 			cJSON_AddItemToObject(x, "differences", mv->diffs);
 			mv->diffs = NULL;
 		}
+	}
+	if ((s = cJSON_PrintUnformatted(o)) == NULL) {
+		cJSON_Delete(o);
+		return -1;
+	}
+	printf("%s\n", s);
+	free(s);
+	cJSON_Delete(o);
+	return 0;
+}
+
+/*
+ * The one JSON object of --json when the verification could not even
+ * start: a usage error, trust material or a key that cannot be used.
+ */
+static int
+print_json_early(int rc, const char *check, const char *msg)
+{
+	cJSON	*o, *x;
+	char	*s;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return -1;
+	cJSON_AddBoolToObject(o, "verified", 0);
+	cJSON_AddNumberToObject(o, "exit", rc);
+	if ((x = cJSON_AddObjectToObject(o, "error")) != NULL) {
+		cli_json_add_text(x, "check", check);
+		cli_json_add_text(x, "reason", msg[0] != '\0' ? msg :
+		    "the check could not be done");
+		cJSON_AddNumberToObject(x, "exitStatus", rc);
 	}
 	if ((s = cJSON_PrintUnformatted(o)) == NULL) {
 		cJSON_Delete(o);
@@ -357,8 +526,13 @@ regexp_usable(const char *verb, const char *flag, const char *pattern)
 	return 0;
 }
 
-int
-cmd_verify(const char *verb, int argc, char **argv)
+/*
+ * The verification; *stage names what is being done ("usage", "trust",
+ * "key"), *printed is set once the output (JSON, help) is out.
+ */
+static int
+verify_run(const char *verb, int argc, char **argv, const char **stage,
+    int *printed)
 {
 	struct cli_args a;
 	struct sgn_errbuf eb;
@@ -391,6 +565,7 @@ cmd_verify(const char *verb, int argc, char **argv)
 	cli_add(&a, "model", 0);
 	cli_add(&a, "require-tlog", 0);
 	cli_add(&a, "quiet", 0);
+	cli_add(&a, "record-digests", 0);
 	model_opts_add(&a, 1);
 	cli_add(&a, "certificate-identity", 1);
 	cli_add(&a, "certificate-identity-regexp", 1);
@@ -408,13 +583,32 @@ cmd_verify(const char *verb, int argc, char **argv)
 	cli_add(&a, "staging", 0);
 	cli_add(&a, "json", 0);
 	cli_add(&a, "help", 0);
+	if (strcmp(verb, "verify-blob") == 0)
+		cli_cosign_add(&a, 0);
 	if (cli_parse(&a, verb, argc, argv) != 0)
 		return 2;
 	if (cli_flag(&a, "help")) {
 		verify_usage(verb, stdout);
+		*printed = 1;
 		return 0;
 	}
 	json = cli_flag(&a, "json");
+	if (strcmp(verb, "verify-blob") == 0) {
+		const char *sp = cli_spelled(&a, "bundle");
+
+		/* cosign's --signature is a detached signature, not the
+		 * model_signing spelling of --bundle */
+		if (sp != NULL && strcmp(sp, "signature") == 0) {
+			cli_err("%s: --signature: detached signatures are not "
+			    "supported; give the Sigstore bundle with "
+			    "--bundle", verb);
+			return 2;
+		}
+		if (cli_cosign_check(&a, verb) != 0)
+			return 2;
+	}
+	if (cli_model_signing_words(&a, verb) != 0)
+		return 2;
 	if (a.n_pos != 1) {
 		cli_err("%s: give exactly one artifact (a file or sha256:HEX)",
 		    verb);
@@ -518,7 +712,24 @@ cmd_verify(const char *verb, int argc, char **argv)
 		goto out;
 	}
 
+	/* The artifact before its bundle: a missing one is not the
+	 * bundle's problem, and sha256:... that is not a digest is named. */
+	if (art.path != NULL && strcmp(art.path, "-") != 0) {
+		struct stat st;
+
+		if (stat(art.path, &st) != 0) {
+			if (digest_prefix(art.path) != 0)
+				cli_err("%s: %s is not a %d-hex-digit digest",
+				    verb, art.path, digest_prefix(art.path));
+			else
+				cli_err("%s: %s", art.path, strerror(errno));
+			*stage = "artifact";
+			goto out;
+		}
+	}
+
 	/* Trust material and key: without them the check cannot be done. */
+	*stage = "trust";
 	if (tr != NULL)
 		r = sgn_trusted_root_load(tr, &root, &eb);
 	else
@@ -531,6 +742,7 @@ cmd_verify(const char *verb, int argc, char **argv)
 		goto out;
 	}
 	if (key_path != NULL) {
+		*stage = "key";
 		sgn_errbuf_clear(&eb);
 		if ((r = keyref_pubkey(key_path, &key, &eb)) != SGN_OK) {
 			cli_err("key %s: %s", key_path, eb.msg);
@@ -544,6 +756,7 @@ cmd_verify(const char *verb, int argc, char **argv)
 		pol.unlogged_ok = strcmp(verb, "verify") == 0 &&
 		    !cli_flag(&a, "require-tlog");
 	}
+	*stage = "trust";
 	if ((r = sgn_verifier_new(root, &v, &eb)) != SGN_OK) {
 		rc = cli_fail(r, &eb);
 		goto out;
@@ -586,8 +799,15 @@ cmd_verify(const char *verb, int argc, char **argv)
 	}
 	rc = sgn_err_exit_status(r);
 	if (json) {
+		struct json_extra xa;
+
+		xa.bundle = b;
+		xa.art = &art;
+		xa.key = key;
+		xa.model = model;
+		*printed = 1;
 		if (print_json(bundle_path, &res, r, &eb,
-		    model ? &mv : NULL) != 0) {
+		    model ? &mv : NULL, &xa) != 0) {
 			cli_err("out of memory");
 			rc = 2;
 		}
@@ -621,5 +841,27 @@ out:
 	sgn_pubkey_free(&key);
 	free(buf);
 	free(default_bundle);
+	return rc;
+}
+
+int
+cmd_verify(const char *verb, int argc, char **argv)
+{
+	char		 msg[SGN_ERRBUF_SIZE];
+	const char	*stage = "usage";
+	int		 i, json = 0, printed = 0, rc;
+
+	/* --json: every outcome, usage errors included, is one object */
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+	if (json)
+		cli_err_capture(msg, sizeof(msg));
+	rc = verify_run(verb, argc, argv, &stage, &printed);
+	cli_err_capture(NULL, 0);
+	if (json && !printed && print_json_early(rc, stage, msg) != 0) {
+		cli_err("out of memory");
+		rc = 2;
+	}
 	return rc;
 }

@@ -21,11 +21,29 @@ sgn_fulcio_chain_free(struct sgn_cert **chain, size_t n)
 	free(chain);
 }
 
+/* The token's copy in the request tree, wiped before the tree is freed. */
+static void
+wipe_token(cJSON *root)
+{
+	cJSON	*c, *t;
+
+	c = cJSON_GetObjectItemCaseSensitive(root, "credentials");
+	t = cJSON_GetObjectItemCaseSensitive(c, "oidcIdentityToken");
+	if (cJSON_IsString(t) && t->valuestring != NULL)
+		sgn_memzero(t->valuestring, strlen(t->valuestring));
+}
+
+/*
+ * The request: the public key, its proof of possession, and the token in
+ * credentials.oidcIdentityToken (Fulcio's API field; servers built on
+ * @sigstore/mock read only that one) as well as in the Authorization
+ * header.  The printed copy holding the token is wiped.
+ */
 static sgn_err
 request_body(struct sgn_signer *signer, const char *challenge,
-    struct sgn_buf *out, struct sgn_errbuf *eb)
+    const char *token, struct sgn_buf *out, struct sgn_errbuf *eb)
 {
-	cJSON *root = NULL, *pkr, *pk;
+	cJSON *root = NULL, *pkr, *pk, *cred;
 	char *pem = NULL, *pop = NULL, *s = NULL;
 	uint8_t *sig = NULL;
 	size_t siglen = 0;
@@ -39,6 +57,9 @@ request_body(struct sgn_signer *signer, const char *challenge,
 		goto out;
 	r = SGN_ERR_NOMEM;
 	if ((root = cJSON_CreateObject()) == NULL ||
+	    (cred = cJSON_AddObjectToObject(root, "credentials")) == NULL ||
+	    cJSON_AddStringToObject(cred, "oidcIdentityToken", token) ==
+	    NULL ||
 	    (pkr = cJSON_AddObjectToObject(root, "publicKeyRequest")) ==
 	    NULL ||
 	    (pk = cJSON_AddObjectToObject(pkr, "publicKey")) == NULL ||
@@ -54,8 +75,12 @@ request_body(struct sgn_signer *signer, const char *challenge,
 	}
 	r = sgn_buf_append(out, s, strlen(s), eb);
 out:
+	wipe_token(root);
 	cJSON_Delete(root);
-	free(s);
+	if (s != NULL) {
+		sgn_memzero(s, strlen(s));
+		free(s);
+	}
 	free(pem);
 	free(pop);
 	free(sig);
@@ -147,7 +172,8 @@ sgn_fulcio_request(struct sgn_http *http, const char *base_url,
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
 		    "Fulcio URL too long");
 	/* "Bearer" with a capital B: Fulcio strips it case-sensitively. */
-	if ((r = request_body(signer, challenge, &body, eb)) != SGN_OK ||
+	if ((r = request_body(signer, challenge, token, &body, eb)) !=
+	    SGN_OK ||
 	    (r = sgn_buf_appendf(&auth, NULL, "Authorization: Bearer %s",
 	    token)) != SGN_OK) {
 		r = sgn_errf(eb, r, "cannot build the Fulcio request");

@@ -213,8 +213,8 @@ follow_link(struct walk *w, const char *rel)
 	if ((w->o->flags & SGN_MANIFEST_EXTERNAL_LINKS) == 0 &&
 	    below(real, w->root_real) == NULL) {
 		r = sgn_errf(w->eb, SGN_ERR_UNSUPPORTED,
-		    "%s: symlink points outside the model directory (to %s)",
-		    rel, real);
+		    "%s: symlink points outside the model directory (to %s; "
+		    "refused without --allow-external-symlinks)", rel, real);
 		goto out;
 	}
 	if (stat(real, &st) != 0) {

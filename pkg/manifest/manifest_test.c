@@ -379,6 +379,9 @@ Test(manifest, symlinks_are_refused_unless_allowed)
 	    "--allow-symlinks)");
 	must_fail("m/symlink_model", SGN_MANIFEST_ALLOW_SYMLINKS,
 	    "symlink points outside the model directory");
+	/* each refusal names the flag that would allow it */
+	must_fail("m/symlink_model", SGN_MANIFEST_ALLOW_SYMLINKS,
+	    "refused without --allow-external-symlinks)");
 }
 
 Test(manifest, links_inside_the_tree_hash_their_targets_under_their_name)

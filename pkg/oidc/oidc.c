@@ -152,6 +152,30 @@ choose_flow(const struct sgn_oidc_ctx *c, enum sgn_oidc_flow *flow,
 	return SGN_OK;
 }
 
+/*
+ * Without a token, a sign-in flow starts by itself only for a person at a
+ * terminal: never in CI (CI set, as every CI system sets it) or without
+ * a terminal, where it would wait for nobody.  A flow named (--oidc-
+ * provider, device or oob forced) is started anyway.
+ */
+static sgn_err
+person_present(const struct sgn_oidc_ctx *c, struct sgn_errbuf *eb)
+{
+	const char *ci = sgn_oidc_getenv(c, "CI");
+
+	if (c->o.force_device || c->o.force_oob)
+		return SGN_OK;
+	if (ci != NULL && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no identity "
+		    "token, and CI is set: no sign-in flow is started (give "
+		    "a token, or name a flow with --oidc-provider)");
+	if (!c->o.have_terminal)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no identity "
+		    "token, and no terminal to sign in on (give a token, or "
+		    "name a flow with --oidc-provider)");
+	return SGN_OK;
+}
+
 static sgn_err
 forced(const struct sgn_oidc_ctx *c, struct sgn_oidc_token *out,
     struct sgn_errbuf *eb)
@@ -254,7 +278,8 @@ sgn_oidc_get_token(struct sgn_http *http, const struct sgn_oidc_opts *o,
 				return r;
 		}
 	}
-	if ((r = choose_flow(&c, &flow, eb)) != SGN_OK)
+	if ((r = person_present(&c, eb)) != SGN_OK ||
+	    (r = choose_flow(&c, &flow, eb)) != SGN_OK)
 		return r;
 	return sgn_oidc_interactive(&c, flow, out, eb);
 }

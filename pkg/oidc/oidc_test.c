@@ -922,6 +922,71 @@ Test(oidc, github_actions_absent_when_forced)
 	cr_assert(tu_has(eb.msg, "id-token: write"), "%s", eb.msg);
 }
 
+Test(oidc, github_actions_without_the_permission_is_named)
+{
+	struct sgn_oidc_opts o = opts();
+	struct sgn_oidc_env e = w_env();
+	struct sgn_oidc_token t;
+	struct sgn_errbuf eb;
+
+	/* not forced: detected from GITHUB_ACTIONS, not a sign-in flow */
+	o.have_terminal = 1;
+	o.have_browser = 1;
+	setenv_w("GITHUB_ACTIONS", "true");
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_oidc_get_token(NULL, &o, &e, NULL, &t, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert(tu_has(eb.msg, "GitHub Actions: the workflow needs "
+	    "\"permissions: id-token: write\""), "%s", eb.msg);
+	/* the token request URL without its token is no better */
+	setenv_w("ACTIONS_ID_TOKEN_REQUEST_URL", "https://gh.example/x?a=b");
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_oidc_get_token(NULL, &o, &e, NULL, &t, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert(tu_has(eb.msg, "id-token: write"), "%s", eb.msg);
+}
+
+Test(oidc, no_sign_in_flow_starts_in_ci_or_without_a_terminal)
+{
+	struct script s = { 0 };
+	struct sgn_http *h = scripted(&s);
+	struct sgn_oidc_opts o = opts();
+	struct sgn_oidc_env e = w_env();
+	struct sgn_oidc_token t;
+	struct sgn_errbuf eb;
+
+	/* CI set, even with a terminal and a browser */
+	o.have_terminal = 1;
+	o.have_browser = 1;
+	setenv_w("CI", "true");
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_oidc_get_token(h, &o, &e, NULL, &t, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert(tu_has(eb.msg, "CI is set"), "%s", eb.msg);
+	cr_assert_eq(s.calls, 0);
+	/* any value but false counts: CI=1 as GitLab sets it */
+	setenv_w("CI", "1");
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_oidc_get_token(h, &o, &e, NULL, &t, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_eq(s.calls, 0);
+	/* no terminal, not in CI, a browser: still nobody to sign in */
+	setenv_w("CI", "false");
+	o.have_terminal = 0;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_oidc_get_token(h, &o, &e, NULL, &t, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert(tu_has(eb.msg, "no terminal"), "%s", eb.msg);
+	cr_assert_eq(s.calls, 0);
+	/* a flow asked for by name starts (discovery is its first call) */
+	setenv_w("CI", "true");
+	o.force_device = 1;
+	sgn_errbuf_clear(&eb);
+	(void)sgn_oidc_get_token(h, &o, &e, NULL, &t, &eb);
+	cr_assert_eq(s.calls, 1, "%s", eb.msg);
+	sgn_http_free(&h);
+}
+
 static void
 google_fake(struct fake *f, const char *req, const char *body, char *out,
     size_t cap)
@@ -1025,6 +1090,7 @@ Test(oidc, google_detected_by_dmi_product_name)
 	 * the interactive flows, whose discovery the script refuses). */
 	memset(&s, 0, sizeof(s));
 	w.dmi = "Standard PC (Q35 + ICH9, 2009)\n";
+	o.have_terminal = 1;
 	sgn_errbuf_clear(&eb);
 	cr_assert_neq(sgn_oidc_get_token(h, &o, &e, NULL, &t, &eb), SGN_OK);
 	cr_assert_str_eq(s.url[0], "https://oauth2.sigstore.dev/auth/"
@@ -1362,6 +1428,7 @@ Test(oidc, disabled_ambient_providers_are_skipped)
 	w.use_run = 1;
 	e = w_env();
 	o.disable_ambient = 1;
+	o.have_terminal = 1;
 	sgn_errbuf_clear(&eb);
 	cr_assert_neq(sgn_oidc_get_token(h, &o, &e, NULL, &t, &eb), SGN_OK);
 	/* Straight to the interactive flows: discovery first. */
@@ -1609,7 +1676,7 @@ Test(oidc, device_flow_checks_the_token_issuer)
 	sgn_http_free(&h);
 }
 
-Test(oidc, device_flow_when_there_is_no_terminal_nor_browser)
+Test(oidc, device_flow_without_a_terminal_only_when_named)
 {
 	struct script s = { 0 };
 	struct sgn_http *h = scripted(&s);
@@ -1621,6 +1688,13 @@ Test(oidc, device_flow_when_there_is_no_terminal_nor_browser)
 
 	make_id_reply(ISS);
 	o.issuer = ISS;
+	/* nobody at a terminal: no flow starts by itself */
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_oidc_get_token(h, &o, &e, &u, &t, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert(tu_has(eb.msg, "no terminal"), "%s", eb.msg);
+	cr_assert_eq(s.calls, 0);
+	o.provider = "device";
 	say(&s, 200, discovery);
 	say(&s, 200, device_reply);
 	say(&s, 200, id_reply);
@@ -1631,6 +1705,7 @@ Test(oidc, device_flow_when_there_is_no_terminal_nor_browser)
 	cr_assert_eq(w.opened, 0);
 	sgn_oidc_token_reset(&t);
 	/* force_device with a terminal; a client secret goes in Basic. */
+	o.provider = NULL;
 	memset(&s, 0, sizeof(s));
 	say(&s, 200, discovery);
 	say(&s, 200, device_reply);

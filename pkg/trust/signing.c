@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json.h"
 #include "trust.h"
@@ -332,5 +333,87 @@ sgn_signing_config_select(const struct sgn_signing_config *c,
 	if (sel->n_rekor == 0)
 		return sgn_errf(eb, SGN_ERR_TRUST, "signing config: no usable "
 		    "transparency log (Rekor)");
+	return SGN_OK;
+}
+
+/* 1 when url and known have the same scheme and authority (host[:port]). */
+static int
+same_service(const char *url, const char *known)
+{
+	char	*h1 = NULL, *a1 = NULL, *h2 = NULL, *a2 = NULL;
+	int	 same;
+
+	if (known == NULL)
+		return 0;
+	same = (strncmp(url, "https://", 8) == 0) ==
+	    (strncmp(known, "https://", 8) == 0) &&
+	    sgn_url_host(url, &h1, &a1, NULL) == SGN_OK &&
+	    sgn_url_host(known, &h2, &a2, NULL) == SGN_OK &&
+	    strcasecmp(a1, a2) == 0;
+	free(h1);
+	free(a1);
+	free(h2);
+	free(a2);
+	return same;
+}
+
+static int
+log_known(const struct sgn_log *logs, size_t n, const char *url)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (same_service(url, logs[i].base_url))
+			return 1;
+	return 0;
+}
+
+/*
+ * 1 when one of the authorities is at url's authority, or when one of
+ * them names no URI at all (a trusted root may leave it out: that one
+ * cannot be told from the others, and the answer is checked anyway).
+ */
+static int
+authority_known(const struct sgn_authority *as, size_t n, const char *url)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (as[i].uri == NULL || as[i].uri[0] == '\0' ||
+		    same_service(url, as[i].uri))
+			return 1;
+	return 0;
+}
+
+sgn_err
+sgn_selection_check_root(const struct sgn_selection *sel,
+    const struct sgn_trusted_root *root, struct sgn_errbuf *eb)
+{
+	const struct sgn_log		*logs;
+	const struct sgn_authority	*as;
+	size_t				 n, i;
+
+	if (sel->ca != NULL) {
+		as = sgn_trusted_root_cas(root, &n);
+		if (!authority_known(as, n, sel->ca->url))
+			return sgn_errf(eb, SGN_ERR_TRUST, "the trusted root "
+			    "has no certificate authority at %.100s (the "
+			    "signing config's Fulcio): they do not belong "
+			    "together", sel->ca->url);
+	}
+	logs = sgn_trusted_root_tlogs(root, &n);
+	for (i = 0; i < sel->n_rekor; i++)
+		if (!log_known(logs, n, sel->rekor[i]->url))
+			return sgn_errf(eb, SGN_ERR_TRUST, "the trusted root "
+			    "has no transparency log at %.100s (the signing "
+			    "config's Rekor): they do not belong together",
+			    sel->rekor[i]->url);
+	as = sgn_trusted_root_tsas(root, &n);
+	for (i = 0; i < sel->n_tsa; i++)
+		if (!authority_known(as, n, sel->tsa[i]->url))
+			return sgn_errf(eb, SGN_ERR_TRUST, "the trusted root "
+			    "has no timestamp authority at %.100s (the signing "
+			    "config's TSA): they do not belong together",
+			    sel->tsa[i]->url);
 	return SGN_OK;
 }

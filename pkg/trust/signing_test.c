@@ -151,3 +151,103 @@ Test(signing, rejects_malformed_configs)
 	    "EXACT needs a count");
 	parse(HEAD "\"caUrls\": {}}", SGN_ERR_PARSE, "expected an array");
 }
+
+/* A selection of one CA, one Rekor and one TSA at the URLs given. */
+static void
+select3(struct sgn_selection *s, struct sgn_service *svc, const char *ca,
+    const char *rekor, const char *tsa)
+{
+	memset(s, 0, sizeof(*s));
+	memset(svc, 0, 3 * sizeof(*svc));
+	svc[0].url = (char *)(uintptr_t)ca;
+	svc[1].url = (char *)(uintptr_t)rekor;
+	svc[2].url = (char *)(uintptr_t)tsa;
+	s->ca = &svc[0];
+	s->rekor[0] = &svc[1];
+	s->n_rekor = 1;
+	if (tsa != NULL) {
+		s->tsa[0] = &svc[2];
+		s->n_tsa = 1;
+	}
+}
+
+static void
+check_root(const struct sgn_selection *s, const struct sgn_trusted_root *r,
+    sgn_err want, const char *msg)
+{
+	struct sgn_errbuf eb;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_selection_check_root(s, r, &eb), want, "%s", eb.msg);
+	if (msg != NULL)
+		cr_assert(tu_has(eb.msg, msg), "\"%s\" lacks \"%s\"", eb.msg,
+		    msg);
+}
+
+Test(signing, embedded_configs_belong_to_the_production_root_only)
+{
+	struct sgn_signing_config *c = NULL;
+	struct sgn_trusted_root *prod = NULL, *stage = NULL;
+	struct sgn_selection s;
+	int v2;
+
+	cr_assert_eq(sgn_trusted_root_embedded(0, &prod, NULL), SGN_OK);
+	cr_assert_eq(sgn_trusted_root_embedded(1, &stage, NULL), SGN_OK);
+	for (v2 = 0; v2 <= 1; v2++) {
+		cr_assert_eq(sgn_signing_config_embedded(v2, &c, NULL),
+		    SGN_OK);
+		cr_assert_eq(sgn_signing_config_select(c,
+		    at("2026-11-26T00:00:00Z"), &s, NULL), SGN_OK);
+		check_root(&s, prod, SGN_OK, NULL);
+		/* the public-good services under the staging root */
+		check_root(&s, stage, SGN_ERR_TRUST,
+		    "no certificate authority at https://fulcio.sigstore.dev");
+		sgn_signing_config_free(&c);
+	}
+	sgn_trusted_root_free(&stage);
+	sgn_trusted_root_free(&prod);
+}
+
+Test(signing, a_service_the_root_does_not_know_is_refused)
+{
+	struct sgn_trusted_root *prod = NULL;
+	struct sgn_service svc[3];
+	struct sgn_selection s;
+
+	cr_assert_eq(sgn_trusted_root_embedded(0, &prod, NULL), SGN_OK);
+	select3(&s, svc, "https://fulcio.sigstore.dev/",
+	    "https://rekor.sigstore.dev/api", "https://timestamp.sigstore.dev/"
+	    "api/v1/timestamp");
+	check_root(&s, prod, SGN_OK, NULL);
+	/* host names are case-insensitive; the path does not matter */
+	select3(&s, svc, "https://FULCIO.sigstore.dev",
+	    "https://rekor.sigstore.dev", NULL);
+	check_root(&s, prod, SGN_OK, NULL);
+	/* another Rekor: same domain, another host */
+	select3(&s, svc, "https://fulcio.sigstore.dev",
+	    "https://evil.rekor.sigstore.dev", NULL);
+	check_root(&s, prod, SGN_ERR_TRUST,
+	    "no transparency log at https://evil.rekor.sigstore.dev");
+	/* another port is another service */
+	select3(&s, svc, "https://fulcio.sigstore.dev",
+	    "https://rekor.sigstore.dev:8443", NULL);
+	check_root(&s, prod, SGN_ERR_TRUST, "no transparency log");
+	/* plain http to the same host is not the log of the root */
+	select3(&s, svc, "https://fulcio.sigstore.dev",
+	    "http://rekor.sigstore.dev", NULL);
+	check_root(&s, prod, SGN_ERR_TRUST, "no transparency log");
+	/* a TSA elsewhere */
+	select3(&s, svc, "https://fulcio.sigstore.dev",
+	    "https://rekor.sigstore.dev", "https://tsa.example.com/ts");
+	check_root(&s, prod, SGN_ERR_TRUST,
+	    "no timestamp authority at https://tsa.example.com/ts");
+	/* a CA elsewhere */
+	select3(&s, svc, "https://fulcio.example.com",
+	    "https://rekor.sigstore.dev", NULL);
+	check_root(&s, prod, SGN_ERR_TRUST, "no certificate authority");
+	/* a URL whose authority hides another host */
+	select3(&s, svc, "https://fulcio.sigstore.dev",
+	    "https://rekor.sigstore.dev@evil.example", NULL);
+	check_root(&s, prod, SGN_ERR_TRUST, "no transparency log");
+	sgn_trusted_root_free(&prod);
+}

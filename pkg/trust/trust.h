@@ -166,6 +166,16 @@ sgn_err	sgn_signing_config_select(const struct sgn_signing_config *c,
 	    struct sgn_time now, struct sgn_selection *sel,
 	    struct sgn_errbuf *eb);
 
+/*
+ * Whether the trusted root knows every service of the selection: the CA,
+ * each Rekor (a tlog of the root) and each TSA, matched by scheme and
+ * authority (host[:port]) of their URLs; a CA or TSA of the root without
+ * a URI matches any.  A service the root does not know is SGN_ERR_TRUST:
+ * what it answered could not be checked, so nothing should be sent to it.
+ */
+sgn_err	sgn_selection_check_root(const struct sgn_selection *sel,
+	    const struct sgn_trusted_root *root, struct sgn_errbuf *eb);
+
 /* Host and authority (host[:port]) of an http(s) URL; malloc'd. */
 sgn_err	sgn_url_host(const char *url, char **host, char **authority,
 	    struct sgn_errbuf *eb);

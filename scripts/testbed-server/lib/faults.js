@@ -18,7 +18,9 @@ const LIES = {
     bad_token_signature: { method: 'POST', paths: ['/token'] },
     wrong_nonce: { method: 'POST', paths: ['/token'] },
   },
-  fulcio: Object.fromEntries(['wrong_identity', 'wrong_issuer', 'bad_sct', 'no_sct', 'untrusted_ca']
+  // body_token_only: reads the token from the body alone, as servers
+  // built on @sigstore/mock do (not a lie: a stricter server).
+  fulcio: Object.fromEntries(['wrong_identity', 'wrong_issuer', 'bad_sct', 'no_sct', 'untrusted_ca', 'body_token_only']
     .map((f) => [f, { method: 'POST', paths: ['/api/v2/signingCert'] }])),
   rekor: Object.fromEntries(['bad_proof', 'bad_set', 'bad_checkpoint', 'wrong_origin', 'wrong_body', 'wrong_time']
     .map((f) => [f, { method: 'POST', paths: ['/api/v1/log/entries'] }])),

@@ -196,7 +196,7 @@ function createFulcio(ctx) {
     // The token: credentials.oidcIdentityToken, else "Authorization: Bearer".
     // Like Fulcio, only the exact prefix "Bearer " is stripped.
     let token = body.credentials && body.credentials.oidcIdentityToken;
-    if (!token && req.headers.authorization) {
+    if (!token && req.headers.authorization && req.lie !== 'body_token_only') {
       const a = req.headers.authorization;
       token = a.startsWith('Bearer ') ? a.slice(7) : a;
     }
