@@ -386,6 +386,9 @@ state_save(struct sgn_tuf *t)
 	    NULL) != SGN_OK)
 		goto out;
 	for (i = 0; i < t->nroles; i++) {
+		/* a name the format cannot hold is fetched again instead */
+		if (strpbrk(t->roles[i].name, " \n") != NULL)
+			continue;
 		snprintf(name, sizeof(name), "role:%s", t->roles[i].name);
 		if (put_entry(&b, name, t->roles[i].raw, t->roles[i].len,
 		    NULL) != SGN_OK)
@@ -626,6 +629,10 @@ state_load(struct sgn_tuf *t, struct sgn_errbuf *eb)
 	int i, k;
 	sgn_err r;
 
+	/* without a writable cache, what this process verified before is
+	 * the newest trusted state (a read-only cache never changes) */
+	if (!t->writable && t->root != NULL)
+		return SGN_OK;
 	state_clear(t);
 	if ((r = tuf_meta_parse(t->root0->raw, t->root0->raw_len, TUF_ROOT,
 	    "root.json", &t->root, eb)) != SGN_OK)
@@ -996,6 +1003,8 @@ sgn_tuf_update(struct sgn_tuf *t, struct sgn_tuf_info *info,
 		    "offline: no update");
 	/* 5.1: one start time for every expiry check */
 	t->start = start_time(t);
+	t->unchanged = 0;
+	t->rotations = 0;
 	if ((r = cache_lock(t, 1, &fd, eb)) != SGN_OK)
 		return r;
 	if ((r = state_load(t, eb)) != SGN_OK ||
@@ -1364,7 +1373,15 @@ sgn_tuf_get_target(struct sgn_tuf *t, const char *name, uint8_t **outp,
 	if ((h = sgn_json_member(fi.hashes, "sha256")) == NULL)
 		h = fi.hashes->child;
 	hash = h->valuestring;
-	if (strlen(hash) > 128 || escape_name(name, esc, sizeof(esc)) != 0) {
+	/* the hash names files: hex of the right length, before any use */
+	if (sgn_hash_from_name(h->string) == SGN_HASH_NONE ||
+	    strlen(hash) != 2 * sgn_hash_len(sgn_hash_from_name(h->string)) ||
+	    strspn(hash, "0123456789abcdefABCDEF") != strlen(hash)) {
+		r = sgn_errf(eb, SGN_ERR_PARSE, "%s: bad %.16s hash", name,
+		    h->string);
+		goto out;
+	}
+	if (escape_name(name, esc, sizeof(esc)) != 0) {
 		r = sgn_errf(eb, SGN_ERR_LIMIT, "%s: name too long", name);
 		goto out;
 	}

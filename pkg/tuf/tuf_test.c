@@ -1267,6 +1267,60 @@ Test(tuf, delegated_role_below_its_threshold_is_refused)
 	sgn_tuf_free(&t);
 }
 
+Test(tuf, cached_role_is_verified_against_its_current_delegator)
+{
+	struct gkey *tsig[3] = { G.tk[0], G.tk[1], G.tk[2] };
+	struct sgn_tuf *t;
+	char msg[SGN_ERRBUF_SIZE];
+
+	t = updater(NOW, 0, NULL);
+	cr_assert_eq(target(t, "delegated/file.txt", NULL, msg), SGN_OK, "%s",
+	    msg);
+	sgn_tuf_free(&t);
+	/* targets 2 gives "deleg" another key; deleg.json stays version 1,
+	 * signed by the old key, in the cache and in the repository */
+	G.dk = &G.keys[12];
+	G.targets_v = G.snap_v = G.ts_v = 2;
+	g_targets(tsig, 3);
+	g_snapshot(&G.snk, 1);
+	g_timestamp(&G.tsk, 1);
+	t = updater(NOW, 0, NULL);
+	cr_assert_eq(target(t, "delegated/file.txt", NULL, msg),
+	    SGN_ERR_VERIFY, "%s", msg);
+	cr_assert_str_eq(msg, "deleg.json: signed by 0 of the 1 keys needed");
+	sgn_tuf_free(&t);
+	/* and offline, the cached copy is not used either */
+	t = updater(NOW, 1, NULL);
+	cr_assert_eq(target(t, "delegated/file.txt", NULL, msg),
+	    SGN_ERR_TRUST, "%s", msg);
+	cr_assert_str_eq(msg, "deleg.json: not in the cache (offline)");
+	sgn_tuf_free(&t);
+}
+
+Test(tuf, target_hashes_that_are_not_hex_are_refused)
+{
+	struct gkey *tsig[3] = { G.tk[0], G.tk[1], G.tk[2] };
+	struct w w;
+	struct sgn_tuf *t;
+	char msg[SGN_ERRBUF_SIZE];
+
+	/* a hash that would name a file outside the cache */
+	memset(&w, 0, sizeof(w));
+	w_fmt(&w, "{\"_type\":\"targets\",\"expires\":\"2030-01-01T00:00:00Z\","
+	    "\"spec_version\":\"%s\",\"targets\":{\"t\":{\"hashes\":"
+	    "{\"sha256\":\"../../../../../../../../../../../../../../tmp/"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"},\"length\":1}},"
+	    "\"version\":2}", SPEC);
+	free(g_file("2.targets.json", &w, tsig, 3, NULL));
+	G.targets_v = G.snap_v = G.ts_v = 2;
+	g_snapshot(&G.snk, 1);
+	g_timestamp(&G.tsk, 1);
+	t = updater(NOW, 0, NULL);
+	cr_assert_eq(target(t, "t", NULL, msg), SGN_ERR_PARSE, "%s", msg);
+	cr_assert_str_eq(msg, "t: bad sha256 hash");
+	sgn_tuf_free(&t);
+}
+
 Test(tuf, bad_target_names_are_refused)
 {
 	static const char *const bad[] = { "", "../x", "a/../b", "/etc/passwd",
@@ -1593,6 +1647,15 @@ Test(tuf, an_unusable_cache_directory_means_in_memory)
 	    info.cache_note);
 	cr_assert_eq(target(t, "trusted_root.json", NULL, msg), SGN_OK, "%s",
 	    msg);
+	/* the same updater keeps what it verified: a newer timestamp is
+	 * taken, and going back to the old one is a rollback */
+	G.ts_v = 2;
+	g_timestamp(&G.tsk, 1);
+	cr_assert_eq(sgn_tuf_update(t, &info, NULL), SGN_OK);
+	cr_assert_eq(info.timestamp.version, 2);
+	G.ts_v = 1;
+	g_timestamp(&G.tsk, 1);
+	cr_assert_eq(sgn_tuf_update(t, &info, NULL), SGN_ERR_VERIFY);
 	sgn_tuf_free(&t);
 	/* and with none at all */
 	o.cache_dir = NULL;
