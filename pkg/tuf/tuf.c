@@ -248,6 +248,19 @@ cache_setup(struct sgn_tuf *t, const char *base, const uint8_t *root,
 		snprintf(t->note, sizeof(t->note), "no cache directory");
 		return;
 	}
+	if (t->offline) {
+		/* reading only: nothing is created */
+		snprintf(t->note, sizeof(t->note), "offline: the cache is "
+		    "read, not written");
+		if (sgn_hash(SGN_HASH_SHA256, root, len, d, NULL) != SGN_OK)
+			return;
+		sgn_hex_encode(d, sizeof(d), hex);
+		n = snprintf(t->dir, sizeof(t->dir), "%s/%s", base, hex);
+		if (n < 0 || (size_t)n >= sizeof(t->dir) ||
+		    stat(t->dir, &st) != 0 || !S_ISDIR(st.st_mode))
+			t->dir[0] = '\0';
+		return;
+	}
 	if (sgn_hash(SGN_HASH_SHA256, root, len, d, NULL) != SGN_OK)
 		return;
 	sgn_hex_encode(d, sizeof(d), hex);
@@ -1230,7 +1243,7 @@ find_target(struct sgn_tuf *t, const char *name, const cJSON **out,
     struct sgn_errbuf *eb)
 {
 	struct visit *stack = NULL, v;
-	const char *visited[SGN_TUF_MAX_DELEGATIONS + 1];
+	const char *visited[SGN_TUF_MAX_DELEGATIONS];
 	const struct tuf_meta *m;
 	const cJSON *roles, *role, *ti;
 	size_t n = 0, nvisited = 0, i, first;
@@ -1241,7 +1254,13 @@ find_target(struct sgn_tuf *t, const char *name, const cJSON **out,
 	if ((stack = calloc(MAX_STACK, sizeof(*stack))) == NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	stack[n++] = (struct visit){ NULL, NULL };
-	while (n > 0 && nvisited <= SGN_TUF_MAX_DELEGATIONS) {
+	while (n > 0) {
+		if (nvisited == SGN_TUF_MAX_DELEGATIONS) {
+			r = sgn_errf(eb, SGN_ERR_LIMIT, "%s: not found in the "
+			    "first %d roles searched", name,
+			    SGN_TUF_MAX_DELEGATIONS);
+			goto out;
+		}
 		v = stack[--n];
 		const char *rn = v.parent == NULL ? "targets" :
 		    sgn_json_member(v.role, "name")->valuestring;

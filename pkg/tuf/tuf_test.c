@@ -897,7 +897,7 @@ Test(tuf, endless_target_is_cut_at_its_length)
 	free(after);
 }
 
-Test(tuf, endless_timestamp_is_refused)
+Test(tuf, endless_timestamp_and_root_are_refused)
 {
 	char *before = NULL, big[SGN_TUF_MAX_TIMESTAMP_BYTES + 100];
 
@@ -909,6 +909,18 @@ Test(tuf, endless_timestamp_is_refused)
 	put("timestamp.json", big, sizeof(big));
 	expect_fail_unchanged(before, SGN_ERR_LIMIT,
 	    "timestamp.json: more than 16384 bytes");
+	free(before);
+	before = cache_state();
+	{
+		size_t n = SGN_TUF_MAX_ROOT_BYTES + 1;
+		char *r = malloc(n);
+
+		memset(r, ' ', n);
+		put("2.root.json", r, n);
+		free(r);
+	}
+	expect_fail_unchanged(before, SGN_ERR_LIMIT,
+	    "2.root.json: more than 512000 bytes");
 	free(before);
 }
 
@@ -1460,8 +1472,10 @@ g_snapshot_roles(const char *names)
 	memset(&w, 0, sizeof(w));
 	w_raw(&w, "{\"_type\":\"snapshot\",\"expires\":");
 	w_time(&w, G.exp_snap);
-	w_fmt(&w, ",\"meta\":{%s\"targets.json\":{\"version\":%lld}},"
-	    "\"spec_version\":\"%s\",\"version\":%lld}", names,
+	w_raw(&w, ",\"meta\":{");
+	w_raw(&w, names);
+	w_fmt(&w, "\"targets.json\":{\"version\":%lld}},"
+	    "\"spec_version\":\"%s\",\"version\":%lld}",
 	    (long long)G.targets_v, SPEC, (long long)G.snap_v);
 	free(G.snap);
 	G.snap = g_file("1.snapshot.json", &w, &G.snk, 1, &G.snap_len);
@@ -1579,6 +1593,65 @@ Test(tuf, delegation_cycles_end)
 	cr_assert_eq(target(t, "loop", NULL, msg), SGN_ERR_TRUST, "%s", msg);
 	cr_assert_str_eq(msg, "loop: no such target");
 	sgn_tuf_free(&t);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* targets -> r0 -> r1 -> ... -> r<last>, the target "deep" in r<last> */
+static sgn_err
+deep_chain(int last, char *msg)
+{
+	struct sgn_tuf *t;
+	char roles[1024], names[4096], rn[16], next[16], sorted[40][16];
+	int i, len = 0;
+	sgn_err r;
+
+	cr_assert(last < 40);
+	G.d_name[0] = "deep";
+	G.d_data[0] = "deep\n";
+	for (i = last; i >= 0; i--) {
+		snprintf(rn, sizeof(rn), "r%d", i);
+		snprintf(next, sizeof(next), "r%d", i + 1);
+		G.nd = i == last;
+		snprintf(roles, sizeof(roles), "[%s]",
+		    role_json(next, "\"paths\":[\"*\"]", 0));
+		g_role(rn, i == last ? NULL : roles);
+		snprintf(sorted[i], sizeof(sorted[i]), "r%d.json", i);
+	}
+	/* canonical order of the snapshot's meta */
+	qsort(sorted, (size_t)last + 1, sizeof(sorted[0]), str_cmp);
+	for (i = 0; i <= last; i++)
+		len += snprintf(names + len, sizeof(names) - (size_t)len,
+		    "\"%s\":{\"version\":1},", sorted[i]);
+	g_target_files(G.d_name, G.d_data, 1);
+	snprintf(roles, sizeof(roles), "[%s]",
+	    role_json("r0", "\"paths\":[\"*\"]", 0));
+	g_targets_roles(roles);
+	g_snapshot_roles(names);
+	t = updater(NOW, 0, NULL);
+	r = target(t, "deep", NULL, msg);
+	sgn_tuf_free(&t);
+	return r;
+}
+
+Test(tuf, delegation_search_finds_the_32nd_role)
+{
+	char msg[SGN_ERRBUF_SIZE];
+
+	/* targets and r0 .. r30: 32 roles */
+	cr_assert_eq(deep_chain(30, msg), SGN_OK, "%s", msg);
+}
+
+Test(tuf, delegation_search_stops_after_32_roles)
+{
+	char msg[SGN_ERRBUF_SIZE];
+
+	cr_assert_eq(deep_chain(31, msg), SGN_ERR_LIMIT, "%s", msg);
+	cr_assert_str_eq(msg, "deep: not found in the first 32 roles searched");
 }
 
 /* The cache -------------------------------------------------------------- */
