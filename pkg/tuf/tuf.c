@@ -185,8 +185,10 @@ repo_fetch(struct sgn_tuf *t, const char *path, size_t max, struct sgn_buf *b,
 
 /* Cache ----------------------------------------------------------------- */
 
-/* name with every byte outside [A-Za-z0-9_-] and a '.' in front
- * percent-encoded: a flat, safe file name */
+/* name with every byte outside [A-Za-z0-9_.~-] percent-encoded, as
+ * python-tuf quotes role names in URLs (urllib's quote(name, "")); no
+ * '/' is left, and the result is only ever used after a prefix (a
+ * version or a hash and a dot), so "." and ".." cannot come out alone */
 static int
 escape_name(const char *name, char *out, size_t outlen)
 {
@@ -198,7 +200,7 @@ escape_name(const char *name, char *out, size_t outlen)
 	for (p = (const unsigned char *)name; *p != '\0'; p++) {
 		keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
-		    (*p == '.' && p != (const unsigned char *)name);
+		    *p == '.' || *p == '~';
 		if (o + 4 > outlen)
 			return -1;
 		if (keep)

@@ -1571,6 +1571,34 @@ Test(tuf, path_hash_prefixes_select_the_role)
 	sgn_tuf_free(&t);
 }
 
+Test(tuf, unusual_role_names_are_quoted_in_requests)
+{
+	struct fetch_log log;
+	struct sgn_tuf *t;
+	char roles[2048], msg[SGN_ERRBUF_SIZE], *data = NULL;
+	int i, seen = 0;
+
+	/* as tuf-conformance's test_unusual_role_name: quote(role, "") */
+	G.d_name[0] = "f";
+	G.d_data[0] = "f\n";
+	G.nd = 1;
+	g_target_files(G.d_name, G.d_data, 1);
+	snprintf(roles, sizeof(roles), "[%s]",
+	    role_json("../a/b ~.x", "\"paths\":[\"*\"]", 0));
+	g_targets_roles(roles);
+	g_snapshot_roles("\"../a/b ~.x.json\":{\"version\":1},");
+	g_role("..%2Fa%2Fb%20~.x", NULL);
+	memset(&log, 0, sizeof(log));
+	t = updater(NOW, 0, &log);
+	cr_assert_eq(target(t, "f", &data, msg), SGN_OK, "%s", msg);
+	cr_assert_str_eq(data, "f\n");
+	free(data);
+	for (i = 0; i < log.n; i++)
+		seen += strcmp(log.paths[i], "1...%2Fa%2Fb%20~.x.json") == 0;
+	cr_assert_eq(seen, 1);
+	sgn_tuf_free(&t);
+}
+
 Test(tuf, delegation_cycles_end)
 {
 	struct sgn_tuf *t;
