@@ -36,10 +36,11 @@
  *	    targets/<sha256>.<name>	verified target files (name escaped)
  *
  * Every write is a temporary file, fsync, rename, made under the
- * exclusive lock; readers take the shared lock.  Roots are persisted one
- * by one as they verify (TUF 5.3.8); everything else of an update is
- * committed by the single rename of `meta`, so a failed or interrupted
- * update leaves the previous state usable.  Eight processes updating at
+ * exclusive lock; readers take the shared lock when it is free and never
+ * wait for an update in progress (what they read is verified anyway).
+ * Roots are persisted one by one as they verify (TUF 5.3.8); everything
+ * else of an update is committed by the single rename of `meta`, so a
+ * failed or interrupted update leaves the previous state usable.  Eight processes updating at
  * once serialise on the lock; the later ones find an equal timestamp and
  * stop.  A cache directory that cannot be created or written is not an
  * error: the updater works in memory and says so (sgn_tuf_info.in_memory

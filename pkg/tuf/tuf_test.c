@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -897,6 +898,35 @@ Test(tuf, endless_target_is_cut_at_its_length)
 	free(after);
 }
 
+Test(tuf, empty_target_is_served_and_capped)
+{
+	struct sgn_tuf *t;
+	char msg[SGN_ERRBUF_SIZE], hex[65], rel[128], *data = NULL;
+	uint8_t *p = NULL;
+	size_t n = 1;
+
+	G.t_name[2] = "empty";
+	G.t_data[2] = "";
+	G.nt = 3;
+	G.targets_v = G.snap_v = G.ts_v = 2;
+	g_publish();
+	t = updater(NOW, 0, NULL);
+	cr_assert_eq(sgn_tuf_get_target(t, "empty", &p, &n, NULL), SGN_OK);
+	cr_assert_eq(n, 0);
+	free(p);
+	sgn_tuf_free(&t);
+	/* served with bytes where none are listed: refused */
+	sh("rm -rf %s/*", G.cache);
+	sha256_hex("", 0, hex);
+	snprintf(rel, sizeof(rel), "targets/%s.empty", hex);
+	put(rel, "x", 1);
+	t = updater(NOW, 0, NULL);
+	cr_assert_eq(target(t, "empty", &data, msg), SGN_ERR_LIMIT, "%s", msg);
+	cr_assert(tu_has(msg, "more than 0 bytes"), "%s", msg);
+	cr_assert_null(data);
+	sgn_tuf_free(&t);
+}
+
 Test(tuf, endless_timestamp_and_root_are_refused)
 {
 	char *before = NULL, big[SGN_TUF_MAX_TIMESTAMP_BYTES + 100];
@@ -1726,6 +1756,26 @@ Test(tuf, eight_processes_updating_at_once_all_succeed)
 	cr_assert_eq(info.timestamp.version, 2);
 	cr_assert_eq(info.targets.version, 2);
 	sgn_tuf_free(&t);
+}
+
+Test(tuf, readers_do_not_wait_for_an_update, .timeout = 20)
+{
+	struct sgn_tuf_info info;
+	struct sgn_tuf *t;
+	char path[1200];
+	int fd;
+
+	update_ok(&info);
+	/* an update in progress elsewhere holds the lock */
+	snprintf(path, sizeof(path), "%s/lock", info.cache_path);
+	fd = open(path, O_RDWR);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(flock(fd, LOCK_EX), 0);
+	t = updater(NOW, 1, NULL);
+	cr_assert_eq(sgn_tuf_load(t, &info, NULL), SGN_OK);
+	cr_assert_eq(info.targets.version, 1);
+	sgn_tuf_free(&t);
+	close(fd);
 }
 
 Test(tuf, an_unusable_cache_directory_means_in_memory)
