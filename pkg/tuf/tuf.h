@@ -40,11 +40,11 @@
  * wait for an update in progress (what they read is verified anyway).
  * Roots are persisted one by one as they verify (TUF 5.3.8); everything
  * else of an update is committed by the single rename of `meta`, so a
- * failed or interrupted update leaves the previous state usable.  Eight processes updating at
- * once serialise on the lock; the later ones find an equal timestamp and
- * stop.  A cache directory that cannot be created or written is not an
- * error: the updater works in memory and says so (sgn_tuf_info.in_memory
- * and .cache_note).
+ * failed or interrupted update leaves the previous state usable.  Eight
+ * processes updating at once serialise on the lock; the later ones find
+ * an equal timestamp and stop.  A cache directory that cannot be created
+ * or written is not an error: the updater works in memory and says so
+ * (sgn_tuf_info.in_memory and .cache_note).
  *
  * Errors: SGN_ERR_VERIFY for a failed check (signature, threshold,
  * rollback, expired, hash or length mismatch, version), SGN_ERR_LIMIT for
