@@ -1478,6 +1478,33 @@ sgn_tuf_info_get(const struct sgn_tuf *t, struct sgn_tuf_info *info,
 	return SGN_OK;
 }
 
+const uint8_t *
+sgn_tuf_metadata(const struct sgn_tuf *t, const char *role, size_t *lenp)
+{
+	const struct tuf_meta *m = NULL;
+	size_t i;
+
+	*lenp = 0;
+	if (t == NULL || role == NULL || !t->ready)
+		return NULL;
+	if (strcmp(role, "root") == 0)
+		m = t->root;
+	else if (strcmp(role, "timestamp") == 0)
+		m = t->timestamp;
+	else if (strcmp(role, "snapshot") == 0)
+		m = t->snapshot;
+	else if (strcmp(role, "targets") == 0)
+		m = t->targets;
+	else
+		for (i = 0; i < t->nroles; i++)
+			if (strcmp(t->roles[i].name, role) == 0)
+				m = t->roles[i].m;	/* or NULL */
+	if (m == NULL)
+		return NULL;
+	*lenp = m->raw_len;
+	return m->raw;
+}
+
 /* Life cycle ------------------------------------------------------------- */
 
 sgn_err

@@ -215,6 +215,15 @@ sgn_err	sgn_tuf_info_get(const struct sgn_tuf *t, struct sgn_tuf_info *info,
 	    struct sgn_errbuf *eb);
 
 /*
+ * The trusted metadata of role ("root", "timestamp", "snapshot",
+ * "targets", or a delegated role this updater verified) byte for byte as
+ * the repository published it, after a successful update() or load();
+ * NULL when there is none.  Owned by t, valid until the next call on t.
+ */
+const uint8_t *sgn_tuf_metadata(const struct sgn_tuf *t, const char *role,
+	    size_t *lenp);
+
+/*
  * The default parent cache directory: $SIGNET_CACHE_DIR, else
  * $XDG_CACHE_HOME/signet/tuf, else $HOME/.cache/signet/tuf, each only
  * when absolute (getenv is the caller's lookup, NULL for unset).

@@ -734,6 +734,39 @@ Test(tuf, updates_and_fetches_targets_from_a_local_copy)
 	sgn_tuf_free(&t);
 }
 
+Test(tuf, trusted_metadata_is_given_as_published)
+{
+	struct sgn_tuf *t;
+	char msg[SGN_ERRBUF_SIZE], path[512];
+	const uint8_t *p;
+	uint8_t *want;
+	size_t n, wl;
+
+	t = updater(NOW, 0, NULL);
+	cr_assert_null(sgn_tuf_metadata(t, "timestamp", &n));
+	cr_assert_eq(sgn_tuf_update(t, NULL, NULL), SGN_OK);
+	snprintf(path, sizeof(path), "%s/timestamp.json", G.dir);
+	want = tu_read(path, &wl);
+	p = sgn_tuf_metadata(t, "timestamp", &n);
+	cr_assert(p != NULL && n == wl && memcmp(p, want, n) == 0);
+	free(want);
+	p = sgn_tuf_metadata(t, "root", &n);
+	cr_assert(p != NULL && n == G.root1_len &&
+	    memcmp(p, G.root1, n) == 0);
+	/* a delegated role only once verified */
+	cr_assert_null(sgn_tuf_metadata(t, "deleg", &n));
+	cr_assert_eq(target(t, "delegated/file.txt", NULL, msg), SGN_OK, "%s",
+	    msg);
+	snprintf(path, sizeof(path), "%s/1.deleg.json", G.dir);
+	want = tu_read(path, &wl);
+	p = sgn_tuf_metadata(t, "deleg", &n);
+	cr_assert(p != NULL && n == wl && memcmp(p, want, n) == 0);
+	free(want);
+	cr_assert_null(sgn_tuf_metadata(t, "nope", &n));
+	cr_assert_eq(n, 0);
+	sgn_tuf_free(&t);
+}
+
 Test(tuf, offline_serves_only_what_verifies_from_the_initial_root)
 {
 	struct sgn_tuf_info info;
