@@ -1916,6 +1916,74 @@ Test(tuf, an_interrupted_update_leaves_a_usable_cache)
 	free(before);
 }
 
+/* The conformance suite's client (conformance_tool.c) ------------------- */
+
+static int
+tool(const char *args)
+{
+	const char *b = getenv("BUILD");
+	char bin[256], cmd[2048];
+	int st;
+
+	snprintf(bin, sizeof(bin), "%s/tools/tuf-conformance-client",
+	    b != NULL && b[0] != '\0' ? b : "build");
+	if (access(bin, X_OK) != 0)
+		cr_skip_test("%s not built (make %s)", bin, bin);
+	snprintf(cmd, sizeof(cmd), "%s --metadata-dir %s/md %s 2>/dev/null",
+	    bin, G.cache, args);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st), "%s", cmd);
+	return WEXITSTATUS(st);
+}
+
+Test(tuf, conformance_client_speaks_the_suite_protocol)
+{
+	char args[1024], a[512], b[512];
+
+	sh("mkdir -p %s/md %s/td", G.cache, G.cache);
+	snprintf(a, sizeof(a), "%s/root1.json", G.cache);
+	{
+		FILE *f = fopen(a, "wb");
+
+		cr_assert_not_null(f);
+		fwrite(G.root1, 1, G.root1_len, f);
+		fclose(f);
+	}
+	snprintf(args, sizeof(args), "init %s", a);
+	cr_assert_eq(tool(args), 0);
+	snprintf(args, sizeof(args), "--metadata-url file://%s refresh",
+	    G.dir);
+	cr_assert_eq(tool(args), 0);
+	sh("cmp %s/timestamp.json %s/md/timestamp.json", G.dir, G.cache);
+	sh("cmp %s/1.targets.json %s/md/targets.json", G.dir, G.cache);
+	snprintf(args, sizeof(args), "--metadata-url file://%s "
+	    "--target-base-url file://%s/targets --target-dir %s/td "
+	    "--target-name delegated/file.txt --target-name trusted_root.json "
+	    "download", G.dir, G.dir, G.cache);
+	cr_assert_eq(tool(args), 0);
+	sh("printf '%%s' '%s' | cmp - %s/td/delegated%%2Ffile.txt", G.d_data[0],
+	    G.cache);
+	sh("cmp %s/1.deleg.json %s/md/deleg.json", G.dir, G.cache);
+	/* cached: served again with the repository's copy gone */
+	sh("rm -rf %s/targets", G.dir);
+	cr_assert_eq(tool(args), 0);
+	/* a bad target fails the download */
+	G.ts_v = 2;
+	G.targets_v = G.snap_v = 2;
+	G.t_data[0] = "{\"mediaType\":\"trusted root v2\"}\n";
+	g_publish();
+	snprintf(b, sizeof(b), "%s/targets", G.dir);
+	sh("cd %s && for f in *trusted_root.json; do printf x >> $f; done", b);
+	cr_assert_eq(tool(args), 1);
+	/* and a rollback fails the refresh, the trusted files stay */
+	G.ts_v = 1;
+	g_timestamp(&G.tsk, 1);
+	snprintf(args, sizeof(args), "--metadata-url file://%s refresh",
+	    G.dir);
+	cr_assert_eq(tool(args), 1);
+	sh("grep -q '\"version\":2}' %s/md/timestamp.json", G.cache);
+}
+
 /* Sigstore's real roots --------------------------------------------------- */
 
 static sgn_err
