@@ -483,28 +483,52 @@ tuf_fileinfo_check(const struct tuf_fileinfo *fi, const uint8_t *p, size_t n,
 	return SGN_OK;
 }
 
+/* Glob match of one path component (no '/' in either), '*' and '?':
+ * the greedy algorithm with one backtracking point, O(len * len). */
+static int
+component_match(const char *p, size_t pn, const char *s, size_t sn)
+{
+	size_t i = 0, j = 0, star = (size_t)-1, mark = 0;
+
+	while (j < sn) {
+		if (i < pn && (p[i] == '?' || p[i] == s[j])) {
+			i++;
+			j++;
+		} else if (i < pn && p[i] == '*') {
+			star = i++;
+			mark = j;
+		} else if (star != (size_t)-1) {
+			i = star + 1;
+			j = ++mark;
+		} else
+			return 0;
+	}
+	while (i < pn && p[i] == '*')
+		i++;
+	return i == pn;
+}
+
 int
 tuf_path_match(const char *pat, const char *name)
 {
-	/* fnmatch-like with '*' and '?' confined to one path component */
-	while (*pat != '\0') {
-		if (*pat == '*') {
-			pat++;
-			for (;;) {
-				if (tuf_path_match(pat, name))
-					return 1;
-				if (*name == '\0' || *name == '/')
-					return 0;
-				name++;
-			}
-		}
-		if (*name == '\0' || (*pat == '?' ? *name == '/' :
-		    *pat != *name))
+	const char *pe, *ne;
+
+	/* as fnmatch(3) with FNM_PATHNAME: '/' only matches '/', so the
+	 * pattern and the name have the same components */
+	for (;;) {
+		pe = strchr(pat, '/');
+		ne = strchr(name, '/');
+		if ((pe == NULL) != (ne == NULL))
 			return 0;
-		pat++;
-		name++;
+		if (pe == NULL)
+			return component_match(pat, strlen(pat), name,
+			    strlen(name));
+		if (!component_match(pat, (size_t)(pe - pat), name,
+		    (size_t)(ne - name)))
+			return 0;
+		pat = pe + 1;
+		name = ne + 1;
 	}
-	return *name == '\0';
 }
 
 static const char *const type_names[] = {

@@ -35,6 +35,7 @@
 #include "http.h"
 #include "testutil.h"
 #include "tuf.h"
+#include "tuf_int.h"
 
 #define NOW	1800000000LL	/* 2027-01-15 */
 #define DAY	86400LL
@@ -1394,6 +1395,45 @@ Test(tuf, target_hashes_that_are_not_hex_are_refused)
 	cr_assert_eq(target(t, "t", NULL, msg), SGN_ERR_PARSE, "%s", msg);
 	cr_assert_str_eq(msg, "t: bad sha256 hash");
 	sgn_tuf_free(&t);
+}
+
+Test(tuf, path_patterns_match_like_fnmatch_with_pathname)
+{
+	static const struct {
+		const char	*pat, *name;
+		int		 match;
+	} c[] = {
+		{ "delegated/*", "delegated/file.txt", 1 },
+		{ "delegated/*", "delegated/sub/deep.txt", 0 },
+		{ "delegated/*/*", "delegated/sub/deep.txt", 1 },
+		{ "*", "a", 1 },
+		{ "*", "a/b", 0 },
+		{ "*.py", "foo.py", 1 },
+		{ "*.py", "dir/foo.py", 0 },
+		{ "foo-?.tgz", "foo-1.tgz", 1 },
+		{ "foo-?.tgz", "foo-12.tgz", 0 },
+		{ "a*b*c", "abxbyc", 1 },
+		{ "a*b*c", "abxbycd", 0 },
+		{ "*/", "a/", 1 },
+		{ "", "", 1 },
+		{ "?", "/", 0 },
+		{ "a/b", "a/b", 1 },
+		{ "a/b", "a/c", 0 },
+	};
+	char pat[200], name[300];
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		cr_assert_eq(tuf_path_match(c[i].pat, c[i].name), c[i].match,
+		    "%s ~ %s", c[i].pat, c[i].name);
+	/* no exponential backtracking: "*a*a*...*b" against "aaaa...a" */
+	for (n = 0; n < 60; n++)
+		memcpy(pat + 2 * n, "*a", 2);
+	memcpy(pat + 120, "b", 2);
+	memset(name, 'a', 290);
+	name[290] = '\0';
+	cr_assert_eq(tuf_path_match(pat, name), 0);
 }
 
 Test(tuf, bad_target_names_are_refused)
