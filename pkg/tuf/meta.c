@@ -95,7 +95,7 @@ member_cmp(const void *a, const void *b)
 }
 
 sgn_err
-tuf_canonical(struct sgn_buf *b, const cJSON *n, struct sgn_errbuf *eb)
+sgn_tuf_canonical(struct sgn_buf *b, const cJSON *n, struct sgn_errbuf *eb)
 {
 	const cJSON **v = NULL;
 	const cJSON *c;
@@ -139,7 +139,7 @@ tuf_canonical(struct sgn_buf *b, const cJSON *n, struct sgn_errbuf *eb)
 		    ((r = canon_string(b, v[i]->string, eb)) != SGN_OK ||
 		    (r = sgn_buf_append(b, ":", 1, eb)) != SGN_OK))
 			goto out;
-		if ((r = tuf_canonical(b, v[i], eb)) != SGN_OK)
+		if ((r = sgn_tuf_canonical(b, v[i], eb)) != SGN_OK)
 			goto out;
 	}
 	r = sgn_buf_append(b, cJSON_IsArray(n) ? "]" : "}", 1, eb);
@@ -285,7 +285,7 @@ out:
 }
 
 sgn_err
-tuf_meta_verify(const struct tuf_meta *m, const cJSON *keys,
+sgn_tuf_meta_verify(const struct tuf_meta *m, const cJSON *keys,
     const cJSON *keyids, int64_t threshold, const char *what,
     struct sgn_errbuf *eb)
 {
@@ -301,7 +301,7 @@ tuf_meta_verify(const struct tuf_meta *m, const cJSON *keys,
 	for (s = m->sigs->child; s != NULL && valid < threshold; s = s->next) {
 		kid = sgn_json_member(s, "keyid");
 		sig = sgn_json_member(s, "sig");
-		/* tuf_meta_parse() checked both are strings; empty
+		/* sgn_tuf_meta_parse() checked both are strings; empty
 		 * signatures (Sigstore's placeholders) are skipped */
 		n = strlen(sig->valuestring);
 		if (n == 0 || n % 2 != 0 || n > TUF_MAX_SIG_HEX)
@@ -340,7 +340,7 @@ tuf_meta_verify(const struct tuf_meta *m, const cJSON *keys,
 /* Parsing --------------------------------------------------------------- */
 
 sgn_err
-tuf_role_parse(const cJSON *o, const char *where, struct tuf_role *role,
+sgn_tuf_role_parse(const cJSON *o, const char *where, struct tuf_role *role,
     struct sgn_errbuf *eb)
 {
 	const cJSON *a, *b, *ids;
@@ -376,7 +376,7 @@ tuf_role_parse(const cJSON *o, const char *where, struct tuf_role *role,
 }
 
 int
-tuf_role_equal(const struct tuf_role *a, const struct tuf_role *b)
+sgn_tuf_role_equal(const struct tuf_role *a, const struct tuf_role *b)
 {
 	const cJSON *x, *y;
 	int na = 0, nb = 0, found;
@@ -397,14 +397,14 @@ tuf_role_equal(const struct tuf_role *a, const struct tuf_role *b)
 }
 
 int
-tuf_expired(const struct tuf_meta *m, int64_t now)
+sgn_tuf_expired(const struct tuf_meta *m, int64_t now)
 {
 	/* TUF 5.3.10: the expiry must be higher than the start time */
 	return m->expires.sec <= now;
 }
 
 sgn_err
-tuf_fileinfo_parse(const cJSON *o, int need_version, const char *where,
+sgn_tuf_fileinfo_parse(const cJSON *o, int need_version, const char *where,
     struct tuf_fileinfo *fi, struct sgn_errbuf *eb)
 {
 	const cJSON *h;
@@ -443,8 +443,8 @@ tuf_fileinfo_parse(const cJSON *o, int need_version, const char *where,
 }
 
 sgn_err
-tuf_fileinfo_check(const struct tuf_fileinfo *fi, const uint8_t *p, size_t n,
-    int need_hash, const char *what, struct sgn_errbuf *eb)
+sgn_tuf_fileinfo_check(const struct tuf_fileinfo *fi, const uint8_t *p,
+    size_t n, int need_hash, const char *what, struct sgn_errbuf *eb)
 {
 	const cJSON *h;
 	uint8_t want[SGN_MAX_DIGEST], got[SGN_MAX_DIGEST];
@@ -509,7 +509,7 @@ component_match(const char *p, size_t pn, const char *s, size_t sn)
 }
 
 int
-tuf_path_match(const char *pat, const char *name)
+sgn_tuf_path_match(const char *pat, const char *name)
 {
 	const char *pe, *ne;
 
@@ -563,8 +563,8 @@ parse_root(struct tuf_meta *m, const char *what, struct sgn_errbuf *eb)
 	}
 	for (i = TUF_ROOT; i <= TUF_TARGETS; i++) {
 		snprintf(where, sizeof(where), "%s.roles.%s", what, rn[i]);
-		if ((r = tuf_role_parse(sgn_json_member(roles, rn[i]), where,
-		    &m->roles[i], eb)) != SGN_OK)
+		if ((r = sgn_tuf_role_parse(sgn_json_member(roles, rn[i]),
+		    where, &m->roles[i], eb)) != SGN_OK)
 			return r;
 	}
 	return SGN_OK;
@@ -587,7 +587,8 @@ parse_targets(struct tuf_meta *m, const char *what, struct sgn_errbuf *eb)
 	for (t = m->targets->child; t != NULL; t = t->next) {
 		snprintf(where, sizeof(where), "%s.targets.%.64s", what,
 		    t->string);
-		if ((r = tuf_fileinfo_parse(t, 0, where, &fi, eb)) != SGN_OK)
+		if ((r = sgn_tuf_fileinfo_parse(t, 0, where, &fi, eb)) !=
+		    SGN_OK)
 			return r;
 		if (fi.length < 0 || fi.hashes == NULL)
 			return sgn_errf(eb, SGN_ERR_PARSE,
@@ -610,7 +611,7 @@ parse_targets(struct tuf_meta *m, const char *what, struct sgn_errbuf *eb)
 		if (++n > 1024)
 			return sgn_errf(eb, SGN_ERR_LIMIT,
 			    "%s: too many delegations", what);
-		if ((r = tuf_role_parse(role, where, &tr, eb)) != SGN_OK ||
+		if ((r = sgn_tuf_role_parse(role, where, &tr, eb)) != SGN_OK ||
 		    (r = sgn_json_get_string(role, "name", SGN_JSON_REQUIRED,
 		    where, &name, eb)) != SGN_OK ||
 		    (r = sgn_json_get_bool(role, "terminating",
@@ -642,7 +643,7 @@ parse_targets(struct tuf_meta *m, const char *what, struct sgn_errbuf *eb)
 }
 
 sgn_err
-tuf_meta_parse(const uint8_t *buf, size_t len, enum tuf_type want,
+sgn_tuf_meta_parse(const uint8_t *buf, size_t len, enum tuf_type want,
     const char *what, struct tuf_meta **out, struct sgn_errbuf *eb)
 {
 	struct tuf_meta *m = NULL;
@@ -715,7 +716,7 @@ tuf_meta_parse(const uint8_t *buf, size_t len, enum tuf_type want,
 		goto out;
 	if (want == TUF_TARGETS && (r = parse_targets(m, what, eb)) != SGN_OK)
 		goto out;
-	if ((r = tuf_canonical(&cb, m->signed_, eb)) != SGN_OK)
+	if ((r = sgn_tuf_canonical(&cb, m->signed_, eb)) != SGN_OK)
 		goto out;
 	m->canon = sgn_buf_take(&cb, &m->canon_len);
 	*out = m;
@@ -723,12 +724,12 @@ tuf_meta_parse(const uint8_t *buf, size_t len, enum tuf_type want,
 	r = SGN_OK;
 out:
 	sgn_buf_reset(&cb);
-	tuf_meta_free(&m);
+	sgn_tuf_meta_free(&m);
 	return r;
 }
 
 void
-tuf_meta_free(struct tuf_meta **mp)
+sgn_tuf_meta_free(struct tuf_meta **mp)
 {
 	struct tuf_meta *m;
 

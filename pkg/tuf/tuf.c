@@ -465,7 +465,7 @@ roles_clear(struct sgn_tuf *t)
 	for (i = 0; i < t->nroles; i++) {
 		free(t->roles[i].name);
 		free(t->roles[i].raw);
-		tuf_meta_free(&t->roles[i].m);
+		sgn_tuf_meta_free(&t->roles[i].m);
 	}
 	t->nroles = 0;
 }
@@ -474,10 +474,10 @@ static void
 state_clear(struct sgn_tuf *t)
 {
 	t->ready = 0;
-	tuf_meta_free(&t->root);
-	tuf_meta_free(&t->timestamp);
-	tuf_meta_free(&t->snapshot);
-	tuf_meta_free(&t->targets);
+	sgn_tuf_meta_free(&t->root);
+	sgn_tuf_meta_free(&t->timestamp);
+	sgn_tuf_meta_free(&t->snapshot);
+	sgn_tuf_meta_free(&t->targets);
 	roles_clear(t);
 	t->last_update = 0;
 	t->unchanged = 0;
@@ -521,16 +521,16 @@ root_next(struct sgn_tuf *t, const uint8_t *p, size_t n, const char *what,
 	int64_t want = t->root->version + 1;
 	sgn_err r;
 
-	if ((r = tuf_meta_parse(p, n, TUF_ROOT, what, &m, eb)) != SGN_OK)
+	if ((r = sgn_tuf_meta_parse(p, n, TUF_ROOT, what, &m, eb)) != SGN_OK)
 		goto out;
 	snprintf(w, sizeof(w), "%s (by the keys of root version %lld)", what,
 	    (long long)t->root->version);
-	if ((r = tuf_meta_verify(m, t->root->keys,
+	if ((r = sgn_tuf_meta_verify(m, t->root->keys,
 	    t->root->roles[TUF_ROOT].keyids, t->root->roles[TUF_ROOT].threshold,
 	    w, eb)) != SGN_OK)
 		goto out;
 	snprintf(w, sizeof(w), "%s (by its own keys)", what);
-	if ((r = tuf_meta_verify(m, m->keys, m->roles[TUF_ROOT].keyids,
+	if ((r = sgn_tuf_meta_verify(m, m->keys, m->roles[TUF_ROOT].keyids,
 	    m->roles[TUF_ROOT].threshold, w, eb)) != SGN_OK)
 		goto out;
 	if (m->version != want) {
@@ -538,20 +538,20 @@ root_next(struct sgn_tuf *t, const uint8_t *p, size_t n, const char *what,
 		    "%lld", what, (long long)m->version, (long long)want);
 		goto out;
 	}
-	if (!tuf_role_equal(&m->roles[TUF_TIMESTAMP],
+	if (!sgn_tuf_role_equal(&m->roles[TUF_TIMESTAMP],
 	    &t->root->roles[TUF_TIMESTAMP]) ||
-	    !tuf_role_equal(&m->roles[TUF_SNAPSHOT],
+	    !sgn_tuf_role_equal(&m->roles[TUF_SNAPSHOT],
 	    &t->root->roles[TUF_SNAPSHOT])) {
 		/* 5.3.11: recovers from a fast-forward attack */
-		tuf_meta_free(&t->timestamp);
-		tuf_meta_free(&t->snapshot);
+		sgn_tuf_meta_free(&t->timestamp);
+		sgn_tuf_meta_free(&t->snapshot);
 	}
-	tuf_meta_free(&t->root);
+	sgn_tuf_meta_free(&t->root);
 	t->root = m;
 	m = NULL;
 	r = SGN_OK;
 out:
-	tuf_meta_free(&m);
+	sgn_tuf_meta_free(&m);
 	return r;
 }
 
@@ -570,7 +570,7 @@ meta_info(const struct tuf_meta *m, const char *key, const char *what,
 	snprintf(where, sizeof(where), "%s.meta.%s", what, key);
 	if ((e = sgn_json_member(meta, key)) == NULL)
 		return sgn_errf(eb, SGN_ERR_VERIFY, "%s: not listed", where);
-	return tuf_fileinfo_parse(e, 1, where, fi, eb);
+	return sgn_tuf_fileinfo_parse(e, 1, where, fi, eb);
 }
 
 /* Verifies a timestamp against the trusted root. */
@@ -580,7 +580,7 @@ check_timestamp(struct sgn_tuf *t, struct tuf_meta *m, struct sgn_errbuf *eb)
 	struct tuf_fileinfo fi;
 	sgn_err r;
 
-	if ((r = tuf_meta_verify(m, t->root->keys,
+	if ((r = sgn_tuf_meta_verify(m, t->root->keys,
 	    t->root->roles[TUF_TIMESTAMP].keyids,
 	    t->root->roles[TUF_TIMESTAMP].threshold, "timestamp.json",
 	    eb)) != SGN_OK)
@@ -598,10 +598,10 @@ check_snapshot(struct sgn_tuf *t, struct tuf_meta *m, struct sgn_errbuf *eb)
 	if ((r = meta_info(t->timestamp, "snapshot.json", "timestamp.json",
 	    &fi, eb)) != SGN_OK)
 		return r;
-	if ((r = tuf_fileinfo_check(&fi, m->raw, m->raw_len, 0,
+	if ((r = sgn_tuf_fileinfo_check(&fi, m->raw, m->raw_len, 0,
 	    "snapshot.json", eb)) != SGN_OK)
 		return r;
-	if ((r = tuf_meta_verify(m, t->root->keys,
+	if ((r = sgn_tuf_meta_verify(m, t->root->keys,
 	    t->root->roles[TUF_SNAPSHOT].keyids,
 	    t->root->roles[TUF_SNAPSHOT].threshold, "snapshot.json", eb)) !=
 	    SGN_OK)
@@ -623,10 +623,10 @@ check_targets(struct sgn_tuf *t, struct tuf_meta *m, struct sgn_errbuf *eb)
 	if ((r = meta_info(t->snapshot, "targets.json", "snapshot.json", &fi,
 	    eb)) != SGN_OK)
 		return r;
-	if ((r = tuf_fileinfo_check(&fi, m->raw, m->raw_len, 0,
+	if ((r = sgn_tuf_fileinfo_check(&fi, m->raw, m->raw_len, 0,
 	    "targets.json", eb)) != SGN_OK)
 		return r;
-	if ((r = tuf_meta_verify(m, t->root->keys,
+	if ((r = sgn_tuf_meta_verify(m, t->root->keys,
 	    t->root->roles[TUF_TARGETS].keyids,
 	    t->root->roles[TUF_TARGETS].threshold, "targets.json", eb)) !=
 	    SGN_OK)
@@ -660,7 +660,7 @@ state_load(struct sgn_tuf *t, struct sgn_errbuf *eb)
 	if (!t->writable && t->root != NULL)
 		return SGN_OK;
 	state_clear(t);
-	if ((r = tuf_meta_parse(t->root0->raw, t->root0->raw_len, TUF_ROOT,
+	if ((r = sgn_tuf_meta_parse(t->root0->raw, t->root0->raw_len, TUF_ROOT,
 	    "root.json", &t->root, eb)) != SGN_OK)
 		return r;
 	for (i = 0; i < SGN_TUF_MAX_ROOT_ROTATIONS; i++) {
@@ -695,15 +695,15 @@ state_load(struct sgn_tuf *t, struct sgn_errbuf *eb)
 			    SGN_OK)
 				t->last_update = 0;
 		} else if (strcmp(name, "timestamp") == 0 && ts == NULL) {
-			if (tuf_meta_parse(v, vlen, TUF_TIMESTAMP,
+			if (sgn_tuf_meta_parse(v, vlen, TUF_TIMESTAMP,
 			    "timestamp.json", &ts, NULL) != SGN_OK)
 				goto out;
 		} else if (strcmp(name, "snapshot") == 0 && sn == NULL) {
-			if (tuf_meta_parse(v, vlen, TUF_SNAPSHOT,
+			if (sgn_tuf_meta_parse(v, vlen, TUF_SNAPSHOT,
 			    "snapshot.json", &sn, NULL) != SGN_OK)
 				goto out;
 		} else if (strcmp(name, "targets") == 0 && tg == NULL) {
-			if (tuf_meta_parse(v, vlen, TUF_TARGETS,
+			if (sgn_tuf_meta_parse(v, vlen, TUF_TARGETS,
 			    "targets.json", &tg, NULL) != SGN_OK)
 				goto out;
 		} else if (strncmp(name, "role:", 5) == 0) {
@@ -728,9 +728,9 @@ out:
 	if (t->targets == NULL)
 		roles_clear(t);
 	free(p);
-	tuf_meta_free(&ts);
-	tuf_meta_free(&sn);
-	tuf_meta_free(&tg);
+	sgn_tuf_meta_free(&ts);
+	sgn_tuf_meta_free(&sn);
+	sgn_tuf_meta_free(&tg);
 	return SGN_OK;
 }
 
@@ -744,7 +744,7 @@ fill_role(struct sgn_tuf_role_info *ri, const struct tuf_meta *m,
 	ri->present = 1;
 	ri->version = m->version;
 	ri->expires = m->expires;
-	ri->expired = tuf_expired(m, now);
+	ri->expired = sgn_tuf_expired(m, now);
 }
 
 static void
@@ -771,7 +771,7 @@ expired_err(const struct tuf_meta *m, const char *what, int64_t now,
 {
 	char ts[SGN_TIME_STRLEN];
 
-	if (!tuf_expired(m, now))
+	if (!sgn_tuf_expired(m, now))
 		return SGN_OK;
 	sgn_time_format(m->expires, ts);
 	return sgn_errf(eb, SGN_ERR_VERIFY, "%s version %lld expired at %s",
@@ -799,10 +799,10 @@ fetch_meta(struct sgn_tuf *t, const char *path, enum tuf_type type,
 		    path);
 		goto out;
 	}
-	if (fi != NULL && (r = tuf_fileinfo_check(fi, b.ptr, b.len, 0, path,
+	if (fi != NULL && (r = sgn_tuf_fileinfo_check(fi, b.ptr, b.len, 0, path,
 	    eb)) != SGN_OK)
 		goto out;
-	r = tuf_meta_parse(b.ptr, b.len, type, path, out, eb);
+	r = sgn_tuf_meta_parse(b.ptr, b.len, type, path, out, eb);
 out:
 	sgn_buf_reset(&b);
 	return r;
@@ -877,12 +877,12 @@ update_timestamp(struct sgn_tuf *t, struct sgn_errbuf *eb)
 			goto out;
 		}
 	}
-	tuf_meta_free(&t->timestamp);
+	sgn_tuf_meta_free(&t->timestamp);
 	t->timestamp = m;
 	m = NULL;
 	r = SGN_OK;
 out:
-	tuf_meta_free(&m);
+	sgn_tuf_meta_free(&m);
 	return r;
 }
 
@@ -916,8 +916,8 @@ update_snapshot(struct sgn_tuf *t, struct sgn_errbuf *eb)
 		for (e = ometa->child; e != NULL; e = e->next) {
 			snprintf(where, sizeof(where), "snapshot.json: %.*s",
 			    MAX_NAME, e->string);
-			if ((r = tuf_fileinfo_parse(e, 1, where, &ofi, eb)) !=
-			    SGN_OK)
+			if ((r = sgn_tuf_fileinfo_parse(e, 1, where, &ofi,
+			    eb)) != SGN_OK)
 				goto out;
 			if (sgn_json_member(sgn_json_member(m->signed_, "meta"),
 			    e->string) == NULL) {
@@ -937,12 +937,12 @@ update_snapshot(struct sgn_tuf *t, struct sgn_errbuf *eb)
 			}
 		}
 	}
-	tuf_meta_free(&t->snapshot);
+	sgn_tuf_meta_free(&t->snapshot);
 	t->snapshot = m;
 	m = NULL;
 	r = SGN_OK;
 out:
-	tuf_meta_free(&m);
+	sgn_tuf_meta_free(&m);
 	return r;
 }
 
@@ -969,12 +969,12 @@ update_targets(struct sgn_tuf *t, struct sgn_errbuf *eb)
 	    SGN_TUF_MAX_TARGETS_BYTES, &m, eb)) != SGN_OK ||
 	    (r = check_targets(t, m, eb)) != SGN_OK)
 		goto out;
-	tuf_meta_free(&t->targets);
+	sgn_tuf_meta_free(&t->targets);
 	t->targets = m;
 	m = NULL;
 	r = SGN_OK;
 out:
-	tuf_meta_free(&m);
+	sgn_tuf_meta_free(&m);
 	return r;
 }
 
@@ -993,16 +993,16 @@ roles_prune(struct sgn_tuf *t)
 
 		snprintf(key, sizeof(key), "%s.json", rf->name);
 		if (meta_info(t->snapshot, key, "snapshot.json", &fi, NULL) ==
-		    SGN_OK && tuf_meta_parse(rf->raw, rf->len, TUF_TARGETS,
+		    SGN_OK && sgn_tuf_meta_parse(rf->raw, rf->len, TUF_TARGETS,
 		    key, &m, NULL) == SGN_OK && m->version == fi.version) {
-			tuf_meta_free(&m);
+			sgn_tuf_meta_free(&m);
 			t->roles[j++] = *rf;
 			continue;
 		}
-		tuf_meta_free(&m);
+		sgn_tuf_meta_free(&m);
 		free(rf->name);
 		free(rf->raw);
-		tuf_meta_free(&rf->m);
+		sgn_tuf_meta_free(&rf->m);
 	}
 	t->nroles = j;
 }
@@ -1138,7 +1138,7 @@ role_matches(const cJSON *role, const char *name)
 
 	if ((paths = sgn_json_member(role, "paths")) != NULL) {
 		for (p = paths->child; p != NULL; p = p->next)
-			if (tuf_path_match(p->valuestring, name))
+			if (sgn_tuf_path_match(p->valuestring, name))
 				return 1;
 		return 0;
 	}
@@ -1175,7 +1175,7 @@ get_role(struct sgn_tuf *t, const struct tuf_meta *parent, const cJSON *role,
 	if (strlen(name) > MAX_NAME || escape_name(name, esc, sizeof(esc)) != 0)
 		return sgn_errf(eb, SGN_ERR_LIMIT, "role name too long");
 	snprintf(key, sizeof(key), "%s.json", name);
-	if ((r = tuf_role_parse(role, key, &tr, eb)) != SGN_OK ||
+	if ((r = sgn_tuf_role_parse(role, key, &tr, eb)) != SGN_OK ||
 	    (r = meta_info(t->snapshot, key, "snapshot.json", &fi, eb)) !=
 	    SGN_OK)
 		return r;
@@ -1184,19 +1184,19 @@ get_role(struct sgn_tuf *t, const struct tuf_meta *parent, const cJSON *role,
 			rf = &t->roles[i];
 	if (rf != NULL) {
 		/* re-verified against its current delegator every time */
-		tuf_meta_free(&rf->m);
-		if (tuf_meta_parse(rf->raw, rf->len, TUF_TARGETS, key, &m,
+		sgn_tuf_meta_free(&rf->m);
+		if (sgn_tuf_meta_parse(rf->raw, rf->len, TUF_TARGETS, key, &m,
 		    NULL) == SGN_OK &&
-		    tuf_fileinfo_check(&fi, m->raw, m->raw_len, 0, key, NULL) ==
-		    SGN_OK && m->version == fi.version &&
-		    tuf_meta_verify(m, keys, tr.keyids, tr.threshold, key,
+		    sgn_tuf_fileinfo_check(&fi, m->raw, m->raw_len, 0, key,
+		    NULL) == SGN_OK && m->version == fi.version &&
+		    sgn_tuf_meta_verify(m, keys, tr.keyids, tr.threshold, key,
 		    NULL) == SGN_OK &&
-		    (t->allow_expired || !tuf_expired(m, t->start))) {
+		    (t->allow_expired || !sgn_tuf_expired(m, t->start))) {
 			rf->m = m;
 			*out = m;
 			return SGN_OK;
 		}
-		tuf_meta_free(&m);
+		sgn_tuf_meta_free(&m);
 	}
 	if (t->offline)
 		return sgn_errf(eb, SGN_ERR_TRUST, "%s: not in the cache "
@@ -1208,8 +1208,8 @@ get_role(struct sgn_tuf *t, const struct tuf_meta *parent, const cJSON *role,
 		snprintf(path, sizeof(path), "%s.json", esc);
 	if ((r = fetch_meta(t, path, TUF_TARGETS, &fi,
 	    SGN_TUF_MAX_TARGETS_BYTES, &m, eb)) != SGN_OK ||
-	    (r = tuf_meta_verify(m, keys, tr.keyids, tr.threshold, key, eb)) !=
-	    SGN_OK)
+	    (r = sgn_tuf_meta_verify(m, keys, tr.keyids, tr.threshold, key,
+	    eb)) != SGN_OK)
 		goto out;
 	if (m->version != fi.version) {
 		r = sgn_errf(eb, SGN_ERR_VERIFY, "%s: version %lld, but the "
@@ -1241,7 +1241,7 @@ get_role(struct sgn_tuf *t, const struct tuf_meta *parent, const cJSON *role,
 	m = NULL;
 	r = SGN_OK;
 out:
-	tuf_meta_free(&m);
+	sgn_tuf_meta_free(&m);
 	return r;
 }
 
@@ -1394,7 +1394,7 @@ sgn_tuf_get_target(struct sgn_tuf *t, const char *name, uint8_t **outp,
 	if ((r = find_target(t, name, &ti, eb)) != SGN_OK)
 		goto out;
 	roles_persist(t);
-	if ((r = tuf_fileinfo_parse(ti, 0, name, &fi, eb)) != SGN_OK)
+	if ((r = sgn_tuf_fileinfo_parse(ti, 0, name, &fi, eb)) != SGN_OK)
 		goto out;
 	if ((uint64_t)fi.length > SGN_TUF_MAX_TARGET_BYTES) {
 		r = sgn_errf(eb, SGN_ERR_LIMIT, "%s: %lld bytes, more than "
@@ -1420,7 +1420,7 @@ sgn_tuf_get_target(struct sgn_tuf *t, const char *name, uint8_t **outp,
 	snprintf(rel, sizeof(rel), "targets/%s.%s", hash, esc);
 	/* a cached copy only when it matches the listed hashes */
 	cache_read(t, rel, (size_t)fi.length, &p, &len);
-	if (p != NULL && tuf_fileinfo_check(&fi, p, len, 1, name, NULL) ==
+	if (p != NULL && sgn_tuf_fileinfo_check(&fi, p, len, 1, name, NULL) ==
 	    SGN_OK) {
 		*outp = p;
 		*lenp = len;
@@ -1451,7 +1451,7 @@ sgn_tuf_get_target(struct sgn_tuf *t, const char *name, uint8_t **outp,
 		r = sgn_errf(eb, SGN_ERR_IO, "%s: not in the repository", path);
 		goto out;
 	}
-	if ((r = tuf_fileinfo_check(&fi, b.ptr, b.len, 1, name, eb)) !=
+	if ((r = sgn_tuf_fileinfo_check(&fi, b.ptr, b.len, 1, name, eb)) !=
 	    SGN_OK)
 		goto out;
 	if (cache_lock(t, 1, &fd, NULL) == SGN_OK) {
@@ -1531,9 +1531,9 @@ sgn_tuf_new(const struct sgn_tuf_opts *o, struct sgn_tuf **out,
 		r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if ((r = tuf_meta_parse(o->root, o->root_len, TUF_ROOT,
+	if ((r = sgn_tuf_meta_parse(o->root, o->root_len, TUF_ROOT,
 	    "initial root.json", &t->root0, eb)) != SGN_OK ||
-	    (r = tuf_meta_verify(t->root0, t->root0->keys,
+	    (r = sgn_tuf_meta_verify(t->root0, t->root0->keys,
 	    t->root0->roles[TUF_ROOT].keyids,
 	    t->root0->roles[TUF_ROOT].threshold, "initial root.json", eb)) !=
 	    SGN_OK)
@@ -1577,7 +1577,7 @@ sgn_tuf_free(struct sgn_tuf **tp)
 	if (tp == NULL || (t = *tp) == NULL)
 		return;
 	state_clear(t);
-	tuf_meta_free(&t->root0);
+	sgn_tuf_meta_free(&t->root0);
 	if (t->own_http)
 		sgn_http_free(&t->http);
 	free(t->from_dir);

@@ -77,7 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 1:
 	case 2:
 	case 3:
-		if (tuf_meta_parse(data + 1, size - 1,
+		if (sgn_tuf_meta_parse(data + 1, size - 1,
 		    (enum tuf_type)(data[0] + 1), "fuzz", &m, NULL) != SGN_OK) {
 			if (m != NULL)
 				abort();
@@ -86,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (m->canon == NULL || m->canon_len == 0)
 			abort();
 		if (m->type == TUF_ROOT)
-			(void)tuf_meta_verify(m, m->keys,
+			(void)sgn_tuf_meta_verify(m, m->keys,
 			    m->roles[TUF_ROOT].keyids,
 			    m->roles[TUF_ROOT].threshold, "fuzz", NULL);
 		if (m->type == TUF_TARGETS && m->delegations != NULL) {
@@ -96,11 +96,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 				for (ps = ps != NULL ? ps->child : NULL;
 				    ps != NULL; ps = ps->next)
-					(void)tuf_path_match(ps->valuestring,
-					    "a/b.json");
+					(void)sgn_tuf_path_match(
+					    ps->valuestring, "a/b.json");
 			}
 		}
-		tuf_meta_free(&m);
+		sgn_tuf_meta_free(&m);
 		break;
 	case 4:
 		workflow(data + 1, size - 1, "16.root.json");

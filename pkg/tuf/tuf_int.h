@@ -52,12 +52,12 @@ struct tuf_meta {
 
 /* Parses (buf, len) as metadata of type want (copies buf).  what names
  * the file in errors. */
-sgn_err	tuf_meta_parse(const uint8_t *buf, size_t len, enum tuf_type want,
+sgn_err	sgn_tuf_meta_parse(const uint8_t *buf, size_t len, enum tuf_type want,
 	    const char *what, struct tuf_meta **out, struct sgn_errbuf *eb);
-void	tuf_meta_free(struct tuf_meta **mp);
+void	sgn_tuf_meta_free(struct tuf_meta **mp);
 
 /* OLPC canonical JSON of a parsed tree. */
-sgn_err	tuf_canonical(struct sgn_buf *b, const cJSON *node,
+sgn_err	sgn_tuf_canonical(struct sgn_buf *b, const cJSON *node,
 	    struct sgn_errbuf *eb);
 
 /*
@@ -65,19 +65,19 @@ sgn_err	tuf_canonical(struct sgn_buf *b, const cJSON *node,
  * key IDs of keyids, the keys taken from keys (an object key ID -> key).
  * SGN_ERR_VERIFY "<what>: signed by N of the M keys needed".
  */
-sgn_err	tuf_meta_verify(const struct tuf_meta *m, const cJSON *keys,
+sgn_err	sgn_tuf_meta_verify(const struct tuf_meta *m, const cJSON *keys,
 	    const cJSON *keyids, int64_t threshold, const char *what,
 	    struct sgn_errbuf *eb);
 
 /* Parses a role object {"keyids": [...], "threshold": N}. */
-sgn_err	tuf_role_parse(const cJSON *o, const char *where,
+sgn_err	sgn_tuf_role_parse(const cJSON *o, const char *where,
 	    struct tuf_role *role, struct sgn_errbuf *eb);
 
 /* 1 when the role's key IDs and threshold are the same in a and b. */
-int	tuf_role_equal(const struct tuf_role *a, const struct tuf_role *b);
+int	sgn_tuf_role_equal(const struct tuf_role *a, const struct tuf_role *b);
 
 /* 1 when expires <= now. */
-int	tuf_expired(const struct tuf_meta *m, int64_t now);
+int	sgn_tuf_expired(const struct tuf_meta *m, int64_t now);
 
 /* A "meta" entry (timestamp/snapshot): version, and optional length and
  * hashes. */
@@ -87,16 +87,16 @@ struct tuf_fileinfo {
 	const cJSON	*hashes;	/* NULL when absent */
 };
 
-sgn_err	tuf_fileinfo_parse(const cJSON *o, int need_version,
+sgn_err	sgn_tuf_fileinfo_parse(const cJSON *o, int need_version,
 	    const char *where, struct tuf_fileinfo *fi, struct sgn_errbuf *eb);
 
 /* Checks (p, n) against fi's length and every listed hash (sha256,
  * sha384, sha512; another algorithm is SGN_ERR_UNSUPPORTED). */
-sgn_err	tuf_fileinfo_check(const struct tuf_fileinfo *fi, const uint8_t *p,
+sgn_err	sgn_tuf_fileinfo_check(const struct tuf_fileinfo *fi, const uint8_t *p,
 	    size_t n, int need_hash, const char *what, struct sgn_errbuf *eb);
 
 /* 1 when target name matches a delegation path pattern ('*' and '?' do
  * not match '/'). */
-int	tuf_path_match(const char *pattern, const char *name);
+int	sgn_tuf_path_match(const char *pattern, const char *name);
 
 #endif /* SGN_TUF_INT_H */

@@ -1425,15 +1425,15 @@ Test(tuf, path_patterns_match_like_fnmatch_with_pathname)
 	int n;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		cr_assert_eq(tuf_path_match(c[i].pat, c[i].name), c[i].match,
-		    "%s ~ %s", c[i].pat, c[i].name);
+		cr_assert_eq(sgn_tuf_path_match(c[i].pat, c[i].name),
+		    c[i].match, "%s ~ %s", c[i].pat, c[i].name);
 	/* no exponential backtracking: "*a*a*...*b" against "aaaa...a" */
 	for (n = 0; n < 60; n++)
 		memcpy(pat + 2 * n, "*a", 2);
 	memcpy(pat + 120, "b", 2);
 	memset(name, 'a', 290);
 	name[290] = '\0';
-	cr_assert_eq(tuf_path_match(pat, name), 0);
+	cr_assert_eq(sgn_tuf_path_match(pat, name), 0);
 }
 
 Test(tuf, bad_target_names_are_refused)
