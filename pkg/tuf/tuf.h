@@ -73,7 +73,7 @@ extern "C" {
 #define SGN_TUF_MAX_SNAPSHOT_BYTES	2000000
 #define SGN_TUF_MAX_TARGETS_BYTES	5000000
 #define SGN_TUF_MAX_DELEGATIONS		32
-/* a target file, on top of its declared length */
+/* the largest target file accepted, whatever length it declares */
 #define SGN_TUF_MAX_TARGET_BYTES	(16u * 1024 * 1024)
 
 /* Sigstore's mirrors (constants; the tests never contact them). */
