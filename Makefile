@@ -25,7 +25,7 @@ SANITIZER	?=
 VERSION		:= 0.1.0
 SOVERSION	:= 0
 
-AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign
+AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign tuf
 PC_REQUIRES	:= libcrypto libcjson libsodium libpcre2-8
 # Loaded with dlopen() on first use (pkg/http, pkg/fido): headers only.
 DL_REQUIRES	:= libcurl libfido2 libcbor
@@ -71,7 +71,7 @@ endif
 CFLAGS_ALL	= $(OPT) $(WARN) $(HARDEN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL	= $(SANLD) $(LDHARDEN) $(LDFLAGS)
 
-LIB_SRCS	:= $(filter-out %_test.c %_fuzz.c %_bench.c,$(wildcard pkg/*/*.c))
+LIB_SRCS	:= $(filter-out %_test.c %_fuzz.c %_bench.c %_tool.c,$(wildcard pkg/*/*.c))
 LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
 		   $(BUILD)/obj/gen/embedded.o
 CMD_SRCS	:= $(wildcard cmd/signet/*.c)
@@ -82,7 +82,9 @@ TEST_BINS	:= $(addprefix $(BUILD)/test/,$(addsuffix _test,$(TEST_AREAS)))
 EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
 		   third_party/sigstore/staging_trusted_root.json \
 		   third_party/sigstore/signing_config.v0.2.json \
-		   third_party/sigstore/signing_config_rekor_v2.v0.2.json
+		   third_party/sigstore/signing_config_rekor_v2.v0.2.json \
+		   third_party/sigstore/tuf/production_root.json \
+		   third_party/sigstore/tuf/staging_root.json
 
 .PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
 	deps checksrc headers conformance regress format test-device
@@ -149,7 +151,18 @@ $(foreach a,$(TEST_AREAS),$(eval $(call test_rule,$(a))))
 
 -include $(patsubst %.c,$(BUILD)/obj/%.d,$(wildcard pkg/*/*_test.c))
 
-test: deps all $(TEST_BINS)
+# Test tools (pkg/<area>/<name>_tool.c): programs the tests and outside
+# suites drive, never installed (the TUF conformance suite's client).
+TOOL_BINS	:= $(BUILD)/tools/tuf-conformance-client
+
+$(BUILD)/tools/tuf-conformance-client: $(BUILD)/obj/pkg/tuf/conformance_tool.o $(BUILD)/libsignet.a
+	@mkdir -p $(dir $@)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libsignet.a $(PKG_LIBS)
+
+-include $(BUILD)/obj/pkg/tuf/conformance_tool.d
+
+test: deps all $(TEST_BINS) $(TOOL_BINS)
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BINS)
 
 # The fido tests against a real authenticator (scripts/test-device.sh);
