@@ -25,7 +25,7 @@ SANITIZER	?=
 VERSION		:= 0.1.0
 SOVERSION	:= 0
 
-AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign
+AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign tuf
 PC_REQUIRES	:= libcrypto libcjson libsodium libpcre2-8
 # Loaded with dlopen() on first use (pkg/http, pkg/fido): headers only.
 DL_REQUIRES	:= libcurl libfido2 libcbor
@@ -82,7 +82,9 @@ TEST_BINS	:= $(addprefix $(BUILD)/test/,$(addsuffix _test,$(TEST_AREAS)))
 EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
 		   third_party/sigstore/staging_trusted_root.json \
 		   third_party/sigstore/signing_config.v0.2.json \
-		   third_party/sigstore/signing_config_rekor_v2.v0.2.json
+		   third_party/sigstore/signing_config_rekor_v2.v0.2.json \
+		   third_party/sigstore/tuf/production_root.json \
+		   third_party/sigstore/tuf/staging_root.json
 
 .PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
 	deps checksrc headers conformance regress format test-device
