@@ -150,6 +150,12 @@ t_show() {
 }
 check "trust show: the cache, its versions, logs, CAs and TSAs (text and --json)" t_show
 
+t_show_file() {
+	run 0 "$SIGNET" trust show --trusted-root "$tmp/e1/tr.json" --json &&
+	jq -e --arg f "$tmp/e1/tr.json" '.source == "file" and .file == $f and
+	    (has("root") | not)' "$tmp/out" >/dev/null
+}
+
 t_show_builtin() {
 	run 0 "$SIGNET" trust show --json &&
 	jq -e '.source == "built-in" and (.note | test("no TUF cache"))' \
@@ -163,6 +169,7 @@ t_export() {
 	cmp "$tmp/e1/sc.json" "$SIGNET_TESTBED_SIGNING_CONFIG"
 }
 check "trust export: the trusted root and signing config byte for byte as published" t_export
+check "trust show --trusted-root: the file, no TUF" t_show_file
 
 t_tufjs() {
 	(cd "$SRV" && node tuf-fetch.js --url "$URL" --root "$TR" \
@@ -298,6 +305,14 @@ t_rohome() {
 }
 check "a home that cannot be written: update and sign work in memory, with a warning" t_rohome
 
+t_unwritable() {
+	run 2 update --cache-dir "$tmp/rohome/cache" &&
+	grep -q "the TUF cache $tmp/rohome/cache cannot be written" "$tmp/out" &&
+	run 2 env SIGNET_CACHE_DIR="$tmp/rohome/cache" "$SIGNET" trust update \
+	    --tuf-url "$URL" --tuf-root "$TR"
+}
+check "trust update: a cache asked for by name that cannot be written is exit 2" t_unwritable
+
 t_killed() {
 	cp -R "$SIGNET_CACHE_DIR" "$tmp/ck" &&
 	export_to "$tmp/ck.before" --cache-dir "$tmp/ck" >/dev/null 2>&1 &&
@@ -311,7 +326,7 @@ t_killed() {
 	i=0 && while [ $i -lt 100 ] &&
 	    ! tuf_requests 0 | grep -q '^/targets/'; do
 		sleep 0.1; i=$((i + 1)); done &&
-	sleep 0.5 && kill -9 $pid && { wait $pid; true; } &&
+	sleep 0.5 && kill -9 $pid && { wait $pid; true; } 2>/dev/null &&
 	"$ROOT/scripts/testbed" reset "$TB" >/dev/null &&
 	# the cache is usable: the old trust or the new, verified, whole
 	run 0 export_to "$tmp/ck.after" --cache-dir "$tmp/ck" &&

@@ -627,6 +627,14 @@ do_update(const struct cli_args *a, const char *verb, struct tsrc *s,
 		rc = sgn_err_exit_status(r);
 		goto out;
 	}
+	/* a cache asked for by name must be written; the default one (in
+	 * a home that may be read-only) is best effort */
+	if (info.in_memory && print && (cli_get(a, "cache-dir") != NULL ||
+	    getenv("SIGNET_CACHE_DIR") != NULL)) {
+		cli_err("%s: the TUF cache %s cannot be written: %s", verb,
+		    s->cache, info.cache_note);
+		goto out;
+	}
 	if (info.in_memory)
 		cli_err("warning: the TUF cache is not written (%s): the "
 		    "update lasts for this run only", info.cache_note);
