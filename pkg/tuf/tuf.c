@@ -185,8 +185,10 @@ repo_fetch(struct sgn_tuf *t, const char *path, size_t max, struct sgn_buf *b,
 
 /* Cache ----------------------------------------------------------------- */
 
-/* name with every byte outside [A-Za-z0-9_-] and a '.' in front
- * percent-encoded: a flat, safe file name */
+/* name with every byte outside [A-Za-z0-9_.~-] percent-encoded, as
+ * python-tuf quotes role names in URLs (urllib's quote(name, "")); no
+ * '/' is left, and the result is only ever used after a prefix (a
+ * version or a hash and a dot), so "." and ".." cannot come out alone */
 static int
 escape_name(const char *name, char *out, size_t outlen)
 {
@@ -198,7 +200,7 @@ escape_name(const char *name, char *out, size_t outlen)
 	for (p = (const unsigned char *)name; *p != '\0'; p++) {
 		keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
-		    (*p == '.' && p != (const unsigned char *)name);
+		    *p == '.' || *p == '~';
 		if (o + 4 > outlen)
 			return -1;
 		if (keep)
@@ -246,6 +248,19 @@ cache_setup(struct sgn_tuf *t, const char *base, const uint8_t *root,
 	t->writable = 0;
 	if (base == NULL || base[0] == '\0') {
 		snprintf(t->note, sizeof(t->note), "no cache directory");
+		return;
+	}
+	if (t->offline) {
+		/* reading only: nothing is created */
+		snprintf(t->note, sizeof(t->note), "offline: the cache is "
+		    "read, not written");
+		if (sgn_hash(SGN_HASH_SHA256, root, len, d, NULL) != SGN_OK)
+			return;
+		sgn_hex_encode(d, sizeof(d), hex);
+		n = snprintf(t->dir, sizeof(t->dir), "%s/%s", base, hex);
+		if (n < 0 || (size_t)n >= sizeof(t->dir) ||
+		    stat(t->dir, &st) != 0 || !S_ISDIR(st.st_mode))
+			t->dir[0] = '\0';
 		return;
 	}
 	if (sgn_hash(SGN_HASH_SHA256, root, len, d, NULL) != SGN_OK)
@@ -386,6 +401,9 @@ state_save(struct sgn_tuf *t)
 	    NULL) != SGN_OK)
 		goto out;
 	for (i = 0; i < t->nroles; i++) {
+		/* a name the format cannot hold is fetched again instead */
+		if (strpbrk(t->roles[i].name, " \n") != NULL)
+			continue;
 		snprintf(name, sizeof(name), "role:%s", t->roles[i].name);
 		if (put_entry(&b, name, t->roles[i].raw, t->roles[i].len,
 		    NULL) != SGN_OK)
@@ -626,6 +644,10 @@ state_load(struct sgn_tuf *t, struct sgn_errbuf *eb)
 	int i, k;
 	sgn_err r;
 
+	/* without a writable cache, what this process verified before is
+	 * the newest trusted state (a read-only cache never changes) */
+	if (!t->writable && t->root != NULL)
+		return SGN_OK;
 	state_clear(t);
 	if ((r = tuf_meta_parse(t->root0->raw, t->root0->raw_len, TUF_ROOT,
 	    "root.json", &t->root, eb)) != SGN_OK)
@@ -996,6 +1018,8 @@ sgn_tuf_update(struct sgn_tuf *t, struct sgn_tuf_info *info,
 		    "offline: no update");
 	/* 5.1: one start time for every expiry check */
 	t->start = start_time(t);
+	t->unchanged = 0;
+	t->rotations = 0;
 	if ((r = cache_lock(t, 1, &fd, eb)) != SGN_OK)
 		return r;
 	if ((r = state_load(t, eb)) != SGN_OK ||
@@ -1221,7 +1245,7 @@ find_target(struct sgn_tuf *t, const char *name, const cJSON **out,
     struct sgn_errbuf *eb)
 {
 	struct visit *stack = NULL, v;
-	const char *visited[SGN_TUF_MAX_DELEGATIONS + 1];
+	const char *visited[SGN_TUF_MAX_DELEGATIONS];
 	const struct tuf_meta *m;
 	const cJSON *roles, *role, *ti;
 	size_t n = 0, nvisited = 0, i, first;
@@ -1232,7 +1256,13 @@ find_target(struct sgn_tuf *t, const char *name, const cJSON **out,
 	if ((stack = calloc(MAX_STACK, sizeof(*stack))) == NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	stack[n++] = (struct visit){ NULL, NULL };
-	while (n > 0 && nvisited <= SGN_TUF_MAX_DELEGATIONS) {
+	while (n > 0) {
+		if (nvisited == SGN_TUF_MAX_DELEGATIONS) {
+			r = sgn_errf(eb, SGN_ERR_LIMIT, "%s: not found in the "
+			    "first %d roles searched", name,
+			    SGN_TUF_MAX_DELEGATIONS);
+			goto out;
+		}
 		v = stack[--n];
 		const char *rn = v.parent == NULL ? "targets" :
 		    sgn_json_member(v.role, "name")->valuestring;
@@ -1364,7 +1394,15 @@ sgn_tuf_get_target(struct sgn_tuf *t, const char *name, uint8_t **outp,
 	if ((h = sgn_json_member(fi.hashes, "sha256")) == NULL)
 		h = fi.hashes->child;
 	hash = h->valuestring;
-	if (strlen(hash) > 128 || escape_name(name, esc, sizeof(esc)) != 0) {
+	/* the hash names files: hex of the right length, before any use */
+	if (sgn_hash_from_name(h->string) == SGN_HASH_NONE ||
+	    strlen(hash) != 2 * sgn_hash_len(sgn_hash_from_name(h->string)) ||
+	    strspn(hash, "0123456789abcdefABCDEF") != strlen(hash)) {
+		r = sgn_errf(eb, SGN_ERR_PARSE, "%s: bad %.16s hash", name,
+		    h->string);
+		goto out;
+	}
+	if (escape_name(name, esc, sizeof(esc)) != 0) {
 		r = sgn_errf(eb, SGN_ERR_LIMIT, "%s: name too long", name);
 		goto out;
 	}

@@ -132,7 +132,8 @@ struct sgn_tuf_opts {
 	const char	*cache_dir;
 	/* The start time of every expiry check, Unix seconds; 0 = now. */
 	int64_t		 now;
-	/* Never fetch: get_target() and load() read the cache only. */
+	/* Never fetch: get_target() and load() read the cache only, and
+	 * nothing is created or written there. */
 	int		 offline;
 	/*
 	 * For load() only: accept cached metadata whose timestamp, snapshot
@@ -201,7 +202,8 @@ sgn_err	sgn_tuf_load(struct sgn_tuf *t, struct sgn_tuf_info *info,
  * every listed hash, and cached.  Runs load() (offline) or update() first
  * when neither has succeeded on t.  *outp is malloc'd (NUL-terminated,
  * not counted).  An unknown name is SGN_ERR_TRUST "<name>: no such
- * target".
+ * target"; a search through more than SGN_TUF_MAX_DELEGATIONS roles (the
+ * top-level targets included) SGN_ERR_LIMIT.
  */
 sgn_err	sgn_tuf_get_target(struct sgn_tuf *t, const char *name,
 	    uint8_t **outp, size_t *lenp, struct sgn_errbuf *eb);

@@ -897,7 +897,7 @@ Test(tuf, endless_target_is_cut_at_its_length)
 	free(after);
 }
 
-Test(tuf, endless_timestamp_is_refused)
+Test(tuf, endless_timestamp_and_root_are_refused)
 {
 	char *before = NULL, big[SGN_TUF_MAX_TIMESTAMP_BYTES + 100];
 
@@ -909,6 +909,18 @@ Test(tuf, endless_timestamp_is_refused)
 	put("timestamp.json", big, sizeof(big));
 	expect_fail_unchanged(before, SGN_ERR_LIMIT,
 	    "timestamp.json: more than 16384 bytes");
+	free(before);
+	before = cache_state();
+	{
+		size_t n = SGN_TUF_MAX_ROOT_BYTES + 1;
+		char *r = malloc(n);
+
+		memset(r, ' ', n);
+		put("2.root.json", r, n);
+		free(r);
+	}
+	expect_fail_unchanged(before, SGN_ERR_LIMIT,
+	    "2.root.json: more than 512000 bytes");
 	free(before);
 }
 
@@ -1267,6 +1279,60 @@ Test(tuf, delegated_role_below_its_threshold_is_refused)
 	sgn_tuf_free(&t);
 }
 
+Test(tuf, cached_role_is_verified_against_its_current_delegator)
+{
+	struct gkey *tsig[3] = { G.tk[0], G.tk[1], G.tk[2] };
+	struct sgn_tuf *t;
+	char msg[SGN_ERRBUF_SIZE];
+
+	t = updater(NOW, 0, NULL);
+	cr_assert_eq(target(t, "delegated/file.txt", NULL, msg), SGN_OK, "%s",
+	    msg);
+	sgn_tuf_free(&t);
+	/* targets 2 gives "deleg" another key; deleg.json stays version 1,
+	 * signed by the old key, in the cache and in the repository */
+	G.dk = &G.keys[12];
+	G.targets_v = G.snap_v = G.ts_v = 2;
+	g_targets(tsig, 3);
+	g_snapshot(&G.snk, 1);
+	g_timestamp(&G.tsk, 1);
+	t = updater(NOW, 0, NULL);
+	cr_assert_eq(target(t, "delegated/file.txt", NULL, msg),
+	    SGN_ERR_VERIFY, "%s", msg);
+	cr_assert_str_eq(msg, "deleg.json: signed by 0 of the 1 keys needed");
+	sgn_tuf_free(&t);
+	/* and offline, the cached copy is not used either */
+	t = updater(NOW, 1, NULL);
+	cr_assert_eq(target(t, "delegated/file.txt", NULL, msg),
+	    SGN_ERR_TRUST, "%s", msg);
+	cr_assert_str_eq(msg, "deleg.json: not in the cache (offline)");
+	sgn_tuf_free(&t);
+}
+
+Test(tuf, target_hashes_that_are_not_hex_are_refused)
+{
+	struct gkey *tsig[3] = { G.tk[0], G.tk[1], G.tk[2] };
+	struct w w;
+	struct sgn_tuf *t;
+	char msg[SGN_ERRBUF_SIZE];
+
+	/* a hash that would name a file outside the cache */
+	memset(&w, 0, sizeof(w));
+	w_fmt(&w, "{\"_type\":\"targets\",\"expires\":\"2030-01-01T00:00:00Z\","
+	    "\"spec_version\":\"%s\",\"targets\":{\"t\":{\"hashes\":"
+	    "{\"sha256\":\"../../../../../../../../../../../../../../tmp/"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"},\"length\":1}},"
+	    "\"version\":2}", SPEC);
+	free(g_file("2.targets.json", &w, tsig, 3, NULL));
+	G.targets_v = G.snap_v = G.ts_v = 2;
+	g_snapshot(&G.snk, 1);
+	g_timestamp(&G.tsk, 1);
+	t = updater(NOW, 0, NULL);
+	cr_assert_eq(target(t, "t", NULL, msg), SGN_ERR_PARSE, "%s", msg);
+	cr_assert_str_eq(msg, "t: bad sha256 hash");
+	sgn_tuf_free(&t);
+}
+
 Test(tuf, bad_target_names_are_refused)
 {
 	static const char *const bad[] = { "", "../x", "a/../b", "/etc/passwd",
@@ -1406,8 +1472,10 @@ g_snapshot_roles(const char *names)
 	memset(&w, 0, sizeof(w));
 	w_raw(&w, "{\"_type\":\"snapshot\",\"expires\":");
 	w_time(&w, G.exp_snap);
-	w_fmt(&w, ",\"meta\":{%s\"targets.json\":{\"version\":%lld}},"
-	    "\"spec_version\":\"%s\",\"version\":%lld}", names,
+	w_raw(&w, ",\"meta\":{");
+	w_raw(&w, names);
+	w_fmt(&w, "\"targets.json\":{\"version\":%lld}},"
+	    "\"spec_version\":\"%s\",\"version\":%lld}",
 	    (long long)G.targets_v, SPEC, (long long)G.snap_v);
 	free(G.snap);
 	G.snap = g_file("1.snapshot.json", &w, &G.snk, 1, &G.snap_len);
@@ -1503,6 +1571,34 @@ Test(tuf, path_hash_prefixes_select_the_role)
 	sgn_tuf_free(&t);
 }
 
+Test(tuf, unusual_role_names_are_quoted_in_requests)
+{
+	struct fetch_log log;
+	struct sgn_tuf *t;
+	char roles[2048], msg[SGN_ERRBUF_SIZE], *data = NULL;
+	int i, seen = 0;
+
+	/* as tuf-conformance's test_unusual_role_name: quote(role, "") */
+	G.d_name[0] = "f";
+	G.d_data[0] = "f\n";
+	G.nd = 1;
+	g_target_files(G.d_name, G.d_data, 1);
+	snprintf(roles, sizeof(roles), "[%s]",
+	    role_json("../a/b ~.x", "\"paths\":[\"*\"]", 0));
+	g_targets_roles(roles);
+	g_snapshot_roles("\"../a/b ~.x.json\":{\"version\":1},");
+	g_role("..%2Fa%2Fb%20~.x", NULL);
+	memset(&log, 0, sizeof(log));
+	t = updater(NOW, 0, &log);
+	cr_assert_eq(target(t, "f", &data, msg), SGN_OK, "%s", msg);
+	cr_assert_str_eq(data, "f\n");
+	free(data);
+	for (i = 0; i < log.n; i++)
+		seen += strcmp(log.paths[i], "1...%2Fa%2Fb%20~.x.json") == 0;
+	cr_assert_eq(seen, 1);
+	sgn_tuf_free(&t);
+}
+
 Test(tuf, delegation_cycles_end)
 {
 	struct sgn_tuf *t;
@@ -1525,6 +1621,65 @@ Test(tuf, delegation_cycles_end)
 	cr_assert_eq(target(t, "loop", NULL, msg), SGN_ERR_TRUST, "%s", msg);
 	cr_assert_str_eq(msg, "loop: no such target");
 	sgn_tuf_free(&t);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* targets -> r0 -> r1 -> ... -> r<last>, the target "deep" in r<last> */
+static sgn_err
+deep_chain(int last, char *msg)
+{
+	struct sgn_tuf *t;
+	char roles[1024], names[4096], rn[16], next[16], sorted[40][16];
+	int i, len = 0;
+	sgn_err r;
+
+	cr_assert(last < 40);
+	G.d_name[0] = "deep";
+	G.d_data[0] = "deep\n";
+	for (i = last; i >= 0; i--) {
+		snprintf(rn, sizeof(rn), "r%d", i);
+		snprintf(next, sizeof(next), "r%d", i + 1);
+		G.nd = i == last;
+		snprintf(roles, sizeof(roles), "[%s]",
+		    role_json(next, "\"paths\":[\"*\"]", 0));
+		g_role(rn, i == last ? NULL : roles);
+		snprintf(sorted[i], sizeof(sorted[i]), "r%d.json", i);
+	}
+	/* canonical order of the snapshot's meta */
+	qsort(sorted, (size_t)last + 1, sizeof(sorted[0]), str_cmp);
+	for (i = 0; i <= last; i++)
+		len += snprintf(names + len, sizeof(names) - (size_t)len,
+		    "\"%s\":{\"version\":1},", sorted[i]);
+	g_target_files(G.d_name, G.d_data, 1);
+	snprintf(roles, sizeof(roles), "[%s]",
+	    role_json("r0", "\"paths\":[\"*\"]", 0));
+	g_targets_roles(roles);
+	g_snapshot_roles(names);
+	t = updater(NOW, 0, NULL);
+	r = target(t, "deep", NULL, msg);
+	sgn_tuf_free(&t);
+	return r;
+}
+
+Test(tuf, delegation_search_finds_the_32nd_role)
+{
+	char msg[SGN_ERRBUF_SIZE];
+
+	/* targets and r0 .. r30: 32 roles */
+	cr_assert_eq(deep_chain(30, msg), SGN_OK, "%s", msg);
+}
+
+Test(tuf, delegation_search_stops_after_32_roles)
+{
+	char msg[SGN_ERRBUF_SIZE];
+
+	cr_assert_eq(deep_chain(31, msg), SGN_ERR_LIMIT, "%s", msg);
+	cr_assert_str_eq(msg, "deep: not found in the first 32 roles searched");
 }
 
 /* The cache -------------------------------------------------------------- */
@@ -1593,6 +1748,15 @@ Test(tuf, an_unusable_cache_directory_means_in_memory)
 	    info.cache_note);
 	cr_assert_eq(target(t, "trusted_root.json", NULL, msg), SGN_OK, "%s",
 	    msg);
+	/* the same updater keeps what it verified: a newer timestamp is
+	 * taken, and going back to the old one is a rollback */
+	G.ts_v = 2;
+	g_timestamp(&G.tsk, 1);
+	cr_assert_eq(sgn_tuf_update(t, &info, NULL), SGN_OK);
+	cr_assert_eq(info.timestamp.version, 2);
+	G.ts_v = 1;
+	g_timestamp(&G.tsk, 1);
+	cr_assert_eq(sgn_tuf_update(t, &info, NULL), SGN_ERR_VERIFY);
 	sgn_tuf_free(&t);
 	/* and with none at all */
 	o.cache_dir = NULL;
