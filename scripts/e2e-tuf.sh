@@ -398,6 +398,43 @@ t_sign_cached() {
 }
 check "sign: a cache updated within a day is used as it is (no request, even to a dead mirror)" t_sign_cached
 
+# backdate DIR DAYS: the cache's time of last update DAYS days earlier (the
+# "updated" entry of pkg/tuf's state file), as if DAYS had passed
+backdate() {
+	python3 - "$1" "$2" <<'PY'
+import glob, re, sys
+d, days = sys.argv[1], int(sys.argv[2])
+(meta,) = glob.glob(d + "/*/meta")
+b = open(meta, "rb").read()
+m = re.search(rb"\nupdated (\d+)\n(\d+)\n", b)
+old = m.group(2)
+new = str(int(old) - days * 86400).encode()
+assert len(new) == len(old) == int(m.group(1))
+open(meta, "wb").write(b[:m.start(2)] + new + b[m.end(2):])
+PY
+}
+
+t_sign_stale() {
+	run 0 update --cache-dir "$tmp/stale" && backdate "$tmp/stale" 2 &&
+	run 0 "$SIGNET" sign "$A" --bundle "$tmp/st1.json" \
+	    --identity-token "$(tok)" --tuf-url http://127.0.0.1:9 \
+	    --tuf-root "$TR" --cache-dir "$tmp/stale" --timeout 2 &&
+	grep -q 'warning: could not update the trust (.*); using the TUF cache of' "$tmp/out" &&
+	run 0 "$SIGNET" verify "$A" --bundle "$tmp/st1.json" --tuf-root "$TR" \
+	    --cache-dir "$tmp/stale" --trust-max-age 1 \
+	    --certificate-identity "$EMAIL" --certificate-oidc-issuer "$ISS" &&
+	grep -q 'warning: the trust last updated .* is 2 days old (over --trust-max-age 1): run `signet trust update (with the --tuf-root' "$tmp/out" &&
+	since=$(ms) &&
+	run 0 "$SIGNET" sign "$A" --bundle "$tmp/st2.json" \
+	    --identity-token "$(tok)" --tuf-url "$URL" --tuf-root "$TR" \
+	    --cache-dir "$tmp/stale" &&
+	! grep -q warning "$tmp/out" &&
+	tuf_requests "$since" | grep -qx /timestamp.json &&
+	run 0 "$SIGNET" trust show --tuf-root "$TR" --cache-dir "$tmp/stale" \
+	    --json && jq -e '.age_days == 0' "$tmp/out" >/dev/null
+}
+check "sign: a cache two days old is updated first; a dead mirror is then a warning (valid cache)" t_sign_stale
+
 # air-gapped ------------------------------------------------------------------
 
 t_from() {
