@@ -423,7 +423,7 @@ t_sign_stale() {
 	run 0 "$SIGNET" verify "$A" --bundle "$tmp/st1.json" --tuf-root "$TR" \
 	    --cache-dir "$tmp/stale" --trust-max-age 1 \
 	    --certificate-identity "$EMAIL" --certificate-oidc-issuer "$ISS" &&
-	grep -q 'warning: the trust last updated .* is 2 days old (over --trust-max-age 1): run `signet trust update (with the --tuf-root' "$tmp/out" &&
+	grep -q 'warning: the trust last updated .* is 2 days old (over --trust-max-age 1): run `signet trust update --tuf-url URL --tuf-root ROOT.json`' "$tmp/out" &&
 	since=$(ms) &&
 	run 0 "$SIGNET" sign "$A" --bundle "$tmp/st2.json" \
 	    --identity-token "$(tok)" --tuf-url "$URL" --tuf-root "$TR" \

@@ -221,8 +221,7 @@ static const char *
 update_hint(const struct cli_args *a)
 {
 	if (cli_get(a, "tuf-root") != NULL)
-		return " (with the --tuf-root and --tuf-url of this "
-		    "repository)";
+		return " --tuf-url URL --tuf-root ROOT.json";
 	return cli_flag(a, "staging") ? " --staging" : "";
 }
 
@@ -311,7 +310,7 @@ from_cache(const struct cli_args *a, const char *verb, struct tsrc *s,
 	}
 	if (s->custom) {
 		cli_err("%s: --tuf-root: no verified trust: %s; run `signet "
-		    "trust update` with this --tuf-root", verb, g->note);
+		    "trust update%s`", verb, g->note, update_hint(a));
 		goto out;
 	}
 	if (failed)
