@@ -71,7 +71,7 @@ endif
 CFLAGS_ALL	= $(OPT) $(WARN) $(HARDEN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL	= $(SANLD) $(LDHARDEN) $(LDFLAGS)
 
-LIB_SRCS	:= $(filter-out %_test.c %_fuzz.c %_bench.c,$(wildcard pkg/*/*.c))
+LIB_SRCS	:= $(filter-out %_test.c %_fuzz.c %_bench.c %_tool.c,$(wildcard pkg/*/*.c))
 LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
 		   $(BUILD)/obj/gen/embedded.o
 CMD_SRCS	:= $(wildcard cmd/signet/*.c)
@@ -151,7 +151,18 @@ $(foreach a,$(TEST_AREAS),$(eval $(call test_rule,$(a))))
 
 -include $(patsubst %.c,$(BUILD)/obj/%.d,$(wildcard pkg/*/*_test.c))
 
-test: deps all $(TEST_BINS)
+# Test tools (pkg/<area>/<name>_tool.c): programs the tests and outside
+# suites drive, never installed (the TUF conformance suite's client).
+TOOL_BINS	:= $(BUILD)/tools/tuf-conformance-client
+
+$(BUILD)/tools/tuf-conformance-client: $(BUILD)/obj/pkg/tuf/conformance_tool.o $(BUILD)/libsignet.a
+	@mkdir -p $(dir $@)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libsignet.a $(PKG_LIBS)
+
+-include $(BUILD)/obj/pkg/tuf/conformance_tool.d
+
+test: deps all $(TEST_BINS) $(TOOL_BINS)
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BINS)
 
 # The fido tests against a real authenticator (scripts/test-device.sh);

@@ -40,7 +40,7 @@ check "memset on a secret (use sgn_memzero)" \
     'memset[[:space:]]*\([^,]*(secret|pin|token|passw|priv)' \
     $(find pkg cmd -name '*.c' | sort)
 lib=$(find pkg -name '*.c' ! -name '*_test.c' ! -name '*_fuzz.c' \
-    ! -name '*_bench.c' | sort)
+    ! -name '*_bench.c' ! -name '*_tool.c' | sort)
 # shellcheck disable=SC2086
 check "printing or exiting inside pkg/" \
     '(^|[^a-z_])(printf|fprintf|puts|fputs|perror|exit|abort)[[:space:]]*\(' \

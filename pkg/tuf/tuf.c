@@ -24,10 +24,11 @@
 #include "tuf_int.h"
 
 #define CACHE_MAGIC	"signet-tuf-cache 1\n"
-#define CACHE_MAX	(SGN_TUF_MAX_TIMESTAMP_BYTES + \
-			 SGN_TUF_MAX_SNAPSHOT_BYTES + \
-			 (SGN_TUF_MAX_DELEGATIONS + 1) * \
-			 (size_t)SGN_TUF_MAX_TARGETS_BYTES)
+/* the state file; delegated roles that would not fit are left out (and
+ * fetched again when needed) */
+#define CACHE_MAX	(64u * 1024 * 1024)
+/* delegated roles kept by an updater, over all the searches it makes */
+#define MAX_ROLES	256
 #define MAX_NAME	512
 #define MAX_STACK	1024
 
@@ -61,7 +62,7 @@ struct sgn_tuf {
 	struct tuf_meta	*timestamp;
 	struct tuf_meta	*snapshot;
 	struct tuf_meta	*targets;
-	struct role_file roles[SGN_TUF_MAX_DELEGATIONS];
+	struct role_file roles[MAX_ROLES];
 	size_t		 nroles;
 	int		 roles_dirty;
 	int64_t		 last_update;
@@ -156,7 +157,9 @@ repo_fetch(struct sgn_tuf *t, const char *path, size_t max, struct sgn_buf *b,
 	struct sgn_errbuf e;
 
 	sgn_buf_reset(b);
-	sgn_buf_init(b, max);
+	/* 0 would mean no cap to sgn_buf: one byte more is enough to see
+	 * that an empty file is not */
+	sgn_buf_init(b, max > 0 ? max : 1);
 	sgn_errbuf_clear(&e);
 	*found = 1;
 	if (t->offline)
@@ -307,7 +310,14 @@ cache_lock(struct sgn_tuf *t, int excl, int *fdp, struct sgn_errbuf *eb)
 	    O_NOFOLLOW);
 	if (fd < 0)
 		return SGN_OK;	/* read-only cache without a lock file */
-	while (flock(fd, excl ? LOCK_EX : LOCK_SH) != 0) {
+	while (flock(fd, excl ? LOCK_EX : LOCK_SH | LOCK_NB) != 0) {
+		if (!excl && errno == EWOULDBLOCK) {
+			/* a reader does not wait for an update (it may be
+			 * slow on the network): every file is replaced
+			 * atomically, and what it reads is verified */
+			close(fd);
+			return SGN_OK;
+		}
 		if (errno != EINTR) {
 			close(fd);
 			return sgn_errf(eb, SGN_ERR_IO, "%s: %s", path,
@@ -402,7 +412,8 @@ state_save(struct sgn_tuf *t)
 		goto out;
 	for (i = 0; i < t->nroles; i++) {
 		/* a name the format cannot hold is fetched again instead */
-		if (strpbrk(t->roles[i].name, " \n") != NULL)
+		if (strpbrk(t->roles[i].name, " \n") != NULL ||
+		    t->roles[i].len > CACHE_MAX - b.len - 2 * MAX_NAME)
 			continue;
 		snprintf(name, sizeof(name), "role:%s", t->roles[i].name);
 		if (put_entry(&b, name, t->roles[i].raw, t->roles[i].len,
@@ -479,9 +490,9 @@ role_add(struct sgn_tuf *t, const char *name, const uint8_t *p, size_t n,
 {
 	struct role_file *rf;
 
-	if (t->nroles == SGN_TUF_MAX_DELEGATIONS)
+	if (t->nroles == MAX_ROLES)
 		return sgn_errf(eb, SGN_ERR_LIMIT, "more than %d delegated "
-		    "roles", SGN_TUF_MAX_DELEGATIONS);
+		    "roles", MAX_ROLES);
 	rf = &t->roles[t->nroles];
 	memset(rf, 0, sizeof(*rf));
 	if ((rf->name = strdup(name)) == NULL ||
@@ -1465,6 +1476,33 @@ sgn_tuf_info_get(const struct sgn_tuf *t, struct sgn_tuf_info *info,
 		    "(update or load first)");
 	fill_info(t, info);
 	return SGN_OK;
+}
+
+const uint8_t *
+sgn_tuf_metadata(const struct sgn_tuf *t, const char *role, size_t *lenp)
+{
+	const struct tuf_meta *m = NULL;
+	size_t i;
+
+	*lenp = 0;
+	if (t == NULL || role == NULL || !t->ready)
+		return NULL;
+	if (strcmp(role, "root") == 0)
+		m = t->root;
+	else if (strcmp(role, "timestamp") == 0)
+		m = t->timestamp;
+	else if (strcmp(role, "snapshot") == 0)
+		m = t->snapshot;
+	else if (strcmp(role, "targets") == 0)
+		m = t->targets;
+	else
+		for (i = 0; i < t->nroles; i++)
+			if (strcmp(t->roles[i].name, role) == 0)
+				m = t->roles[i].m;	/* or NULL */
+	if (m == NULL)
+		return NULL;
+	*lenp = m->raw_len;
+	return m->raw;
 }
 
 /* Life cycle ------------------------------------------------------------- */

@@ -36,14 +36,15 @@
  *	    targets/<sha256>.<name>	verified target files (name escaped)
  *
  * Every write is a temporary file, fsync, rename, made under the
- * exclusive lock; readers take the shared lock.  Roots are persisted one
- * by one as they verify (TUF 5.3.8); everything else of an update is
- * committed by the single rename of `meta`, so a failed or interrupted
- * update leaves the previous state usable.  Eight processes updating at
- * once serialise on the lock; the later ones find an equal timestamp and
- * stop.  A cache directory that cannot be created or written is not an
- * error: the updater works in memory and says so (sgn_tuf_info.in_memory
- * and .cache_note).
+ * exclusive lock; readers take the shared lock when it is free and never
+ * wait for an update in progress (what they read is verified anyway).
+ * Roots are persisted one by one as they verify (TUF 5.3.8); everything
+ * else of an update is committed by the single rename of `meta`, so a
+ * failed or interrupted update leaves the previous state usable.  Eight
+ * processes updating at once serialise on the lock; the later ones find
+ * an equal timestamp and stop.  A cache directory that cannot be created
+ * or written is not an error: the updater works in memory and says so
+ * (sgn_tuf_info.in_memory and .cache_note).
  *
  * Errors: SGN_ERR_VERIFY for a failed check (signature, threshold,
  * rollback, expired, hash or length mismatch, version), SGN_ERR_LIMIT for
@@ -212,6 +213,15 @@ sgn_err	sgn_tuf_get_target(struct sgn_tuf *t, const char *name,
  * when there was none. */
 sgn_err	sgn_tuf_info_get(const struct sgn_tuf *t, struct sgn_tuf_info *info,
 	    struct sgn_errbuf *eb);
+
+/*
+ * The trusted metadata of role ("root", "timestamp", "snapshot",
+ * "targets", or a delegated role this updater verified) byte for byte as
+ * the repository published it, after a successful update() or load();
+ * NULL when there is none.  Owned by t, valid until the next call on t.
+ */
+const uint8_t *sgn_tuf_metadata(const struct sgn_tuf *t, const char *role,
+	    size_t *lenp);
 
 /*
  * The default parent cache directory: $SIGNET_CACHE_DIR, else

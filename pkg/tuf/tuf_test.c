@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -733,6 +734,39 @@ Test(tuf, updates_and_fetches_targets_from_a_local_copy)
 	sgn_tuf_free(&t);
 }
 
+Test(tuf, trusted_metadata_is_given_as_published)
+{
+	struct sgn_tuf *t;
+	char msg[SGN_ERRBUF_SIZE], path[512];
+	const uint8_t *p;
+	uint8_t *want;
+	size_t n, wl;
+
+	t = updater(NOW, 0, NULL);
+	cr_assert_null(sgn_tuf_metadata(t, "timestamp", &n));
+	cr_assert_eq(sgn_tuf_update(t, NULL, NULL), SGN_OK);
+	snprintf(path, sizeof(path), "%s/timestamp.json", G.dir);
+	want = tu_read(path, &wl);
+	p = sgn_tuf_metadata(t, "timestamp", &n);
+	cr_assert(p != NULL && n == wl && memcmp(p, want, n) == 0);
+	free(want);
+	p = sgn_tuf_metadata(t, "root", &n);
+	cr_assert(p != NULL && n == G.root1_len &&
+	    memcmp(p, G.root1, n) == 0);
+	/* a delegated role only once verified */
+	cr_assert_null(sgn_tuf_metadata(t, "deleg", &n));
+	cr_assert_eq(target(t, "delegated/file.txt", NULL, msg), SGN_OK, "%s",
+	    msg);
+	snprintf(path, sizeof(path), "%s/1.deleg.json", G.dir);
+	want = tu_read(path, &wl);
+	p = sgn_tuf_metadata(t, "deleg", &n);
+	cr_assert(p != NULL && n == wl && memcmp(p, want, n) == 0);
+	free(want);
+	cr_assert_null(sgn_tuf_metadata(t, "nope", &n));
+	cr_assert_eq(n, 0);
+	sgn_tuf_free(&t);
+}
+
 Test(tuf, offline_serves_only_what_verifies_from_the_initial_root)
 {
 	struct sgn_tuf_info info;
@@ -895,6 +929,35 @@ Test(tuf, endless_target_is_cut_at_its_length)
 	after = cache_state();
 	cr_assert(!tu_has(after, "trusted_root.json"), "%s", after);
 	free(after);
+}
+
+Test(tuf, empty_target_is_served_and_capped)
+{
+	struct sgn_tuf *t;
+	char msg[SGN_ERRBUF_SIZE], hex[65], rel[128], *data = NULL;
+	uint8_t *p = NULL;
+	size_t n = 1;
+
+	G.t_name[2] = "empty";
+	G.t_data[2] = "";
+	G.nt = 3;
+	G.targets_v = G.snap_v = G.ts_v = 2;
+	g_publish();
+	t = updater(NOW, 0, NULL);
+	cr_assert_eq(sgn_tuf_get_target(t, "empty", &p, &n, NULL), SGN_OK);
+	cr_assert_eq(n, 0);
+	free(p);
+	sgn_tuf_free(&t);
+	/* served with bytes where none are listed: refused */
+	sh("rm -rf %s/*", G.cache);
+	sha256_hex("", 0, hex);
+	snprintf(rel, sizeof(rel), "targets/%s.empty", hex);
+	put(rel, "x", 1);
+	t = updater(NOW, 0, NULL);
+	cr_assert_eq(target(t, "empty", &data, msg), SGN_ERR_LIMIT, "%s", msg);
+	cr_assert(tu_has(msg, "more than 0 bytes"), "%s", msg);
+	cr_assert_null(data);
+	sgn_tuf_free(&t);
 }
 
 Test(tuf, endless_timestamp_and_root_are_refused)
@@ -1728,6 +1791,26 @@ Test(tuf, eight_processes_updating_at_once_all_succeed)
 	sgn_tuf_free(&t);
 }
 
+Test(tuf, readers_do_not_wait_for_an_update, .timeout = 20)
+{
+	struct sgn_tuf_info info;
+	struct sgn_tuf *t;
+	char path[1200];
+	int fd;
+
+	update_ok(&info);
+	/* an update in progress elsewhere holds the lock */
+	snprintf(path, sizeof(path), "%s/lock", info.cache_path);
+	fd = open(path, O_RDWR);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(flock(fd, LOCK_EX), 0);
+	t = updater(NOW, 1, NULL);
+	cr_assert_eq(sgn_tuf_load(t, &info, NULL), SGN_OK);
+	cr_assert_eq(info.targets.version, 1);
+	sgn_tuf_free(&t);
+	close(fd);
+}
+
 Test(tuf, an_unusable_cache_directory_means_in_memory)
 {
 	struct sgn_tuf_opts o;
@@ -1831,6 +1914,74 @@ Test(tuf, an_interrupted_update_leaves_a_usable_cache)
 	cr_assert_eq(info.timestamp.version, 2);
 	cr_assert_eq(info.targets.version, 2);
 	free(before);
+}
+
+/* The conformance suite's client (conformance_tool.c) ------------------- */
+
+static int
+tool(const char *args)
+{
+	const char *b = getenv("BUILD");
+	char bin[256], cmd[2048];
+	int st;
+
+	snprintf(bin, sizeof(bin), "%s/tools/tuf-conformance-client",
+	    b != NULL && b[0] != '\0' ? b : "build");
+	if (access(bin, X_OK) != 0)
+		cr_skip_test("%s not built (make %s)", bin, bin);
+	snprintf(cmd, sizeof(cmd), "%s --metadata-dir %s/md %s 2>/dev/null",
+	    bin, G.cache, args);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st), "%s", cmd);
+	return WEXITSTATUS(st);
+}
+
+Test(tuf, conformance_client_speaks_the_suite_protocol)
+{
+	char args[1024], a[512], b[512];
+
+	sh("mkdir -p %s/md %s/td", G.cache, G.cache);
+	snprintf(a, sizeof(a), "%s/root1.json", G.cache);
+	{
+		FILE *f = fopen(a, "wb");
+
+		cr_assert_not_null(f);
+		fwrite(G.root1, 1, G.root1_len, f);
+		fclose(f);
+	}
+	snprintf(args, sizeof(args), "init %s", a);
+	cr_assert_eq(tool(args), 0);
+	snprintf(args, sizeof(args), "--metadata-url file://%s refresh",
+	    G.dir);
+	cr_assert_eq(tool(args), 0);
+	sh("cmp %s/timestamp.json %s/md/timestamp.json", G.dir, G.cache);
+	sh("cmp %s/1.targets.json %s/md/targets.json", G.dir, G.cache);
+	snprintf(args, sizeof(args), "--metadata-url file://%s "
+	    "--target-base-url file://%s/targets --target-dir %s/td "
+	    "--target-name delegated/file.txt --target-name trusted_root.json "
+	    "download", G.dir, G.dir, G.cache);
+	cr_assert_eq(tool(args), 0);
+	sh("printf '%%s' '%s' | cmp - %s/td/delegated%%2Ffile.txt", G.d_data[0],
+	    G.cache);
+	sh("cmp %s/1.deleg.json %s/md/deleg.json", G.dir, G.cache);
+	/* cached: served again with the repository's copy gone */
+	sh("rm -rf %s/targets", G.dir);
+	cr_assert_eq(tool(args), 0);
+	/* a bad target fails the download */
+	G.ts_v = 2;
+	G.targets_v = G.snap_v = 2;
+	G.t_data[0] = "{\"mediaType\":\"trusted root v2\"}\n";
+	g_publish();
+	snprintf(b, sizeof(b), "%s/targets", G.dir);
+	sh("cd %s && for f in *trusted_root.json; do printf x >> $f; done", b);
+	cr_assert_eq(tool(args), 1);
+	/* and a rollback fails the refresh, the trusted files stay */
+	G.ts_v = 1;
+	g_timestamp(&G.tsk, 1);
+	snprintf(args, sizeof(args), "--metadata-url file://%s refresh",
+	    G.dir);
+	cr_assert_eq(tool(args), 1);
+	sh("grep -q '\"version\":2}' %s/md/timestamp.json", G.cache);
 }
 
 /* Sigstore's real roots --------------------------------------------------- */
