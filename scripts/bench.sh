@@ -170,6 +170,57 @@ awk -v a="$t0" -v b="$t1" -v c="$t2" -v rss="$(cut -d' ' -f2 "$tb/time")" \
     printf "sha256sum: %.2f s; signet sign: %.2f s; ratio %.2f; " \
     "peak memory %.1f MiB\n", ref, own, own / ref, rss / 1024 }'
 
+# 6. Trust through TUF (issue 9), against the testbed's TUF mirror.  One
+#    `signet verify` process taking its trust from the TUF cache (the
+#    cached metadata verified from the root at every run, then the trusted
+#    root read and hashed), as a ratio to the same verification with that
+#    trusted root given as a file (which costs what the built-in root
+#    costs: one trusted_root.json parsed; a testbed bundle cannot verify
+#    under the built-in production root).  Goal: at most 1.2.  Then an
+#    update against an unchanged repository: the requests it makes (goal:
+#    one, the timestamp) and its wall time (goal: under 50 ms).
+TUFOPT="--tuf-root $SIGNET_TESTBED_TUF_ROOT --cache-dir $tb/tuf"
+# shellcheck disable=SC2086
+"$SIGNET" trust update --tuf-url "$SIGNET_TESTBED_TUF_URL" $TUFOPT >/dev/null
+# shellcheck disable=SC2086
+"$SIGNET" trust export $TUFOPT --trusted-root-out "$tb/tr.json"
+head -c 1000 /dev/urandom > "$tb/small"
+"$SIGNET" sign "$tb/small" --bundle "$tb/small.json" --quiet \
+    --identity-token "$(scripts/testbed token "$tb/tb")" \
+    --trusted-root "$tb/tr.json" \
+    --signing-config "$SIGNET_TESTBED_SIGNING_CONFIG"
+vfy() {
+	# shellcheck disable=SC2068
+	"$SIGNET" verify "$tb/small" --bundle "$tb/small.json" \
+	    --certificate-identity "$SIGNET_TESTBED_EMAIL" \
+	    --certificate-oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER" $@
+}
+# shellcheck disable=SC2086
+vfy $TUFOPT --offline-trust >/dev/null 2>&1 ||
+    { echo "bench: verify with trust from the TUF cache failed" >&2; exit 1; }
+# shellcheck disable=SC2086
+time_loop 5 vfy $TUFOPT --offline-trust >/dev/null
+# shellcheck disable=SC2086
+set -- $(time_loop "$RUNS" vfy --trusted-root "$tb/tr.json") \
+    $(time_loop "$RUNS" vfy $TUFOPT --offline-trust)
+echo
+echo "== trust through TUF (local testbed mirror), $RUNS runs"
+awk -v ref="$(ms "$1" "$2" "$RUNS")" -v own="$(ms "$3" "$4" "$RUNS")" \
+    'BEGIN { printf "verify, trust from the TUF cache: %.2f ms per " \
+    "process; with the trusted root as a file: %.2f ms; ratio %.2f " \
+    "(goal <= 1.2)\n", own, ref, own / ref }'
+since=$(date +%s%3N)
+# shellcheck disable=SC2086
+"$SIGNET" trust update --tuf-url "$SIGNET_TESTBED_TUF_URL" $TUFOPT >/dev/null
+nreq=$(curl -s "$SIGNET_TESTBED_CONTROL_URL/requests?service=tuf&since=$since" |
+    jq length)
+UPD=$((RUNS / 10 + 1))
+# shellcheck disable=SC2086
+set -- $(time_loop "$UPD" "$SIGNET" trust update \
+    --tuf-url "$SIGNET_TESTBED_TUF_URL" $TUFOPT)
+echo "trust update, unchanged repository: $nreq request(s) (goal 1);" \
+    "$(ms "$1" "$2" "$UPD") ms per process (goal < 50 ms)"
+
 # 4. Hashing a model (signet digest), warm page cache: throughput next to
 #    the machine's limit measured in the same run (single-core `openssl
 #    speed -evp sha256` at 16 KiB blocks, times the cores signet uses) and

@@ -7,7 +7,10 @@
 #    model directory is signed as one OpenSSF Model Signing manifest
 #    (model.sig, as model_signing writes it) and verified file by file; a
 #    single model file is signed with Rekor v2 and an RFC 3161 timestamp;
-#    a changed file is named when the model is verified again.
+#    a changed file is named when the model is verified again.  The trust
+#    (trusted root, signing configs) comes from the testbed's TUF
+#    repository: `signet trust update`, then sign and verify use the
+#    cache (in a temporary SIGNET_CACHE_DIR).
 # 2. Offline verification of real production bundles shipped in
 #    testdata/: each kind verifies, a tampered bundle and a wrong identity
 #    are refused with the reason, one result is shown as JSON.
@@ -52,7 +55,16 @@ fi
 . "$tmp/testbed/env"
 echo "Testbed up on 127.0.0.1: OIDC $SIGNET_TESTBED_OIDC_ISSUER,"
 echo "Fulcio $SIGNET_TESTBED_FULCIO_URL, Rekor v1 $SIGNET_TESTBED_REKOR_URL,"
-echo "Rekor v2 $SIGNET_TESTBED_REKOR_V2_URL, TSA $SIGNET_TESTBED_TSA_URL"
+echo "Rekor v2 $SIGNET_TESTBED_REKOR_V2_URL, TSA $SIGNET_TESTBED_TSA_URL,"
+echo "and a TUF mirror $SIGNET_TESTBED_TUF_URL serving its trust"
+SIGNET_CACHE_DIR=$tmp/cache
+export SIGNET_CACHE_DIR
+TUF="--tuf-url $SIGNET_TESTBED_TUF_URL --tuf-root $SIGNET_TESTBED_TUF_ROOT"
+# shellcheck disable=SC2086
+step "Fetch the testbed's trust through TUF (its root, as a client ships it)" 0 \
+    "$SIGNET" trust update $TUF
+step "What verify will trust, and why" 0 "$SIGNET" trust show \
+    --tuf-root "$SIGNET_TESTBED_TUF_ROOT"
 
 M=$tmp/models
 mkdir -p "$M/llm-7b"
@@ -77,11 +89,10 @@ play_person() {
 }
 
 printf '\n\033[1m== Sign the model directory llm-7b keyless (device-flow sign-in)\033[0m\n'
-echo "\$ signet sign --oauth-device llm-7b"
+echo "\$ signet sign --oauth-device --tuf-url ... --tuf-root ... llm-7b"
+# shellcheck disable=SC2086
 "$SIGNET" sign --oauth-device --oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER" \
-    --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
-    --signing-config "$SIGNET_TESTBED_SIGNING_CONFIG" \
-    "$M/llm-7b" </dev/null >"$tmp/sign.log" 2>&1 &
+    $TUF "$M/llm-7b" </dev/null >"$tmp/sign.log" 2>&1 &
 pid=$!
 play_person
 wait $pid
@@ -90,7 +101,7 @@ sed "s|$M/||g" "$tmp/sign.log"
 echo "(exit status $rc)"
 [ "$rc" -eq 0 ] || status=1
 step "Verify the model: the signature, then every file" 0 "$SIGNET" verify \
-    "$M/llm-7b" --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
+    "$M/llm-7b" --tuf-root "$SIGNET_TESTBED_TUF_ROOT" \
     --certificate-identity "$SIGNET_TESTBED_EMAIL" \
     --certificate-oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER"
 step "Its root digest, as model_signing digest prints it" 0 "$SIGNET" digest \
@@ -98,16 +109,16 @@ step "Its root digest, as model_signing digest prints it" 0 "$SIGNET" digest \
 step "Sign one model file with Rekor v2 (hashedrekord 0.0.2 + RFC 3161)" 0 \
     "$SIGNET" sign "$M/model.safetensors" --bundle "$M/model.v2.json" \
     --identity-token "$(scripts/testbed token "$tmp/testbed")" \
-    --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
-    --signing-config "$SIGNET_TESTBED_SIGNING_CONFIG_V2"
+    --rekor-v2 --tuf-url "$SIGNET_TESTBED_TUF_URL" \
+    --tuf-root "$SIGNET_TESTBED_TUF_ROOT"
 step "Verify the Rekor v2 bundle" 0 "$SIGNET" verify "$M/model.safetensors" \
-    --bundle "$M/model.v2.json" --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
+    --bundle "$M/model.v2.json" --tuf-root "$SIGNET_TESTBED_TUF_ROOT" \
     --certificate-identity "$SIGNET_TESTBED_EMAIL" \
     --certificate-oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER"
 echo tampered >> "$M/llm-7b/config.json"
 echo extra > "$M/llm-7b/notes.txt"
 step "Files changed or added after signing are named" 1 "$SIGNET" verify \
-    "$M/llm-7b" --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" \
+    "$M/llm-7b" --tuf-root "$SIGNET_TESTBED_TUF_ROOT" \
     --certificate-identity "$SIGNET_TESTBED_EMAIL" \
     --certificate-oidc-issuer "$SIGNET_TESTBED_OIDC_ISSUER"
 scripts/testbed stop "$tmp/testbed" >/dev/null

@@ -1,7 +1,7 @@
 #!/bin/sh
 # run-tests.sh TEST_BIN...: runs each Criterion unit-test binary, then the
-# CLI regress script, the conformance suite and the signing end-to-end
-# tests against $BUILD/signet, and prints one closing line
+# CLI regress script, the conformance suite and the signing and TUF
+# end-to-end tests against $BUILD/signet, and prints one closing line
 # "N passed, N failed" (tests counted across all of them).  Exit status 0
 # only if everything passed.
 set -u
@@ -45,8 +45,8 @@ for t in "$@"; do
 done
 
 # End-to-end scripts print their own "N passed, N failed" line (e2e-sign
-# starts and stops its own local Sigstore testbed).
-for s in regress e2e-model conformance e2e-sign; do
+# and e2e-tuf start and stop their own local Sigstore testbed).
+for s in regress e2e-model conformance e2e-sign e2e-tuf; do
 	case $s in
 	regress) [ -x scripts/regress.sh ] || continue
 		out=$(scripts/regress.sh "$BUILD/signet" 2>&1) ;;
@@ -54,6 +54,8 @@ for s in regress e2e-model conformance e2e-sign; do
 		out=$(scripts/e2e-model.sh "$BUILD/signet" 2>&1) ;;
 	e2e-sign) [ -x scripts/e2e-sign.sh ] || continue
 		out=$(scripts/e2e-sign.sh "$BUILD/signet" 2>&1) ;;
+	e2e-tuf) [ -x scripts/e2e-tuf.sh ] || continue
+		out=$(scripts/e2e-tuf.sh "$BUILD/signet" 2>&1) ;;
 	conformance) [ -x scripts/conformance ] || continue
 		out=$(scripts/conformance "$BUILD/signet" \
 		    testdata/conformance/bundle-verify 2>&1) ;;

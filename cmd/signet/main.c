@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "model.h"
+#include "trustcli.h"
 
 static void
 usage(FILE *f)
@@ -35,6 +36,10 @@ usage(FILE *f)
 	    "  log BUNDLE...     log bundles signed offline with a key\n"
 	    "  key generate      a key file (cosign's format, or --fido2)\n"
 	    "  key list-devices  FIDO2 authenticators\n"
+	    "  trust update|show|export\n"
+	    "                    Sigstore's trust root through TUF: refresh "
+	    "the\n"
+	    "                    cache, show what verify uses, export it\n"
 	    "  version           print the version\n"
 	    "  help              this text\n"
 	    "\n"
@@ -102,6 +107,8 @@ main(int argc, char **argv)
 		return cmd_key(argc - 2, argv + 2);
 	if (strcmp(cmd, "log") == 0)
 		return cmd_log(argc - 2, argv + 2);
+	if (strcmp(cmd, "trust") == 0)
+		return cmd_trust(argc - 2, argv + 2);
 	if (strcmp(cmd, "digest") == 0)
 		return cmd_digest(argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

@@ -20,6 +20,7 @@
 #include "oidc.h"
 #include "sign.h"
 #include "trust.h"
+#include "trustcli.h"
 
 struct sign_run {
 	struct sgn_oidc_opts	 oo;
@@ -34,11 +35,20 @@ struct sign_run {
 #define SERVICES_HELP \
 	"  --signing-config FILE    services to use (default: Sigstore's " \
 	"public\n" \
-	"                           good instance, Rekor v1)\n" \
+	"                           good instance, Rekor v1, through TUF)\n" \
 	"  --rekor-v2               the public good instance with Rekor " \
 	"v2\n" \
 	"  --trusted-root FILE      trust material to check answers " \
-	"against\n"
+	"against\n" \
+	"                           (default: from TUF; with both files " \
+	"TUF is\n" \
+	"                           not used)\n" \
+	"  --staging                Sigstore's staging instance (TUF)\n" \
+	"  --tuf-url URL, --tuf-root ROOT.json, --cache-dir DIR\n" \
+	"                           the TUF repository and cache (see " \
+	"signet\n" \
+	"                           trust); updated first when a day " \
+	"old\n"
 
 static void
 sign_usage(const char *verb, FILE *f)
@@ -303,49 +313,53 @@ services_check(const struct sgn_selection *sel)
 	return 0;
 }
 
+/*
+ * Trust and services through trust_get() (cmd/signet/trust.c): files
+ * given, else Sigstore's TUF repository, updated first when stale.  A
+ * signing config given is checked before any trust is fetched.
+ */
+static int
+services_trust(const struct cli_args *a, const char *verb, struct services *sv,
+    int need_root, int need_config)
+{
+	struct trust_want	w;
+	struct trust_got	g;
+	int			rc;
+
+	memset(&w, 0, sizeof(w));
+	w.online = 1;
+	w.need_root = need_root;
+	w.need_config = need_config;
+	w.rekor_v2 = cli_flag(a, "rekor-v2");
+	w.http = sv->http;
+	if ((rc = trust_get(a, verb, &w, &g)) != 0)
+		return -1;
+	if (need_root) {
+		sv->root = g.root;
+		g.root = NULL;
+	}
+	if (need_config) {
+		sv->cfg = g.config;
+		g.config = NULL;
+	}
+	trust_got_reset(&g);
+	return 0;
+}
+
 static int
 services_open(const struct cli_args *a, const char *verb, struct services *sv)
 {
 	struct sgn_http_opts	 ho;
 	struct sgn_errbuf	 eb;
-	const char		*tr, *sc;
 	uint64_t		 t;
+	int			 config_file;
 	sgn_err			 r;
 
 	memset(&ho, 0, sizeof(ho));
 	sgn_errbuf_clear(&eb);
-	if (cli_flag(a, "staging")) {
-		cli_err("%s: --staging: no staging signing config is built in "
-		    "yet; give --signing-config and --trusted-root", verb);
-		return -1;
-	}
 	if (cli_get(a, "signing-config") != NULL && cli_flag(a, "rekor-v2")) {
 		cli_err("%s: --signing-config and --rekor-v2 exclude each "
 		    "other", verb);
-		return -1;
-	}
-	tr = cli_get(a, "trusted-root");
-	r = tr != NULL ? sgn_trusted_root_load(tr, &sv->root, &eb) :
-	    sgn_trusted_root_embedded(0, &sv->root, &eb);
-	if (r != SGN_OK) {
-		cli_err("trusted root: %s", eb.msg);
-		return -1;
-	}
-	sc = cli_get(a, "signing-config");
-	r = sc != NULL ? sgn_signing_config_load(sc, &sv->cfg, &eb) :
-	    sgn_signing_config_embedded(cli_flag(a, "rekor-v2"), &sv->cfg,
-	    &eb);
-	if (r != SGN_OK ||
-	    (r = sgn_signing_config_select(sv->cfg,
-	    sgn_time_from_sec((int64_t)time(NULL)), &sv->sel, &eb)) !=
-	    SGN_OK) {
-		cli_err("signing config: %s", eb.msg);
-		return -1;
-	}
-	if (services_check(&sv->sel) != 0)
-		return -1;
-	if (sgn_selection_check_root(&sv->sel, sv->root, &eb) != SGN_OK) {
-		cli_err("signing config: %s", eb.msg);
 		return -1;
 	}
 	ho.ca_bundle = cli_get(a, "ca-bundle");
@@ -360,6 +374,25 @@ services_open(const struct cli_args *a, const char *verb, struct services *sv)
 		cli_fail(r, &eb);
 		return -1;
 	}
+	config_file = cli_get(a, "signing-config") != NULL;
+	if (services_trust(a, verb, sv, !config_file, 1) != 0)
+		return -1;
+	sgn_errbuf_clear(&eb);
+	if ((r = sgn_signing_config_select(sv->cfg,
+	    sgn_time_from_sec((int64_t)time(NULL)), &sv->sel, &eb)) !=
+	    SGN_OK) {
+		cli_err("signing config: %s", eb.msg);
+		return -1;
+	}
+	if (services_check(&sv->sel) != 0)
+		return -1;
+	if (config_file && services_trust(a, verb, sv, 1, 0) != 0)
+		return -1;
+	/* every service of the config is one the trusted root knows */
+	if (sgn_selection_check_root(&sv->sel, sv->root, &eb) != SGN_OK) {
+		cli_err("signing config: %s", eb.msg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -372,6 +405,7 @@ services_opts(struct cli_args *a)
 	cli_add(a, "staging", CLI_FLAG);
 	cli_add(a, "ca-bundle", CLI_VALUE);
 	cli_add(a, "timeout", CLI_VALUE);
+	trust_opts_add(a, TRUST_OPTS_SIGN);
 }
 
 /*
@@ -889,9 +923,6 @@ cmd_log(int argc, char **argv)
 		cli_err("key %s: %s", cli_get(&a, "key"), eb.msg);
 		goto out;
 	}
-	if (services_open(&a, "log", &sv) != 0)
-		goto out;
-	log_opts(&sv, &run, &lo);
 	for (i = 0; i < a.n_pos; i++) {
 		sgn_buf_init(&out, 0);
 		sgn_errbuf_clear(&eb);
@@ -899,6 +930,15 @@ cmd_log(int argc, char **argv)
 		    &len, &eb);
 		if (r == SGN_ERR_LIMIT)		/* not read: not done */
 			r = SGN_ERR_IO;
+		/* the services (and trust, maybe fetched) once there is a
+		 * bundle to log */
+		if (r == SGN_OK && sv.http == NULL) {
+			if (services_open(&a, "log", &sv) != 0) {
+				free(buf);
+				goto out;
+			}
+			log_opts(&sv, &run, &lo);
+		}
 		if (r == SGN_OK)
 			r = sgn_log_bundle(&lo, key, buf, len, &out, &already,
 			    &eb);

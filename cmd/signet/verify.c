@@ -19,6 +19,7 @@
 #include "manifest.h"
 #include "model.h"
 #include "trust.h"
+#include "trustcli.h"
 #include "verify.h"
 #include "x509.h"
 
@@ -63,11 +64,21 @@ verify_usage(const char *verb, FILE *f)
 	    "                           expected GitHub workflow claims\n"
 	    "  --key PUB.pem            verify a managed-key bundle with this "
 	    "key\n"
-	    "  --trusted-root FILE      trusted_root.json to trust (default: "
-	    "the\n"
-	    "                           embedded Sigstore public-good root)\n"
-	    "  --staging                trust the embedded staging root "
-	    "instead\n"
+	    "  --trusted-root FILE      trusted_root.json to trust (TUF is not "
+	    "used)\n"
+	    "  --staging                Sigstore's staging trust instead\n"
+	    "  (default: the newest trust in the TUF cache that verifies "
+	    "now from\n"
+	    "  the built-in root, else the built-in trusted root; never the "
+	    "network)\n"
+	    "  --offline-trust          fail (exit 2) rather than fall back "
+	    "to the\n"
+	    "                           built-in trusted root\n"
+	    "  --trust-max-age DAYS     warn when the trust is older "
+	    "(default 30;\n"
+	    "                           0: never)\n"
+	    "  --tuf-root ROOT.json, --cache-dir DIR  another TUF repository, "
+	    "cache\n"
 	    "  --json                   print one JSON result object on "
 	    "stdout\n"
 	    "  --require-tlog           with --key: a bundle signed offline "
@@ -539,7 +550,8 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 	struct sgn_artifact art;
 	struct sgn_policy pol;
 	struct sgn_verify_result res;
-	struct sgn_trusted_root *root = NULL;
+	struct trust_want tw;
+	struct trust_got tg;
 	struct sgn_verifier *v = NULL;
 	struct sgn_bundle *b = NULL;
 	struct sgn_pubkey *key = NULL;
@@ -558,6 +570,8 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 	memset(&pol, 0, sizeof(pol));
 	memset(&res, 0, sizeof(res));
 	memset(&mv, 0, sizeof(mv));
+	memset(&tw, 0, sizeof(tw));
+	memset(&tg, 0, sizeof(tg));
 	sgn_buf_init(&ca, 0);
 	sgn_errbuf_clear(&eb);
 	cli_add(&a, "bundle", 1);
@@ -581,6 +595,7 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 	cli_alias(&a, "public-key", "key");
 	cli_add(&a, "trusted-root", 1);
 	cli_add(&a, "staging", 0);
+	trust_opts_add(&a, TRUST_OPTS_VERIFY);
 	cli_add(&a, "json", 0);
 	cli_add(&a, "help", 0);
 	if (strcmp(verb, "verify-blob") == 0)
@@ -728,19 +743,23 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 		}
 	}
 
-	/* Trust material and key: without them the check cannot be done. */
-	*stage = "trust";
-	if (tr != NULL)
-		r = sgn_trusted_root_load(tr, &root, &eb);
-	else
-		r = sgn_trusted_root_embedded(cli_flag(&a, "staging"), &root,
-		    &eb);
-	if (r != SGN_OK) {
-		cli_err("trusted root%s%s: %s", tr != NULL ? " " : "",
-		    tr != NULL ? tr : "", eb.msg);
-		rc = 2;
+	if (tr != NULL && (cli_get(&a, "tuf-root") != NULL ||
+	    cli_flag(&a, "offline-trust"))) {
+		cli_err("%s: --trusted-root skips TUF: it takes no --tuf-root "
+		    "or --offline-trust", verb);
 		goto out;
 	}
+
+	/*
+	 * Trust material (trust_get: the file, the TUF cache verified now, or
+	 * the built-in root; never the network) and key: without them the
+	 * check cannot be done.
+	 */
+	*stage = "trust";
+	tw.need_root = 1;
+	if ((rc = trust_get(&a, verb, &tw, &tg)) != 0)
+		goto out;
+	rc = 2;
 	if (key_path != NULL) {
 		*stage = "key";
 		sgn_errbuf_clear(&eb);
@@ -757,7 +776,7 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 		    !cli_flag(&a, "require-tlog");
 	}
 	*stage = "trust";
-	if ((r = sgn_verifier_new(root, &v, &eb)) != SGN_OK) {
+	if ((r = sgn_verifier_new(tg.root, &v, &eb)) != SGN_OK) {
 		rc = cli_fail(r, &eb);
 		goto out;
 	}
@@ -837,7 +856,7 @@ out:
 	sgn_verify_result_reset(&res);
 	sgn_bundle_free(&b);
 	sgn_verifier_free(&v);
-	sgn_trusted_root_free(&root);
+	trust_got_reset(&tg);
 	sgn_pubkey_free(&key);
 	free(buf);
 	free(default_bundle);

@@ -8,6 +8,8 @@
 //   node ctl.js config DIR [k=v ...]           set configuration, print it
 //   node ctl.js token DIR [k=v ...]            print a token from /test/token
 //   node ctl.js state DIR                      print the control API's /state
+//   node ctl.js tuf-publish DIR [NAME=FILE ...] [timestamp_expires_in=S]
+//                                              re-sign the TUF repository
 const fs = require('fs');
 const path = require('path');
 
@@ -68,6 +70,7 @@ async function ping() {
     `${urls.rekor}/api/v1/log`,
     `${urls.rekor2}/api/v2/checkpoint`,
     `${urls.tsa}/api/v1/timestamp/certchain`,
+    `${urls.tuf}/timestamp.json`,
     `${urls.control}/health`,
   ];
   const deadline = Date.now() + 15000;
@@ -103,6 +106,25 @@ async function main() {
       return undefined;
     case 'config':
       return process.stdout.write(await control(args.length ? 'POST' : 'GET', '/config', args.length ? kv(args, ['email', 'sub', 'gce_email', 'id_token_alg']) : undefined) + '\n');
+    case 'tuf-publish': {
+      const body = {};
+      for (const a of args) {
+        const i = a.indexOf('=');
+        if (i <= 0) die(`expected key=value, got "${a}"`);
+        const k = a.slice(0, i);
+        const v = a.slice(i + 1);
+        if (k === 'timestamp_expires_in') body[k] = Number(v);
+        else {
+          body.targets = body.targets || {};
+          try {
+            body.targets[k] = fs.readFileSync(v).toString('base64');
+          } catch (e) {
+            die(`${v}: ${e.code || e.message}`);
+          }
+        }
+      }
+      return process.stdout.write(await control('POST', '/tuf/publish', body) + '\n');
+    }
     case 'state':
       return process.stdout.write(await control('GET', '/state') + '\n');
     case 'token': {

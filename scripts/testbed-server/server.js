@@ -7,12 +7,14 @@
 //   node server.js DIR
 //
 // Writes DIR/keys/*.pem (0600), DIR/trusted_root.json,
-// DIR/signing_config.json, DIR/signing_config_rekor_v2.json,
+// DIR/signing_config.json, DIR/signing_config_rekor_v2.json, the TUF
+// repository DIR/tuf and its first root DIR/tuf-root.json,
 // DIR/testbed.json and, last, DIR/env; prints "READY DIR/env".
 // Environment: SIGNET_TESTBED_PREFILL (leaves already in each log, default
 // 600), SIGNET_TESTBED_REKOR_SHARD_OFFSET (size of the inactive Rekor v1
 // shard, default 1000), SIGNET_TESTBED_LIFETIME (seconds before the server
-// exits on its own, default 7200, 0 = never).
+// exits on its own, default 7200, 0 = never),
+// SIGNET_TESTBED_TUF_TIMESTAMP_EXPIRES (seconds, default 86400).
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
@@ -27,6 +29,7 @@ const { witnessKey } = require('./lib/tlog');
 const { createRekorV2 } = require('./lib/rekor2');
 const { createTSA, createTSAKeys } = require('./lib/tsa');
 const { createControl, DEFAULT_CONFIG } = require('./lib/control');
+const { createTufRepo, createTufServer } = require('./lib/tuf');
 
 const DIR = process.argv[2];
 if (!DIR) {
@@ -46,6 +49,7 @@ const envInt = (name, def, max) => {
 const PREFILL = envInt('SIGNET_TESTBED_PREFILL', 600, 100000);
 const SHARD_OFFSET = envInt('SIGNET_TESTBED_REKOR_SHARD_OFFSET', 1000, 100000);
 const LIFETIME = envInt('SIGNET_TESTBED_LIFETIME', 7200, 30 * 86400);
+const TUF_TIMESTAMP_EXPIRES = envInt('SIGNET_TESTBED_TUF_TIMESTAMP_EXPIRES', 86400, 365 * 86400);
 
 const iso = (sec) => new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
 const b64 = (b) => Buffer.from(b).toString('base64');
@@ -105,7 +109,7 @@ async function main() {
 
   // ---- listeners (handlers are bound once every URL is known)
   const handlers = {};
-  const names = ['oidc', 'gha', 'gce', 'fulcio', 'rekor', 'rekor2', 'tsa', 'control'];
+  const names = ['oidc', 'gha', 'gce', 'fulcio', 'rekor', 'rekor2', 'tsa', 'tuf', 'control'];
   const servers = {};
   const stop = () => {
     for (const s of Object.values(servers)) {
@@ -184,6 +188,20 @@ async function main() {
   writeAtomic(f('trusted_root.json'), JSON.stringify(trustedRoot, null, 2) + '\n');
   writeAtomic(f('signing_config.json'), JSON.stringify(signingConfig(svc(ctx.urls.rekor, 1)), null, 2) + '\n');
   writeAtomic(f('signing_config_rekor_v2.json'), JSON.stringify(signingConfig(svc(ctx.urls.rekor2, 2)), null, 2) + '\n');
+  // The TUF repository (DIR/tuf, served at SIGNET_TESTBED_TUF_URL) with
+  // those three files as its targets, byte for byte.
+  ctx.tuf = createTufRepo({
+    dir: DIR,
+    keysDir: path.join(DIR, 'keys'),
+    now,
+    targets: {
+      'trusted_root.json': fs.readFileSync(f('trusted_root.json')),
+      'signing_config.v0.2.json': fs.readFileSync(f('signing_config.json')),
+      'signing_config_rekor_v2.v0.2.json': fs.readFileSync(f('signing_config_rekor_v2.json')),
+    },
+    timestampExpiresIn: TUF_TIMESTAMP_EXPIRES,
+  });
+  handlers.tuf = createTufServer(ctx.tuf);
   writeAtomic(f('fulcio_chain.pem'), [ctx.ca.real.intermediate, ctx.ca.real.root].map((d) => pki.pem(d, 'CERTIFICATE')).join(''));
   writeAtomic(f('tsa_chain.pem'), [ctx.tsaKeys.leaf, ctx.tsaKeys.root].map((d) => pki.pem(d, 'CERTIFICATE')).join(''));
   writeAtomic(f('rekor.pub'), pki.pem(ctx.keys.rekor.spki, 'PUBLIC KEY'));
@@ -211,6 +229,9 @@ async function main() {
     SIGNET_TESTBED_TRUSTED_ROOT: path.join(abs, 'trusted_root.json'),
     SIGNET_TESTBED_SIGNING_CONFIG: path.join(abs, 'signing_config.json'),
     SIGNET_TESTBED_SIGNING_CONFIG_V2: path.join(abs, 'signing_config_rekor_v2.json'),
+    SIGNET_TESTBED_TUF_URL: ctx.urls.tuf,
+    SIGNET_TESTBED_TUF_ROOT: path.join(abs, 'tuf-root.json'),
+    SIGNET_TESTBED_TUF_DIR: path.join(abs, 'tuf'),
   };
   writeAtomic(f('testbed.json'), JSON.stringify({ pid: process.pid, urls: ctx.urls, env: vars }, null, 2) + '\n', 0o600);
   const q = (s) => `'${String(s).replace(/'/g, "'\\''")}'`;

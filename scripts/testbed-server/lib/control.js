@@ -2,6 +2,7 @@
 // Control API (JSON over HTTP): fault injection, configuration, state.
 const { HttpError } = require('./http');
 const { FaultError, SERVICES, TRANSPORT, LIES } = require('./faults');
+const { publish } = require('./tuf');
 
 const DEFAULT_CONFIG = {
   email: 'alice@example.com',
@@ -44,6 +45,33 @@ function setConfig(ctx, patch) {
     if (!ok) throw new HttpError(400, `config ${k}: expected ${want}`);
   }
   Object.assign(ctx.config, patch);
+}
+
+// POST /tuf/publish {"targets": {"NAME": "<base64>"}, "timestamp_expires_in": S}:
+// re-sign the TUF repository with these target contents (added or
+// replaced) and a timestamp that expires S seconds from now (negative:
+// already expired).
+function tufPublish(ctx, j) {
+  if (!j || typeof j !== 'object' || Array.isArray(j)) throw new HttpError(400, 'a JSON object');
+  const change = {};
+  for (const k of Object.keys(j)) {
+    if (!['targets', 'timestamp_expires_in'].includes(k)) throw new HttpError(400, `unknown field "${k}"`);
+  }
+  if (j.targets !== undefined) {
+    if (!j.targets || typeof j.targets !== 'object' || Array.isArray(j.targets)) throw new HttpError(400, 'targets: an object');
+    change.targets = {};
+    for (const [n, v] of Object.entries(j.targets)) {
+      if (!/^[A-Za-z0-9._-]+$/.test(n) || n.startsWith('.')) throw new HttpError(400, `target name "${n}"`);
+      if (typeof v !== 'string') throw new HttpError(400, `targets.${n}: base64`);
+      change.targets[n] = Buffer.from(v, 'base64');
+    }
+  }
+  if (j.timestamp_expires_in !== undefined) {
+    const e = j.timestamp_expires_in;
+    if (!Number.isInteger(e) || Math.abs(e) > 365 * 86400) throw new HttpError(400, 'timestamp_expires_in: seconds');
+    change.timestampExpiresIn = e;
+  }
+  return { versions: publish(ctx.tuf, change) };
 }
 
 function createControl(ctx) {
@@ -99,6 +127,7 @@ function createControl(ctx) {
       setConfig(ctx, parseJSON(req));
       return { status: 200, body: ctx.config };
     }
+    if (p === '/tuf/publish' && req.method === 'POST') return { status: 200, body: tufPublish(ctx, parseJSON(req)) };
     throw new HttpError(404, `no such endpoint ${req.method} ${p}`);
   };
 }

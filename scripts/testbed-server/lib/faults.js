@@ -3,7 +3,7 @@
 // first queued fault that matches it (service, method, path) and uses up
 // one of its `count`.
 
-const SERVICES = ['oidc', 'fulcio', 'rekor', 'rekor2', 'tsa', 'gha', 'gce'];
+const SERVICES = ['oidc', 'fulcio', 'rekor', 'rekor2', 'tsa', 'gha', 'gce', 'tuf'];
 
 // Faults the HTTP layer applies to any request of the service.
 const TRANSPORT = ['status', 'delay', 'garbage', 'truncate'];
@@ -30,6 +30,7 @@ const LIES = {
     .map((f) => [f, { method: 'POST', paths: null }])),
   gha: Object.fromEntries(TOKEN_LIES.map((f) => [f, { method: 'GET', paths: null }])),
   gce: Object.fromEntries(TOKEN_LIES.map((f) => [f, { method: 'GET', paths: null }])),
+  tuf: {},
 };
 
 class FaultError extends Error {}
