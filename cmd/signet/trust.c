@@ -170,6 +170,13 @@ tsrc_cached(const struct tsrc *s)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static const char *const wanted[] = {
+	SGN_TUF_TARGET_TRUSTED_ROOT,
+	SGN_TUF_TARGET_SIGNING_CONFIG,
+	SGN_TUF_TARGET_SIGNING_CONFIG_REKOR_V2,
+	NULL
+};
+
 static sgn_err
 tsrc_tuf(const struct tsrc *s, int offline, struct sgn_http *http,
     struct sgn_tuf **t, struct sgn_errbuf *eb)
@@ -180,6 +187,8 @@ tsrc_tuf(const struct tsrc *s, int offline, struct sgn_http *http,
 	o.root = s->root;
 	o.root_len = s->root_len;
 	o.cache_dir = s->have_cache ? s->cache : NULL;
+	/* an update commits only with the targets signet uses checked */
+	o.prefetch = wanted;
 	if (offline) {
 		o.offline = 1;
 		/* judged by the age of the last update instead */

@@ -68,6 +68,8 @@ struct sgn_tuf {
 	int64_t		 last_update;
 	int		 unchanged;
 	int		 rotations;
+	char		**prefetch;	/* NULL-terminated, or NULL */
+	int		 locked;	/* update() holds the cache lock */
 };
 
 /* Fetching -------------------------------------------------------------- */
@@ -1007,6 +1009,41 @@ roles_prune(struct sgn_tuf *t)
 	t->nroles = j;
 }
 
+static sgn_err	target_get(struct sgn_tuf *, const char *, uint8_t **,
+		    size_t *, int *, struct sgn_errbuf *);
+
+/*
+ * The targets the caller needs, fetched and checked before the update
+ * commits: a bad or missing one leaves the previous state in use.  The
+ * target files are named by their hashes, so writing them first changes
+ * nothing for a reader of the old state.
+ */
+static sgn_err
+prefetch(struct sgn_tuf *t, struct sgn_errbuf *eb)
+{
+	struct sgn_errbuf tmp;
+	uint8_t *p;
+	size_t i, n;
+	int absent;
+	sgn_err r;
+
+	for (i = 0; t->prefetch != NULL && t->prefetch[i] != NULL; i++) {
+		absent = 0;
+		sgn_errbuf_clear(&tmp);
+		t->locked = 1;
+		r = target_get(t, t->prefetch[i], &p, &n, &absent, &tmp);
+		t->locked = 0;
+		if (r == SGN_OK) {
+			free(p);
+			continue;
+		}
+		if (absent)
+			continue;
+		return sgn_errf(eb, r, "%s", tmp.msg);
+	}
+	return SGN_OK;
+}
+
 static int64_t
 start_time(const struct sgn_tuf *t)
 {
@@ -1047,6 +1084,8 @@ sgn_tuf_update(struct sgn_tuf *t, struct sgn_tuf_info *info,
 	    SGN_OK)
 		goto out;
 	roles_prune(t);
+	if ((r = prefetch(t, eb)) != SGN_OK)
+		goto out;
 	t->last_update = t->start;
 	/* the one commit of the update: a single rename */
 	state_save(t);
@@ -1253,7 +1292,7 @@ struct visit {
 /* 5.7.3: pre-order depth-first search of the delegations for name. */
 static sgn_err
 find_target(struct sgn_tuf *t, const char *name, const cJSON **out,
-    struct sgn_errbuf *eb)
+    int *absent, struct sgn_errbuf *eb)
 {
 	struct visit *stack = NULL, v;
 	const char *visited[SGN_TUF_MAX_DELEGATIONS];
@@ -1326,6 +1365,8 @@ find_target(struct sgn_tuf *t, const char *name, const cJSON **out,
 			stack[n - 1 - i] = v;
 		}
 	}
+	if (absent != NULL)
+		*absent = 1;
 	r = sgn_errf(eb, SGN_ERR_TRUST, "%s: no such target", name);
 out:
 	free(stack);
@@ -1369,6 +1410,31 @@ sgn_err
 sgn_tuf_get_target(struct sgn_tuf *t, const char *name, uint8_t **outp,
     size_t *lenp, struct sgn_errbuf *eb)
 {
+	sgn_err r;
+
+	*outp = NULL;
+	*lenp = 0;
+	if (t == NULL || name == NULL)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no target");
+	if (!name_ok(name))
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "\"%.64s\": not a valid target name", name);
+	if (!t->ready && (r = t->offline ? sgn_tuf_load(t, NULL, eb) :
+	    sgn_tuf_update(t, NULL, eb)) != SGN_OK)
+		return r;
+	return target_get(t, name, outp, lenp, NULL, eb);
+}
+
+/*
+ * A target of the trusted state: from the cache when its copy matches,
+ * else fetched and checked.  Under update() (t->locked) the cache lock
+ * is held already and the roles found on the way are committed with the
+ * update.  *absent (may be NULL) is set when no role lists the name.
+ */
+static sgn_err
+target_get(struct sgn_tuf *t, const char *name, uint8_t **outp,
+    size_t *lenp, int *absent, struct sgn_errbuf *eb)
+{
 	const cJSON *ti;
 	struct tuf_fileinfo fi;
 	const cJSON *h;
@@ -1383,17 +1449,13 @@ sgn_tuf_get_target(struct sgn_tuf *t, const char *name, uint8_t **outp,
 	*outp = NULL;
 	*lenp = 0;
 	memset(&b, 0, sizeof(b));
-	if (t == NULL || name == NULL)
-		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no target");
 	if (!name_ok(name))
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
 		    "\"%.64s\": not a valid target name", name);
-	if (!t->ready && (r = t->offline ? sgn_tuf_load(t, NULL, eb) :
-	    sgn_tuf_update(t, NULL, eb)) != SGN_OK)
-		return r;
-	if ((r = find_target(t, name, &ti, eb)) != SGN_OK)
+	if ((r = find_target(t, name, &ti, absent, eb)) != SGN_OK)
 		goto out;
-	roles_persist(t);
+	if (!t->locked)
+		roles_persist(t);
 	if ((r = sgn_tuf_fileinfo_parse(ti, 0, name, &fi, eb)) != SGN_OK)
 		goto out;
 	if ((uint64_t)fi.length > SGN_TUF_MAX_TARGET_BYTES) {
@@ -1454,7 +1516,9 @@ sgn_tuf_get_target(struct sgn_tuf *t, const char *name, uint8_t **outp,
 	if ((r = sgn_tuf_fileinfo_check(&fi, b.ptr, b.len, 1, name, eb)) !=
 	    SGN_OK)
 		goto out;
-	if (cache_lock(t, 1, &fd, NULL) == SGN_OK) {
+	if (t->locked) {
+		cache_write(t, rel, b.ptr, b.len);
+	} else if (cache_lock(t, 1, &fd, NULL) == SGN_OK) {
 		cache_write(t, rel, b.ptr, b.len);
 		cache_unlock(&fd);
 	}
@@ -1513,6 +1577,7 @@ sgn_tuf_new(const struct sgn_tuf_opts *o, struct sgn_tuf **out,
 {
 	struct sgn_tuf *t = NULL;
 	struct sgn_http_opts ho;
+	size_t i, n;
 	int nsrc;
 	sgn_err r = SGN_ERR_NOMEM;
 
@@ -1543,6 +1608,17 @@ sgn_tuf_new(const struct sgn_tuf_opts *o, struct sgn_tuf **out,
 	t->now = o->now;
 	t->offline = o->offline;
 	t->allow_expired = o->allow_expired;
+	for (n = 0; o->prefetch != NULL && o->prefetch[n] != NULL; n++)
+		;
+	if (n > 0 && (t->prefetch = calloc(n + 1, sizeof(char *))) == NULL) {
+		r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if ((t->prefetch[i] = strdup(o->prefetch[i])) == NULL) {
+			r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+			goto out;
+		}
 	if ((o->from_dir != NULL &&
 	    (t->from_dir = strdup(o->from_dir)) == NULL) ||
 	    (o->url != NULL && (t->url = strdup(o->url)) == NULL)) {
@@ -1573,6 +1649,7 @@ void
 sgn_tuf_free(struct sgn_tuf **tp)
 {
 	struct sgn_tuf *t;
+	size_t i;
 
 	if (tp == NULL || (t = *tp) == NULL)
 		return;
@@ -1580,6 +1657,9 @@ sgn_tuf_free(struct sgn_tuf **tp)
 	sgn_tuf_meta_free(&t->root0);
 	if (t->own_http)
 		sgn_http_free(&t->http);
+	for (i = 0; t->prefetch != NULL && t->prefetch[i] != NULL; i++)
+		free(t->prefetch[i]);
+	free(t->prefetch);
 	free(t->from_dir);
 	free(t->url);
 	free(t);

@@ -144,6 +144,14 @@ struct sgn_tuf_opts {
 	 * must still end in a root that verifies; its expiry is reported.
 	 */
 	int		 allow_expired;
+	/*
+	 * For update(): targets to download and check before the update
+	 * commits (NULL-terminated; copied).  One the repository lists
+	 * that cannot be fetched or fails its length or hashes fails the
+	 * update, and the cache keeps its previous state whole; one it does
+	 * not list is skipped (get_target() then says so).
+	 */
+	const char *const *prefetch;
 };
 
 struct sgn_tuf_role_info {

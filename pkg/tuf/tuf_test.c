@@ -913,6 +913,62 @@ Test(tuf, arbitrary_target_fails_its_hash)
 	free(after);
 }
 
+/*
+ * With the targets it needs named (prefetch), an update commits only
+ * when they check: a tampered new target leaves the old state and its
+ * targets usable.  A name the repository does not list is skipped.
+ */
+Test(tuf, an_update_commits_only_with_its_targets_checked)
+{
+	static const char *const want[] = { "trusted_root.json",
+	    "not-listed.json", NULL };
+	struct sgn_tuf_opts o;
+	struct sgn_tuf *t = NULL;
+	struct sgn_errbuf eb;
+	char msg[SGN_ERRBUF_SIZE], hex[65], rel[128], *before, *after;
+	char *data = NULL;
+
+	memset(&o, 0, sizeof(o));
+	o.root = G.root1;
+	o.root_len = G.root1_len;
+	o.from_dir = G.dir;
+	o.cache_dir = G.cache;
+	o.now = NOW;
+	o.prefetch = want;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_tuf_new(&o, &t, &eb), SGN_OK, "%s", eb.msg);
+	cr_assert_eq(sgn_tuf_update(t, NULL, &eb), SGN_OK, "%s", eb.msg);
+	sgn_tuf_free(&t);
+	before = cache_state();
+	/* the first target was fetched and cached by the update itself */
+	cr_assert(tu_has(before, "trusted_root.json"), "%s", before);
+	/* a new version of the target, served with other bytes */
+	G.t_data[0] = "{\"mediaType\":\"trusted root, second\"}\n";
+	G.targets_v = G.snap_v = G.ts_v = 2;
+	g_publish();
+	sha256_hex(G.t_data[0], strlen(G.t_data[0]), hex);
+	snprintf(rel, sizeof(rel), "targets/%s.trusted_root.json", hex);
+	put(rel, "{\"mediaType\":\"trusted root, forged\"}\n",
+	    strlen(G.t_data[0]));
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_tuf_new(&o, &t, &eb), SGN_OK, "%s", eb.msg);
+	cr_assert_eq(sgn_tuf_update(t, NULL, &eb), SGN_ERR_VERIFY, "%s",
+	    eb.msg);
+	cr_assert_str_eq(eb.msg, "trusted_root.json: sha256 hash mismatch");
+	sgn_tuf_free(&t);
+	after = cache_state();
+	cr_assert_str_eq(after, before);
+	/* the old state still serves its target offline */
+	t = updater(NOW, 1, NULL);
+	cr_assert_eq(target(t, "trusted_root.json", &data, msg), SGN_OK,
+	    "%s", msg);
+	cr_assert_str_neq(data, G.t_data[0]);
+	free(data);
+	sgn_tuf_free(&t);
+	free(before);
+	free(after);
+}
+
 Test(tuf, endless_target_is_cut_at_its_length)
 {
 	struct sgn_tuf *t;
