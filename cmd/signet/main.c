@@ -35,6 +35,8 @@ usage(FILE *f)
 	    "  log BUNDLE...     log bundles signed offline with a key\n"
 	    "  key generate      a key file (cosign's format, or --fido2)\n"
 	    "  key list-devices  FIDO2 authenticators\n"
+	    "  tlog info|get|consistency\n"
+	    "                    audit transparency logs (Rekor v1 and v2)\n"
 	    "  version           print the version\n"
 	    "  help              this text\n"
 	    "\n"
@@ -93,6 +95,8 @@ main(int argc, char **argv)
 		return cmd_log(argc - 2, argv + 2);
 	if (strcmp(cmd, "digest") == 0)
 		return cmd_digest(argc - 2, argv + 2);
+	if (strcmp(cmd, "tlog") == 0)
+		return cmd_tlog(argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("signet %s\n", SGN_VERSION);
 		return 0;
