@@ -960,8 +960,8 @@ get_v1(struct tctx *c, const struct tlog_log *tl, const char *uuid,
 	if (uuid != NULL) {
 		sgn_tlog_leaf_hash(e.body.ptr, e.body.len, leaf);
 		if (memcmp(leaf, want, 32) != 0) {
-			r = sgn_errf(&eb, SGN_ERR_VERIFY, "%s returned an entry "
-			    "whose leaf hash is not the UUID",
+			r = sgn_errf(&eb, SGN_ERR_VERIFY, "%s returned an "
+			    "entry whose leaf hash is not the UUID",
 			    tl->log->base_url);
 			goto fail;
 		}

@@ -126,8 +126,8 @@ sgn_rekor_v1_log_info_parse(const uint8_t *json, size_t len,
 			goto out;
 		}
 		cJSON_ArrayForEach(it, shards) {
-			snprintf(where, sizeof(where), LI ".inactiveShards[%zu]",
-			    out->n_inactive);
+			snprintf(where, sizeof(where),
+			    LI ".inactiveShards[%zu]", out->n_inactive);
 			if ((r = parse_shard(it, where,
 			    &out->inactive[out->n_inactive++], eb)) != SGN_OK)
 				goto out;
