@@ -747,13 +747,14 @@ entry_vs_stored(struct tctx *c, const struct tlog_log *tl,
 	size_t len = 0, n = 0;
 	sgn_err r;
 
-	*checked = 0;
+	*checked = -1;
 	sgn_errbuf_clear(&tmp);
 	if (state_path(c, tl, 0) != 0)
 		return sgn_errf(eb, SGN_ERR_IO, "no state file");
 	if ((r = sgn_tlog_state_load(c->state, &note, &len, eb)) != SGN_OK ||
 	    note == NULL)
 		goto out;
+	*checked = 0;
 	if ((r = sgn_rekor_checkpoint_verify(tl->log, tl->v2, NULL,
 	    (const char *)note, len, &old, &tmp)) != SGN_OK) {
 		r = sgn_errf(eb, SGN_ERR_IO, "stored checkpoint %s: %s",
@@ -802,14 +803,32 @@ out:
 	return r;
 }
 
+/*
+ * The log of a bundle's entry: any tlog of the trusted root with that
+ * log ID, retired shards included (their entries stay verifiable), and
+ * with --log only that log.
+ */
 static const struct tlog_log *
-log_by_id(const struct tctx *c, const uint8_t id[32])
+log_by_id(struct tctx *c, const uint8_t id[32], struct tlog_log *out)
 {
-	size_t i;
+	const struct sgn_log *tl;
+	const char *want = cli_get(&c->a, "log");
+	size_t n, i;
 
-	for (i = 0; i < c->n_logs; i++)
-		if (memcmp(c->logs[i].log->log_id, id, 32) == 0)
-			return &c->logs[i];
+	tl = sgn_trusted_root_tlogs(c->root, &n);
+	for (i = 0; i < n; i++) {
+		if (memcmp(tl[i].log_id, id, 32) != 0)
+			continue;
+		if (want != NULL && (url_len(want) !=
+		    url_len(tl[i].base_url) || strncmp(want, tl[i].base_url,
+		    url_len(want)) != 0))
+			continue;
+		out->log = &tl[i];
+		out->v2 = c->n_logs == 1 && c->logs[0].log == &tl[i] ?
+		    c->logs[0].v2 : sgn_pubkey_type(tl[i].key) ==
+		    SGN_KEY_ED25519;
+		return out;
+	}
 	return NULL;
 }
 
@@ -823,6 +842,7 @@ get_bundle(struct tctx *c, const char *path, int online)
 	uint8_t *buf = NULL;
 	size_t len = 0, i;
 	const struct tlog_log *tl;
+	struct tlog_log one;
 	int checked, rc = 0;
 	sgn_err r;
 
@@ -845,7 +865,7 @@ get_bundle(struct tctx *c, const char *path, int online)
 	for (i = 0; i < b->n_entries; i++) {
 		const struct sgn_tlog_entry *e = &b->entries[i];
 
-		if ((tl = log_by_id(c, e->log_id)) == NULL) {
+		if ((tl = log_by_id(c, e->log_id, &one)) == NULL) {
 			cli_err("%s: entry %zu is from a log that is not %s",
 			    path, i, cli_get(&c->a, "log") != NULL ?
 			    cli_get(&c->a, "log") : "in the trusted root");
@@ -862,10 +882,13 @@ get_bundle(struct tctx *c, const char *path, int online)
 		}
 		print_entry(c, tl->log->base_url, e->log_index,
 		    e->integrated_time, body, cp);
-		if (!checked && !c->json)
-			printf("%-12s %s\n", "stored:", online ? "no stored "
-			    "checkpoint of this log" : "not compared (the "
-			    "stored checkpoint has another size: give --log)");
+		if (checked == 1 && !c->json)
+			printf("%-12s %s\n", "stored:", "consistent with the "
+			    "stored checkpoint");
+		else if (checked == 0 && !c->json)
+			printf("%-12s %s\n", "stored:", "not compared (the "
+			    "stored checkpoint is of another tree or size: "
+			    "give --log)");
 		sgn_rekor_body_free(&body);
 		sgn_checkpoint_free(&cp);
 	}
@@ -1323,7 +1346,7 @@ cmd_tlog(int argc, char **argv)
 {
 	struct tctx c;
 	const char *verb;
-	int rc;
+	int rc, offline;
 
 	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
 	    strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "help") == 0) {
@@ -1356,7 +1379,11 @@ cmd_tlog(int argc, char **argv)
 	if (cli_parse(&c.a, "tlog", argc - 1, argv + 1) != 0)
 		return 2;
 	c.json = cli_flag(&c.a, "json");
-	if ((rc = open_root(&c)) != 0 || (rc = select_logs(&c)) != 0)
+	/* an offline bundle picks its logs by log ID (log_by_id) */
+	offline = strcmp(verb, "get") == 0 && cli_get(&c.a, "bundle") !=
+	    NULL && cli_get(&c.a, "log") == NULL;
+	if ((rc = open_root(&c)) != 0 || (!offline &&
+	    (rc = select_logs(&c)) != 0))
 		goto out;
 	if (strcmp(verb, "info") == 0)
 		rc = cmd_info(&c);
