@@ -46,7 +46,7 @@ done
 
 # End-to-end scripts print their own "N passed, N failed" line (e2e-sign
 # starts and stops its own local Sigstore testbed).
-for s in regress e2e-model conformance e2e-sign; do
+for s in regress e2e-model conformance e2e-sign e2e-tlog; do
 	case $s in
 	regress) [ -x scripts/regress.sh ] || continue
 		out=$(scripts/regress.sh "$BUILD/signet" 2>&1) ;;
@@ -54,6 +54,8 @@ for s in regress e2e-model conformance e2e-sign; do
 		out=$(scripts/e2e-model.sh "$BUILD/signet" 2>&1) ;;
 	e2e-sign) [ -x scripts/e2e-sign.sh ] || continue
 		out=$(scripts/e2e-sign.sh "$BUILD/signet" 2>&1) ;;
+	e2e-tlog) [ -x scripts/e2e-tlog.sh ] || continue
+		out=$(scripts/e2e-tlog.sh "$BUILD/signet" 2>&1) ;;
 	conformance) [ -x scripts/conformance ] || continue
 		out=$(scripts/conformance "$BUILD/signet" \
 		    testdata/conformance/bundle-verify 2>&1) ;;
