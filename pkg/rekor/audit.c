@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "keys.h"
 #include "rekor.h"
 #include "tlog.h"
 #include "trust.h"
@@ -48,8 +49,10 @@ sgn_rekor_checkpoint_verify(const struct sgn_log *log, int is_v2,
 		    tree_id != NULL ? tree_id : "?", log->base_url);
 		goto out;
 	}
-	if ((r = sgn_checkpoint_verify(cp, is_v2 ? log->host : NULL,
-	    log->key, &tmp)) != SGN_OK) {
+	/* ECDSA key IDs leave the name out: v1 lines match by key ID */
+	if ((r = sgn_checkpoint_verify(cp, is_v2 ||
+	    !sgn_pubkey_is_ecdsa(log->key) ? log->host : NULL, log->key,
+	    &tmp)) != SGN_OK) {
 		r = sgn_errf(eb, r, "checkpoint of %.200s: %s", log->base_url,
 		    tmp.msg);
 		goto out;
