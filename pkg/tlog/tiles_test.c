@@ -550,3 +550,110 @@ Test(tiles, state_files_store_checkpoints_but_never_an_empty_log)
 	unlink(lock);
 	rmdir(dir);
 }
+
+/* Published vectors ------------------------------------------------------ */
+
+#define MERKLE_VEC "testdata/vectors/merkle/rfc6962.txt"
+
+static void
+hex32(const char *s, uint8_t out[32])
+{
+	struct sgn_errbuf eb;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_hex_decode(s, strlen(s), out, 32, &eb), SGN_OK,
+	    "%s: %s", s, eb.msg);
+}
+
+/* The 8-leaf tree of the vectors, as tiles. */
+static uint8_t vleaves[8][32], vroots[9][32];
+
+static sgn_err
+serve_vec(void *ctx, int level, uint64_t index, unsigned width,
+    uint8_t **out, size_t *len, struct sgn_errbuf *eb)
+{
+	(void)ctx;
+	(void)eb;
+	cr_assert_eq(level, 0);
+	cr_assert_eq(index, 0);
+	cr_assert_leq(width, 8);
+	*out = malloc((size_t)width * 32);
+	cr_assert(*out != NULL);
+	memcpy(*out, vleaves, (size_t)width * 32);
+	*len = (size_t)width * 32;
+	return SGN_OK;
+}
+
+Test(tiles, transparency_dev_merkle_vectors_verify_and_match_tile_proofs)
+{
+	FILE *f = fopen(MERKLE_VEC, "r");
+	char line[2048], *tok, *save = NULL;
+	uint8_t proof[SGN_TLOG_MAX_PROOF][32], built[SGN_TLOG_MAX_PROOF][32];
+	uint8_t data[64], got[32];
+	size_t nleaves = 0, k, nb, dl, ninc = 0, ncons = 0;
+	unsigned long long a, b;
+	struct sgn_tile_reader *r;
+	struct sgn_errbuf eb;
+
+	cr_assert(f != NULL, MERKLE_VEC);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		tok = strtok_r(line, " ", &save);
+		if (strcmp(tok, "leaf") == 0) {
+			tok = strtok_r(NULL, " ", &save);
+			dl = strcmp(tok, "-") == 0 ? 0 : strlen(tok) / 2;
+			if (dl > 0)
+				cr_assert_eq(sgn_hex_decode(tok, strlen(tok),
+				    data, dl, NULL), SGN_OK);
+			sgn_tlog_leaf_hash(data, dl, vleaves[nleaves++]);
+			continue;
+		}
+		a = strtoull(strtok_r(NULL, " ", &save), NULL, 10);
+		if (strcmp(tok, "root") == 0) {
+			hex32(strtok_r(NULL, " ", &save), vroots[a]);
+			/* the root recomputed from tiles of that tree */
+			sgn_errbuf_clear(&eb);
+			cr_assert_eq(sgn_tile_reader_new(a, serve_vec, NULL, &r,
+			    &eb), SGN_OK);
+			cr_assert_eq(sgn_tile_root(r, a, got, &eb), SGN_OK,
+			    "%s", eb.msg);
+			cr_assert_eq(memcmp(got, vroots[a], 32), 0, "root %llu",
+			    a);
+			sgn_tile_reader_free(&r);
+			continue;
+		}
+		b = strtoull(strtok_r(NULL, " ", &save), NULL, 10);
+		for (k = 0; (tok = strtok_r(NULL, " ", &save)) != NULL; k++)
+			hex32(tok, proof[k]);
+		sgn_errbuf_clear(&eb);
+		cr_assert_eq(sgn_tile_reader_new(b, serve_vec, NULL, &r, &eb),
+		    SGN_OK);
+		if (strcmp(line, "inclusion") == 0) {
+			cr_assert_eq(sgn_tlog_verify_inclusion(a, b,
+			    vleaves[a], CP(proof), k, vroots[b], &eb), SGN_OK,
+			    "inclusion %llu %llu: %s", a, b, eb.msg);
+			cr_assert_eq(sgn_tile_inclusion_proof(r, a, built, &nb,
+			    &eb), SGN_OK);
+			ninc++;
+		} else {
+			cr_assert_str_eq(line, "consistency");
+			cr_assert_eq(sgn_tlog_verify_consistency(a, b,
+			    CP(proof), k, vroots[a], vroots[b], &eb), SGN_OK,
+			    "consistency %llu %llu: %s", a, b, eb.msg);
+			cr_assert_eq(sgn_tile_consistency_proof(r, a, built,
+			    &nb, &eb), SGN_OK);
+			ncons++;
+		}
+		/* the proofs built from tiles are the published ones */
+		cr_assert_eq(nb, k, "%s %llu %llu", line, a, b);
+		cr_assert_eq(memcmp(built, proof, k * 32), 0, "%s %llu %llu",
+		    line, a, b);
+		sgn_tile_reader_free(&r);
+	}
+	fclose(f);
+	cr_assert_eq(nleaves, 8);
+	cr_assert_eq(ninc, 5);
+	cr_assert_eq(ncons, 5);
+}
