@@ -72,10 +72,10 @@ sgn_rekor_entry_verify(const struct sgn_log *log,
 {
 	struct sgn_rekor_body *body = NULL;
 	struct sgn_checkpoint *cp = NULL;
-	struct sgn_errbuf tmp;
+	struct sgn_errbuf tmp, btmp;
 	uint8_t leaf[32];
 	int is_v2;
-	sgn_err r;
+	sgn_err r, body_err;
 
 	if (log == NULL || e == NULL || body_out == NULL || cp_out == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
@@ -83,24 +83,25 @@ sgn_rekor_entry_verify(const struct sgn_log *log,
 	*body_out = NULL;
 	*cp_out = NULL;
 	sgn_errbuf_clear(&tmp);
+	sgn_errbuf_clear(&btmp);
 	if (memcmp(e->log_id, log->log_id, 32) != 0)
 		return sgn_errf(eb, SGN_ERR_VERIFY, "entry %lld: log ID is not "
 		    "that of %.200s", (long long)e->log_index, log->base_url);
-	if ((r = sgn_rekor_body_parse(e->body.ptr, e->body.len, &body,
-	    &tmp)) != SGN_OK) {
-		r = sgn_errf(eb, r, "entry %lld: %s", (long long)e->log_index,
-		    tmp.msg);
-		goto out;
-	}
-	if (strcmp(body->kind_name, e->kind) != 0 ||
-	    strcmp(body->api_version, e->version) != 0) {
+	/*
+	 * A body signet cannot read (another kind) still has its SET and
+	 * inclusion proof checked; its error is returned after those.
+	 */
+	if ((body_err = sgn_rekor_body_parse(e->body.ptr, e->body.len, &body,
+	    &btmp)) == SGN_OK && (strcmp(body->kind_name, e->kind) != 0 ||
+	    strcmp(body->api_version, e->version) != 0)) {
 		r = sgn_errf(eb, SGN_ERR_VERIFY, "entry %lld: kindVersion "
 		    "%s/%s does not match the logged %s/%s",
 		    (long long)e->log_index, e->kind, e->version,
 		    body->kind_name, body->api_version);
 		goto out;
 	}
-	is_v2 = body->kind == SGN_REKOR_HASHEDREKORD_002;
+	is_v2 = body != NULL ? body->kind == SGN_REKOR_HASHEDREKORD_002 :
+	    e->set.len == 0;
 	if (e->set.len > 0) {
 		if (is_v2) {
 			r = sgn_errf(eb, SGN_ERR_VERIFY, "entry %lld: a Rekor "
@@ -144,6 +145,11 @@ sgn_rekor_entry_verify(const struct sgn_log *log,
 	    cp->root, &tmp)) != SGN_OK) {
 		r = sgn_errf(eb, r, "entry %lld: %s", (long long)e->log_index,
 		    tmp.msg);
+		goto out;
+	}
+	if (body_err != SGN_OK) {
+		r = sgn_errf(eb, body_err, "entry %lld: %s",
+		    (long long)e->log_index, btmp.msg);
 		goto out;
 	}
 	*body_out = body;

@@ -393,3 +393,87 @@ sgn_rekor_tiles_fetch(void *ctx, int level, uint64_t index, unsigned width,
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	return SGN_OK;
 }
+
+sgn_err
+sgn_rekor_v1_entries_retrieve(struct sgn_http *http, const char *base_url,
+    const int64_t *indexes, size_t n, struct sgn_tlog_entry *out,
+    size_t *n_out, struct sgn_errbuf *eb)
+{
+	struct sgn_http_request req;
+	struct sgn_http_response res;
+	struct sgn_errbuf tmp;
+	struct sgn_buf body;
+	cJSON *doc = NULL;
+	const cJSON *it;
+	char url[SGN_HTTP_MAX_URL], text[200], *one = NULL;
+	size_t i;
+	sgn_err r;
+
+	*n_out = 0;
+	memset(&res, 0, sizeof(res));
+	memset(&body, 0, sizeof(body));
+	if (n == 0 || n > SGN_REKOR_RETRIEVE_MAX)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "retrieve: 1 to "
+		    "%d entries", SGN_REKOR_RETRIEVE_MAX);
+	if ((r = make_url(url, sizeof(url), eb,
+	    "%s/api/v1/log/entries/retrieve", base_url)) != SGN_OK ||
+	    (r = sgn_buf_append(&body, "{\"logIndexes\":[", 15, eb)) !=
+	    SGN_OK)
+		goto out;
+	for (i = 0; i < n; i++)
+		if ((r = sgn_buf_appendf(&body, eb, "%s%lld", i > 0 ? "," : "",
+		    (long long)indexes[i])) != SGN_OK)
+			goto out;
+	if ((r = sgn_buf_append(&body, "]}", 2, eb)) != SGN_OK)
+		goto out;
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.url = url;
+	req.headers[req.n_headers++] = "Content-Type: application/json";
+	req.headers[req.n_headers++] = "Accept: application/json";
+	req.body = body.ptr;
+	req.body_len = body.len;
+	if ((r = sgn_http_do(http, "Rekor", &req, &res, eb)) != SGN_OK)
+		goto out;
+	if (res.status != 200) {
+		sgn_http_error_text(&res, text, sizeof(text));
+		r = sgn_errf(eb, SGN_ERR_HTTP_STATUS, "Rekor %.200s: HTTP %ld: "
+		    "%s", url, res.status, text);
+		goto out;
+	}
+	if ((r = sgn_json_parse(res.body.ptr, res.body.len, "Rekor entries",
+	    &doc, eb)) != SGN_OK)
+		goto out;
+	if (!cJSON_IsArray(doc) || (size_t)cJSON_GetArraySize(doc) > n) {
+		r = sgn_errf(eb, SGN_ERR_PARSE, "Rekor %.200s: expected an "
+		    "array of at most %zu entries", base_url, n);
+		goto out;
+	}
+	cJSON_ArrayForEach(it, doc) {
+		free(one);
+		if ((one = cJSON_PrintUnformatted(it)) == NULL) {
+			r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		sgn_errbuf_clear(&tmp);
+		if ((r = sgn_rekor_v1_entry_parse((const uint8_t *)one,
+		    strlen(one), &out[*n_out], &tmp)) != SGN_OK) {
+			r = sgn_errf(eb, r, "Rekor %.200s: entry %zu: %s",
+			    base_url, *n_out, tmp.msg);
+			goto out;
+		}
+		(*n_out)++;
+	}
+	r = SGN_OK;
+out:
+	if (r != SGN_OK) {
+		for (i = 0; i < *n_out; i++)
+			sgn_tlog_entry_reset(&out[i]);
+		*n_out = 0;
+	}
+	free(one);
+	cJSON_Delete(doc);
+	sgn_buf_reset(&body);
+	sgn_http_response_reset(&res);
+	return r;
+}

@@ -162,6 +162,18 @@ sgn_err	sgn_rekor_v1_entry_get(struct sgn_http *http, const char *base_url,
 	    const char *uuid, int64_t index, struct sgn_tlog_entry *out,
 	    struct sgn_errbuf *eb);
 
+/*
+ * POST <base_url>/api/v1/log/entries/retrieve {"logIndexes": [...]} for 1
+ * to SGN_REKOR_RETRIEVE_MAX global indexes; out (n entries) receives the
+ * entries the log returned, in its order, *n_out of them (parsed with
+ * sgn_rekor_v1_entry_parse(), unverified; reset each with
+ * sgn_tlog_entry_reset()).  A log may leave out entries it lacks.
+ */
+#define SGN_REKOR_RETRIEVE_MAX	10
+sgn_err	sgn_rekor_v1_entries_retrieve(struct sgn_http *http,
+	    const char *base_url, const int64_t *indexes, size_t n,
+	    struct sgn_tlog_entry *out, size_t *n_out, struct sgn_errbuf *eb);
+
 /* A tiled log (C2SP tlog-tiles) at prefix (Rekor v2: its base URL). */
 struct sgn_rekor_tiles {
 	struct sgn_http	*http;
@@ -198,7 +210,9 @@ sgn_err	sgn_rekor_checkpoint_verify(const struct sgn_log *log, int is_v2,
  * sgn_rekor_checkpoint_verify() and carry the proof's tree size and
  * root.  On success *body and *cp are the parsed body and the verified
  * checkpoint, the caller's to free.  Errors: SGN_ERR_VERIFY with what
- * failed, SGN_ERR_PARSE / SGN_ERR_UNSUPPORTED for the body.
+ * failed; SGN_ERR_PARSE / SGN_ERR_UNSUPPORTED for a body that cannot be
+ * read, returned only when the SET and the inclusion proof verified (a
+ * monitor counts such entries; a lie about them is still caught).
  */
 sgn_err	sgn_rekor_entry_verify(const struct sgn_log *log,
 	    const struct sgn_tlog_entry *e, struct sgn_rekor_body **body,
