@@ -194,6 +194,71 @@ done
 run consistency --log "$R1" --from 5 --to 4
 expect "consistency --from above --to is refused" 2 "need --from"
 
+# --- watch -----------------------------------------------------------------
+# signas NAME CONFIG EMAIL: signs $tmp/artifact-NAME as EMAIL
+signas() {
+	head -c 100 /dev/urandom >"$tmp/artifact-$1"
+	"$SIGNET" sign "$tmp/artifact-$1" --bundle "$tmp/$1.json" \
+	    --identity-token "$("$ROOT/scripts/testbed" token "$TB" \
+	    email="$3")" --trusted-root "$TR" --signing-config "$2" \
+	    >"$tmp/out" 2>&1 || bad "sign $1 as $3"
+}
+V1C=$SIGNET_TESTBED_SIGNING_CONFIG
+V2C=$SIGNET_TESTBED_SIGNING_CONFIG_V2
+ISS=$SIGNET_TESTBED_OIDC_ISSUER
+signas w1 "$V1C" alice@example.com
+signas w2 "$V1C" bob@example.com
+signas w3 "$V1C" alice@example.com
+signas w4 "$V2C" alice@example.com
+run watch --certificate-identity alice@example.com \
+    --certificate-oidc-issuer "$ISS" --once --json
+expect "watch finds the identity's entries among the others" 0 \
+    "2 matches"
+n=$(grep -c . "$tmp/stdout")
+node -e 'const l = require("fs").readFileSync(process.argv[1], "utf8")
+    .trim().split("\n").map((x) => JSON.parse(x));
+    if (l.length !== 3 || l.some((o) => o.identity !== "alice@example.com"))
+    process.exit(1);' "$tmp/stdout" &&
+    ok "watch --json: stdout holds only the 3 match objects" ||
+    bad "watch --json stdout ($n lines)"
+run watch --certificate-identity alice@example.com --once
+expect "watch again: each entry is reported once" 0 "0 matches"
+[ ! -s "$tmp/stdout" ] && ok "watch again: no match printed" ||
+    bad "watch again printed"
+signas w5 "$V1C" bob@example.com
+run watch --certificate-identity-regexp '^bob@example\.com$' \
+    --certificate-oidc-issuer-regexp '^http://127\.0\.0\.1:[0-9]+$' \
+    --log "$R1" --once
+expect "watch by identity and issuer regexps" 0 "1 matches"
+signas w6 "$V1C" bob@example.com
+run watch --certificate-identity-regexp 'bob' --log "$R1" --once
+expect "watch regexps are anchored: 'bob' is not bob@example.com" 0 \
+    "0 matches"
+signas w7 "$V2C" bob@example.com
+FP=$(node -e 'const c = require("crypto"); const b = JSON.parse(
+    require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(c.createHash("sha256").update(Buffer.from(
+    b.verificationMaterial.certificate.rawBytes, "base64")).digest("hex"));' \
+    "$tmp/w7.json")
+run watch --key-fingerprint "$FP" --log "$R2" --once
+expect "watch by certificate fingerprint (Rekor v2)" 0 "1 matches"
+signas w8 "$V1C" alice@example.com
+before=$(states)
+"$SIGNET" tlog watch --certificate-identity alice@example.com --log "$R1" \
+    --once --trusted-root "$TR" >/dev/full 2>"$tmp/out"
+rc=$?
+expect "watch whose output fails exits 2" 2 "stdout"
+[ "$(states)" = "$before" ] &&
+    ok "the checkpoint does not advance past unreported matches" ||
+    bad "advanced although the output failed"
+run watch --certificate-identity alice@example.com --log "$R1" --once
+expect "the next watch reports the match again" 0 "1 matches"
+run watch --once
+expect "watch without an identity is a usage error" 2 \
+    "give --certificate-identity"
+run watch --key-fingerprint abc --once
+expect "watch with a malformed fingerprint" 2 "SHA-256 in hex"
+
 # --- lies: exit 1, the stored checkpoint unchanged ----------------------
 lie() {
 	name=$1 svc=$2 f=$3

@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -31,6 +33,7 @@
 #include "rekor.h"
 #include "tlog.h"
 #include "trust.h"
+#include "verify.h"
 #include "x509.h"
 
 #define MAX_LOGS	16
@@ -69,6 +72,13 @@ usage(FILE *f)
 	    "[--log URL] [options]\n"
 	    "       signet tlog consistency [--log URL] "
 	    "[--from SIZE|CHECKPOINT_FILE] [--to SIZE] [options]\n"
+	    "       signet tlog watch (--certificate-identity ID |\n"
+	    "             --certificate-identity-regexp RE | --key-fingerprint "
+	    "SHA256)...\n"
+	    "             [--certificate-oidc-issuer URL |\n"
+	    "             --certificate-oidc-issuer-regexp RE] [--log URL] "
+	    "[--once]\n"
+	    "             [--interval SECONDS] [options]\n"
 	    "\n"
 	    "  --log URL              one log of the trusted root (default: "
 	    "every\n"
@@ -1339,6 +1349,451 @@ out:
 	return rc;
 }
 
+/* tlog watch ------------------------------------------------------------- */
+
+struct watch {
+	const char *const	*ids, *const *id_res, *const *fps;
+	size_t			 n_ids, n_id_res, n_fps;
+	const char		*issuer, *issuer_re;
+	uint64_t		 scanned, matches, other_kinds, unparsable;
+};
+
+static int
+fp_listed(const struct watch *w, const uint8_t fp[32])
+{
+	char hex[65];
+	size_t i;
+
+	hexs(fp, 32, hex);
+	for (i = 0; i < w->n_fps; i++)
+		if (strcasecmp(w->fps[i], hex) == 0 ||
+		    (strncmp(w->fps[i], "sha256:", 7) == 0 &&
+		    strcasecmp(w->fps[i] + 7, hex) == 0))
+			return 1;
+	return 0;
+}
+
+/* 1 when s is one of the identities or matches one of the regexps. */
+static sgn_err
+id_matches(const struct watch *w, const char *s, int *m,
+    struct sgn_errbuf *eb)
+{
+	size_t i;
+	sgn_err r;
+
+	*m = 0;
+	for (i = 0; i < w->n_ids && !*m; i++)
+		*m = strcmp(w->ids[i], s) == 0;
+	for (i = 0; i < w->n_id_res && !*m; i++)
+		if ((r = sgn_regex_match(w->id_res[i], s, m, eb)) != SGN_OK &&
+		    r != SGN_ERR_PARSE)
+			return r;
+	return SGN_OK;
+}
+
+/* Matches one parsed body and prints it when it matches. */
+static sgn_err
+watch_body(struct tctx *c, struct watch *w, const struct tlog_log *tl,
+    int64_t index, int64_t itime, const struct sgn_rekor_body *body,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_cert *cert = NULL;
+	struct sgn_pubkey *key = NULL;
+	struct sgn_san *sans = NULL;
+	struct sgn_errbuf tmp;
+	size_t n_sans = 0, i;
+	char *issuer = NULL, hex[2 * SGN_MAX_DIGEST + 1], fph[65];
+	char digest[2 * SGN_MAX_DIGEST + 16], ts[SGN_TIME_STRLEN];
+	const char *who = NULL;
+	uint8_t fp[32];
+	int m = 0, iss_ok = 1;
+	sgn_err r = SGN_OK;
+
+	sgn_errbuf_clear(&tmp);
+	fph[0] = '\0';
+	if (body->verifier_is_cert) {
+		if (sgn_cert_from_der(body->verifier, body->verifier_len, &cert,
+		    &tmp) != SGN_OK)
+			goto unparsable;
+		memcpy(fp, sgn_cert_fingerprint(cert), 32);
+		hexs(fp, 32, fph);
+		m = fp_listed(w, fp);
+		if (!m && sgn_hash(SGN_HASH_SHA256, sgn_pubkey_spki_ptr(
+		    sgn_cert_pubkey(cert)), sgn_pubkey_spki_len(
+		    sgn_cert_pubkey(cert)), fp, NULL) == SGN_OK)
+			m = fp_listed(w, fp);
+		if (sgn_cert_sans(cert, &sans, &n_sans, &tmp) == SGN_OK)
+			for (i = 0; i < n_sans && who == NULL; i++) {
+				int hit;
+
+				if ((r = id_matches(w, sans[i].value, &hit,
+				    eb)) != SGN_OK)
+					goto out;
+				if (hit)
+					who = sans[i].value;
+			}
+		(void)sgn_cert_oidc_issuer(cert, &issuer, &tmp);
+		if (w->issuer != NULL)
+			iss_ok = issuer != NULL && strcmp(issuer,
+			    w->issuer) == 0;
+		else if (w->issuer_re != NULL) {
+			iss_ok = 0;
+			if (issuer != NULL && (r = sgn_regex_match(
+			    w->issuer_re, issuer, &iss_ok, eb)) != SGN_OK &&
+			    r != SGN_ERR_PARSE)
+				goto out;
+			r = SGN_OK;
+		}
+		m = m || (who != NULL && iss_ok);
+		if (who == NULL && n_sans > 0)
+			who = sans[0].value;
+	} else {
+		if (sgn_pubkey_from_der(body->verifier, body->verifier_len,
+		    &key, &tmp) != SGN_OK || sgn_hash(SGN_HASH_SHA256,
+		    sgn_pubkey_spki_ptr(key), sgn_pubkey_spki_len(key), fp,
+		    NULL) != SGN_OK)
+			goto unparsable;
+		hexs(fp, 32, fph);
+		m = fp_listed(w, fp);
+	}
+	if (!m)
+		goto out;
+	w->matches++;
+	hexs(body->digest, body->digest_len, hex);
+	snprintf(digest, sizeof(digest), "%s:%s", sgn_hash_name(body->hash),
+	    hex);
+	ts[0] = '\0';
+	if (itime > 0)
+		sgn_time_format(sgn_time_from_sec(itime), ts);
+	if (c->json) {
+		cJSON *o = cJSON_CreateObject();
+		char *line, idx[32];
+
+		if (o == NULL) {
+			r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		snprintf(idx, sizeof(idx), "%lld", (long long)index);
+		cJSON_AddStringToObject(o, "log", tl->log->base_url);
+		cJSON_AddStringToObject(o, "logIndex", idx);
+		cJSON_AddStringToObject(o, "kind", body->kind_name);
+		if (who != NULL)
+			cli_json_add_text(o, "identity", who);
+		if (issuer != NULL)
+			cli_json_add_text(o, "issuer", issuer);
+		cJSON_AddStringToObject(o, body->verifier_is_cert ?
+		    "certificateFingerprint" : "keyFingerprint", fph);
+		cJSON_AddStringToObject(o, "digest", digest);
+		if (ts[0] != '\0')
+			cJSON_AddStringToObject(o, "integratedTime", ts);
+		if ((line = cJSON_PrintUnformatted(o)) != NULL)
+			printf("%s\n", line);
+		free(line);
+		cJSON_Delete(o);
+	} else
+		printf("match: %s index %lld %s %s %s%s%s digest %s%s%s\n",
+		    tl->log->base_url, (long long)index, body->kind_name,
+		    who != NULL ? "identity" : "key",
+		    who != NULL ? who : fph, issuer != NULL ? " issuer " : "",
+		    issuer != NULL ? issuer : "", digest,
+		    ts[0] != '\0' ? " integrated " : "", ts);
+	goto out;
+unparsable:
+	w->unparsable++;
+	fprintf(stderr, "signet: %s: entry %lld: cannot read its verifier: "
+	    "%s\n", tl->log->base_url, (long long)index, tmp.msg);
+out:
+	sgn_sans_free(sans, n_sans);
+	free(issuer);
+	sgn_cert_free(&cert);
+	sgn_pubkey_free(&key);
+	return r;
+}
+
+/* One body: matched, or counted as another kind or unparsable. */
+static sgn_err
+watch_entry(struct tctx *c, struct watch *w, const struct tlog_log *tl,
+    int64_t index, int64_t itime, const uint8_t *p, size_t len,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_rekor_body *body = NULL;
+	struct sgn_errbuf tmp;
+	sgn_err r;
+
+	w->scanned++;
+	sgn_errbuf_clear(&tmp);
+	if ((r = sgn_rekor_body_parse(p, len, &body, &tmp)) != SGN_OK) {
+		if (r == SGN_ERR_UNSUPPORTED)
+			w->other_kinds++;
+		else {
+			w->unparsable++;
+			fprintf(stderr, "signet: %s: entry %lld cannot be "
+			    "parsed: %s\n", tl->log->base_url,
+			    (long long)index, tmp.msg);
+		}
+		return SGN_OK;
+	}
+	r = watch_body(c, w, tl, index, itime, body, eb);
+	sgn_rekor_body_free(&body);
+	return r;
+}
+
+/* Rekor v1: entries [from, to) of the active tree, 10 a request, each
+ * with its SET and inclusion proof verified. */
+static sgn_err
+scan_v1(struct tctx *c, struct watch *w, const struct tlog_log *tl,
+    uint64_t from, uint64_t to, struct sgn_errbuf *eb)
+{
+	struct sgn_tlog_entry ents[SGN_REKOR_RETRIEVE_MAX];
+	int64_t idx[SGN_REKOR_RETRIEVE_MAX];
+	struct sgn_rekor_body *body = NULL;
+	struct sgn_checkpoint *cp = NULL;
+	struct sgn_errbuf tmp;
+	uint64_t offset = 0, i;
+	size_t n, got = 0, k;
+	sgn_err r = SGN_OK;
+
+	for (k = 0; k < c->li.n_inactive; k++)
+		offset += c->li.inactive[k].tree_size;
+	for (i = from; i < to && r == SGN_OK; i += n) {
+		n = to - i < SGN_REKOR_RETRIEVE_MAX ? (size_t)(to - i) :
+		    SGN_REKOR_RETRIEVE_MAX;
+		for (k = 0; k < n; k++)
+			idx[k] = (int64_t)(offset + i + k);
+		if ((r = sgn_rekor_v1_entries_retrieve(c->http,
+		    tl->log->base_url, idx, n, ents, &got, eb)) != SGN_OK)
+			return r;
+		if (got != n)
+			r = sgn_errf(eb, SGN_ERR_HTTP_STATUS, "%s returned %zu "
+			    "of entries %lld to %lld", tl->log->base_url, got,
+			    (long long)idx[0], (long long)idx[n - 1]);
+		for (k = 0; k < got && r == SGN_OK; k++) {
+			const struct sgn_tlog_entry *e = &ents[k];
+
+			if (e->log_index != idx[k]) {
+				r = sgn_errf(eb, SGN_ERR_VERIFY, "%s returned "
+				    "entry %lld for %lld", tl->log->base_url,
+				    (long long)e->log_index,
+				    (long long)idx[k]);
+				break;
+			}
+			sgn_errbuf_clear(&tmp);
+			r = sgn_rekor_entry_verify(tl->log, e, &body, &cp,
+			    &tmp);
+			if (r == SGN_ERR_UNSUPPORTED || r == SGN_ERR_PARSE) {
+				/* proved in the log, of a kind signet cannot
+				 * read: counted by watch_entry() */
+				r = SGN_OK;
+			} else if (r != SGN_OK) {
+				r = sgn_errf(eb, r, "%s", tmp.msg);
+				break;
+			}
+			sgn_rekor_body_free(&body);
+			sgn_checkpoint_free(&cp);
+			r = watch_entry(c, w, tl, e->log_index,
+			    e->integrated_time, e->body.ptr, e->body.len, eb);
+		}
+		for (k = 0; k < got; k++)
+			sgn_tlog_entry_reset(&ents[k]);
+	}
+	return r;
+}
+
+/* Rekor v2: entry bundles, each leaf proved in the latest tree. */
+static sgn_err
+scan_v2(struct tctx *c, struct watch *w, const struct tlog_log *tl,
+    uint64_t from, uint64_t to, struct sgn_errbuf *eb)
+{
+	struct sgn_tile_entry ents[SGN_TILE_WIDTH];
+	uint8_t leaf[32], proof[SGN_TLOG_MAX_PROOF][32];
+	struct sgn_errbuf tmp;
+	struct sgn_buf b;
+	uint64_t t, wd, i;
+	char path[128];
+	size_t n;
+	sgn_err r = SGN_OK;
+
+	memset(&b, 0, sizeof(b));
+	for (t = from / SGN_TILE_WIDTH; t * SGN_TILE_WIDTH < to &&
+	    r == SGN_OK; t++) {
+		wd = c->latest->size - t * SGN_TILE_WIDTH;
+		if (wd > SGN_TILE_WIDTH)
+			wd = SGN_TILE_WIDTH;
+		sgn_errbuf_clear(&tmp);
+		if ((r = sgn_tile_path(-1, t, (unsigned)wd, path, sizeof(path),
+		    eb)) != SGN_OK || (r = sgn_rekor_tiles_get(&c->tiles, path,
+		    &b, eb)) != SGN_OK)
+			break;
+		if ((r = sgn_tile_entries_parse(b.ptr, b.len, (size_t)wd, ents,
+		    &tmp)) != SGN_OK) {
+			r = sgn_errf(eb, r, "%s %s: %s", tl->log->base_url,
+			    path, tmp.msg);
+			break;
+		}
+		for (i = t * SGN_TILE_WIDTH; i < t * SGN_TILE_WIDTH + wd &&
+		    i < to && r == SGN_OK; i++) {
+			const struct sgn_tile_entry *e =
+			    &ents[i % SGN_TILE_WIDTH];
+
+			if (i < from)
+				continue;
+			sgn_tlog_leaf_hash(e->ptr, e->len, leaf);
+			if ((r = sgn_tile_inclusion_proof(c->reader, i, proof,
+			    &n, eb)) != SGN_OK)
+				break;
+			if ((r = sgn_tlog_verify_inclusion(i, c->latest->size,
+			    leaf, (const uint8_t (*)[32])proof, n,
+			    c->latest->root, &tmp)) != SGN_OK) {
+				r = sgn_errf(eb, r, "%s: entry %llu: %s",
+				    tl->log->base_url, (unsigned long long)i,
+				    tmp.msg);
+				break;
+			}
+			r = watch_entry(c, w, tl, (int64_t)i, 0, e->ptr,
+			    e->len, eb);
+		}
+	}
+	sgn_buf_reset(&b);
+	return r;
+}
+
+/*
+ * One pass over one log: the latest checkpoint verified and proved
+ * consistent with the stored one, every entry since scanned and its
+ * matches printed, and only then the latest stored.
+ */
+static int
+watch_one(struct tctx *c, struct watch *w, const struct tlog_log *tl)
+{
+	struct sgn_errbuf eb;
+	uint8_t *note = NULL;
+	size_t len = 0;
+	uint64_t stored = 0;
+	int rc;
+	sgn_err r;
+
+	sgn_errbuf_clear(&eb);
+	w->scanned = w->matches = w->other_kinds = w->unparsable = 0;
+	if ((rc = state_path(c, tl, 1)) != 0)
+		return rc;
+	if ((r = sgn_tlog_state_lock(c->state, &c->lock, &eb)) != SGN_OK ||
+	    (r = fetch_latest(c, tl, &eb)) != SGN_OK ||
+	    (r = check_stored(c, tl, 0, &stored, &eb)) != SGN_OK ||
+	    (r = tiles_check(c, tl, &eb)) != SGN_OK)
+		goto fail;
+	if ((r = sgn_tlog_state_load(c->state, &note, &len, &eb)) != SGN_OK)
+		goto fail;
+	if (note == NULL) {
+		if ((r = check_stored(c, tl, 1, &stored, &eb)) != SGN_OK)
+			goto fail;
+		fprintf(stderr, "signet: %s: no stored checkpoint: watching "
+		    "from size %llu on\n", tl->log->base_url,
+		    (unsigned long long)c->latest->size);
+		goto done;
+	}
+	if (stored < c->latest->size) {
+		r = tl->v2 ? scan_v2(c, w, tl, stored, c->latest->size, &eb) :
+		    scan_v1(c, w, tl, stored, c->latest->size, &eb);
+		if (r != SGN_OK)
+			goto fail;
+	}
+	/* the checkpoint moves only once the matches are out */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		r = sgn_errf(&eb, SGN_ERR_IO, "stdout: %s", strerror(errno));
+		goto fail;
+	}
+	if ((r = check_stored(c, tl, 1, &stored, &eb)) != SGN_OK)
+		goto fail;
+	fprintf(stderr, "signet: %s: sizes %llu to %llu: %llu entries "
+	    "scanned, %llu matches, %llu of other kinds, %llu unparsable\n",
+	    tl->log->base_url, (unsigned long long)stored,
+	    (unsigned long long)c->latest->size,
+	    (unsigned long long)w->scanned, (unsigned long long)w->matches,
+	    (unsigned long long)w->other_kinds,
+	    (unsigned long long)w->unparsable);
+done:
+	free(note);
+	ctx_log_reset(c);
+	return 0;
+fail:
+	free(note);
+	ctx_log_reset(c);
+	return cli_fail(r, &eb);
+}
+
+static int
+cmd_watch(struct tctx *c)
+{
+	struct watch w;
+	struct sgn_errbuf eb;
+	const char *iv = cli_get(&c->a, "interval");
+	uint64_t interval = 60;
+	size_t i;
+	int rc, worst;
+
+	memset(&w, 0, sizeof(w));
+	w.ids = cli_values(&c->a, "certificate-identity", &w.n_ids);
+	w.id_res = cli_values(&c->a, "certificate-identity-regexp",
+	    &w.n_id_res);
+	w.fps = cli_values(&c->a, "key-fingerprint", &w.n_fps);
+	w.issuer = cli_get(&c->a, "certificate-oidc-issuer");
+	w.issuer_re = cli_get(&c->a, "certificate-oidc-issuer-regexp");
+	if (c->a.n_pos != 0 || w.n_ids + w.n_id_res + w.n_fps == 0) {
+		cli_err("tlog watch: give --certificate-identity, "
+		    "--certificate-identity-regexp or --key-fingerprint");
+		return 2;
+	}
+	if (w.issuer != NULL && w.issuer_re != NULL) {
+		cli_err("tlog watch: --certificate-oidc-issuer and "
+		    "--certificate-oidc-issuer-regexp exclude each other");
+		return 2;
+	}
+	sgn_errbuf_clear(&eb);
+	for (i = 0; i < w.n_id_res; i++)
+		if (sgn_regex_check(w.id_res[i], &eb) != SGN_OK) {
+			cli_err("--certificate-identity-regexp: %s", eb.msg);
+			return 2;
+		}
+	if (w.issuer_re != NULL && sgn_regex_check(w.issuer_re, &eb) !=
+	    SGN_OK) {
+		cli_err("--certificate-oidc-issuer-regexp: %s", eb.msg);
+		return 2;
+	}
+	for (i = 0; i < w.n_fps; i++) {
+		const char *f = strncmp(w.fps[i], "sha256:", 7) == 0 ?
+		    w.fps[i] + 7 : w.fps[i];
+		uint8_t d[32];
+
+		if (strlen(f) != 64 || sgn_hex_decode(f, 64, d, 32, NULL) !=
+		    SGN_OK) {
+			cli_err("--key-fingerprint takes a SHA-256 in hex");
+			return 2;
+		}
+	}
+	if (iv != NULL && (cli_u64(iv, 86400, &interval) != 0 ||
+	    interval == 0)) {
+		cli_err("tlog watch: --interval takes 1 to 86400 seconds");
+		return 2;
+	}
+	if (cli_get(&c->a, "state") != NULL && c->n_logs > 1) {
+		cli_err("tlog watch: --state names one log's file: give --log");
+		return 2;
+	}
+	if ((rc = open_http(c)) != 0)
+		return rc;
+	for (;;) {
+		worst = 0;
+		for (i = 0; i < c->n_logs; i++) {
+			rc = watch_one(c, &w, &c->logs[i]);
+			if (rc == 1 || (rc == 2 && worst == 0))
+				worst = rc;
+		}
+		if (cli_flag(&c->a, "once") || worst == 1)
+			return worst;
+		sleep((unsigned)interval);
+	}
+}
+
 /* Dispatch --------------------------------------------------------------- */
 
 int
@@ -1357,7 +1812,7 @@ cmd_tlog(int argc, char **argv)
 	c.lock = -1;
 	verb = c.verb = argv[0];
 	if (strcmp(verb, "info") != 0 && strcmp(verb, "get") != 0 &&
-	    strcmp(verb, "consistency") != 0) {
+	    strcmp(verb, "consistency") != 0 && strcmp(verb, "watch") != 0) {
 		cli_err("tlog: unknown command \"%s\"", verb);
 		usage(stderr);
 		return 2;
@@ -1375,6 +1830,14 @@ cmd_tlog(int argc, char **argv)
 	} else if (strcmp(verb, "consistency") == 0) {
 		cli_add(&c.a, "from", CLI_VALUE);
 		cli_add(&c.a, "to", CLI_VALUE);
+	} else if (strcmp(verb, "watch") == 0) {
+		cli_add(&c.a, "certificate-identity", CLI_REPEAT);
+		cli_add(&c.a, "certificate-identity-regexp", CLI_REPEAT);
+		cli_add(&c.a, "key-fingerprint", CLI_REPEAT);
+		cli_add(&c.a, "certificate-oidc-issuer", CLI_VALUE);
+		cli_add(&c.a, "certificate-oidc-issuer-regexp", CLI_VALUE);
+		cli_add(&c.a, "once", CLI_FLAG);
+		cli_add(&c.a, "interval", CLI_VALUE);
 	}
 	if (cli_parse(&c.a, "tlog", argc - 1, argv + 1) != 0)
 		return 2;
@@ -1389,6 +1852,8 @@ cmd_tlog(int argc, char **argv)
 		rc = cmd_info(&c);
 	else if (strcmp(verb, "get") == 0)
 		rc = cmd_get(&c);
+	else if (strcmp(verb, "watch") == 0)
+		rc = cmd_watch(&c);
 	else
 		rc = cmd_consistency(&c);
 out:
