@@ -75,8 +75,8 @@ build(uint64_t n, const uint8_t *leaf, size_t leaf_len)
 		if ((lv[h] = malloc((nlv[h] + 1) * 32)) == NULL)
 			exit(2);
 		for (i = 0; i < nlv[h]; i++)
-			sgn_tlog_node_hash(lv[h - 1][2 * i], lv[h - 1][2 * i + 1],
-			    lv[h][i]);
+			sgn_tlog_node_hash(lv[h - 1][2 * i],
+			    lv[h - 1][2 * i + 1], lv[h][i]);
 	}
 }
 
