@@ -75,6 +75,9 @@ echo "Rekor v1 bundle v0.3:"
 echo "Rekor v2 bundle + RFC 3161 timestamp:"
 "$BUILD/bench/verify_bench" - "$V/rekor-v2-hashedrekord/bundle.sigstore.json" \
     "$V/rekor-v2-hashedrekord/artifact" "$V2ID" "$GH" 2
+echo
+echo "== signet tlog from tiles in memory, one process, one core (issue 12)"
+"$BUILD/bench/tlog_bench" "$V/rekor-v2-hashedrekord/bundle.sigstore.json"
 
 # 5. Hostile input: peak memory of one `signet verify` refusing 16 MiB
 #    bundles and model signatures built to cost memory (cJSON spends about

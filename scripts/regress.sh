@@ -686,7 +686,7 @@ expect "sign: no core dump while a key is read" 0 "^owner 0$" -- undumpable
 # One CLI: -h everywhere, `signet help CMD`, an exit-status section in
 # each help, the same exit status for the same trust-root error.
 for c in verify verify-bundle verify-blob sign sign-bundle sign-blob log \
-    digest key; do
+    digest key trust tlog; do
 	"$SIGNET" "$c" --help > "$tmp/help.long" 2>&1
 	expect "$c -h is $c --help" 0 "^usage: signet $c" -- "$SIGNET" "$c" -h
 	"$SIGNET" "$c" -h > "$tmp/help.short" 2>&1
@@ -694,6 +694,12 @@ for c in verify verify-bundle verify-blob sign sign-bundle sign-blob log \
 	    '$SIGNET' help '$c' > '$tmp/help.cmd' 2>&1 &&
 	    cmp -s '$tmp/help.cmd' '$tmp/help.long' &&
 	    cmp -s '$tmp/help.short' '$tmp/help.long'"
+done
+for c in "trust update" "trust show" "trust export" "tlog info" "tlog get" \
+    "tlog consistency" "tlog watch"; do
+	# shellcheck disable=SC2086
+	expect "$c -h prints its help" 0 "^usage: signet ${c%% *}" -- \
+	    "$SIGNET" $c -h
 done
 expect "log --help has the exit-status section" 0 \
     "Exit status: 0 every bundle logged.*" -- "$SIGNET" log --help

@@ -45,8 +45,8 @@ for t in "$@"; do
 done
 
 # End-to-end scripts print their own "N passed, N failed" line (e2e-sign
-# and e2e-tuf start and stop their own local Sigstore testbed).
-for s in regress e2e-model conformance e2e-sign e2e-tuf; do
+# e2e-tuf and e2e-tlog start and stop their own local Sigstore testbed).
+for s in regress e2e-model conformance e2e-sign e2e-tuf e2e-tlog; do
 	case $s in
 	regress) [ -x scripts/regress.sh ] || continue
 		out=$(scripts/regress.sh "$BUILD/signet" 2>&1) ;;
@@ -56,6 +56,8 @@ for s in regress e2e-model conformance e2e-sign e2e-tuf; do
 		out=$(scripts/e2e-sign.sh "$BUILD/signet" 2>&1) ;;
 	e2e-tuf) [ -x scripts/e2e-tuf.sh ] || continue
 		out=$(scripts/e2e-tuf.sh "$BUILD/signet" 2>&1) ;;
+	e2e-tlog) [ -x scripts/e2e-tlog.sh ] || continue
+		out=$(scripts/e2e-tlog.sh "$BUILD/signet" 2>&1) ;;
 	conformance) [ -x scripts/conformance ] || continue
 		out=$(scripts/conformance "$BUILD/signet" \
 		    testdata/conformance/bundle-verify 2>&1) ;;

@@ -101,5 +101,6 @@ int	cmd_verify(const char *verb, int argc, char **argv);
 int	cmd_sign(const char *verb, int argc, char **argv);
 int	cmd_log(int argc, char **argv);
 int	cmd_key(int argc, char **argv);
+int	cmd_tlog(int argc, char **argv);
 
 #endif /* SGN_CLI_H */

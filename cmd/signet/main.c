@@ -40,6 +40,8 @@ usage(FILE *f)
 	    "                    Sigstore's trust root through TUF: refresh "
 	    "the\n"
 	    "                    cache, show what verify uses, export it\n"
+	    "  tlog info|get|consistency|watch\n"
+	    "                    audit transparency logs (Rekor v1 and v2)\n"
 	    "  version           print the version\n"
 	    "  help              this text\n"
 	    "\n"
@@ -111,6 +113,8 @@ main(int argc, char **argv)
 		return cmd_trust(argc - 2, argv + 2);
 	if (strcmp(cmd, "digest") == 0)
 		return cmd_digest(argc - 2, argv + 2);
+	if (strcmp(cmd, "tlog") == 0)
+		return cmd_tlog(argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("signet %s\n", SGN_VERSION);
 		return 0;

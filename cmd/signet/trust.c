@@ -1083,7 +1083,8 @@ cmd_trust(int argc, char **argv)
 		return trust_show(argc - 1, argv + 1);
 	if (strcmp(argv[0], "export") == 0)
 		return trust_export(argc - 1, argv + 1);
-	if (strcmp(argv[0], "help") == 0 || strcmp(argv[0], "--help") == 0) {
+	if (strcmp(argv[0], "help") == 0 || strcmp(argv[0], "--help") == 0 ||
+	    strcmp(argv[0], "-h") == 0) {
 		trust_usage(stdout);
 		return 0;
 	}

@@ -105,6 +105,119 @@ sgn_err	sgn_rekor_upload(struct sgn_http *http, const char *base_url,
 sgn_err	sgn_rekor_v1_entry_parse(const uint8_t *json, size_t len,
 	    struct sgn_tlog_entry *out, struct sgn_errbuf *eb);
 
+/* Auditing (signet tlog) ---------------------------------------------- */
+
+struct sgn_log;
+struct sgn_checkpoint;
+
+#define SGN_REKOR_MAX_SHARDS	64
+
+/* A Rekor v1 shard as GET /api/v1/log describes it. */
+struct sgn_rekor_shard {
+	char		 tree_id[24];	/* decimal, no leading zeros */
+	uint64_t	 tree_size;
+	uint8_t		 root[32];
+	char		*checkpoint;	/* signedTreeHead, a signed note */
+	size_t		 checkpoint_len;
+};
+
+struct sgn_rekor_log_info {
+	struct sgn_rekor_shard	 active;
+	struct sgn_rekor_shard	*inactive;	/* inactiveShards */
+	size_t			 n_inactive;
+};
+
+/*
+ * Parses a Rekor v1 LogInfo reply: {rootHash (64 hex), signedTreeHead,
+ * treeID (decimal string), treeSize, inactiveShards: [same, at most
+ * SGN_REKOR_MAX_SHARDS]}.  Nothing is verified.  Free with
+ * sgn_rekor_log_info_reset().  Errors: SGN_ERR_PARSE naming the member,
+ * SGN_ERR_LIMIT, SGN_ERR_NOMEM.
+ */
+sgn_err	sgn_rekor_v1_log_info_parse(const uint8_t *json, size_t len,
+	    struct sgn_rekor_log_info *out, struct sgn_errbuf *eb);
+void	sgn_rekor_log_info_reset(struct sgn_rekor_log_info *li);
+/* GET <base_url>/api/v1/log, parsed as above. */
+sgn_err	sgn_rekor_v1_log_info(struct sgn_http *http, const char *base_url,
+	    struct sgn_rekor_log_info *out, struct sgn_errbuf *eb);
+
+/*
+ * Parses a Rekor v1 ConsistencyProof reply {rootHash, hashes: [hex]}
+ * into root and hashes (which holds SGN_TLOG_MAX_PROOF), *n the count.
+ */
+sgn_err	sgn_rekor_v1_proof_parse(const uint8_t *json, size_t len,
+	    uint8_t root[32], uint8_t (*hashes)[32], size_t *n,
+	    struct sgn_errbuf *eb);
+/* GET <base_url>/api/v1/log/proof?firstSize=&lastSize=[&treeID=]. */
+sgn_err	sgn_rekor_v1_proof(struct sgn_http *http, const char *base_url,
+	    const char *tree_id, uint64_t first, uint64_t last,
+	    uint8_t root[32], uint8_t (*hashes)[32], size_t *n,
+	    struct sgn_errbuf *eb);
+/*
+ * GET an entry: by uuid (64 or 80 hex digits, checked before anything is
+ * sent) when uuid is non-NULL, else by global logIndex index.  The reply
+ * is parsed with sgn_rekor_v1_entry_parse(); nothing is verified.
+ */
+sgn_err	sgn_rekor_v1_entry_get(struct sgn_http *http, const char *base_url,
+	    const char *uuid, int64_t index, struct sgn_tlog_entry *out,
+	    struct sgn_errbuf *eb);
+
+/*
+ * POST <base_url>/api/v1/log/entries/retrieve {"logIndexes": [...]} for 1
+ * to SGN_REKOR_RETRIEVE_MAX global indexes; out (n entries) receives the
+ * entries the log returned, in its order, *n_out of them (parsed with
+ * sgn_rekor_v1_entry_parse(), unverified; reset each with
+ * sgn_tlog_entry_reset()).  A log may leave out entries it lacks.
+ */
+#define SGN_REKOR_RETRIEVE_MAX	10
+sgn_err	sgn_rekor_v1_entries_retrieve(struct sgn_http *http,
+	    const char *base_url, const int64_t *indexes, size_t n,
+	    struct sgn_tlog_entry *out, size_t *n_out, struct sgn_errbuf *eb);
+
+/* A tiled log (C2SP tlog-tiles) at prefix (Rekor v2: its base URL). */
+struct sgn_rekor_tiles {
+	struct sgn_http	*http;
+	const char	*prefix;
+	size_t		 requests;	/* counted by the functions below */
+};
+
+/* GET <prefix>/<path> ("checkpoint", a tile path) into out (replaced). */
+sgn_err	sgn_rekor_tiles_get(struct sgn_rekor_tiles *t, const char *path,
+	    struct sgn_buf *out, struct sgn_errbuf *eb);
+/* An sgn_tile_fetch (tlog.h) over sgn_rekor_tiles_get(); ctx is a
+ * struct sgn_rekor_tiles. */
+sgn_err	sgn_rekor_tiles_fetch(void *ctx, int level, uint64_t index,
+	    unsigned width, uint8_t **out, size_t *len,
+	    struct sgn_errbuf *eb);
+
+/*
+ * Parses the signed note (note, len) and verifies it as a checkpoint of
+ * log with the log's key from the trusted root: v2 (is_v2), origin equal
+ * to log->host and lines under that name; v1, origin "<name> - <tree
+ * ID>" (with tree_id, when non-NULL, that tree ID) and lines matched by
+ * key ID.  On success *out is the checkpoint (free with
+ * sgn_checkpoint_free()).  Errors: SGN_ERR_VERIFY (origin, signature),
+ * SGN_ERR_PARSE, SGN_ERR_LIMIT, SGN_ERR_INVALID_ARGUMENT.
+ */
+sgn_err	sgn_rekor_checkpoint_verify(const struct sgn_log *log, int is_v2,
+	    const char *tree_id, const char *note, size_t len,
+	    struct sgn_checkpoint **out, struct sgn_errbuf *eb);
+
+/*
+ * Verifies a log entry of log: log ID, body (parsed; kindVersion as
+ * logged), the SET when there is one (never on a v2 entry), and the
+ * inclusion proof under its checkpoint, which must verify with
+ * sgn_rekor_checkpoint_verify() and carry the proof's tree size and
+ * root.  On success *body and *cp are the parsed body and the verified
+ * checkpoint, the caller's to free.  Errors: SGN_ERR_VERIFY with what
+ * failed; SGN_ERR_PARSE / SGN_ERR_UNSUPPORTED for a body that cannot be
+ * read, returned only when the SET and the inclusion proof verified (a
+ * monitor counts such entries; a lie about them is still caught).
+ */
+sgn_err	sgn_rekor_entry_verify(const struct sgn_log *log,
+	    const struct sgn_tlog_entry *e, struct sgn_rekor_body **body,
+	    struct sgn_checkpoint **cp, struct sgn_errbuf *eb);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,6 +5,7 @@
  * hashes their tree sizes imply, so that an error can say "3 hashes,
  * expected 4" rather than only "root mismatch".
  */
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -18,6 +19,28 @@ static const uint8_t empty_root[SGN_TLOG_HASH_LEN] = {
 	0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
 };
 
+/*
+ * SHA-256, fetched once: EVP_sha256() makes every EVP_DigestInit_ex()
+ * look the algorithm up again under a lock, a cost that dominated
+ * hashing tiles (a proof per entry, for `signet tlog watch`).  The
+ * fetched object lives as long as the process.
+ */
+static pthread_once_t	 sha256_once = PTHREAD_ONCE_INIT;
+static EVP_MD		*sha256_fetched;
+
+static void
+sha256_fetch(void)
+{
+	sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *
+sha256_md(void)
+{
+	(void)pthread_once(&sha256_once, sha256_fetch);
+	return sha256_fetched != NULL ? sha256_fetched : EVP_sha256();
+}
+
 /* SHA-256(prefix || a || b) through a reusable context; 1 on success. */
 static int
 hash3(EVP_MD_CTX *ctx, uint8_t prefix, const uint8_t *a, size_t alen,
@@ -26,7 +49,7 @@ hash3(EVP_MD_CTX *ctx, uint8_t prefix, const uint8_t *a, size_t alen,
 	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	if (EVP_DigestInit_ex(ctx, sha256_md(), NULL) != 1 ||
 	    EVP_DigestUpdate(ctx, &prefix, 1) != 1 ||
 	    (alen > 0 && EVP_DigestUpdate(ctx, a, alen) != 1) ||
 	    (blen > 0 && EVP_DigestUpdate(ctx, b, blen) != 1) ||

@@ -195,6 +195,122 @@ sgn_err	sgn_checkpoint_verify(const struct sgn_checkpoint *cp,
 int	sgn_checkpoint_origin_matches(const struct sgn_checkpoint *cp,
 	    const char *host);
 
+/* Auditing: consistency of stored checkpoints ------------------------- */
+
+/*
+ * Checks that two verified checkpoints of one log (same origin) describe
+ * one history: for equal sizes the roots must be equal; otherwise
+ * proof[0..n) must prove the smaller tree a prefix of the larger
+ * (sgn_tlog_verify_consistency()).  The signatures are the caller's to
+ * check first (sgn_checkpoint_verify()).
+ *
+ * Errors: SGN_ERR_VERIFY "log inconsistency: two checkpoints of size N
+ * with different root hashes: the log rewrote its history" or "log
+ * inconsistency: the tree of size M is not a prefix of the tree of size
+ * N: <why>"; SGN_ERR_INVALID_ARGUMENT (NULL, or two origins).
+ */
+sgn_err	sgn_tlog_checkpoints_consistent(const struct sgn_checkpoint *a,
+	    const struct sgn_checkpoint *b, const uint8_t (*proof)[32],
+	    size_t n, struct sgn_errbuf *eb);
+
+/*
+ * The stored checkpoint of a log: one file per log origin, holding the
+ * raw signed note.  sgn_tlog_state_lock() takes an exclusive lock on
+ * path + ".lock" (created 0600) for the load-compare-store sequence;
+ * _unlock() releases it (fd -1 is fine).  sgn_tlog_state_load() gives
+ * *note = NULL (SGN_OK) when no checkpoint is stored, else the file (at
+ * most SGN_NOTE_MAX_BYTES, malloc'd).  sgn_tlog_state_store() writes the
+ * raw note atomically (temporary file, fsync, rename), mode 0600, after
+ * parsing it: a note that is not a checkpoint is refused, and a
+ * checkpoint of size 0 is never stored (SGN_ERR_INVALID_ARGUMENT).
+ * Errors: SGN_ERR_IO naming the path, SGN_ERR_LIMIT, SGN_ERR_NOMEM.
+ */
+sgn_err	sgn_tlog_state_lock(const char *path, int *fd,
+	    struct sgn_errbuf *eb);
+void	sgn_tlog_state_unlock(int *fd);
+sgn_err	sgn_tlog_state_load(const char *path, uint8_t **note, size_t *len,
+	    struct sgn_errbuf *eb);
+sgn_err	sgn_tlog_state_store(const char *path, const char *note, size_t len,
+	    struct sgn_errbuf *eb);
+/*
+ * A file name for the state of the log with this origin: the origin with
+ * every byte outside [A-Za-z0-9.-] made '_', cut at 64 bytes, then '-'
+ * and the first 16 hex digits of SHA-256(origin) (so two origins never
+ * share a file).  out holds at least SGN_TLOG_STATE_NAME bytes.
+ */
+#define SGN_TLOG_STATE_NAME	96
+void	sgn_tlog_state_name(const char *origin, char out[SGN_TLOG_STATE_NAME]);
+
+/* Tiled logs (C2SP tlog-tiles) ---------------------------------------- */
+
+#define SGN_TILE_HEIGHT	8
+#define SGN_TILE_WIDTH	256
+
+/*
+ * The path of a tile under the log's prefix: "tile/<L>/<N>[.p/<W>]" for
+ * a hash tile of level L >= 0, "tile/entries/<N>[.p/<W>]" for level -1;
+ * N in 3-digit groups, all but the last prefixed with 'x'
+ * (1234067 -> x001/x234/067); ".p/W" when width W < 256.
+ * Errors: SGN_ERR_INVALID_ARGUMENT, SGN_ERR_LIMIT (outlen too small).
+ */
+sgn_err	sgn_tile_path(int level, uint64_t index, unsigned width, char *out,
+	    size_t outlen, struct sgn_errbuf *eb);
+
+/* One entry of an entry bundle: a view into the bundle's bytes. */
+struct sgn_tile_entry {
+	const uint8_t	*ptr;
+	size_t		 len;
+};
+
+/*
+ * Splits an entry bundle (each entry a big-endian uint16 length and that
+ * many bytes) into exactly count entries (at most 256), with nothing
+ * left over.  Errors: SGN_ERR_PARSE (truncated, fewer or more entries),
+ * SGN_ERR_LIMIT, SGN_ERR_INVALID_ARGUMENT.
+ */
+sgn_err	sgn_tile_entries_parse(const uint8_t *p, size_t len, size_t count,
+	    struct sgn_tile_entry *entries, struct sgn_errbuf *eb);
+
+/*
+ * Fetches hash tile (level, index) of the given width (1 to 256): fills
+ * *out (malloc'd, the caller's reader takes it) and *len.  Errors are the
+ * fetcher's own (SGN_ERR_NETWORK, SGN_ERR_HTTP_STATUS, ...).
+ */
+typedef sgn_err (*sgn_tile_fetch)(void *ctx, int level, uint64_t index,
+    unsigned width, uint8_t **out, size_t *len, struct sgn_errbuf *eb);
+
+/*
+ * A reader of the hash tiles of one tree of size leaves (the size of a
+ * verified checkpoint): every hash it gives is recomputed from the tiles
+ * that tree has (full tiles, and partial tiles on its right edge only).
+ * Tiles are kept in memory by the reader (at most 4096) and nowhere
+ * else.  The hashes are untrusted until a proof built from them verifies
+ * against a signed root: callers pass the proofs to
+ * sgn_tlog_verify_inclusion() / _consistency() and compare
+ * sgn_tile_root() with the checkpoint's root.  A tile of the wrong length
+ * is SGN_ERR_VERIFY.
+ */
+struct sgn_tile_reader;
+
+sgn_err	sgn_tile_reader_new(uint64_t size, sgn_tile_fetch fetch, void *ctx,
+	    struct sgn_tile_reader **out, struct sgn_errbuf *eb);
+void	sgn_tile_reader_free(struct sgn_tile_reader **rp);
+/* The number of tiles fetched so far. */
+size_t	sgn_tile_reader_fetches(const struct sgn_tile_reader *r);
+/* MTH of the first n leaves (1 <= n <= size). */
+sgn_err	sgn_tile_root(struct sgn_tile_reader *r, uint64_t n,
+	    uint8_t out[32], struct sgn_errbuf *eb);
+/* The leaf hash at index (< size). */
+sgn_err	sgn_tile_leaf(struct sgn_tile_reader *r, uint64_t index,
+	    uint8_t out[32], struct sgn_errbuf *eb);
+/* The audit path of leaf index in the tree of size leaves; proof holds
+ * SGN_TLOG_MAX_PROOF hashes. */
+sgn_err	sgn_tile_inclusion_proof(struct sgn_tile_reader *r, uint64_t index,
+	    uint8_t (*proof)[32], size_t *n, struct sgn_errbuf *eb);
+/* The consistency proof from size m (0 <= m <= size) to size. */
+sgn_err	sgn_tile_consistency_proof(struct sgn_tile_reader *r, uint64_t m,
+	    uint8_t (*proof)[32], size_t *n, struct sgn_errbuf *eb);
+
 /* Rekor v1 signed entry timestamps ------------------------------------- */
 
 /*

@@ -22,10 +22,21 @@ const LIES = {
   // built on @sigstore/mock do (not a lie: a stricter server).
   fulcio: Object.fromEntries(['wrong_identity', 'wrong_issuer', 'bad_sct', 'no_sct', 'untrusted_ca', 'body_token_only']
     .map((f) => [f, { method: 'POST', paths: ['/api/v2/signingCert'] }])),
-  rekor: Object.fromEntries(['bad_proof', 'bad_set', 'bad_checkpoint', 'wrong_origin', 'wrong_body', 'wrong_time']
-    .map((f) => [f, { method: 'POST', paths: ['/api/v1/log/entries'] }])),
-  rekor2: Object.fromEntries(['bad_proof', 'bad_checkpoint', 'wrong_origin', 'wrong_body']
-    .map((f) => [f, { method: 'POST', paths: ['/api/v2/log/entries'] }])),
+  rekor: {
+    ...Object.fromEntries(['bad_proof', 'bad_set', 'bad_checkpoint', 'wrong_origin', 'wrong_body', 'wrong_time']
+      .map((f) => [f, { method: 'POST', paths: ['/api/v1/log/entries'] }])),
+    // Auditor lies (reads): see lib/audit-lies.js.
+    ...Object.fromEntries(['fork', 'rogue_key', 'new_tree_id']
+      .map((f) => [f, { method: 'GET', paths: ['/api/v1/log'] }])),
+    bad_entry_proof: { method: 'GET', prefix: '/api/v1/log/entries' },
+  },
+  rekor2: {
+    ...Object.fromEntries(['bad_proof', 'bad_checkpoint', 'wrong_origin', 'wrong_body']
+      .map((f) => [f, { method: 'POST', paths: ['/api/v2/log/entries'] }])),
+    ...Object.fromEntries(['fork', 'rogue_key']
+      .map((f) => [f, { method: 'GET', paths: ['/api/v2/checkpoint', '/checkpoint'] }])),
+    bad_tile: { method: 'GET', prefix: '/tile/' },
+  },
   tsa: Object.fromEntries(['wrong_imprint', 'wrong_nonce', 'bad_signature', 'wrong_time', 'rejection']
     .map((f) => [f, { method: 'POST', paths: null }])),
   gha: Object.fromEntries(TOKEN_LIES.map((f) => [f, { method: 'GET', paths: null }])),
@@ -112,6 +123,7 @@ class Faults {
     const lie = LIES[f.service][f.fault];
     if (!lie) return true;
     if (lie.method && lie.method !== method) return false;
+    if (lie.prefix) return path.startsWith(lie.prefix) || path.startsWith('/api/v2' + lie.prefix);
     return lie.paths === null || lie.paths.includes(path);
   }
 

@@ -3,6 +3,8 @@
 const crypto = require('crypto');
 const pki = require('./pki');
 const { Log, checkpoint, spoilProof } = require('./tlog');
+// Loaded when a lie is told (keeps start-up as it was).
+const lies = () => require('./audit-lies');
 const { HttpError } = require('./http');
 const { canonicalize, decodeB64 } = require('./util');
 
@@ -184,7 +186,7 @@ function createRekor(ctx, prefill, shardOffset) {
     const size = log.size;
     const root = log.tree.root(size);
     let hashes = log.tree.inclusionProof(idx, size);
-    if (lie === 'bad_proof') hashes = spoilProof(hashes);
+    if (lie === 'bad_proof' || lie === 'bad_entry_proof') hashes = spoilProof(hashes);
     const logIndex = shardSize + idx;
     const integratedTime = log.times[idx];
     const bodyB64 = body.toString('base64');
@@ -257,13 +259,15 @@ function createRekor(ctx, prefill, shardOffset) {
     return g - shardSize;
   }
 
-  function logInfo() {
+  function logInfo(lie) {
     const size = log.size;
-    const root = log.tree.root(size);
+    const cl = lies().checkpointLie(lie, log.tree.root(size), noteKey);
+    const root = cl.root;
+    const tid = lie === 'new_tree_id' ? treeId + 1n : treeId;
     return {
       rootHash: root.toString('hex'),
-      signedTreeHead: checkpoint(origin, size, root, noteKey),
-      treeID: treeId.toString(),
+      signedTreeHead: checkpoint(`${host} - ${tid}`, size, root, cl.key),
+      treeID: tid.toString(),
       treeSize: size,
       inactiveShards: [{
         rootHash: shard.tree.root().toString('hex'), signedTreeHead: shardCheckpoint, treeID: shardTreeId.toString(), treeSize: shardSize,
@@ -313,13 +317,13 @@ function createRekor(ctx, prefill, shardOffset) {
     if (p === '/api/v1/log/entries' && req.method === 'POST') return create(req);
     if (p === '/api/v1/log/entries' && req.method === 'GET') {
       if (!req.query.has('logIndex')) throw bad('logIndex is required');
-      return { status: 200, body: entryView(byLogIndex(req.query.get('logIndex'))) };
+      return { status: 200, body: entryView(byLogIndex(req.query.get('logIndex')), req.lie) };
     }
     if (p === '/api/v1/log/entries/retrieve' && req.method === 'POST') return retrieve(req);
     if (p.startsWith('/api/v1/log/entries/') && req.method === 'GET') {
-      return { status: 200, body: entryView(byId(p.slice('/api/v1/log/entries/'.length))) };
+      return { status: 200, body: entryView(byId(p.slice('/api/v1/log/entries/'.length)), req.lie) };
     }
-    if (p === '/api/v1/log' && req.method === 'GET') return { status: 200, body: logInfo() };
+    if (p === '/api/v1/log' && req.method === 'GET') return { status: 200, body: logInfo(req.lie) };
     if (p === '/api/v1/log/proof' && req.method === 'GET') return { status: 200, body: proof(req.query) };
     if (p === '/api/v1/log/publicKey' && req.method === 'GET') {
       return { status: 200, headers: { 'Content-Type': 'application/x-pem-file' }, body: pki.pem(key.spki, 'PUBLIC KEY') };

@@ -5,6 +5,8 @@
 const crypto = require('crypto');
 const pki = require('./pki');
 const { Log, checkpoint, spoilProof, ed25519KeyId } = require('./tlog');
+// Loaded when a lie is told (keeps start-up as it was).
+const lies = () => require('./audit-lies');
 const { HttpError } = require('./http');
 const { canonicalize, decodeB64 } = require('./util');
 
@@ -171,7 +173,7 @@ function createRekorV2(ctx, prefill) {
   }
 
   // C2SP tlog-tiles: /api/v2/tile/<L>/<N>[.p/<W>], /api/v2/tile/entries/<N>[.p/<W>]
-  function tile(rest) {
+  function tile(rest, lie) {
     const m = /^(entries|\d+)\/((?:x\d{3}\/)*\d{3})(?:\.p\/(\d+))?$/.exec(rest);
     if (!m) throw new HttpError(404, 'bad tile path');
     const n = Number(m[2].replace(/x/g, '').replace(/\//g, ''));
@@ -190,7 +192,8 @@ function createRekorV2(ctx, prefill) {
     const level = Number(m[1]) * 8;
     const hashes = log.tree.levels[level] || [];
     if (start + w > hashes.length) throw new HttpError(404, 'tile not found');
-    return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: Buffer.concat(hashes.slice(start, start + w)) };
+    const body = Buffer.concat(hashes.slice(start, start + w));
+    return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: lie === 'bad_tile' ? lies().spoilTile(body) : body };
   }
 
   const handler = async (req) => {
@@ -199,11 +202,14 @@ function createRekorV2(ctx, prefill) {
       if (req.method !== 'POST') throw new HttpError(405, 'Method Not Allowed');
       return create(req);
     }
-    if (p === '/api/v2/checkpoint' && req.method === 'GET') {
+    // The read API at the prefix (as rekor-tiles serves it) and under /api/v2.
+    if ((p === '/api/v2/checkpoint' || p === '/checkpoint') && req.method === 'GET') {
       const size = log.size;
-      return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: checkpoint(host, size, log.tree.root(size), noteKey, { witnesses: ctx.witnesses.slice(0, ctx.config.witness_cosignatures) }) };
+      const cl = lies().checkpointLie(req.lie, log.tree.root(size), noteKey);
+      return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: checkpoint(host, size, cl.root, cl.key, { witnesses: ctx.witnesses.slice(0, ctx.config.witness_cosignatures) }) };
     }
-    if (p.startsWith('/api/v2/tile/') && req.method === 'GET') return tile(p.slice('/api/v2/tile/'.length));
+    if (p.startsWith('/api/v2/tile/') && req.method === 'GET') return tile(p.slice('/api/v2/tile/'.length), req.lie);
+    if (p.startsWith('/tile/') && req.method === 'GET') return tile(p.slice('/tile/'.length), req.lie);
     throw new HttpError(404, `no such endpoint ${req.method} ${p}`);
   };
   handler.log = log;

@@ -1,0 +1,218 @@
+/*
+ * tlog_bench: the auditor's work on a tiled log, in one process on one
+ * core, with tiles served from memory (no network):
+ *
+ *   tlog_bench BUNDLE [ENTRIES]
+ *
+ * 1. Consistency between sizes 1,000 and 1,000,000: the tiles fetched
+ *    (each one request) for the proof's hashes, and the time to build
+ *    and verify the proof from them.
+ * 2. `signet tlog watch`'s work per entry of a Rekor v2 log: the leaf
+ *    hash of the entry, its inclusion proof built from the tiles and
+ *    verified, the body parsed, its certificate parsed and its SANs
+ *    read, for ENTRIES (default 100,000) entries that are all the Rekor
+ *    v2 body of BUNDLE.  Goal (issue 12): 20,000 entries a second.
+ * A reference in the same run: SHA-256 of the body, per second.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "bundle.h"
+#include "rekor.h"
+#include "tlog.h"
+#include "x509.h"
+
+#define BIG	1000000u
+
+static uint8_t	(*lv[24])[32];
+static uint64_t	 nlv[24];
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+build(uint64_t n, const uint8_t *leaf, size_t leaf_len)
+{
+	uint64_t i;
+	unsigned h;
+
+	lv[0] = malloc(n * 32);
+	if (lv[0] == NULL)
+		exit(2);
+	for (i = 0; i < n; i++) {
+		uint8_t d[8];
+		size_t k;
+
+		/* distinct leaves: the body with the index appended */
+		for (k = 0; k < 8; k++)
+			d[k] = (uint8_t)(i >> (8 * k));
+		if (leaf_len > 0) {
+			EVP_MD_CTX *c = EVP_MD_CTX_new();
+			unsigned int ol = 0;
+			uint8_t z = 0;
+
+			EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+			EVP_DigestUpdate(c, &z, 1);
+			EVP_DigestUpdate(c, leaf, leaf_len);
+			EVP_DigestUpdate(c, d, 8);
+			EVP_DigestFinal_ex(c, lv[0][i], &ol);
+			EVP_MD_CTX_free(c);
+		}
+	}
+	nlv[0] = n;
+	for (h = 1; nlv[h - 1] > 1; h++) {
+		nlv[h] = nlv[h - 1] / 2;
+		if ((lv[h] = malloc((nlv[h] + 1) * 32)) == NULL)
+			exit(2);
+		for (i = 0; i < nlv[h]; i++)
+			sgn_tlog_node_hash(lv[h - 1][2 * i],
+			    lv[h - 1][2 * i + 1], lv[h][i]);
+	}
+}
+
+static size_t served;
+
+static sgn_err
+serve(void *ctx, int level, uint64_t index, unsigned width, uint8_t **out,
+    size_t *len, struct sgn_errbuf *eb)
+{
+	unsigned h = (unsigned)level * SGN_TILE_HEIGHT;
+
+	(void)ctx;
+	if ((*out = malloc((size_t)width * 32)) == NULL)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	memcpy(*out, lv[h][index * SGN_TILE_WIDTH], (size_t)width * 32);
+	*len = (size_t)width * 32;
+	served++;
+	return SGN_OK;
+}
+
+/* MTH of the first n leaves from the levels. */
+static void
+root_of(uint64_t lo, uint64_t n, uint8_t out[32])
+{
+	uint8_t l[32], r[32];
+	uint64_t k = 1;
+	unsigned h = 0;
+
+	if ((n & (n - 1)) == 0 && lo % n == 0) {
+		while (((uint64_t)1 << h) < n)
+			h++;
+		memcpy(out, lv[h][lo >> h], 32);
+		return;
+	}
+	while (k * 2 < n)
+		k *= 2;
+	root_of(lo, k, l);
+	root_of(lo + k, n - k, r);
+	sgn_tlog_node_hash(l, r, out);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sgn_tile_reader *rd = NULL;
+	struct sgn_bundle *b = NULL;
+	struct sgn_errbuf eb;
+	uint8_t *buf = NULL, r1[32], r2[32], leaf[32];
+	uint8_t proof[SGN_TLOG_MAX_PROOF][32];
+	size_t len = 0, n, i;
+	uint64_t entries = 100000;
+	const uint8_t *body;
+	size_t body_len;
+	double t0, t1, ref;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: tlog_bench BUNDLE [ENTRIES]\n");
+		return 2;
+	}
+	if (argc > 2)
+		entries = strtoull(argv[2], NULL, 10);
+	sgn_errbuf_clear(&eb);
+	if (sgn_file_read(argv[1], SGN_MAX_BUNDLE_BYTES, &buf, &len, &eb) !=
+	    SGN_OK || sgn_bundle_parse(buf, len, &b, &eb) != SGN_OK ||
+	    b->n_entries == 0) {
+		fprintf(stderr, "tlog_bench: %s: %s\n", argv[1], eb.msg);
+		return 2;
+	}
+	body = b->entries[0].body.ptr;
+	body_len = b->entries[0].body.len;
+	build(BIG, body, body_len);
+
+	/* 1. consistency 1,000 -> 1,000,000 */
+	root_of(0, 1000, r1);
+	root_of(0, BIG, r2);
+	t0 = now();
+	if (sgn_tile_reader_new(BIG, serve, NULL, &rd, &eb) != SGN_OK ||
+	    sgn_tile_consistency_proof(rd, 1000, proof, &n, &eb) != SGN_OK ||
+	    sgn_tlog_verify_consistency(1000, BIG, (const uint8_t (*)[32])proof,
+	    n, r1, r2, &eb) != SGN_OK) {
+		fprintf(stderr, "tlog_bench: consistency: %s\n", eb.msg);
+		return 1;
+	}
+	t1 = now();
+	printf("consistency 1000 -> %u: %zu hashes from %zu tiles fetched "
+	    "(one request each), %.2f ms, %.0f tiles hashed a second\n", BIG,
+	    n, served, (t1 - t0) * 1e3, (double)served / (t1 - t0));
+	sgn_tile_reader_free(&rd);
+
+	/* 2. watch's work per entry */
+	served = 0;
+	if (entries > BIG)
+		entries = BIG;
+	if (sgn_tile_reader_new(BIG, serve, NULL, &rd, &eb) != SGN_OK)
+		return 1;
+	t0 = now();
+	for (i = 0; i < entries; i++) {
+		struct sgn_rekor_body *bd = NULL;
+		struct sgn_cert *cert = NULL;
+		struct sgn_san *sans = NULL;
+		size_t ns = 0;
+		uint64_t idx = BIG - entries + i;
+
+		memcpy(leaf, lv[0][idx], 32);
+		if (sgn_tile_inclusion_proof(rd, idx, proof, &n, &eb) !=
+		    SGN_OK || sgn_tlog_verify_inclusion(idx, BIG, leaf,
+		    (const uint8_t (*)[32])proof, n, r2, &eb) != SGN_OK ||
+		    sgn_rekor_body_parse(body, body_len, &bd, &eb) != SGN_OK) {
+			fprintf(stderr, "tlog_bench: entry: %s\n", eb.msg);
+			return 1;
+		}
+		if (bd->verifier_is_cert && sgn_cert_from_der(bd->verifier,
+		    bd->verifier_len, &cert, &eb) == SGN_OK)
+			(void)sgn_cert_sans(cert, &sans, &ns, &eb);
+		sgn_sans_free(sans, ns);
+		sgn_cert_free(&cert);
+		sgn_rekor_body_free(&bd);
+	}
+	t1 = now();
+	printf("watch, per entry (proof from tiles, body, certificate, SANs): "
+	    "%.0f entries a second over %llu entries, %zu tiles "
+	    "(goal: 20000)\n", (double)entries / (t1 - t0),
+	    (unsigned long long)entries, served);
+	sgn_tile_reader_free(&rd);
+
+	/* reference: SHA-256 of the body */
+	t0 = now();
+	for (i = 0; i < entries; i++)
+		sgn_tlog_leaf_hash(body, body_len, leaf);
+	t1 = now();
+	ref = (double)entries / (t1 - t0);
+	printf("reference: SHA-256 of the %zu-byte body, %.0f a second\n",
+	    body_len, ref);
+	for (i = 0; lv[i] != NULL; i++)
+		free(lv[i]);
+	sgn_bundle_free(&b);
+	free(buf);
+	return 0;
+}

@@ -1,0 +1,341 @@
+#!/bin/sh
+# e2e-tlog.sh [SIGNET]: signet tlog (info, get, consistency) end to end
+# against the local Sigstore testbed (scripts/testbed), which this script
+# starts with 70,000 entries in each log (tile levels 0 to 2, partial
+# tiles) and stops.  Every lie the testbed can tell an auditor must be
+# caught with exit 1 and the stored checkpoint left as it was; the
+# conformance bundles' entries are re-verified offline.  State files live
+# in a temporary directory (SIGNET_CACHE_DIR; HOME points nowhere).
+# Prints "N passed, N failed".
+set -u
+SIGNET=${1:-build/signet}
+case $SIGNET in /*) ;; *) SIGNET=$(pwd)/$SIGNET ;; esac
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+: "${ASAN_OPTIONS:=exitcode=99}"
+export ASAN_OPTIONS
+tmp=$(mktemp -d)
+TB=$(mktemp -d)
+passed=0
+failed=0
+
+cleanup() {
+	"$ROOT/scripts/testbed" stop "$TB" >/dev/null 2>&1
+	rm -rf "$tmp" "$TB"
+}
+trap cleanup EXIT INT TERM
+
+if ! SIGNET_TESTBED_PREFILL=70000 "$ROOT/scripts/testbed" start "$TB" \
+    >"$tmp/start.log" 2>&1; then
+	cat "$tmp/start.log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+. "$TB/env"
+unset SIGSTORE_ID_TOKEN XDG_CACHE_HOME
+export SIGNET_CACHE_DIR="$tmp/cache"
+export HOME="$tmp/nohome"
+TR=$SIGNET_TESTBED_TRUSTED_ROOT
+R1=$SIGNET_TESTBED_REKOR_URL
+R2=$SIGNET_TESTBED_REKOR_V2_URL
+
+ok() {
+	echo "ok   $1"
+	passed=$((passed + 1))
+}
+
+bad() {
+	echo "FAIL $1"
+	[ -f "$tmp/out" ] && sed 's/^/     /' "$tmp/out" | tail -n 8
+	failed=$((failed + 1))
+}
+
+# run ARGS...: signet tlog ARGS with the testbed's trusted root; stdout in
+# $tmp/out, stderr in $tmp/err (and appended to out), status in $rc
+run() {
+	"$SIGNET" tlog "$@" --trusted-root "$TR" >"$tmp/stdout" \
+	    2>"$tmp/err"
+	rc=$?
+	cat "$tmp/stdout" "$tmp/err" >"$tmp/out"
+}
+
+# expect NAME STATUS [TEXT]: the last run exited STATUS and said TEXT
+expect() {
+	if [ "$rc" -ne "$2" ]; then
+		bad "$1 (exit $rc, expected $2)"
+	elif [ $# -ge 3 ] && ! grep -qF -- "$3" "$tmp/out"; then
+		bad "$1 (no \"$3\")"
+	else
+		ok "$1"
+	fi
+}
+
+fault() {
+	"$ROOT/scripts/testbed" fault "$TB" "$@" >/dev/null
+}
+
+requests() {
+	"$ROOT/scripts/testbed" state "$TB" | node -e '
+	    let s = ""; process.stdin.on("data", (d) => { s += d; });
+	    process.stdin.on("end", () => { const r = JSON.parse(s).requests;
+	    console.log((r.rekor || 0) + (r.rekor2 || 0)); });'
+}
+
+# states: the stored checkpoints, to compare before and after a lie
+states() {
+	for f in "$SIGNET_CACHE_DIR"/tlog/*; do
+		case $f in *.lock | *.inconsistent-*) continue ;; esac
+		cat "$f"
+	done 2>/dev/null | md5sum
+}
+
+sign() {
+	"$SIGNET" sign "$tmp/artifact" --bundle "$tmp/$1.json" \
+	    --identity-token "$("$ROOT/scripts/testbed" token "$TB")" \
+	    --trusted-root "$TR" --signing-config "$2" >"$tmp/out" 2>&1
+}
+
+head -c 1000 /dev/urandom >"$tmp/artifact"
+
+# --- info: first checkpoints, then consistency with them ---------------
+run info
+expect "info stores the first checkpoint of each log" 0 \
+    "first checkpoint stored"
+n=$(ls "$SIGNET_CACHE_DIR/tlog" | grep -vc '\.lock$')
+[ "$n" -eq 2 ] && ok "one state file per log" || bad "state files: $n"
+grep -q "inactive shard tree ID .*, size 1000" "$tmp/out" &&
+    ok "info verifies the inactive shard's signed tree head" ||
+    bad "inactive shard"
+[ ! -e "$HOME" ] && ok "nothing written under HOME" || bad "HOME written"
+
+sign v1 "$SIGNET_TESTBED_SIGNING_CONFIG" && ok "signed into Rekor v1" ||
+    bad "sign v1"
+sign v2 "$SIGNET_TESTBED_SIGNING_CONFIG_V2" && ok "signed into Rekor v2" ||
+    bad "sign v2"
+
+run info --log "$R1"
+expect "info v1: consistent with the stored checkpoint of size 70000" 0 \
+    "consistent with the stored checkpoint of size 70000"
+run info --log "$R2" --json
+expect "info v2: consistent with the stored checkpoint" 0 \
+    '"storedSize":70000'
+node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1],
+    "utf8")); if (!o.consistent || o.size <= 70000) process.exit(1);' \
+    "$tmp/stdout" && ok "info --json: stdout is one JSON object" ||
+    bad "info --json"
+run info
+expect "info again: consistent" 0 "consistent with the stored checkpoint"
+grep -q "size 7000[0-9], .*: consistent" "$tmp/out" &&
+    ok "the stored checkpoint advanced" || bad "not advanced"
+
+# --- get ---------------------------------------------------------------
+before=$(requests)
+run get --bundle "$tmp/v1.json"
+expect "get --bundle v1 verifies offline" 0 "identity:    $SIGNET_TESTBED_EMAIL"
+run get --bundle "$tmp/v2.json"
+expect "get --bundle v2 verifies offline" 0 "kind:        hashedrekord 0.0.2"
+[ "$(requests)" -eq "$before" ] &&
+    ok "get --bundle without --log makes no request" ||
+    bad "get --bundle made requests"
+run get --bundle "$tmp/v1.json" --log "$R1"
+expect "get --bundle --log: consistent with the stored checkpoint" 0 \
+    "stored:      consistent with the stored checkpoint"
+
+IDX=$(node -e 'const b = JSON.parse(require("fs").readFileSync(
+    process.argv[1], "utf8")); console.log(
+    b.verificationMaterial.tlogEntries[0].logIndex);' "$tmp/v1.json")
+UUID=$(node -e 'const c = require("crypto"); const b = JSON.parse(
+    require("fs").readFileSync(process.argv[1], "utf8")); const body =
+    Buffer.from(b.verificationMaterial.tlogEntries[0].canonicalizedBody,
+    "base64"); console.log(c.createHash("sha256").update(Buffer.from([0]))
+    .update(body).digest("hex"));' "$tmp/v1.json")
+run info --log "$R1"
+TID=$(node -e 'console.log(BigInt(process.argv[1]).toString(16)
+    .padStart(16, "0"))' "$(grep -o 'tree ID [0-9]*' "$tmp/out" | head -n 1 |
+    cut -d' ' -f3)")
+run get --index "$IDX" --log "$R1"
+expect "get --index (global index, past the inactive shard)" 0 \
+    "log index:   $IDX"
+run get --uuid "$UUID" --log "$R1" --json
+expect "get --uuid (64 hex digits) --json" 0 "\"logIndex\":\"$IDX\""
+run get --uuid "$TID$UUID" --log "$R1"
+expect "get --uuid (80 hex digits, the active tree ID)" 0 "log index:   $IDX"
+run get --uuid "0000000000000001$UUID" --log "$R1"
+expect "get --uuid with another tree ID is refused" 2 "not a shard"
+run get --index 10 --log "$R1"
+expect "get --index in the inactive shard says so" 2 "inactive shard"
+run get --uuid "xyz" --log "$R1"
+expect "get --uuid that is not hex is refused" 2 "64 or 80 hex digits"
+IDX2=$(node -e 'const b = JSON.parse(require("fs").readFileSync(
+    process.argv[1], "utf8")); console.log(
+    b.verificationMaterial.tlogEntries[0].logIndex);' "$tmp/v2.json")
+run get --index "$IDX2" --log "$R2"
+expect "get --index on Rekor v2 (entry bundle, proof from tiles)" 0 \
+    "identity:    $SIGNET_TESTBED_EMAIL"
+run get --uuid "$UUID" --log "$R2"
+expect "get --uuid on Rekor v2 is refused" 2 "no lookup by UUID"
+run get --index 99999999 --log "$R2"
+expect "get --index past the tree" 2 "not below the tree size"
+run get --index 1
+expect "get with two logs and no --log" 2 "give --log"
+
+# --- consistency ---------------------------------------------------------
+run consistency --log "$R1" --from 1000 --to 50000
+expect "consistency v1 between sizes 1000 and 50000" 0 \
+    "consistent: size 1000"
+run consistency --log "$R2" --from 1000
+expect "consistency v2 from size 1000 (tiles)" 0 "tiles fetched"
+run consistency --log "$R2"
+expect "consistency v2 from the stored checkpoint" 0 "consistent: size"
+# the stored v2 checkpoint (its origin is the host alone)
+for f in "$SIGNET_CACHE_DIR"/tlog/*; do
+	case $f in *.lock) continue ;; esac
+	head -n 1 "$f" | grep -q ' - ' || cp "$f" "$tmp/cp.note"
+done
+run consistency --log "$R1" --from 5 --to 4
+expect "consistency --from above --to is refused" 2 "need --from"
+
+# --- watch -----------------------------------------------------------------
+# signas NAME CONFIG EMAIL: signs $tmp/artifact-NAME as EMAIL
+signas() {
+	head -c 100 /dev/urandom >"$tmp/artifact-$1"
+	"$SIGNET" sign "$tmp/artifact-$1" --bundle "$tmp/$1.json" \
+	    --identity-token "$("$ROOT/scripts/testbed" token "$TB" \
+	    email="$3")" --trusted-root "$TR" --signing-config "$2" \
+	    >"$tmp/out" 2>&1 || bad "sign $1 as $3"
+}
+V1C=$SIGNET_TESTBED_SIGNING_CONFIG
+V2C=$SIGNET_TESTBED_SIGNING_CONFIG_V2
+ISS=$SIGNET_TESTBED_OIDC_ISSUER
+signas w1 "$V1C" alice@example.com
+signas w2 "$V1C" bob@example.com
+signas w3 "$V1C" alice@example.com
+signas w4 "$V2C" alice@example.com
+run watch --certificate-identity alice@example.com \
+    --certificate-oidc-issuer "$ISS" --once --json
+expect "watch finds the identity's entries among the others" 0 \
+    "2 matches"
+n=$(grep -c . "$tmp/stdout")
+node -e 'const l = require("fs").readFileSync(process.argv[1], "utf8")
+    .trim().split("\n").map((x) => JSON.parse(x));
+    if (l.length !== 3 || l.some((o) => o.identity !== "alice@example.com"))
+    process.exit(1);' "$tmp/stdout" &&
+    ok "watch --json: stdout holds only the 3 match objects" ||
+    bad "watch --json stdout ($n lines)"
+run watch --certificate-identity alice@example.com --once
+expect "watch again: each entry is reported once" 0 "0 matches"
+[ ! -s "$tmp/stdout" ] && ok "watch again: no match printed" ||
+    bad "watch again printed"
+signas w5 "$V1C" bob@example.com
+run watch --certificate-identity-regexp '^bob@example\.com$' \
+    --certificate-oidc-issuer-regexp '^http://127\.0\.0\.1:[0-9]+$' \
+    --log "$R1" --once
+expect "watch by identity and issuer regexps" 0 "1 matches"
+signas w6 "$V1C" bob@example.com
+run watch --certificate-identity-regexp 'bob' --log "$R1" --once
+expect "watch regexps are anchored: 'bob' is not bob@example.com" 0 \
+    "0 matches"
+signas w7 "$V2C" bob@example.com
+FP=$(node -e 'const c = require("crypto"); const b = JSON.parse(
+    require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(c.createHash("sha256").update(Buffer.from(
+    b.verificationMaterial.certificate.rawBytes, "base64")).digest("hex"));' \
+    "$tmp/w7.json")
+run watch --key-fingerprint "$FP" --log "$R2" --once
+expect "watch by certificate fingerprint (Rekor v2)" 0 "1 matches"
+signas w8 "$V1C" alice@example.com
+before=$(states)
+"$SIGNET" tlog watch --certificate-identity alice@example.com --log "$R1" \
+    --once --trusted-root "$TR" >/dev/full 2>"$tmp/out"
+rc=$?
+expect "watch whose output fails exits 2" 2 "stdout"
+[ "$(states)" = "$before" ] &&
+    ok "the checkpoint does not advance past unreported matches" ||
+    bad "advanced although the output failed"
+run watch --certificate-identity alice@example.com --log "$R1" --once
+expect "the next watch reports the match again" 0 "1 matches"
+run watch --once
+expect "watch without an identity is a usage error" 2 \
+    "give --certificate-identity"
+run watch --key-fingerprint abc --once
+expect "watch with a malformed fingerprint" 2 "SHA-256 in hex"
+
+# --- lies: exit 1, the stored checkpoint unchanged ----------------------
+lie() {
+	name=$1 svc=$2 f=$3
+	shift 3
+	before=$(states)
+	fault "$svc" "$f"
+	run "$@"
+	expect "$name" 1 "$LIE_TEXT"
+	[ "$(states)" = "$before" ] && ok "$name: stored checkpoint kept" ||
+	    bad "$name: stored checkpoint changed"
+	"$ROOT/scripts/testbed" reset "$TB" >/dev/null
+}
+LIE_TEXT="log inconsistency: two checkpoints of size"
+lie "v1 history rewritten (fork)" rekor fork info --log "$R1"
+ls "$SIGNET_CACHE_DIR"/tlog/*.inconsistent-* >/dev/null 2>&1 &&
+    grep -q "# latest checkpoint" "$SIGNET_CACHE_DIR"/tlog/*.inconsistent-* &&
+    ok "the evidence holds both checkpoints" || bad "no evidence"
+LIE_TEXT="does not verify"
+lie "v1 checkpoint signed by another key" rekor rogue_key info --log "$R1"
+LIE_TEXT="the old tree is not an inactive shard"
+lie "v1 shard that changes tree ID" rekor new_tree_id info --log "$R1"
+LIE_TEXT="inclusion proof: computed root hash"
+lie "v1 entry with a wrong inclusion proof" rekor bad_entry_proof \
+    get --index "$IDX" --log "$R1"
+LIE_TEXT="log inconsistency: two checkpoints of size"
+lie "v2 history rewritten (fork)" rekor2 fork info --log "$R2"
+LIE_TEXT="does not verify"
+lie "v2 checkpoint signed by another key" rekor2 rogue_key info --log "$R2"
+LIE_TEXT="the tiles hash to another root"
+lie "v2 tile whose hashes disagree with the checkpoint" rekor2 bad_tile \
+    info --log "$R2"
+LIE_TEXT="the tiles hash to another root"
+lie "v2 bad tile under get" rekor2 bad_tile get --index "$IDX2" --log "$R2"
+# the real tiles do not hash to the forked root
+sign v2b "$SIGNET_TESTBED_SIGNING_CONFIG_V2" || bad "sign v2 again"
+LIE_TEXT="the tiles hash to another root"
+lie "v2 fork after the log grew" rekor2 fork consistency --log "$R2" \
+    --from "$tmp/cp.note"
+run info
+expect "after the lies, the logs check again" 0 "consistent"
+
+# a log that is down cannot be checked: 2, nothing stored
+before=$(states)
+fault rekor status status=503 count=10
+run info --log "$R1"
+expect "a log that does not answer cannot be checked" 2
+[ "$(states)" = "$before" ] && ok "nothing stored when unchecked" ||
+    bad "stored when unchecked"
+"$ROOT/scripts/testbed" reset "$TB" >/dev/null
+
+# --- production data offline --------------------------------------------
+CONF=$ROOT/testdata/conformance/bundle-verify
+for d in "$CONF"/*/; do
+	name=$(basename "$d")
+	b=$d/bundle.sigstore.json
+	[ -f "$b" ] || continue
+	case $name in
+	*_fail) continue ;;
+	esac
+	tr=$d/trusted_root.json
+	[ -f "$tr" ] || tr=
+	"$SIGNET" tlog get --bundle "$b" ${tr:+--trusted-root "$tr"} \
+	    --state "$tmp/none" >"$tmp/out" 2>&1
+	rc=$?
+	expect "conformance $name: entry re-verified offline" 0 "verified:"
+done
+for name in checkpoint-wrong-roothash_fail invalid-checkpoint-signature_fail \
+    set-invalid-signature_fail rekor2-checkpoint-missing-log-signature_fail \
+    rekor2-checkpoint-no-matching-signature_fail; do
+	d=$CONF/$name
+	tr=$d/trusted_root.json
+	[ -f "$tr" ] || tr=
+	"$SIGNET" tlog get --bundle "$d/bundle.sigstore.json" \
+	    ${tr:+--trusted-root "$tr"} --state "$tmp/none" >"$tmp/out" 2>&1
+	rc=$?
+	expect "conformance $name: refused offline" 1
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
