@@ -37,7 +37,9 @@ if ! "$ROOT/scripts/testbed" start "$TB" >"$tmp/start.log" 2>&1; then
 fi
 . "$TB/env"
 # Nothing from the caller's environment may pick a token.
-unset SIGSTORE_ID_TOKEN ACTIONS_ID_TOKEN_REQUEST_URL \
+# CI (set by CI runners) and GITHUB_ACTIONS change what a sign-in may
+# do: the tests that need them set them.
+unset SIGSTORE_ID_TOKEN ACTIONS_ID_TOKEN_REQUEST_URL CI GITHUB_ACTIONS \
     ACTIONS_ID_TOKEN_REQUEST_TOKEN GITLAB_CI BUILDKITE CIRCLECI \
     GCE_METADATA_HOST
 
