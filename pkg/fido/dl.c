@@ -28,13 +28,11 @@ dl_load(void)
 		    dlerror());
 		return;
 	}
-	/* POSIX guarantees that data and function pointers convert.  A
-	 * handle's lookups cover the libraries it depends on: libcbor. */
+	/* POSIX guarantees that data and function pointers convert. */
 #define SGN_FIDO_DL_SYM(f) \
 	*(void **)(&sgn_fido_dl.f) = dlsym(h, #f); \
 	if (sgn_fido_dl.f == NULL) { \
-		snprintf(dl_err, sizeof(dl_err), "libfido2 (or its libcbor) " \
-		    "lacks %s", #f); \
+		snprintf(dl_err, sizeof(dl_err), "libfido2 lacks %s", #f); \
 		return; \
 	}
 	SGN_FIDO_DL_SYMS(SGN_FIDO_DL_SYM)
