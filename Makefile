@@ -267,6 +267,9 @@ install: all
 	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/signet/
 	install -m 0644 $(BUILD)/signet.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 0644 cmd/signet/signet.1 $(DESTDIR)$(MANDIR)/man1/signet.1
+	@echo "signet: libcurl.so.4 (>= 7.85.0) and libfido2.so.1 are loaded" \
+	    "with dlopen(), which dependency scanners cannot see:" \
+	    "depend on the Debian packages libcurl4 and libfido2-1"
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/signet $(DESTDIR)$(LIBDIR)/libsignet.a \

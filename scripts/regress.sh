@@ -627,7 +627,7 @@ nocurl() {
 }
 if [ -n "$curl_so" ] && nocurl true 2>/dev/null; then
 	expect "sign: no libcurl, no URL check" 2 \
-	    "oidc-issuer: cannot check URL: cannot load libcurl" -- \
+	    "cannot check URL: cannot load libcurl .*Debian package libcurl4$" -- \
 	    nocurl "$SIGNET" sign --oidc-issuer https://oauth2.invalid \
 	    "$V/rekor-v1-hashedrekord/artifact"
 else
