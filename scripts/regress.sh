@@ -633,6 +633,17 @@ if [ -n "$curl_so" ] && nocurl true 2>/dev/null; then
 else
 	echo "skip sign: no libcurl, no URL check (needs unshare -m)"
 fi
+# Without libfido2, the same: the package to install, exit 2.
+fido_so=$(ldconfig -p 2>/dev/null |
+    awk '$1 == "libfido2.so.1" { print $NF; exit }')
+if [ -n "$fido_so" ] && [ -n "$curl_so" ] && nocurl true 2>/dev/null; then
+	expect "key list-devices: no libfido2 names its package" 2 \
+	    "cannot load libfido2 .*Debian package libfido2-1$" -- \
+	    unshare -m sh -c 'mount --bind /dev/null "$1" && shift &&
+	    exec "$@"' _ "$(readlink -f "$fido_so")" "$SIGNET" key list-devices
+else
+	echo "skip key list-devices: no libfido2 (needs unshare -m)"
+fi
 
 # A model signed offline with a key, then given a name that is not UTF-8.
 mkdir "$tmp/m"
