@@ -28,6 +28,7 @@ SOVERSION	:= 0
 AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign tuf
 PC_REQUIRES	:= libcrypto libcjson libsodium libpcre2-8
 # Loaded with dlopen() on first use (pkg/http, pkg/fido): headers only.
+# libcbor: for the test support only (pkg/fido/testsupport).
 DL_REQUIRES	:= libcurl libfido2 libcbor
 
 WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \
@@ -100,7 +101,8 @@ $(BUILD)/config.mk: scripts/deps.sh Makefile
 	@scripts/deps.sh
 	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PC_REQUIRES) $(DL_REQUIRES))"; \
 	   echo "PKG_LIBS := $$(pkg-config --libs $(PC_REQUIRES))"; \
-	   echo "CRIT_LIBS := $$(pkg-config --libs criterion)"; } > $@
+	   echo "CRIT_LIBS := $$(pkg-config --libs criterion)"; \
+	   echo "CBOR_LIBS := $$(pkg-config --libs libcbor)"; } > $@
 
 $(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBED_SRCS) Makefile
 	@mkdir -p $(dir $@)
@@ -140,12 +142,35 @@ $(BUILD)/signet.pc: Makefile
 	   echo "Cflags: -I\$${includedir}"; \
 	   echo "Libs: -L\$${libdir} -lsignet"; } > $@
 
+# Test support (pkg/*/testsupport/: the software authenticator "soft:"):
+# an archive linked whole (its constructor adds the device) into the unit
+# tests and into the test binary $(BUILD)/test/signet, never into
+# libsignet or $(BUILD)/signet (scripts/check-product.sh checks both).
+TSUP_SRCS	:= $(wildcard pkg/*/testsupport/*.c)
+TSUP_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(TSUP_SRCS))
+TSUP_LIB	:= $(BUILD)/test/libsignet-test.a
+TSUP_LINK	= -Wl,--whole-archive $(TSUP_LIB) -Wl,--no-whole-archive
+
+$(TSUP_LIB): $(TSUP_OBJS)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+-include $(TSUP_OBJS:.o=.d)
+
+# The test binary: build/signet's sources plus the test support.
+$(BUILD)/test/signet: $(CMD_OBJS) $(TSUP_LIB) $(BUILD)/libsignet.a
+	@mkdir -p $(dir $@)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $(CMD_OBJS) $(TSUP_LINK) \
+	    $(BUILD)/libsignet.a $(PKG_LIBS) $(CBOR_LIBS)
+
 # Unit tests: one Criterion binary per area, from pkg/<area>/*_test.c.
 define test_rule
-$(BUILD)/test/$(1)_test: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard pkg/$(1)/*_test.c)) $(BUILD)/libsignet.a
+$(BUILD)/test/$(1)_test: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard pkg/$(1)/*_test.c)) $(TSUP_LIB) $(BUILD)/libsignet.a
 	@mkdir -p $$(dir $$@)
 	$$(say) LD $$@
-	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$(filter %.o,$$^) $(BUILD)/libsignet.a $$(PKG_LIBS) $$(CRIT_LIBS)
+	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$(filter %.o,$$^) $$(TSUP_LINK) $(BUILD)/libsignet.a $$(PKG_LIBS) $$(CBOR_LIBS) $$(CRIT_LIBS)
 endef
 $(foreach a,$(TEST_AREAS),$(eval $(call test_rule,$(a))))
 
@@ -162,7 +187,7 @@ $(BUILD)/tools/tuf-conformance-client: $(BUILD)/obj/pkg/tuf/conformance_tool.o $
 
 -include $(BUILD)/obj/pkg/tuf/conformance_tool.d
 
-test: deps all $(TEST_BINS) $(TOOL_BINS)
+test: deps all $(TEST_BINS) $(TOOL_BINS) $(BUILD)/test/signet
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BINS)
 
 # The fido tests against a real authenticator (scripts/test-device.sh);
@@ -176,7 +201,7 @@ check: checksrc headers
 	    $(MAKE) BUILD=build-asan SANITIZER=address,undefined test
 	$(MAKE) fuzz-replay
 
-regress: all
+regress: all $(BUILD)/test/signet
 	scripts/regress.sh $(BUILD)/signet
 
 conformance: all
@@ -242,6 +267,9 @@ install: all
 	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/signet/
 	install -m 0644 $(BUILD)/signet.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 0644 cmd/signet/signet.1 $(DESTDIR)$(MANDIR)/man1/signet.1
+	@echo "signet: libcurl.so.4 (>= 7.85.0) and libfido2.so.1 are loaded" \
+	    "with dlopen(), which dependency scanners cannot see:" \
+	    "depend on the Debian packages libcurl4 and libfido2-1"
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/signet $(DESTDIR)$(LIBDIR)/libsignet.a \

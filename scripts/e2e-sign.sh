@@ -11,6 +11,9 @@
 set -u
 SIGNET=${1:-build/signet}
 case $SIGNET in /*) ;; *) SIGNET=$(pwd)/$SIGNET ;; esac
+# The test binary: signet plus the software authenticator of the tests
+# (device soft:DIR), for the FIDO2 cases.
+SIGNET_T=${SIGNET_TEST:-$(dirname "$SIGNET")/test/signet}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SRV=$ROOT/scripts/testbed-server
 : "${ASAN_OPTIONS:=exitcode=99}"
@@ -320,7 +323,7 @@ fi
 # A FIDO2-derived key, on the software authenticator (soft:DIR, test
 # only): generated, signed offline, logged later, verified by both.
 mkdir -p "$tmp/authn" "$tmp/other-authn"
-(cd "$tmp" && "$SIGNET" key generate --fido2 --device "soft:$tmp/authn" \
+(cd "$tmp" && "$SIGNET_T" key generate --fido2 --device "soft:$tmp/authn" \
     -o fk) >"$tmp/out" 2>&1
 rc=$?
 [ "$rc" -eq 0 ] && grep -q '"signet-fido2-key"' "$tmp/fk.key" &&
@@ -328,7 +331,7 @@ rc=$?
     ok "key generate --fido2 writes fk.key (nothing secret) and fk.pub" ||
     bad "key generate --fido2 writes fk.key (nothing secret) and fk.pub"
 rm -f "$tmp/fido.json"
-SIGNET_FIDO2_DEVICE=soft:$tmp/authn unshare -rn "$SIGNET" sign "$A" \
+SIGNET_FIDO2_DEVICE=soft:$tmp/authn unshare -rn "$SIGNET_T" sign "$A" \
     --key "fido2:$tmp/fk.key" --offline --bundle "$tmp/fido.json" \
     >"$tmp/out" 2>&1 &&
     "$SIGNET" log --key "fido2:$tmp/fk.key" --trusted-root "$TR" \
@@ -336,7 +339,7 @@ SIGNET_FIDO2_DEVICE=soft:$tmp/authn unshare -rn "$SIGNET" sign "$A" \
     verified_key fido "$tmp/fk.pub" &&
     ok "a FIDO2 key signs offline; logged later; verified by both" ||
     bad "a FIDO2 key signs offline; logged later; verified by both"
-if SIGNET_FIDO2_DEVICE=soft:$tmp/other-authn "$SIGNET" sign "$A" \
+if SIGNET_FIDO2_DEVICE=soft:$tmp/other-authn "$SIGNET_T" sign "$A" \
     --key "fido2:$tmp/fk.key" --offline --bundle "$tmp/fido2.json" \
     >"$tmp/out" 2>&1; then
 	bad "another authenticator cannot sign with the key"

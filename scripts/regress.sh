@@ -6,6 +6,10 @@
 set -u
 SIGNET=${1:-build/signet}
 case $SIGNET in /*) ;; *) SIGNET=$(pwd)/$SIGNET ;; esac
+# The test binary: signet plus the software authenticator of the tests
+# (device soft:DIR), which the product has not.  Cases that need a
+# security key use it.
+SIGNET_T=${SIGNET_TEST:-$(dirname "$SIGNET")/test/signet}
 : "${ASAN_OPTIONS:=exitcode=99}"
 export ASAN_OPTIONS
 V=testdata/vectors
@@ -623,11 +627,22 @@ nocurl() {
 }
 if [ -n "$curl_so" ] && nocurl true 2>/dev/null; then
 	expect "sign: no libcurl, no URL check" 2 \
-	    "oidc-issuer: cannot check URL: cannot load libcurl" -- \
+	    "cannot check URL: cannot load libcurl .*Debian package libcurl4$" -- \
 	    nocurl "$SIGNET" sign --oidc-issuer https://oauth2.invalid \
 	    "$V/rekor-v1-hashedrekord/artifact"
 else
 	echo "skip sign: no libcurl, no URL check (needs unshare -m)"
+fi
+# Without libfido2, the same: the package to install, exit 2.
+fido_so=$(ldconfig -p 2>/dev/null |
+    awk '$1 == "libfido2.so.1" { print $NF; exit }')
+if [ -n "$fido_so" ] && [ -n "$curl_so" ] && nocurl true 2>/dev/null; then
+	expect "key list-devices: no libfido2 names its package" 2 \
+	    "cannot load libfido2 .*Debian package libfido2-1$" -- \
+	    unshare -m sh -c 'mount --bind /dev/null "$1" && shift &&
+	    exec "$@"' _ "$(readlink -f "$fido_so")" "$SIGNET" key list-devices
+else
+	echo "skip key list-devices: no libfido2 (needs unshare -m)"
 fi
 
 # A model signed offline with a key, then given a name that is not UTF-8.
@@ -742,8 +757,20 @@ expect "verify --key with a private key says so" 2 \
     "a private key: give the public key" -- "$SIGNET" verify --key "$MSK" \
     --bundle "$tmp/blob.json" "$tmp/blob"
 mkdir -p "$tmp/authn"
-(cd "$tmp" && "$SIGNET" key generate --fido2 --device "soft:$tmp/authn" \
+(cd "$tmp" && "$SIGNET_T" key generate --fido2 --device "soft:$tmp/authn" \
     -o fk >/dev/null 2>&1)
+# Test code is not product: soft: is an unknown device to signet itself,
+# by --device as by SIGNET_FIDO2_DEVICE, and nothing is signed.
+expect "signet has no software authenticator: soft: is unknown" 2 \
+    "unknown device soft:" -- "$SIGNET" sign --key "fido2:$tmp/fk.key" \
+    --device "soft:$tmp/authn" --offline --bundle "$tmp/soft.json" \
+    "$tmp/blob"
+expect "SIGNET_FIDO2_DEVICE=soft: is unknown to signet too" 2 \
+    "unknown device soft:" -- env SIGNET_FIDO2_DEVICE="soft:$tmp/authn" \
+    "$SIGNET" sign --key "fido2:$tmp/fk.key" --offline \
+    --bundle "$tmp/soft.json" "$tmp/blob"
+expect "signet: nothing signed through soft:" 1 "" -- \
+    test -e "$tmp/soft.json"
 expect "a FIDO2 key file without fido2: says so" 2 \
     "a FIDO2 key file: give --key fido2:$tmp/fk.key" -- "$SIGNET" sign \
     --key "$tmp/fk.key" --offline --bundle "$tmp/no.json" "$tmp/blob"
@@ -751,12 +778,12 @@ expect "verify: a FIDO2 key file without fido2: says so" 2 \
     "a FIDO2 key file: give --key fido2:" -- "$SIGNET" verify \
     --key "$tmp/fk.key" --bundle "$tmp/blob.json" "$tmp/blob"
 expect "sign --key fido2: --device signs" 0 "Verified OK" -- sh -c "
-    env -u SIGNET_FIDO2_DEVICE '$SIGNET' sign --key 'fido2:$tmp/fk.key' \
+    env -u SIGNET_FIDO2_DEVICE '$SIGNET_T' sign --key 'fido2:$tmp/fk.key' \
     --device 'soft:$tmp/authn' --offline --bundle '$tmp/fk.json' \
     '$tmp/blob' && '$SIGNET' verify --key '$tmp/fk.pub' \
     --bundle '$tmp/fk.json' '$tmp/blob'"
 expect "sign --key fido2: --pin-file reads the file" 2 \
-    "$tmp/no-pin: No such file" -- "$SIGNET" sign \
+    "$tmp/no-pin: No such file" -- "$SIGNET_T" sign \
     --key "fido2:$tmp/fk.key" --device "soft:$tmp/authn" \
     --pin-file "$tmp/no-pin" --offline --bundle "$tmp/no.json" "$tmp/blob"
 expect "--device goes with fido2: only" 2 "go with --key fido2:" -- \

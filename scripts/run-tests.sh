@@ -1,8 +1,10 @@
 #!/bin/sh
 # run-tests.sh TEST_BIN...: runs each Criterion unit-test binary, then the
 # CLI regress script, the conformance suite and the signing and TUF
-# end-to-end tests against $BUILD/signet, and prints one closing line
-# "N passed, N failed" (tests counted across all of them).  Exit status 0
+# end-to-end tests against $BUILD/signet (those that need a security key
+# against the test binary $BUILD/test/signet), checks that $BUILD/signet
+# and libsignet hold no test code (check-product.sh), and prints one
+# closing line "N passed, N failed" (tests counted across all of them).  Exit status 0
 # only if everything passed.
 set -u
 BUILD=${BUILD:-build}
@@ -46,8 +48,10 @@ done
 
 # End-to-end scripts print their own "N passed, N failed" line (e2e-sign
 # e2e-tuf and e2e-tlog start and stop their own local Sigstore testbed).
-for s in regress e2e-model conformance e2e-sign e2e-tuf e2e-tlog; do
+for s in product regress e2e-model conformance e2e-sign e2e-tuf e2e-tlog; do
 	case $s in
+	product) [ -x scripts/check-product.sh ] || continue
+		out=$(scripts/check-product.sh "$BUILD" 2>&1) ;;
 	regress) [ -x scripts/regress.sh ] || continue
 		out=$(scripts/regress.sh "$BUILD/signet" 2>&1) ;;
 	e2e-model) [ -x scripts/e2e-model.sh ] || continue

@@ -19,6 +19,7 @@
 #include <criterion/criterion.h>
 
 #include "core.h"
+#include "core_int.h"
 #include "testutil.h"
 
 Test(core, errf_keeps_the_first_message)
@@ -489,4 +490,123 @@ Test(core, hash_computes_sha256)
 	sgn_hex_encode(d, 32, hex);
 	cr_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223"
 	    "b00361a396177a9cb410ff61f20015ad");
+}
+
+/* The loader of dlopen()ed libraries (core_int.h) ---------------------- */
+
+static size_t (*dl_strlen)(const char *);
+static int (*dl_missing)(void);
+static int dl_inits;
+
+static sgn_err
+dl_init_ok(struct sgn_errbuf *eb)
+{
+	(void)eb;
+	dl_inits++;
+	return SGN_OK;
+}
+
+static sgn_err
+dl_init_old(struct sgn_errbuf *eb)
+{
+	dl_inits++;
+	return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "libc 0.1 is too old");
+}
+
+Test(core, dl_loads_a_library_once_and_resolves_its_functions)
+{
+	static const char *const so[] = { "libsignet-none.so.7",
+	    "libc.so.6", NULL };
+	static const struct sgn_dl_sym syms[] = {
+		{ "strlen", &dl_strlen },
+	};
+	static struct sgn_dl_lib lib = {
+		.what = "libc", .sonames = so, .package = "libc6",
+		.syms = syms, .nsyms = 1, .init = dl_init_ok,
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+
+	dl_inits = 0;
+	cr_assert_eq(sgn_dl_load(&lib, NULL), SGN_OK);
+	cr_assert_eq(sgn_dl_load(&lib, NULL), SGN_OK);
+	cr_assert_eq(dl_inits, 1);
+	cr_assert_not_null(dl_strlen);
+	cr_assert_eq(dl_strlen("signet"), 6);
+}
+
+Test(core, dl_never_tries_an_unversioned_soname)
+{
+	/* libc.so is a linker script: dlopen() would fail anyway, but
+	 * the loader refuses before trying. */
+	static const char *const so[] = { "libc.so.6", "libc.so", NULL };
+	static const struct sgn_dl_sym syms[] = {
+		{ "strlen", &dl_strlen },
+	};
+	static struct sgn_dl_lib lib = {
+		.what = "libc", .sonames = so, .package = "libc6",
+		.syms = syms, .nsyms = 1,
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+	struct sgn_errbuf eb;
+
+	dl_strlen = NULL;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_dl_load(&lib, &eb), SGN_ERR_INVALID_ARGUMENT);
+	cr_assert(tu_has(eb.msg, "libc.so is not a versioned soname"), "%s",
+	    eb.msg);
+	cr_assert_null(dl_strlen);
+}
+
+Test(core, dl_names_the_package_when_nothing_loads)
+{
+	static const char *const so[] = { "libsignet-none.so.7", NULL };
+	static struct sgn_dl_lib lib = {
+		.what = "libnone", .sonames = so, .package = "libnone7",
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+	struct sgn_errbuf eb;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_dl_load(&lib, &eb), SGN_ERR_UNSUPPORTED);
+	cr_assert(tu_has(eb.msg, "cannot load libnone (libsignet-none.so.7"),
+	    "%s", eb.msg);
+	cr_assert(tu_has(eb.msg, "install the Debian package libnone7"), "%s",
+	    eb.msg);
+	/* The outcome stays: the same error at the next call. */
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_dl_load(&lib, &eb), SGN_ERR_UNSUPPORTED);
+	cr_assert(tu_has(eb.msg, "cannot load libnone"), "%s", eb.msg);
+}
+
+Test(core, dl_refuses_a_library_without_a_function_or_too_old)
+{
+	static const char *const so[] = { "libc.so.6", NULL };
+	static const struct sgn_dl_sym syms[] = {
+		{ "strlen", &dl_strlen },
+		{ "sgn_no_such_function", &dl_missing },
+	};
+	static struct sgn_dl_lib lib = {
+		.what = "libc", .sonames = so, .package = "libc6",
+		.syms = syms, .nsyms = 2, .init = dl_init_ok,
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+	static struct sgn_dl_lib old = {
+		.what = "libc", .sonames = so, .package = "libc6",
+		.syms = syms, .nsyms = 1, .init = dl_init_old,
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+	struct sgn_errbuf eb;
+
+	dl_inits = 0;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_dl_load(&lib, &eb), SGN_ERR_UNSUPPORTED);
+	cr_assert(tu_has(eb.msg, "libc lacks sgn_no_such_function: it is too "
+	    "old for signet (Debian package libc6)"), "%s", eb.msg);
+	cr_assert_eq(dl_inits, 0, "init only once every function is found");
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_dl_load(&old, &eb), SGN_ERR_UNSUPPORTED);
+	cr_assert(tu_has(eb.msg, "libc 0.1 is too old"), "%s", eb.msg);
+	cr_assert_eq(dl_inits, 1);
+	cr_assert_eq(sgn_dl_load(&old, NULL), SGN_ERR_UNSUPPORTED);
+	cr_assert_eq(dl_inits, 1);
 }

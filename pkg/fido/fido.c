@@ -236,6 +236,62 @@ out:
 	return r;
 }
 
+/* Device transports a program added (fido_int.h), by prefix. */
+struct transport {
+	char			prefix[16];	/* "name:" */
+	sgn_fido_open_fn	open;
+};
+
+static struct transport transports[SGN_FIDO_MAX_TRANSPORTS];
+static size_t ntransports;
+
+/*
+ * The length of the "name:" that p begins with (1 to 15 lowercase
+ * letters and a colon), or 0.
+ */
+static size_t
+scheme_len(const char *p)
+{
+	size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz");
+
+	return n >= 1 && n < sizeof(transports[0].prefix) - 1 && p[n] == ':' ?
+	    n + 1 : 0;
+}
+
+/* libfido2's own device strings that begin with a name and a colon. */
+static int
+libfido2_scheme(const char *p, size_t n)
+{
+	return (n == 4 && strncmp(p, "nfc:", 4) == 0) ||
+	    (n == 5 && strncmp(p, "pcsc:", 5) == 0) ||
+	    (n == 8 && strncmp(p, "windows:", 8) == 0);
+}
+
+sgn_err
+sgn_fido_transport_add(const char *prefix, sgn_fido_open_fn open,
+    struct sgn_errbuf *eb)
+{
+	size_t n, i;
+
+	if (prefix == NULL || open == NULL ||
+	    (n = scheme_len(prefix)) == 0 || prefix[n] != '\0' ||
+	    libfido2_scheme(prefix, n))
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "device "
+		    "transport prefix: 1 to 15 lowercase letters and a colon, "
+		    "not one of libfido2's");
+	for (i = 0; i < ntransports; i++)
+		if (strcmp(transports[i].prefix, prefix) == 0)
+			return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "device "
+			    "transport %s: added twice", prefix);
+	if (ntransports == SGN_FIDO_MAX_TRANSPORTS)
+		return sgn_errf(eb, SGN_ERR_LIMIT, "more than %d device "
+		    "transports", SGN_FIDO_MAX_TRANSPORTS);
+	memcpy(transports[ntransports].prefix, prefix, n + 1);
+	transports[ntransports].open = open;
+	ntransports++;
+	return SGN_OK;
+}
+
 /* Opens the authenticator o names, without reading its capabilities. */
 static sgn_err
 dev_open(const struct sgn_fido_opts *o, fido_dev_t **out,
@@ -244,17 +300,30 @@ dev_open(const struct sgn_fido_opts *o, fido_dev_t **out,
 	fido_dev_t *dev;
 	char path[1024];
 	const char *p = o->device;
+	size_t i, n;
 	int rc;
 	sgn_err r;
 
 	*out = NULL;
+	/*
+	 * "name:..." is a transport a program added, or one of libfido2's;
+	 * any other is unknown, not a path for libfido2 to guess at.
+	 */
+	if (p != NULL && (n = scheme_len(p)) > 0 && !libfido2_scheme(p, n)) {
+		for (i = 0; i < ntransports; i++)
+			if (strncmp(p, transports[i].prefix, n) == 0 &&
+			    transports[i].prefix[n] == '\0')
+				break;
+		if (i == ntransports)
+			return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "unknown "
+			    "device %.*s (a security key's device path is "
+			    "needed: signet key list-devices)", (int)n, p);
+		if ((r = sgn_fido_dl_load(eb)) != SGN_OK)
+			return r;
+		return transports[i].open(p + n, out, eb);
+	}
 	if ((r = sgn_fido_dl_load(eb)) != SGN_OK)
 		return r;
-	/* The software authenticator is reachable by its prefix only. */
-	if (p != NULL && strncmp(p, SGN_FIDO_SOFT_PREFIX,
-	    strlen(SGN_FIDO_SOFT_PREFIX)) == 0)
-		return sgn_fido_soft_open(p + strlen(SGN_FIDO_SOFT_PREFIX),
-		    out, eb);
 	if (p == NULL) {
 		if ((r = only_device(path, sizeof(path), eb)) != SGN_OK)
 			return r;

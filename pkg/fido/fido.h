@@ -147,8 +147,10 @@ struct sgn_fido_opts {
 	/*
 	 * The authenticator: a libfido2 device path ("/dev/hidraw3"), NULL
 	 * for the only one connected (an error when there is none or more
-	 * than one), or "soft:DIR" for the software authenticator of the
-	 * tests (below).
+	 * than one).  "name:..." is one of libfido2's ("nfc:", "pcsc:"),
+	 * a transport the program added, or an unknown device
+	 * (SGN_ERR_INVALID_ARGUMENT): the library has no software
+	 * authenticator.
 	 */
 	const char		*device;
 	/* Generation: the relying-party id (NULL: SGN_FIDO_DEFAULT_RP_ID).
@@ -218,65 +220,6 @@ sgn_err	sgn_fido_signer(const uint8_t *keyfile, size_t len,
  */
 sgn_err	sgn_fido_set_pin(const struct sgn_fido_opts *o,
 	    const struct sgn_secret *new_pin, struct sgn_errbuf *eb);
-
-/*
- * The software authenticator (TEST ONLY) --------------------------------
- *
- * The device string "soft:DIR" selects a CTAP2 authenticator implemented
- * in software and plugged into libfido2 through its transport functions;
- * nothing else selects it, and it is never listed.  It exists so that
- * the unit tests and the CLI tests run without hardware.  It keeps its
- * secrets in plain files: never use it for real keys.
- *
- * DIR must exist.  The authenticator keeps its state in DIR/state
- * (created at first use, rewritten atomically, mode 0600), so separate
- * processes see the same authenticator:
- *
- *   aaguid HEX       16 bytes
- *   master HEX       32 bytes, from which each credential is derived
- *   pin HEX          LEFT(SHA-256(PIN), 16), absent while no PIN is set
- *   retries N        PIN attempts left (8 after a right PIN)
- *   counter N        signature counter
- *
- * Credentials need no storage of their own (the tests recompute keys
- * from these formulas): with nonce 16 random bytes and HKDF(info, L) =
- * HKDF-SHA-256(IKM = master, salt = nonce, info, L),
- *
- *   credential id   = nonce || LEFT(HMAC-SHA-256(master, "softfido
- *                     credential id" || nonce || SHA-256(rpId)), 16)
- *   ES256 key       = HKDF("softfido credential key", 48) reduced to a
- *                     scalar as above
- *   CredRandom      = HKDF("softfido CredRandomWithUV", 32), or
- *                     HKDF("softfido CredRandomWithoutUV", 32)
- *
- * Each open is a power cycle (a new key-agreement key and PIN token, the
- * count of consecutive wrong PINs back to 0).  It answers CTAPHID INIT
- * and the CTAP2 commands getInfo (FIDO_2_0/FIDO_2_1, extension
- * hmac-secret, options rk=false up=true clientPin pinUvAuthToken),
- * makeCredential (ES256, "packed" self attestation, hmac-secret),
- * getAssertion (allow list, hmac-secret with either PIN protocol, user
- * presence and verification flags) and clientPIN (getRetries,
- * getKeyAgreement, setPIN, changePIN, getPinToken,
- * getPinUvAuthTokenUsingUvWithPermissions and ...UsingPinWithPermissions,
- * PIN protocols 1 and 2, retries that decrement and block).
- *
- * Test knobs, read at each open from DIR/knobs, one "name=value" a line
- * (the file is optional; unknown names are an error):
- *
- *   protocols=2,1    pinUvAuthProtocols advertised, in order: "2,1" (the
- *                    default, a CTAP 2.1 device), "1" (a CTAP 2.0
- *                    device: PIN protocol 1, getPinToken) or "2"
- *   presence=ok      "deny": no touch comes (CTAP2_ERR_USER_ACTION_
- *                    TIMEOUT); "skip": answers without the UP flag
- *   verification=ok  "skip": answers without the UV flag
- *   builtin_uv=0     1: built-in user verification (a fingerprint that
- *                    always matches)
- *   hmac_secret=1    0: the extension is not supported
- *   remove_on=CMD    the device disappears (every later transfer fails)
- *                    when it receives CMD: init, getInfo, makeCredential,
- *                    getAssertion or clientPin
- */
-#define SGN_FIDO_SOFT_PREFIX	"soft:"
 
 #ifdef __cplusplus
 }

@@ -12,30 +12,20 @@
  * libfido2 is loaded with dlopen() on first use, as pkg/http loads
  * libcurl: linked, it and the libraries it pulls in (libcbor, libudev,
  * libz) cost every run of signet about 0.35 ms at start-up, `signet
- * verify` included, which never touches a security key.  libcbor's
- * functions (for the software authenticator) are looked up through
- * libfido2's handle, so they come from the libcbor libfido2 was built
- * with.  The calls in this area keep libfido2's names: each name below is
- * a macro for the pointer loaded (sgn_fido_dl_load() must have
- * succeeded).
+ * verify` included, which never touches a security key.  The calls
+ * in this area keep libfido2's names: each name below is a macro for the
+ * pointer loaded (sgn_fido_dl_load() must have succeeded).
  */
 #include <fido.h>
 /* libfido2 1.12's es256.h declares a function of EC_KEY (not called
  * here), a type OPENSSL_NO_DEPRECATED hides. */
 typedef struct ec_key_st EC_KEY;
 #include <fido/es256.h>
-#include <cbor.h>
 
 #include "fido.h"
 
 #define SGN_FIDO_DL_SYMS(X) \
-	X(cbor_array_handle) X(cbor_array_size) X(cbor_bytestring_handle) \
-	X(cbor_bytestring_is_definite) X(cbor_bytestring_length) \
-	X(cbor_decref) X(cbor_get_bool) X(cbor_get_int) X(cbor_is_bool) \
-	X(cbor_isa_array) X(cbor_isa_bytestring) X(cbor_isa_float_ctrl) \
-	X(cbor_isa_map) X(cbor_isa_negint) X(cbor_isa_string) X(cbor_isa_uint) \
-	X(cbor_load) X(cbor_map_handle) X(cbor_map_size) X(cbor_string_handle) \
-	X(cbor_string_is_definite) X(cbor_string_length) X(es256_pk_free) \
+	X(es256_pk_free) \
 	X(es256_pk_from_ptr) X(es256_pk_new) X(fido_assert_allow_cred) \
 	X(fido_assert_count) X(fido_assert_flags) X(fido_assert_free) \
 	X(fido_assert_hmac_secret_len) X(fido_assert_hmac_secret_ptr) \
@@ -76,28 +66,6 @@ sgn_err	sgn_fido_dl_load(struct sgn_errbuf *eb);
 
 #ifndef SGN_FIDO_DL_IMPL
 #define SGN_DL(f)	(*sgn_fido_dl.f)
-#define cbor_array_handle SGN_DL(cbor_array_handle)
-#define cbor_array_size SGN_DL(cbor_array_size)
-#define cbor_bytestring_handle SGN_DL(cbor_bytestring_handle)
-#define cbor_bytestring_is_definite SGN_DL(cbor_bytestring_is_definite)
-#define cbor_bytestring_length SGN_DL(cbor_bytestring_length)
-#define cbor_decref SGN_DL(cbor_decref)
-#define cbor_get_bool SGN_DL(cbor_get_bool)
-#define cbor_get_int SGN_DL(cbor_get_int)
-#define cbor_is_bool SGN_DL(cbor_is_bool)
-#define cbor_isa_array SGN_DL(cbor_isa_array)
-#define cbor_isa_bytestring SGN_DL(cbor_isa_bytestring)
-#define cbor_isa_float_ctrl SGN_DL(cbor_isa_float_ctrl)
-#define cbor_isa_map SGN_DL(cbor_isa_map)
-#define cbor_isa_negint SGN_DL(cbor_isa_negint)
-#define cbor_isa_string SGN_DL(cbor_isa_string)
-#define cbor_isa_uint SGN_DL(cbor_isa_uint)
-#define cbor_load SGN_DL(cbor_load)
-#define cbor_map_handle SGN_DL(cbor_map_handle)
-#define cbor_map_size SGN_DL(cbor_map_size)
-#define cbor_string_handle SGN_DL(cbor_string_handle)
-#define cbor_string_is_definite SGN_DL(cbor_string_is_definite)
-#define cbor_string_length SGN_DL(cbor_string_length)
 #define es256_pk_free SGN_DL(es256_pk_free)
 #define es256_pk_from_ptr SGN_DL(es256_pk_from_ptr)
 #define es256_pk_new SGN_DL(es256_pk_new)
@@ -178,11 +146,22 @@ int	sgn_fido_p256_reduce(const uint8_t *in, size_t len, uint8_t d[32]);
 int	sgn_fido_rp_id_ok(const char *s);
 
 /*
- * Opens the software authenticator whose state lives in dir (the part of
- * "soft:DIR" after the prefix).  *out is an open libfido2 device, to
- * close and free as usual.
+ * Device transports a program adds: a device string "PREFIX:REST" whose
+ * prefix was added goes to open(REST) instead of to libfido2, which must
+ * return an open libfido2 device (closed and freed as usual).  The
+ * library has none of its own; the test binaries add the software
+ * authenticator of the tests (pkg/fido/testsupport/soft.c).  prefix: 1 to
+ * 15 lowercase letters, then ':', and not one of libfido2's own ("nfc:",
+ * "pcsc:", "windows:").  At most SGN_FIDO_MAX_TRANSPORTS, added before
+ * any other call of pkg/fido (not thread-safe).  SGN_ERR_INVALID_ARGUMENT
+ * for a bad or taken prefix, SGN_ERR_LIMIT past the cap.
  */
-sgn_err	sgn_fido_soft_open(const char *dir, fido_dev_t **out,
+#define SGN_FIDO_MAX_TRANSPORTS	4
+
+typedef sgn_err (*sgn_fido_open_fn)(const char *rest, fido_dev_t **out,
+	    struct sgn_errbuf *eb);
+
+sgn_err	sgn_fido_transport_add(const char *prefix, sgn_fido_open_fn open,
 	    struct sgn_errbuf *eb);
 
 #endif /* SGN_FIDO_INT_H */

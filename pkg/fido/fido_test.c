@@ -27,6 +27,7 @@
 #include <openssl/pem.h>
 
 #include "fido.h"
+#include "fido_int.h"
 #include "testutil.h"
 
 #define NAME	"release.key"
@@ -1530,4 +1531,98 @@ Test(fido, parser_refuses_bad_values)
 	cr_assert_eq(sgn_fido_key_parse((const uint8_t *)"{} {}", 5, &k,
 	    &eb), SGN_ERR_PARSE);
 	cr_assert_null(k);
+}
+
+/* Device transports (fido_int.h): how the tests reach "soft:" ---------- */
+
+static sgn_err
+never_open(const char *rest, fido_dev_t **out, struct sgn_errbuf *eb)
+{
+	(void)rest;
+	*out = NULL;
+	return sgn_errf(eb, SGN_ERR_INTERNAL, "never_open reached");
+}
+
+static sgn_err
+try_device(const char *dev, struct sgn_errbuf *eb)
+{
+	struct sgn_fido_opts o;
+	struct sgn_buf kf;
+	char *pem = NULL;
+	sgn_err r;
+
+	memset(&o, 0, sizeof(o));
+	o.device = dev;
+	memset(&kf, 0, sizeof(kf));
+	sgn_errbuf_clear(eb);
+	r = sgn_fido_generate(&o, &kf, &pem, eb);
+	cr_assert_null(pem);
+	cr_assert_eq(kf.len, 0);
+	sgn_buf_reset(&kf);
+	return r;
+}
+
+Test(fido, transport_prefixes_are_a_name_and_a_colon)
+{
+	static const char *const bad[] = {
+		"", ":", "soft", "Soft:", "/dev/hidraw0:", "so ft:", "soft::",
+		"soft:x", "abcdefghijklmnop:", "nfc:", "pcsc:", "windows:",
+	};
+	struct sgn_errbuf eb;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sgn_errbuf_clear(&eb);
+		cr_assert_eq(sgn_fido_transport_add(bad[i], never_open, &eb),
+		    SGN_ERR_INVALID_ARGUMENT, "%s", bad[i]);
+	}
+	cr_assert_eq(sgn_fido_transport_add("mock:", NULL, NULL),
+	    SGN_ERR_INVALID_ARGUMENT);
+	/* The test support added "soft:" at start-up: not a second time. */
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_fido_transport_add("soft:", never_open, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert(tu_has(eb.msg, "added twice"), "%s", eb.msg);
+}
+
+Test(fido, transports_are_capped)
+{
+	static const char *const names[] = { "aa:", "bb:", "cc:", "dd:" };
+	struct sgn_errbuf eb;
+	size_t i, added = 1;	/* "soft:" */
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		sgn_errbuf_clear(&eb);
+		if (added < SGN_FIDO_MAX_TRANSPORTS) {
+			cr_assert_eq(sgn_fido_transport_add(names[i],
+			    never_open, &eb), SGN_OK, "%s", eb.msg);
+			added++;
+		} else {
+			cr_assert_eq(sgn_fido_transport_add(names[i],
+			    never_open, &eb), SGN_ERR_LIMIT);
+		}
+	}
+	cr_assert_eq(added, SGN_FIDO_MAX_TRANSPORTS);
+	cr_assert_eq(try_device("aa:x", &eb), SGN_ERR_INTERNAL);
+	cr_assert(tu_has(eb.msg, "never_open reached"), "%s", eb.msg);
+}
+
+Test(fido, unknown_transports_are_unknown_devices)
+{
+	static const char *const unknown[] = {
+		"mock:/tmp/x", "softx:/tmp/x", "sof:/tmp/x", "fido:",
+	};
+	struct sgn_errbuf eb;
+	size_t i;
+
+	cr_assert_eq(sgn_fido_transport_add("mocks:", never_open, NULL),
+	    SGN_OK);
+	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		cr_assert_eq(try_device(unknown[i], &eb),
+		    SGN_ERR_INVALID_ARGUMENT, "%s", unknown[i]);
+		cr_assert(tu_has(eb.msg, "unknown device"), "%s: %s",
+		    unknown[i], eb.msg);
+	}
+	/* A prefix matches whole: "mocks:" does not take "mock:". */
+	cr_assert_eq(try_device("mocks:y", &eb), SGN_ERR_INTERNAL);
 }

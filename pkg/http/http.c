@@ -6,7 +6,6 @@
 #include <netinet/in.h>
 
 #include <ctype.h>
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,8 @@
 #include <curl/curl.h>
 #include <openssl/rand.h>
 
-#include "http.h"
+#include "core_int.h"
+#include "http_int.h"
 
 struct sgn_http {
 	struct sgn_http_opts	 o;
@@ -27,76 +27,77 @@ struct sgn_http {
 	void			*sleep_ctx;
 };
 
-/* libcurl, loaded once --------------------------------------------------- */
+/* libcurl, loaded once (pkg/core's loader) ---------------------------- */
 
-struct curl_api {
-	CURLcode	 (*global_init)(long);
-	CURL		*(*easy_init)(void);
-	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
-	CURLcode	 (*easy_perform)(CURL *);
-	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
-	void		 (*easy_cleanup)(CURL *);
-	const char	*(*easy_strerror)(CURLcode);
-	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
-	void		 (*slist_free_all)(struct curl_slist *);
-	CURLU		*(*url)(void);
-	CURLUcode	 (*url_set)(CURLU *, CURLUPart, const char *,
-			    unsigned int);
-	CURLUcode	 (*url_get)(const CURLU *, CURLUPart, char **,
-			    unsigned int);
-	void		 (*url_cleanup)(CURLU *);
-	void		 (*free)(void *);
+static struct sgn_curl_api curl;
+
+#define CURL_SYM(field, name)	{ name, &curl.field }
+static const struct sgn_dl_sym curl_syms[] = {
+	CURL_SYM(global_init, "curl_global_init"),
+	CURL_SYM(version_info, "curl_version_info"),
+	CURL_SYM(easy_init, "curl_easy_init"),
+	CURL_SYM(easy_setopt, "curl_easy_setopt"),
+	CURL_SYM(easy_perform, "curl_easy_perform"),
+	CURL_SYM(easy_getinfo, "curl_easy_getinfo"),
+	CURL_SYM(easy_cleanup, "curl_easy_cleanup"),
+	CURL_SYM(easy_strerror, "curl_easy_strerror"),
+	CURL_SYM(slist_append, "curl_slist_append"),
+	CURL_SYM(slist_free_all, "curl_slist_free_all"),
+	CURL_SYM(url, "curl_url"),
+	CURL_SYM(url_set, "curl_url_set"),
+	CURL_SYM(url_get, "curl_url_get"),
+	CURL_SYM(url_cleanup, "curl_url_cleanup"),
+	CURL_SYM(free, "curl_free"),
 };
+#undef CURL_SYM
 
-static struct curl_api curl;
-static int curl_ok;
-static char curl_err[160];
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+/* libcurl's ABI 4 only: no unversioned libcurl.so (a development
+ * symlink), no libcurl-gnutls (another TLS, another CA store). */
+static const char *const curl_sonames[] = { "libcurl.so.4", NULL };
 
-static void
-curl_load(void)
+sgn_err
+sgn_http_curl_check(const struct sgn_curl_api *api, struct sgn_errbuf *eb)
 {
-	static const char *const names[] = { "libcurl.so.4", "libcurl.so" };
-	void *h = NULL;
-	size_t i;
+	const curl_version_info_data *v;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]) && h == NULL; i++)
-		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-	if (h == NULL) {
-		snprintf(curl_err, sizeof(curl_err), "cannot load libcurl: %s",
-		    dlerror());
-		return;
-	}
-	/* POSIX guarantees that data and function pointers convert. */
-#define SYM(field, name) \
-	*(void **)(&curl.field) = dlsym(h, name); \
-	if (curl.field == NULL) { \
-		snprintf(curl_err, sizeof(curl_err), \
-		    "libcurl lacks %s", name); \
-		return; \
-	}
-	SYM(global_init, "curl_global_init");
-	SYM(easy_init, "curl_easy_init");
-	SYM(easy_setopt, "curl_easy_setopt");
-	SYM(easy_perform, "curl_easy_perform");
-	SYM(easy_getinfo, "curl_easy_getinfo");
-	SYM(easy_cleanup, "curl_easy_cleanup");
-	SYM(easy_strerror, "curl_easy_strerror");
-	SYM(slist_append, "curl_slist_append");
-	SYM(slist_free_all, "curl_slist_free_all");
-	SYM(url, "curl_url");
-	SYM(url_set, "curl_url_set");
-	SYM(url_get, "curl_url_get");
-	SYM(url_cleanup, "curl_url_cleanup");
-	SYM(free, "curl_free");
-#undef SYM
-	if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		snprintf(curl_err, sizeof(curl_err),
-		    "libcurl initialisation failed");
-		return;
-	}
-	curl_ok = 1;
+	if ((v = api->version_info(CURLVERSION_NOW)) == NULL)
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "libcurl does not "
+		    "say its version: signet needs libcurl "
+		    SGN_HTTP_CURL_MIN_STR " or later");
+	if (v->version_num < SGN_HTTP_CURL_MIN)
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "libcurl %.40s is too "
+		    "old: signet needs libcurl " SGN_HTTP_CURL_MIN_STR " or "
+		    "later (for its https-only rule, CURLOPT_PROTOCOLS_STR)",
+		    v->version != NULL ? v->version : "(unknown)");
+	if ((v->features & CURL_VERSION_SSL) == 0)
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "libcurl %.40s has no "
+		    "TLS: signet needs https", v->version != NULL ?
+		    v->version : "(unknown)");
+	return SGN_OK;
 }
+
+static sgn_err
+curl_init(struct sgn_errbuf *eb)
+{
+	sgn_err r;
+
+	if ((r = sgn_http_curl_check(&curl, eb)) != SGN_OK)
+		return r;
+	if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "libcurl "
+		    "initialisation failed");
+	return SGN_OK;
+}
+
+static struct sgn_dl_lib curl_lib = {
+	.what = "libcurl",
+	.sonames = curl_sonames,
+	.package = "libcurl4",
+	.syms = curl_syms,
+	.nsyms = sizeof(curl_syms) / sizeof(curl_syms[0]),
+	.init = curl_init,
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
 struct sink {
 	struct sgn_http_response	*res;
@@ -214,6 +215,7 @@ refuse_plain(const char *url, struct sgn_errbuf *eb)
 static sgn_err
 url_check(const char *url, int metadata, int *https, struct sgn_errbuf *eb)
 {
+	struct sgn_errbuf lerr;
 	CURLU *u = NULL;
 	CURLUcode uc;
 	char *scheme = NULL, *host = NULL, *user = NULL, *pass = NULL;
@@ -248,10 +250,10 @@ url_check(const char *url, int metadata, int *https, struct sgn_errbuf *eb)
 		    shown(url));
 	/* The parser libcurl will connect with, loaded even when nothing
 	 * has been sent yet. */
-	pthread_once(&curl_once, curl_load);
-	if (!curl_ok)
+	sgn_errbuf_clear(&lerr);
+	if (sgn_dl_load(&curl_lib, &lerr) != SGN_OK)
 		return sgn_errf(eb, SGN_ERR_NETWORK, "cannot check URL: %s",
-		    curl_err);
+		    lerr.msg);
 	if ((u = curl.url()) == NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	uc = curl.url_set(u, CURLUPART_URL, url, CURLU_DISALLOW_USER);
@@ -321,12 +323,23 @@ sgn_http_url_allowed(const char *url, int metadata)
 	return sgn_http_url_check(url, metadata, NULL) == SGN_OK;
 }
 
-static sgn_err
-curl_transport(void *ctx, const struct sgn_http_request *req,
-    struct sgn_http_response *res, size_t max_body, long timeout_ms,
-    struct sgn_errbuf *eb)
+/* Sets an option, or ends the exchange: nothing is sent with a rule
+ * dropped. */
+#define SETOPT(opt, val) do { \
+	if ((cc = api->easy_setopt(c, opt, val)) != CURLE_OK) { \
+		r = sgn_errf(eb, SGN_ERR_UNSUPPORTED, "libcurl refused " \
+		    #opt " (%s): signet needs libcurl " SGN_HTTP_CURL_MIN_STR \
+		    " or later, built with https", api->easy_strerror(cc)); \
+		goto out; \
+	} \
+} while (0)
+
+sgn_err
+sgn_http_curl_exchange(const struct sgn_curl_api *api,
+    const struct sgn_http_opts *o, const struct sgn_http_request *req,
+    int https, struct sgn_http_response *res, size_t max_body,
+    long timeout_ms, struct sgn_errbuf *eb)
 {
-	const struct sgn_http_opts *o = ctx;
 	struct curl_slist *hdrs = NULL, *t;
 	struct sink sink;
 	char errbuf[CURL_ERROR_SIZE];
@@ -334,18 +347,16 @@ curl_transport(void *ctx, const struct sgn_http_request *req,
 	CURLcode cc;
 	char *ct = NULL;
 	size_t i;
-	int https;
 	sgn_err r = SGN_ERR_NETWORK;
 
-	/* Again here (it loads libcurl): a transport never sends to a URL
-	 * the policy refuses, and the protocol is the scheme as parsed. */
-	if ((r = url_check(req->url, req->metadata, &https, eb)) != SGN_OK)
-		return r;
-	r = SGN_ERR_NETWORK;
-	if ((c = curl.easy_init()) == NULL)
+	if (strcmp(req->method, "POST") != 0 &&
+	    strcmp(req->method, "GET") != 0)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "bad HTTP method");
+	if ((c = api->easy_init()) == NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "cannot start libcurl");
 	for (i = 0; i < req->n_headers; i++) {
-		if ((t = curl.slist_append(hdrs, req->headers[i])) == NULL) {
+		if ((t = api->slist_append(hdrs, req->headers[i])) == NULL) {
 			r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 			goto out;
 		}
@@ -356,40 +367,36 @@ curl_transport(void *ctx, const struct sgn_http_request *req,
 	sink.max = max_body;
 	sgn_buf_init(&res->body, max_body);
 	errbuf[0] = '\0';
-	curl.easy_setopt(c, CURLOPT_URL, req->url);
-	curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, https ? "https" : "http");
+	SETOPT(CURLOPT_URL, req->url);
+	SETOPT(CURLOPT_PROTOCOLS_STR, https ? "https" : "http");
 	/* Plain http goes straight to the loopback (or metadata) host it
 	 * names: through http_proxy or ALL_PROXY, the proxy would read
 	 * the bearer tokens in clear text. */
 	if (!https)
-		curl.easy_setopt(c, CURLOPT_PROXY, "");
-	curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl.easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-	curl.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl.easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-	curl.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl.easy_setopt(c, CURLOPT_HEADERDATA, &sink);
-	curl.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	curl.easy_setopt(c, CURLOPT_USERAGENT, o->user_agent != NULL ?
-	    o->user_agent : "signet/" SGN_VERSION);
-	curl.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)max_body);
+		SETOPT(CURLOPT_PROXY, "");
+	SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
+	SETOPT(CURLOPT_NOSIGNAL, 1L);
+	SETOPT(CURLOPT_TIMEOUT_MS, timeout_ms);
+	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+	SETOPT(CURLOPT_ERRORBUFFER, errbuf);
+	SETOPT(CURLOPT_WRITEFUNCTION, on_body);
+	SETOPT(CURLOPT_WRITEDATA, &sink);
+	SETOPT(CURLOPT_HEADERFUNCTION, on_header);
+	SETOPT(CURLOPT_HEADERDATA, &sink);
+	SETOPT(CURLOPT_HTTPHEADER, hdrs);
+	SETOPT(CURLOPT_USERAGENT, o->user_agent != NULL ? o->user_agent :
+	    "signet/" SGN_VERSION);
+	SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_body);
 	if (o->ca_bundle != NULL)
-		curl.easy_setopt(c, CURLOPT_CAINFO, o->ca_bundle);
+		SETOPT(CURLOPT_CAINFO, o->ca_bundle);
 	if (strcmp(req->method, "POST") == 0) {
-		curl.easy_setopt(c, CURLOPT_POST, 1L);
-		curl.easy_setopt(c, CURLOPT_POSTFIELDS,
-		    req->body != NULL ? (const char *)req->body : "");
-		curl.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		SETOPT(CURLOPT_POST, 1L);
+		SETOPT(CURLOPT_POSTFIELDS, req->body != NULL ?
+		    (const char *)req->body : "");
+		SETOPT(CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)req->body_len);
-	} else if (strcmp(req->method, "GET") != 0) {
-		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "bad HTTP method");
-		goto out;
 	}
-	cc = curl.easy_perform(c);
+	cc = api->easy_perform(c);
 	if (sink.over || cc == CURLE_FILESIZE_EXCEEDED) {
 		r = sgn_errf(eb, SGN_ERR_LIMIT,
 		    "reply larger than %zu bytes", max_body);
@@ -397,19 +404,41 @@ curl_transport(void *ctx, const struct sgn_http_request *req,
 	}
 	if (cc != CURLE_OK) {
 		r = sgn_errf(eb, SGN_ERR_NETWORK, "%s", errbuf[0] != '\0' ?
-		    errbuf : curl.easy_strerror(cc));
+		    errbuf : api->easy_strerror(cc));
 		goto out;
 	}
-	curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
-	if (curl.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
+	if (api->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status) !=
+	    CURLE_OK) {
+		r = sgn_errf(eb, SGN_ERR_NETWORK, "no HTTP status");
+		goto out;
+	}
+	if (api->easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
 	    ct != NULL)
 		snprintf(res->content_type, sizeof(res->content_type), "%s",
 		    ct);
 	r = SGN_OK;
 out:
-	curl.slist_free_all(hdrs);
-	curl.easy_cleanup(c);
+	api->slist_free_all(hdrs);
+	api->easy_cleanup(c);
 	return r;
+}
+
+#undef SETOPT
+
+static sgn_err
+curl_transport(void *ctx, const struct sgn_http_request *req,
+    struct sgn_http_response *res, size_t max_body, long timeout_ms,
+    struct sgn_errbuf *eb)
+{
+	int https;
+	sgn_err r;
+
+	/* Again here (it loads libcurl): a transport never sends to a URL
+	 * the policy refuses, and the protocol is the scheme as parsed. */
+	if ((r = url_check(req->url, req->metadata, &https, eb)) != SGN_OK)
+		return r;
+	return sgn_http_curl_exchange(&curl, ctx, req, https, res, max_body,
+	    timeout_ms, eb);
 }
 
 /* The client ------------------------------------------------------------- */

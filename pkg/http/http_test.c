@@ -17,6 +17,7 @@
 #include <criterion/criterion.h>
 
 #include "http.h"
+#include "http_int.h"
 #include "testutil.h"
 
 Test(http, allows_https_and_loopback_http_only)
@@ -520,4 +521,216 @@ Test(http, reports_a_refused_connection)
 	cr_assert(tu_has(eb.msg, "Fulcio: "), "%s", eb.msg);
 	cr_assert(tu_has(eb.msg, "after 2 attempts"), "%s", eb.msg);
 	sgn_http_free(&h);
+}
+
+/* libcurl as a table (http_int.h): a fake one, to make it fail --------- */
+
+static struct fake_curl {
+	int		setopts;	/* calls so far */
+	int		fail_at;	/* the call that fails (1-based); 0 */
+	CURLoption	failed;
+	int		performs;
+	int		protocols_set;
+	unsigned	version_num;
+	int		features;
+	char		version[16];
+	curl_version_info_data info;
+	int		handle;
+} fk;
+
+static CURL *
+fk_easy_init(void)
+{
+	return (CURL *)&fk.handle;
+}
+
+static CURLcode
+fk_easy_setopt(CURL *c, CURLoption opt, ...)
+{
+	(void)c;
+	fk.setopts++;
+	if (fk.setopts == fk.fail_at) {
+		fk.failed = opt;
+		return CURLE_UNKNOWN_OPTION;
+	}
+	if (opt == CURLOPT_PROTOCOLS_STR)
+		fk.protocols_set = 1;
+	return CURLE_OK;
+}
+
+static CURLcode
+fk_easy_perform(CURL *c)
+{
+	(void)c;
+	fk.performs++;
+	return CURLE_COULDNT_CONNECT;
+}
+
+static void
+fk_easy_cleanup(CURL *c)
+{
+	(void)c;
+}
+
+static const char *
+fk_easy_strerror(CURLcode cc)
+{
+	return cc == CURLE_UNKNOWN_OPTION ? "An unknown option was passed "
+	    "in to libcurl" : "Could not connect";
+}
+
+static struct curl_slist *
+fk_slist_append(struct curl_slist *l, const char *s)
+{
+	static struct curl_slist one;
+
+	(void)l;
+	one.data = (char *)(uintptr_t)s;
+	one.next = NULL;
+	return &one;
+}
+
+static void
+fk_slist_free_all(struct curl_slist *l)
+{
+	(void)l;
+}
+
+static curl_version_info_data *
+fk_version_info(CURLversion v)
+{
+	(void)v;
+	memset(&fk.info, 0, sizeof(fk.info));
+	fk.info.version = fk.version;
+	fk.info.version_num = fk.version_num;
+	fk.info.features = fk.features;
+	return &fk.info;
+}
+
+static struct sgn_curl_api
+fake_api(void)
+{
+	struct sgn_curl_api api;
+
+	memset(&api, 0, sizeof(api));
+	api.version_info = fk_version_info;
+	api.easy_init = fk_easy_init;
+	api.easy_setopt = fk_easy_setopt;
+	api.easy_perform = fk_easy_perform;
+	api.easy_cleanup = fk_easy_cleanup;
+	api.easy_strerror = fk_easy_strerror;
+	api.slist_append = fk_slist_append;
+	api.slist_free_all = fk_slist_free_all;
+	return api;
+}
+
+static sgn_err
+fk_exchange(const char *method, int https, struct sgn_errbuf *eb)
+{
+	struct sgn_curl_api api = fake_api();
+	struct sgn_http_opts o;
+	struct sgn_http_request req;
+	struct sgn_http_response res;
+	sgn_err r;
+
+	memset(&o, 0, sizeof(o));
+	o.ca_bundle = "/etc/ssl/certs/ca-certificates.crt";
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.url = https ? "https://rekor.example/api" : "http://127.0.0.1/x";
+	req.headers[0] = "Authorization: Bearer secret";
+	req.n_headers = 1;
+	req.body = (const uint8_t *)"{}";
+	req.body_len = 2;
+	memset(&res, 0, sizeof(res));
+	fk.setopts = fk.performs = fk.protocols_set = 0;
+	sgn_errbuf_clear(eb);
+	r = sgn_http_curl_exchange(&api, &o, &req, https, &res, 1024, 1000,
+	    eb);
+	sgn_http_response_reset(&res);
+	return r;
+}
+
+Test(http, sends_nothing_when_libcurl_drops_the_https_only_rule)
+{
+	struct sgn_errbuf eb;
+
+	/* The second option set is the protocol rule (a libcurl before
+	 * 7.85.0 does not know CURLOPT_PROTOCOLS_STR). */
+	memset(&fk, 0, sizeof(fk));
+	fk.fail_at = 2;
+	cr_assert_eq(fk_exchange("GET", 1, &eb), SGN_ERR_UNSUPPORTED);
+	cr_assert_eq(fk.failed, CURLOPT_PROTOCOLS_STR);
+	cr_assert_eq(fk.performs, 0, "nothing sent");
+	cr_assert(tu_has(eb.msg, "libcurl refused CURLOPT_PROTOCOLS_STR"),
+	    "%s", eb.msg);
+	cr_assert(tu_has(eb.msg, "needs libcurl 7.85.0 or later"), "%s",
+	    eb.msg);
+}
+
+Test(http, every_libcurl_option_refused_is_an_error)
+{
+	static const char *const methods[] = { "GET", "POST" };
+	struct sgn_errbuf eb;
+	int m, https, n, k;
+
+	for (m = 0; m < 2; m++) {
+		for (https = 0; https <= 1; https++) {
+			/* Counts the options this request sets. */
+			memset(&fk, 0, sizeof(fk));
+			cr_assert_eq(fk_exchange(methods[m], https, &eb),
+			    SGN_ERR_NETWORK, "%s", eb.msg);
+			cr_assert_eq(fk.performs, 1);
+			cr_assert(fk.protocols_set);
+			n = fk.setopts;
+			cr_assert_geq(n, 15);
+			for (k = 1; k <= n; k++) {
+				memset(&fk, 0, sizeof(fk));
+				fk.fail_at = k;
+				cr_assert_eq(fk_exchange(methods[m], https,
+				    &eb), SGN_ERR_UNSUPPORTED,
+				    "%s option %d: %s", methods[m], k, eb.msg);
+				cr_assert_eq(fk.performs, 0);
+				cr_assert(tu_has(eb.msg, "libcurl refused "
+				    "CURLOPT_"), "%s", eb.msg);
+				cr_assert(!tu_has(eb.msg, "secret"));
+			}
+		}
+	}
+}
+
+Test(http, refuses_a_libcurl_older_than_7_85)
+{
+	struct sgn_curl_api api = fake_api();
+	struct sgn_errbuf eb;
+
+	memset(&fk, 0, sizeof(fk));
+	fk.features = CURL_VERSION_SSL;
+	snprintf(fk.version, sizeof(fk.version), "7.84.0");
+	fk.version_num = 0x075400;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_curl_check(&api, &eb), SGN_ERR_UNSUPPORTED);
+	cr_assert(tu_has(eb.msg, "libcurl 7.84.0 is too old: signet needs "
+	    "libcurl 7.85.0 or later"), "%s", eb.msg);
+	snprintf(fk.version, sizeof(fk.version), "7.85.0");
+	fk.version_num = 0x075500;
+	cr_assert_eq(sgn_http_curl_check(&api, NULL), SGN_OK);
+	fk.version_num = 0x080a00;
+	cr_assert_eq(sgn_http_curl_check(&api, NULL), SGN_OK);
+	/* Without TLS, https cannot be had. */
+	fk.features = 0;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_curl_check(&api, &eb), SGN_ERR_UNSUPPORTED);
+	cr_assert(tu_has(eb.msg, "has no TLS"), "%s", eb.msg);
+}
+
+Test(http, accepts_the_libcurl_it_loads)
+{
+	struct sgn_errbuf eb;
+
+	/* Loading happens at the first URL check; this machine's libcurl
+	 * (the build's) passes the version check. */
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_http_url_check("https://example.com/", 0, &eb),
+	    SGN_OK, "%s", eb.msg);
 }

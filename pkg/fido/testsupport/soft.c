@@ -1,7 +1,12 @@
 /*
- * The software CTAP2 authenticator of the tests ("soft:DIR"; fido.h
- * documents its state, its commands and its knobs).  TEST ONLY: it keeps
- * its secrets in plain files.
+ * The software CTAP2 authenticator of the tests ("soft:DIR").  TEST ONLY:
+ * it keeps its secrets in plain files.  It is not part of libsignet nor
+ * of the signet binary: it is built into $(BUILD)/test/libsignet-test.a,
+ * linked (whole) into the unit tests and into the test binary
+ * $(BUILD)/test/signet, where a constructor adds it to pkg/fido as the
+ * device transport "soft:" (sgn_fido_transport_add()).  `make test`
+ * checks that neither the production binary nor the library holds it or
+ * libcbor (scripts/check-product.sh).
  *
  * It plugs into libfido2 below the CTAPHID framing, through the
  * transport functions of fido_dev_info_set(): libfido2 hands over each
@@ -14,9 +19,67 @@
  * PIN/UV auth protocols 1 and 2, 12.5 hmac-secret.
  *
  * Requests come from libfido2 in this process, yet are parsed as if
- * hostile: libcbor decodes them, every member's type and length is
- * checked.  Replies are written by a small canonical CBOR encoder.
+ * hostile: libcbor (linked into the test programs) decodes them, every
+ * member's type and length is checked.  Replies are written by a small
+ * canonical CBOR encoder.
  */
+/*
+ * Its state, commands and knobs.
+ *
+ * The device string "soft:DIR" selects it; nothing else does, and it is
+ * never listed.  It exists so that the unit tests and the CLI tests run
+ * without hardware.  It keeps its secrets in plain files: never use it
+ * for real keys.
+ *
+ * DIR must exist.  The authenticator keeps its state in DIR/state
+ * (created at first use, rewritten atomically, mode 0600), so separate
+ * processes see the same authenticator:
+ *
+ *   aaguid HEX       16 bytes
+ *   master HEX       32 bytes, from which each credential is derived
+ *   pin HEX          LEFT(SHA-256(PIN), 16), absent while no PIN is set
+ *   retries N        PIN attempts left (8 after a right PIN)
+ *   counter N        signature counter
+ *
+ * Credentials need no storage of their own (the tests recompute keys
+ * from these formulas): with nonce 16 random bytes and HKDF(info, L) =
+ * HKDF-SHA-256(IKM = master, salt = nonce, info, L),
+ *
+ *   credential id   = nonce || LEFT(HMAC-SHA-256(master, "softfido
+ *                     credential id" || nonce || SHA-256(rpId)), 16)
+ *   ES256 key       = HKDF("softfido credential key", 48) reduced to a
+ *                     scalar as above
+ *   CredRandom      = HKDF("softfido CredRandomWithUV", 32), or
+ *                     HKDF("softfido CredRandomWithoutUV", 32)
+ *
+ * Each open is a power cycle (a new key-agreement key and PIN token, the
+ * count of consecutive wrong PINs back to 0).  It answers CTAPHID INIT
+ * and the CTAP2 commands getInfo (FIDO_2_0/FIDO_2_1, extension
+ * hmac-secret, options rk=false up=true clientPin pinUvAuthToken),
+ * makeCredential (ES256, "packed" self attestation, hmac-secret),
+ * getAssertion (allow list, hmac-secret with either PIN protocol, user
+ * presence and verification flags) and clientPIN (getRetries,
+ * getKeyAgreement, setPIN, changePIN, getPinToken,
+ * getPinUvAuthTokenUsingUvWithPermissions and ...UsingPinWithPermissions,
+ * PIN protocols 1 and 2, retries that decrement and block).
+ *
+ * Test knobs, read at each open from DIR/knobs, one "name=value" a line
+ * (the file is optional; unknown names are an error):
+ *
+ *   protocols=2,1    pinUvAuthProtocols advertised, in order: "2,1" (the
+ *                    default, a CTAP 2.1 device), "1" (a CTAP 2.0
+ *                    device: PIN protocol 1, getPinToken) or "2"
+ *   presence=ok      "deny": no touch comes (CTAP2_ERR_USER_ACTION_
+ *                    TIMEOUT); "skip": answers without the UP flag
+ *   verification=ok  "skip": answers without the UV flag
+ *   builtin_uv=0     1: built-in user verification (a fingerprint that
+ *                    always matches)
+ *   hmac_secret=1    0: the extension is not supported
+ *   remove_on=CMD    the device disappears (every later transfer fails)
+ *                    when it receives CMD: init, getInfo, makeCredential,
+ *                    getAssertion or clientPin
+ */
+
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -30,6 +93,8 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+
+#include <cbor.h>
 
 #include "fido_int.h"
 
@@ -1643,9 +1708,8 @@ soft_io_write(void *h, const unsigned char *buf, size_t len)
 	return -1;
 }
 
-sgn_err
-sgn_fido_soft_open(const char *dir, fido_dev_t **out,
-    struct sgn_errbuf *eb)
+static sgn_err
+soft_open(const char *dir, fido_dev_t **out, struct sgn_errbuf *eb)
 {
 	static const fido_dev_io_t io = {
 		soft_io_open, soft_io_close, soft_io_read, soft_io_write,
@@ -1685,4 +1749,16 @@ out:
 	fido_dev_free(&dev);
 	fido_dev_info_free(&di, 1);
 	return r;
+}
+
+/*
+ * Adds "soft:" to pkg/fido when a test program starts.  A failure (the
+ * prefix taken) leaves "soft:" an unknown device: the tests then fail.
+ */
+static void soft_register(void) __attribute__((constructor));
+
+static void
+soft_register(void)
+{
+	(void)sgn_fido_transport_add("soft:", soft_open, NULL);
 }

@@ -1,0 +1,60 @@
+/*
+ * core_int.h: internals of libsignet shared across its areas.
+ *
+ * The loader of the libraries signet opens with dlopen() on first use
+ * (libcurl in pkg/http, libfido2 in pkg/fido), so that a run that never
+ * reaches the network or a security key (`signet verify`) does not pay
+ * for loading them and the libraries they pull in.  One loader for both:
+ * versioned sonames only (an unversioned "libcurl.so" is a development
+ * symlink, and may be any ABI), every function looked up before any is
+ * used, then the library's own check of its version; a failure names the
+ * Debian package to install, since dependency scanners cannot see a
+ * dlopen().
+ */
+#ifndef SGN_CORE_INT_H
+#define SGN_CORE_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "core.h"
+
+/* A function to look up: name, and the function pointer to set (POSIX
+ * guarantees that a data and a function pointer convert). */
+struct sgn_dl_sym {
+	const char	*name;
+	void		*fnp;	/* the address of a function pointer */
+};
+
+struct sgn_dl_lib {
+	const char		*what;		/* "libcurl", in messages */
+	const char *const	*sonames;	/* NULL-terminated, versioned */
+	const char		*package;	/* Debian package: "libcurl4" */
+	const struct sgn_dl_sym	*syms;
+	size_t			 nsyms;
+	/*
+	 * Called once every function is found: checks the version of the
+	 * library loaded (SGN_ERR_UNSUPPORTED and a message when too old)
+	 * and initialises it.  NULL when there is nothing to do.
+	 */
+	sgn_err			(*init)(struct sgn_errbuf *eb);
+	/* The loader's state: lock = PTHREAD_MUTEX_INITIALIZER, the rest
+	 * zero. */
+	pthread_mutex_t		 lock;
+	int			 done;
+	sgn_err			 r;
+	struct sgn_errbuf	 err;
+};
+
+/*
+ * Loads lib once, whatever the number of threads, and returns the
+ * outcome of that first load at every call (with its message in eb):
+ * SGN_OK when every function pointer in lib->syms is set and lib->init
+ * succeeded; SGN_ERR_UNSUPPORTED when no soname loads ("cannot load
+ * libcurl (...): install the Debian package libcurl4"), a function is
+ * missing, or init refuses; SGN_ERR_INVALID_ARGUMENT for a soname that
+ * is not versioned ("libx.so.N"), which is never tried.
+ */
+sgn_err	sgn_dl_load(struct sgn_dl_lib *lib, struct sgn_errbuf *eb);
+
+#endif /* SGN_CORE_INT_H */
