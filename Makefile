@@ -38,7 +38,7 @@ WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \
 ifneq ($(shell $(CC) --version 2>/dev/null | grep -c clang),0)
 WARN	+= -Wno-unknown-warning-option
 endif
-HARDEN	:= -fstack-protector-all -fPIC
+HARDEN	:= -fstack-protector-all -fPIC -fvisibility=hidden
 DEFS	:= -D_GNU_SOURCE -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
 	   -DSGN_VERSION='"$(VERSION)"'
 # The project's headers are on the quote path only: "fido.h" is pkg/fido's,
@@ -87,7 +87,7 @@ EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
 		   third_party/sigstore/tuf/staging_root.json
 
 .PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
-	deps checksrc headers conformance regress format test-device
+	deps checksrc headers exports conformance regress format test-device
 
 all: $(BUILD)/signet $(BUILD)/libsignet.a $(BUILD)/libsignet.so \
 	$(BUILD)/signet.pc
@@ -170,7 +170,7 @@ test: deps all $(TEST_BINS) $(TOOL_BINS)
 test-device: deps $(BUILD)/test/fido_test
 	@scripts/test-device.sh $(BUILD)/test/fido_test
 
-check: checksrc headers
+check: checksrc headers exports
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1 \
 	    UBSAN_OPTIONS=halt_on_error=1:exitcode=99:print_stacktrace=1 \
 	    $(MAKE) BUILD=build-asan SANITIZER=address,undefined test
@@ -184,6 +184,11 @@ conformance: all
 
 checksrc:
 	scripts/checksrc.sh
+
+# libsignet.so exports the public headers' functions, as scripts/exports.txt
+# lists them, and no data.
+exports: $(BUILD)/libsignet.so
+	@scripts/exports.sh $(BUILD)/libsignet.so scripts/exports.txt
 
 headers: $(BUILD)/config.mk
 	@scripts/headers.sh "$(CC)" "$(INCS) $(PKG_CFLAGS) $(DEFS)" $(HEADERS)
