@@ -87,7 +87,7 @@ EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
 		   third_party/sigstore/tuf/staging_root.json
 
 .PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
-	deps checksrc headers exports conformance regress format test-device
+	deps checksrc headers exports purity conformance regress format test-device
 
 all: $(BUILD)/signet $(BUILD)/libsignet.a $(BUILD)/libsignet.so \
 	$(BUILD)/signet.pc
@@ -170,7 +170,7 @@ test: deps all $(TEST_BINS) $(TOOL_BINS)
 test-device: deps $(BUILD)/test/fido_test
 	@scripts/test-device.sh $(BUILD)/test/fido_test
 
-check: checksrc headers exports
+check: checksrc headers exports purity
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1 \
 	    UBSAN_OPTIONS=halt_on_error=1:exitcode=99:print_stacktrace=1 \
 	    $(MAKE) BUILD=build-asan SANITIZER=address,undefined test
@@ -189,6 +189,11 @@ checksrc:
 # lists them, and no data.
 exports: $(BUILD)/libsignet.so
 	@scripts/exports.sh $(BUILD)/libsignet.so scripts/exports.txt
+
+# pkg/verify includes pure headers only: it cannot reach the network.
+purity: $(BUILD)/config.mk
+	@scripts/purity.sh "$(CC)" "$(INCS) $(PKG_CFLAGS) $(DEFS)" \
+	    $(wildcard pkg/verify/*.c)
 
 headers: $(BUILD)/config.mk
 	@scripts/headers.sh "$(CC)" "$(INCS) $(PKG_CFLAGS) $(DEFS)" $(HEADERS)
