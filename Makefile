@@ -1,6 +1,6 @@
 # signet: one GNU Makefile.  Out-of-tree builds into $(BUILD).
 #
-#   make                 build/signet, libsignet.a, libsignet.so, signet.pc
+#   make                 build/signet, libsignet.a, libsignet.so
 #   make test            every unit test, the CLI regress script, conformance
 #   make check           the whole suite under ASan + UBSan, fuzz-corpus
 #                        replay, checksrc, header self-containment
@@ -9,7 +9,7 @@
 #   make test-device     the fido tests against a real security key
 #                        (SIGNET_TEST_FIDO_DEVICE=/dev/hidrawN)
 #   make demo            a guided run of signet on the shipped sample bundles
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=  (signet.pc written for PREFIX)
 #
 # Dependencies come from Debian packages through pkg-config; the first build
 # runs scripts/deps.sh, which installs whatever is missing.
@@ -76,7 +76,13 @@ LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
 		   $(BUILD)/obj/gen/embedded.o
 CMD_SRCS	:= $(wildcard cmd/signet/*.c)
 CMD_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(CMD_SRCS))
-HEADERS		:= $(foreach a,$(AREAS),pkg/$(a)/$(a).h)
+HEADERS		:= $(foreach a,$(AREAS),pkg/$(a)/$(a).h) \
+		   pkg/rekor/rekor_client.h pkg/tsa/tsa_client.h
+# Installed, and exported from libsignet.so (SGN_API_BEGIN): these include
+# no other header of the tree.  json.h (cJSON), http.h, the clients and
+# the *_int.h headers stay private.
+PUBLIC_AREAS	:= core bundle keys x509 trust verify sign manifest tuf
+PUBLIC_HEADERS	:= $(foreach a,$(PUBLIC_AREAS),pkg/$(a)/$(a).h)
 TEST_AREAS	:= $(sort $(patsubst pkg/%/,%,$(dir $(wildcard pkg/*/*_test.c))))
 TEST_BINS	:= $(addprefix $(BUILD)/test/,$(addsuffix _test,$(TEST_AREAS)))
 EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
@@ -87,10 +93,9 @@ EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
 		   third_party/sigstore/tuf/staging_root.json
 
 .PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
-	deps checksrc headers exports purity conformance regress format test-device
+	deps checksrc headers exports purity install-test conformance regress format test-device
 
-all: $(BUILD)/signet $(BUILD)/libsignet.a $(BUILD)/libsignet.so \
-	$(BUILD)/signet.pc
+all: $(BUILD)/signet $(BUILD)/libsignet.a $(BUILD)/libsignet.so
 
 deps:
 	@scripts/deps.sh
@@ -129,17 +134,6 @@ $(BUILD)/libsignet.so: $(LIB_OBJS) scripts/libsignet.map
 $(BUILD)/signet: $(CMD_OBJS) $(BUILD)/libsignet.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CMD_OBJS) $(BUILD)/libsignet.a $(PKG_LIBS)
 
-$(BUILD)/signet.pc: Makefile
-	@mkdir -p $(BUILD)
-	@{ echo "prefix=$(PREFIX)"; echo "libdir=$(LIBDIR)"; \
-	   echo "includedir=$(INCLUDEDIR)"; echo; \
-	   echo "Name: signet"; \
-	   echo "Description: Sigstore signing and verification library"; \
-	   echo "Version: $(VERSION)"; \
-	   echo "Requires.private: $(PC_REQUIRES)"; \
-	   echo "Cflags: -I\$${includedir}"; \
-	   echo "Libs: -L\$${libdir} -lsignet"; } > $@
-
 # Unit tests: one Criterion binary per area, from pkg/<area>/*_test.c.
 define test_rule
 $(BUILD)/test/$(1)_test: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard pkg/$(1)/*_test.c)) $(BUILD)/libsignet.a
@@ -170,7 +164,7 @@ test: deps all $(TEST_BINS) $(TOOL_BINS)
 test-device: deps $(BUILD)/test/fido_test
 	@scripts/test-device.sh $(BUILD)/test/fido_test
 
-check: checksrc headers exports purity
+check: checksrc headers exports purity install-test
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1 \
 	    UBSAN_OPTIONS=halt_on_error=1:exitcode=99:print_stacktrace=1 \
 	    $(MAKE) BUILD=build-asan SANITIZER=address,undefined test
@@ -195,8 +189,19 @@ purity: $(BUILD)/config.mk
 	@scripts/purity.sh "$(CC)" "$(INCS) $(PKG_CFLAGS) $(DEFS)" \
 	    $(wildcard pkg/verify/*.c)
 
+# The public headers as installed, with only themselves on the include
+# path (a public header including a private one fails); then the others.
 headers: $(BUILD)/config.mk
-	@scripts/headers.sh "$(CC)" "$(INCS) $(PKG_CFLAGS) $(DEFS)" $(HEADERS)
+	@rm -rf $(BUILD)/include && mkdir -p $(BUILD)/include/signet
+	@cp $(PUBLIC_HEADERS) $(BUILD)/include/signet/
+	@scripts/headers.sh "$(CC)" "$(DEFS)" \
+	    $(addprefix $(BUILD)/include/signet/,$(notdir $(PUBLIC_HEADERS)))
+	@scripts/headers.sh "$(CC)" "$(INCS) $(PKG_CFLAGS) $(DEFS)" \
+	    $(filter-out $(PUBLIC_HEADERS),$(HEADERS))
+
+# make install into a temporary DESTDIR, and a program built against it.
+install-test: all
+	@scripts/install-test.sh "$(MAKE)" $(BUILD)
 
 FUZZ_HARNESSES := $(basename $(notdir $(wildcard pkg/*/*_fuzz.c)))
 FUZZ_BUILD	:= build-fuzz
@@ -249,8 +254,17 @@ install: all
 	install -m 0755 $(BUILD)/libsignet.so \
 	    $(DESTDIR)$(LIBDIR)/libsignet.so.$(SOVERSION)
 	ln -sf libsignet.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libsignet.so
-	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/signet/
-	install -m 0644 $(BUILD)/signet.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/signet/
+	@{ echo "prefix=$(PREFIX)"; echo "libdir=$(LIBDIR)"; \
+	   echo "includedir=$(INCLUDEDIR)"; echo; \
+	   echo "Name: signet"; \
+	   echo "Description: Sigstore signing and verification library"; \
+	   echo "Version: $(VERSION)"; \
+	   echo "Requires.private: $(PC_REQUIRES)"; \
+	   echo "Cflags: -I\$${includedir}"; \
+	   echo "Libs: -L\$${libdir} -lsignet"; } \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/signet.pc
+	@echo "  wrote $(DESTDIR)$(LIBDIR)/pkgconfig/signet.pc (prefix=$(PREFIX))"
 	install -m 0644 cmd/signet/signet.1 $(DESTDIR)$(MANDIR)/man1/signet.1
 
 uninstall:
