@@ -14,6 +14,10 @@
 # Dependencies come from Debian packages through pkg-config; the first build
 # runs scripts/deps.sh, which installs whatever is missing.
 
+# make VERIFY_ONLY=1 [BUILD=DIR]: a signet that verifies only (below).
+ifeq ($(VERIFY_ONLY),1)
+BUILD		?= build-verify-only
+endif
 BUILD		?= build
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
@@ -76,6 +80,23 @@ LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
 		   $(BUILD)/obj/gen/embedded.o
 CMD_SRCS	:= $(wildcard cmd/signet/*.c)
 CMD_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(CMD_SRCS))
+# VERIFY_ONLY=1: $(BUILD)/signet verifies (verify, verify-bundle,
+# verify-blob, digest, trust show/export, trust update --from DIR) and
+# refuses the rest; no network client and no FIDO2 device code is compiled
+# in, so libcurl and libfido2 are never loaded (as minisign's VERIFY_ONLY).
+ifeq ($(VERIFY_ONLY),1)
+DEFS		+= -DSGN_VERIFY_ONLY
+VO_LIB_OUT	:= pkg/http/% pkg/fido/dl.c pkg/fido/fido.c pkg/fido/soft.c \
+		   pkg/fulcio/% pkg/oidc/% pkg/sign/% pkg/rekor/client.c \
+		   pkg/rekor/read.c pkg/tsa/tsa_request.c
+VO_CMD_OUT	:= cmd/signet/sign.c cmd/signet/key.c cmd/signet/tlog.c \
+		   cmd/signet/model_sign.c
+LIB_SRCS	:= $(filter-out $(VO_LIB_OUT),$(LIB_SRCS))
+LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
+		   $(BUILD)/obj/gen/embedded.o
+CMD_SRCS	:= $(filter-out $(VO_CMD_OUT),$(CMD_SRCS))
+CMD_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(CMD_SRCS))
+endif
 HEADERS		:= $(foreach a,$(AREAS),pkg/$(a)/$(a).h) \
 		   pkg/rekor/rekor_client.h pkg/tsa/tsa_client.h
 # Installed, and exported from libsignet.so (SGN_API_BEGIN): these include
@@ -93,7 +114,7 @@ EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
 		   third_party/sigstore/tuf/staging_root.json
 
 .PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
-	deps checksrc headers exports purity install-test conformance regress format test-device
+	deps checksrc headers exports purity install-test verify-only-test conformance regress format test-device
 
 all: $(BUILD)/signet $(BUILD)/libsignet.a $(BUILD)/libsignet.so
 
@@ -164,7 +185,7 @@ test: deps all $(TEST_BINS) $(TOOL_BINS)
 test-device: deps $(BUILD)/test/fido_test
 	@scripts/test-device.sh $(BUILD)/test/fido_test
 
-check: checksrc headers exports purity install-test
+check: checksrc headers exports purity install-test verify-only-test
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1 \
 	    UBSAN_OPTIONS=halt_on_error=1:exitcode=99:print_stacktrace=1 \
 	    $(MAKE) BUILD=build-asan SANITIZER=address,undefined test
@@ -198,6 +219,10 @@ headers: $(BUILD)/config.mk
 	    $(addprefix $(BUILD)/include/signet/,$(notdir $(PUBLIC_HEADERS)))
 	@scripts/headers.sh "$(CC)" "$(INCS) $(PKG_CFLAGS) $(DEFS)" \
 	    $(filter-out $(PUBLIC_HEADERS),$(HEADERS))
+
+# make VERIFY_ONLY=1 into build-verify-only/, and its checks.
+verify-only-test:
+	@scripts/verify-only.sh "$(MAKE)" build-verify-only
 
 # make install into a temporary DESTDIR, and a program built against it.
 install-test: all

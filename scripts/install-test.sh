@@ -1,4 +1,6 @@
 #!/bin/sh
+# The sh -c scripts take their arguments as $1, $2: single quotes meant.
+# shellcheck disable=SC2016
 # install-test.sh MAKE BUILD: installs into a temporary DESTDIR with
 # PREFIX=/opt/signet-test, then checks that signet.pc names that prefix,
 # that only the public headers are installed, and that a small program
@@ -25,7 +27,7 @@ check() {
 	fi
 }
 
-check "make install into DESTDIR" $make -s install BUILD="$build" \
+check "make install into DESTDIR" "$make" -s install BUILD="$build" \
     PREFIX=$prefix DESTDIR="$tmp/root"
 root=$tmp/root$prefix
 pc=$root/lib/pkgconfig/signet.pc

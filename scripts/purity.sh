@@ -12,7 +12,7 @@ shift 2
 clients='http.h rekor_client.h tsa_client.h fulcio.h oidc.h fido.h tuf.h sign.h'
 status=0
 for f in "$@"; do
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086,SC1003
 	if ! deps=$($cc $flags -MM "$f" | tr -d '\\' | tr ' ' '\n'); then
 		echo "purity: cannot read the includes of $f"
 		status=1
