@@ -201,9 +201,10 @@ checksrc:
 	scripts/checksrc.sh
 
 # libsignet.so exports the public headers' functions, as scripts/exports.txt
-# lists them, and no data.
+# lists them (and the public headers declare them), and no data.
 exports: $(BUILD)/libsignet.so
-	@scripts/exports.sh $(BUILD)/libsignet.so scripts/exports.txt
+	@scripts/exports.sh $(BUILD)/libsignet.so scripts/exports.txt \
+	    "$(CC)" "$(INCS) $(DEFS)" $(PUBLIC_HEADERS)
 
 # pkg/verify includes pure headers only: it cannot reach the network.
 purity: $(BUILD)/config.mk

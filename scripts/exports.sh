@@ -1,12 +1,16 @@
 #!/bin/sh
-# exports.sh LIB LIST: the dynamic symbols LIB defines must be exactly the
-# names in LIST (one a line, sorted), and all of them functions: no data
-# symbols, const tables included (libfido2's diff_exports.sh).  After a
+# exports.sh LIB LIST [CC "FLAGS" HEADER...]: the dynamic symbols LIB
+# defines must be exactly the names in LIST (one a line, sorted), and all
+# of them functions: no data symbols, const tables included (libfido2's
+# diff_exports.sh).  With HEADERS (the public ones), LIST must also be
+# exactly the functions they declare: nothing exported that is not
+# public API, nothing declared public that is not exported.  After a
 # deliberate change to the public API, regenerate LIST with
-#   nm -D --defined-only LIB | awk '{print $3}' | sort > LIST
+#   nm -D --defined-only LIB | awk '{print $3}' | LC_ALL=C sort > LIST
 set -u
 lib=$1
 list=$2
+shift 2
 tmp=$(mktemp) || exit 2
 trap 'rm -f "$tmp"' EXIT
 status=0
@@ -28,7 +32,28 @@ if ! LC_ALL=C sort "$list" | diff -u - "$tmp.names" > "$tmp.diff"; then
 	grep '^[-+][^-+]' "$tmp.diff"
 	status=1
 fi
+if [ $# -gt 2 ]; then
+	cc=$1
+	flags=$2
+	shift 2
+	# Declarations "sgn_name(", not function pointer types "sgn_err (*".
+	for h in "$@"; do
+		# shellcheck disable=SC2086
+		$cc $flags -I"$(dirname "$h")" -E -P "$h" || echo "FAILED $h"
+	done | grep -oE '\bsgn_[a-z0-9_]+[[:space:]]*\(([^*]|$)|FAILED .*' |
+	    sed 's/[[:space:]]*(.*$//' | LC_ALL=C sort -u > "$tmp.decl"
+	if grep '^FAILED' "$tmp.decl"; then
+		status=1
+	elif ! LC_ALL=C sort "$list" | diff -u "$tmp.decl" - > "$tmp.diff"
+	then
+		echo "exports: $list differs from the functions the public" \
+		    "headers declare (- declared only, + listed only):"
+		grep '^[-+][^-+]' "$tmp.diff"
+		status=1
+	fi
+fi
 n=$(wc -l < "$tmp.names")
-rm -f "$tmp.names" "$tmp.diff" "$tmp.data"
-[ "$status" -eq 0 ] && echo "exports: $n functions, as $list lists"
+rm -f "$tmp.names" "$tmp.diff" "$tmp.data" "$tmp.decl"
+[ "$status" -eq 0 ] && echo "exports: $n functions, as $list lists" \
+    "${cc:+and the public headers declare}"
 exit $status
