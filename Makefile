@@ -1,6 +1,6 @@
 # signet: one GNU Makefile.  Out-of-tree builds into $(BUILD).
 #
-#   make                 build/signet, libsignet.a, libsignet.so, signet.pc
+#   make                 build/signet, libsignet.a, libsignet.so
 #   make test            every unit test, the CLI regress script, conformance
 #   make check           the whole suite under ASan + UBSan, fuzz-corpus
 #                        replay, checksrc, header self-containment
@@ -9,11 +9,15 @@
 #   make test-device     the fido tests against a real security key
 #                        (SIGNET_TEST_FIDO_DEVICE=/dev/hidrawN)
 #   make demo            a guided run of signet on the shipped sample bundles
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=  (signet.pc written for PREFIX)
 #
 # Dependencies come from Debian packages through pkg-config; the first build
 # runs scripts/deps.sh, which installs whatever is missing.
 
+# make VERIFY_ONLY=1 [BUILD=DIR]: a signet that verifies only (below).
+ifeq ($(VERIFY_ONLY),1)
+BUILD		?= build-verify-only
+endif
 BUILD		?= build
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
@@ -39,7 +43,7 @@ WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \
 ifneq ($(shell $(CC) --version 2>/dev/null | grep -c clang),0)
 WARN	+= -Wno-unknown-warning-option
 endif
-HARDEN	:= -fstack-protector-all -fPIC
+HARDEN	:= -fstack-protector-all -fPIC -fvisibility=hidden
 DEFS	:= -D_GNU_SOURCE -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
 	   -DSGN_VERSION='"$(VERSION)"'
 # The project's headers are on the quote path only: "fido.h" is pkg/fido's,
@@ -77,7 +81,30 @@ LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
 		   $(BUILD)/obj/gen/embedded.o
 CMD_SRCS	:= $(wildcard cmd/signet/*.c)
 CMD_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(CMD_SRCS))
-HEADERS		:= $(foreach a,$(AREAS),pkg/$(a)/$(a).h)
+# VERIFY_ONLY=1: $(BUILD)/signet verifies (verify, verify-bundle,
+# verify-blob, digest, trust show/export, trust update --from DIR) and
+# refuses the rest; no network client and no FIDO2 device code is compiled
+# in, so libcurl and libfido2 are never loaded (as minisign's VERIFY_ONLY).
+ifeq ($(VERIFY_ONLY),1)
+DEFS		+= -DSGN_VERIFY_ONLY
+VO_LIB_OUT	:= pkg/http/% pkg/core/dl.c pkg/fido/dl.c pkg/fido/fido.c \
+		   pkg/fulcio/% pkg/oidc/% pkg/sign/% pkg/rekor/client.c \
+		   pkg/rekor/read.c pkg/tsa/tsa_request.c
+VO_CMD_OUT	:= cmd/signet/sign.c cmd/signet/key.c cmd/signet/tlog.c \
+		   cmd/signet/model_sign.c
+LIB_SRCS	:= $(filter-out $(VO_LIB_OUT),$(LIB_SRCS))
+LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
+		   $(BUILD)/obj/gen/embedded.o
+CMD_SRCS	:= $(filter-out $(VO_CMD_OUT),$(CMD_SRCS))
+CMD_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(CMD_SRCS))
+endif
+HEADERS		:= $(foreach a,$(AREAS),pkg/$(a)/$(a).h) \
+		   pkg/rekor/rekor_client.h pkg/tsa/tsa_client.h
+# Installed, and exported from libsignet.so (SGN_API_BEGIN): these include
+# no other header of the tree.  json.h (cJSON), http.h, the clients and
+# the *_int.h headers stay private.
+PUBLIC_AREAS	:= core bundle keys x509 trust verify sign manifest tuf
+PUBLIC_HEADERS	:= $(foreach a,$(PUBLIC_AREAS),pkg/$(a)/$(a).h)
 TEST_AREAS	:= $(sort $(patsubst pkg/%/,%,$(dir $(wildcard pkg/*/*_test.c))))
 TEST_BINS	:= $(addprefix $(BUILD)/test/,$(addsuffix _test,$(TEST_AREAS)))
 EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
@@ -88,10 +115,9 @@ EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
 		   third_party/sigstore/tuf/staging_root.json
 
 .PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
-	deps checksrc headers conformance regress format test-device
+	deps checksrc headers exports purity install-test verify-only-test conformance regress format test-device
 
-all: $(BUILD)/signet $(BUILD)/libsignet.a $(BUILD)/libsignet.so \
-	$(BUILD)/signet.pc
+all: $(BUILD)/signet $(BUILD)/libsignet.a $(BUILD)/libsignet.so
 
 deps:
 	@scripts/deps.sh
@@ -130,17 +156,6 @@ $(BUILD)/libsignet.so: $(LIB_OBJS) scripts/libsignet.map
 
 $(BUILD)/signet: $(CMD_OBJS) $(BUILD)/libsignet.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CMD_OBJS) $(BUILD)/libsignet.a $(PKG_LIBS)
-
-$(BUILD)/signet.pc: Makefile
-	@mkdir -p $(BUILD)
-	@{ echo "prefix=$(PREFIX)"; echo "libdir=$(LIBDIR)"; \
-	   echo "includedir=$(INCLUDEDIR)"; echo; \
-	   echo "Name: signet"; \
-	   echo "Description: Sigstore signing and verification library"; \
-	   echo "Version: $(VERSION)"; \
-	   echo "Requires.private: $(PC_REQUIRES)"; \
-	   echo "Cflags: -I\$${includedir}"; \
-	   echo "Libs: -L\$${libdir} -lsignet"; } > $@
 
 # Test support (pkg/*/testsupport/: the software authenticator "soft:"):
 # an archive linked whole (its constructor adds the device) into the unit
@@ -195,7 +210,7 @@ test: deps all $(TEST_BINS) $(TOOL_BINS) $(BUILD)/test/signet
 test-device: deps $(BUILD)/test/fido_test
 	@scripts/test-device.sh $(BUILD)/test/fido_test
 
-check: checksrc headers
+check: checksrc headers exports purity install-test verify-only-test
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1 \
 	    UBSAN_OPTIONS=halt_on_error=1:exitcode=99:print_stacktrace=1 \
 	    $(MAKE) BUILD=build-asan SANITIZER=address,undefined test
@@ -210,8 +225,34 @@ conformance: all
 checksrc:
 	scripts/checksrc.sh
 
+# libsignet.so exports the public headers' functions, as scripts/exports.txt
+# lists them (and the public headers declare them), and no data.
+exports: $(BUILD)/libsignet.so
+	@scripts/exports.sh $(BUILD)/libsignet.so scripts/exports.txt \
+	    "$(CC)" "$(INCS) $(DEFS)" $(PUBLIC_HEADERS)
+
+# pkg/verify includes pure headers only: it cannot reach the network.
+purity: $(BUILD)/config.mk
+	@scripts/purity.sh "$(CC)" "$(INCS) $(PKG_CFLAGS) $(DEFS)" \
+	    $(wildcard pkg/verify/*.c)
+
+# The public headers as installed, with only themselves on the include
+# path (a public header including a private one fails); then the others.
 headers: $(BUILD)/config.mk
-	@scripts/headers.sh "$(CC)" "$(INCS) $(PKG_CFLAGS) $(DEFS)" $(HEADERS)
+	@rm -rf $(BUILD)/include && mkdir -p $(BUILD)/include/signet
+	@cp $(PUBLIC_HEADERS) $(BUILD)/include/signet/
+	@scripts/headers.sh "$(CC)" "$(DEFS)" \
+	    $(addprefix $(BUILD)/include/signet/,$(notdir $(PUBLIC_HEADERS)))
+	@scripts/headers.sh "$(CC)" "$(INCS) $(PKG_CFLAGS) $(DEFS)" \
+	    $(filter-out $(PUBLIC_HEADERS),$(HEADERS))
+
+# make VERIFY_ONLY=1 into build-verify-only/, and its checks.
+verify-only-test:
+	@scripts/verify-only.sh "$(MAKE)" build-verify-only
+
+# make install into a temporary DESTDIR, and a program built against it.
+install-test: all
+	@scripts/install-test.sh "$(MAKE)" $(BUILD)
 
 FUZZ_HARNESSES := $(basename $(notdir $(wildcard pkg/*/*_fuzz.c)))
 FUZZ_BUILD	:= build-fuzz
@@ -264,8 +305,17 @@ install: all
 	install -m 0755 $(BUILD)/libsignet.so \
 	    $(DESTDIR)$(LIBDIR)/libsignet.so.$(SOVERSION)
 	ln -sf libsignet.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libsignet.so
-	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/signet/
-	install -m 0644 $(BUILD)/signet.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/signet/
+	@{ echo "prefix=$(PREFIX)"; echo "libdir=$(LIBDIR)"; \
+	   echo "includedir=$(INCLUDEDIR)"; echo; \
+	   echo "Name: signet"; \
+	   echo "Description: Sigstore signing and verification library"; \
+	   echo "Version: $(VERSION)"; \
+	   echo "Requires.private: $(PC_REQUIRES)"; \
+	   echo "Cflags: -I\$${includedir}"; \
+	   echo "Libs: -L\$${libdir} -lsignet"; } \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/signet.pc
+	@echo "  wrote $(DESTDIR)$(LIBDIR)/pkgconfig/signet.pc (prefix=$(PREFIX))"
 	install -m 0644 cmd/signet/signet.1 $(DESTDIR)$(MANDIR)/man1/signet.1
 	@echo "signet: libcurl.so.4 (>= 7.85.0) and libfido2.so.1 are loaded" \
 	    "with dlopen(), which dependency scanners cannot see:" \

@@ -89,6 +89,7 @@ has(const uint8_t *p, size_t len, const char *s)
 	return memmem(p, len, s, strlen(s)) != NULL;
 }
 
+#ifndef SGN_VERIFY_ONLY
 sgn_err
 keyref_signer(const char *ref, const struct cli_args *a,
     struct sgn_signer **out, struct sgn_errbuf *eb)
@@ -129,6 +130,7 @@ keyref_signer(const char *ref, const struct cli_args *a,
 	free(pem);
 	return r;
 }
+#endif
 
 sgn_err
 keyref_pubkey(const char *ref, struct sgn_pubkey **out, struct sgn_errbuf *eb)

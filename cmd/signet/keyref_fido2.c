@@ -20,6 +20,8 @@ struct fido_ui {
 	struct sgn_secret	pin;	/* from the environment or a file */
 };
 
+#ifndef SGN_VERIFY_ONLY
+/* make VERIFY_ONLY=1: a key file's public key only, no authenticator. */
 static sgn_err
 ask_pin(void *ctx, int retries, int wrong, struct sgn_secret *pin,
     struct sgn_errbuf *eb)
@@ -105,6 +107,7 @@ keyref_fido2_signer(const char *keyfile, const struct cli_args *a,
 	free(buf);
 	return r;
 }
+#endif
 
 sgn_err
 keyref_fido2_pubkey(const char *keyfile, struct sgn_pubkey **out,
@@ -125,6 +128,7 @@ keyref_fido2_pubkey(const char *keyfile, struct sgn_pubkey **out,
 	return r;
 }
 
+#ifndef SGN_VERIFY_ONLY
 int
 key_fido2_generate(const struct cli_args *a, const char *name, int force)
 {
@@ -186,3 +190,4 @@ key_fido2_list(const struct cli_args *a)
 	sgn_fido_devices_free(&list, n);
 	return 0;
 }
+#endif /* !SGN_VERIFY_ONLY */

@@ -102,6 +102,14 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "verify-bundle") == 0 ||
 	    strcmp(cmd, "verify-blob") == 0)
 		return cmd_verify(cmd, argc - 2, argv + 2);
+#ifdef SGN_VERIFY_ONLY
+	/* make VERIFY_ONLY=1: no network client, no FIDO2 linked in. */
+	if (strncmp(cmd, "sign", 4) == 0 || strcmp(cmd, "key") == 0 ||
+	    strcmp(cmd, "log") == 0 || strcmp(cmd, "tlog") == 0) {
+		cli_err("%s: this signet was built to verify only", cmd);
+		return 2;
+	}
+#else
 	if (strcmp(cmd, "sign") == 0 || strcmp(cmd, "sign-bundle") == 0 ||
 	    strcmp(cmd, "sign-blob") == 0)
 		return cmd_sign(cmd, argc - 2, argv + 2);
@@ -109,12 +117,13 @@ main(int argc, char **argv)
 		return cmd_key(argc - 2, argv + 2);
 	if (strcmp(cmd, "log") == 0)
 		return cmd_log(argc - 2, argv + 2);
+	if (strcmp(cmd, "tlog") == 0)
+		return cmd_tlog(argc - 2, argv + 2);
+#endif
 	if (strcmp(cmd, "trust") == 0)
 		return cmd_trust(argc - 2, argv + 2);
 	if (strcmp(cmd, "digest") == 0)
 		return cmd_digest(argc - 2, argv + 2);
-	if (strcmp(cmd, "tlog") == 0)
-		return cmd_tlog(argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("signet %s\n", SGN_VERSION);
 		return 0;

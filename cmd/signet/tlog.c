@@ -31,6 +31,7 @@
 #include "http.h"
 #include "keys.h"
 #include "rekor.h"
+#include "rekor_client.h"
 #include "tlog.h"
 #include "trust.h"
 #include "trustcli.h"

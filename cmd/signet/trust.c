@@ -587,20 +587,30 @@ static int
 do_update(const struct cli_args *a, const char *verb, struct tsrc *s,
     int print)
 {
+#ifndef SGN_VERIFY_ONLY
 	struct sgn_http_opts	 ho;
+	uint64_t		 sec;
+#endif
 	struct sgn_errbuf	 eb;
 	struct sgn_http		*http = NULL;
 	struct sgn_tuf		*t = NULL;
 	struct sgn_tuf_info	 info;
 	struct sgn_trusted_root	*root = NULL;
 	struct sgn_signing_config *cfg = NULL;
-	uint64_t		 sec;
 	int			 have_v2 = 0, rc = 2;
 	sgn_err			 r;
 
-	memset(&ho, 0, sizeof(ho));
 	memset(&info, 0, sizeof(info));
 	sgn_errbuf_clear(&eb);
+#ifdef SGN_VERIFY_ONLY
+	/* make VERIFY_ONLY=1: no network client; a local copy (--from) */
+	if (s->url != NULL) {
+		cli_err("%s: this signet was built to verify only: give "
+		    "--from DIR", verb);
+		goto out;
+	}
+#else
+	memset(&ho, 0, sizeof(ho));
 	if (s->url != NULL) {
 		ho.ca_bundle = cli_get(a, "ca-bundle");
 		if (cli_get(a, "timeout") != NULL) {
@@ -617,6 +627,7 @@ do_update(const struct cli_args *a, const char *verb, struct tsrc *s,
 			goto out;
 		}
 	}
+#endif
 	if ((r = tsrc_tuf(s, 0, http, &t, &eb)) != SGN_OK ||
 	    (r = sgn_tuf_update(t, &info, &eb)) != SGN_OK ||
 	    (r = get_root(t, &root, &eb)) != SGN_OK ||
@@ -668,7 +679,9 @@ out:
 	sgn_signing_config_free(&cfg);
 	sgn_trusted_root_free(&root);
 	sgn_tuf_free(&t);
+#ifndef SGN_VERIFY_ONLY
 	sgn_http_free(&http);
+#endif
 	return rc;
 }
 

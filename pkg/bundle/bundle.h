@@ -33,6 +33,8 @@
 extern "C" {
 #endif
 
+SGN_API_BEGIN
+
 #define SGN_BUNDLE_MAX_TLOG_ENTRIES	32
 #define SGN_BUNDLE_MAX_TIMESTAMPS	32
 #define SGN_BUNDLE_MAX_CHAIN		16
@@ -130,6 +132,8 @@ sgn_err	sgn_bundle_serialize(const struct sgn_bundle *b, struct sgn_buf *out,
 sgn_err	sgn_tlog_entry_parse(const uint8_t *json, size_t len,
 	    struct sgn_tlog_entry *e, struct sgn_errbuf *eb);
 void	sgn_tlog_entry_reset(struct sgn_tlog_entry *e);
+
+SGN_API_END
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,21 @@
 extern "C" {
 #endif
 
+/*
+ * libsignet.so is built with -fvisibility=hidden: it exports what the
+ * public headers declare between SGN_API_BEGIN and SGN_API_END and
+ * nothing else (scripts/exports.sh checks the list).
+ */
+#if defined(__GNUC__)
+#define SGN_API_BEGIN	_Pragma("GCC visibility push(default)")
+#define SGN_API_END	_Pragma("GCC visibility pop")
+#else
+#define SGN_API_BEGIN
+#define SGN_API_END
+#endif
+
+SGN_API_BEGIN
+
 /* Append new codes at the end; never renumber (they are part of the ABI). */
 typedef enum sgn_err {
 	SGN_OK = 0,
@@ -255,6 +270,8 @@ sgn_err	sgn_hash_file(sgn_hash_alg alg, const char *path, uint8_t *out,
 #define SGN_MAX_MODEL_BUNDLE_BYTES	(256u * 1024 * 1024)
 #define SGN_MAX_TRUSTED_ROOT_BYTES	(4u * 1024 * 1024)
 #define SGN_MAX_KEY_FILE_BYTES		(64u * 1024)
+
+SGN_API_END
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,8 @@
 extern "C" {
 #endif
 
+SGN_API_BEGIN
+
 typedef enum sgn_key_type {
 	SGN_KEY_UNKNOWN = 0,
 	SGN_KEY_ECDSA_P256,
@@ -248,6 +250,8 @@ int	sgn_key_details_parse(const char *name, sgn_key_type *type,
 	    sgn_hash_alg *hash, sgn_rsa_padding *pad);
 /* The canonical name for a key as Rekor v2 records it. */
 const char *sgn_key_details_name(const struct sgn_pubkey *k);
+
+SGN_API_END
 
 #ifdef __cplusplus
 }

@@ -36,6 +36,8 @@
 extern "C" {
 #endif
 
+SGN_API_BEGIN
+
 #define SGN_OMS_PREDICATE_V1	"https://model_signing/signature/v1.0"
 #define SGN_OMS_PREDICATE_V02	"https://model_signing/Digests/v0.1"
 #define SGN_MANIFEST_DEFAULT_SHARD	1000000000ULL
@@ -224,6 +226,8 @@ sgn_err	sgn_manifest_state_read(const uint8_t *buf, size_t len,
 
 /* Orders two entry paths as the reference does (<0, 0, >0). */
 int	sgn_manifest_path_cmp(const char *a, const char *b);
+
+SGN_API_END
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include "http.h"
 #include "json.h"
 #include "rekor.h"
+#include "rekor_client.h"
 
 static sgn_err
 print_into(cJSON *root, struct sgn_buf *out, struct sgn_errbuf *eb)

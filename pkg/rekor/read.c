@@ -19,6 +19,7 @@
 #include "http.h"
 #include "json.h"
 #include "rekor.h"
+#include "rekor_client.h"
 #include "tlog.h"
 
 #define LI "Rekor log info"

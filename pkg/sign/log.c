@@ -9,10 +9,12 @@
 
 #include "dsse.h"
 #include "rekor.h"
+#include "rekor_client.h"
 #include "sign_int.h"
 #include "tlog.h"
 #include "trust.h"
 #include "tsa.h"
+#include "tsa_client.h"
 #include "verify.h"
 
 sgn_err

@@ -27,6 +27,8 @@
 extern "C" {
 #endif
 
+SGN_API_BEGIN
+
 struct sgn_http;
 
 #define SGN_SIGN_MIN_VALIDITY 60
@@ -148,6 +150,8 @@ struct sgn_log_opts {
 sgn_err	sgn_log_bundle(const struct sgn_log_opts *o,
 	    const struct sgn_pubkey *key, const uint8_t *bundle, size_t len,
 	    struct sgn_buf *out, int *already, struct sgn_errbuf *eb);
+
+SGN_API_END
 
 #ifdef __cplusplus
 }

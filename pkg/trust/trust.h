@@ -26,6 +26,8 @@
 extern "C" {
 #endif
 
+SGN_API_BEGIN
+
 struct sgn_validity {
 	struct sgn_time	start;
 	struct sgn_time	end;
@@ -179,6 +181,8 @@ sgn_err	sgn_selection_check_root(const struct sgn_selection *sel,
 /* Host and authority (host[:port]) of an http(s) URL; malloc'd. */
 sgn_err	sgn_url_host(const char *url, char **host, char **authority,
 	    struct sgn_errbuf *eb);
+
+SGN_API_END
 
 #ifdef __cplusplus
 }

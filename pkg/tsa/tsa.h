@@ -3,11 +3,12 @@
  * verificationMaterial.timestampVerificationData.rfc3161Timestamps[]
  * .signedTimestamp (the whole DER TimeStampResp: status and token).
  *
- * Verification only; requests come later.  What is timestamped is the raw
- * signature bytes (messageSignature.signature, or the DSSE envelope's
- * signatures[0].sig), not the artifact.  The TSA's certificate chain comes
- * from the trusted root (timestampAuthorities[].certChain: leaf first,
- * trust anchor last) and is validated at the token's genTime.
+ * Verification only, no network: requests are in tsa_client.h.  What is
+ * timestamped is the raw signature bytes (messageSignature.signature, or
+ * the DSSE envelope's signatures[0].sig), not the artifact.  The TSA's
+ * certificate chain comes from the trusted root (timestampAuthorities[]
+ * .certChain: leaf first, trust anchor last) and is validated at the
+ * token's genTime.
  *
  * Specs: RFC 3161 (Time-Stamp Protocol), RFC 5816 (ESSCertIDv2),
  * RFC 5652 (CMS SignedData).
@@ -119,20 +120,6 @@ sgn_err	sgn_tsa_verify_certs(const uint8_t *resp, size_t len,
  */
 int	sgn_tsa_names_signer(const uint8_t *resp, size_t len,
 	    const struct sgn_cert *leaf);
-
-/*
- * Requests an RFC 3161 timestamp over data (the signature bytes) from the
- * TSA at url (the full URL a signing config names): a SHA-256 imprint, a
- * random 64-bit nonce, certReq set.  The reply must be a granted
- * TimeStampResp carrying the same imprint and nonce; *resp (malloc'd) is
- * the whole DER response, for the bundle.  Verification against the
- * trusted root is the caller's (sgn_tsa_verify_certs).  Network and HTTP
- * failures say which TSA failed and why.
- */
-struct sgn_http;
-sgn_err	sgn_tsa_request(struct sgn_http *http, const char *url,
-	    const uint8_t *data, size_t data_len, uint8_t **resp,
-	    size_t *resp_len, struct sgn_errbuf *eb);
 
 #ifdef __cplusplus
 }

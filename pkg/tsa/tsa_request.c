@@ -14,6 +14,7 @@
 
 #include "http.h"
 #include "tsa.h"
+#include "tsa_client.h"
 
 static sgn_err
 build_request(const uint8_t *digest, uint64_t nonce, uint8_t **out,

@@ -107,6 +107,16 @@ static sgn_err
 fetch_http(struct sgn_tuf *t, const char *path, size_t max, struct sgn_buf *b,
     int *found, struct sgn_errbuf *eb)
 {
+#ifdef SGN_VERIFY_ONLY
+	/* make VERIFY_ONLY=1: no network client is linked in. */
+	(void)t;
+	(void)path;
+	(void)max;
+	(void)b;
+	(void)found;
+	return sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+	    "this signet was built to verify only");
+#else
 	struct sgn_http_request req;
 	struct sgn_http_response res;
 	char url[SGN_HTTP_MAX_URL];
@@ -144,6 +154,7 @@ fetch_http(struct sgn_tuf *t, const char *path, size_t max, struct sgn_buf *b,
 out:
 	sgn_http_response_reset(&res);
 	return r;
+#endif
 }
 
 /*
@@ -1576,7 +1587,9 @@ sgn_tuf_new(const struct sgn_tuf_opts *o, struct sgn_tuf **out,
     struct sgn_errbuf *eb)
 {
 	struct sgn_tuf *t = NULL;
+#ifndef SGN_VERIFY_ONLY
 	struct sgn_http_opts ho;
+#endif
 	size_t i, n;
 	int nsrc;
 	sgn_err r = SGN_ERR_NOMEM;
@@ -1626,6 +1639,11 @@ sgn_tuf_new(const struct sgn_tuf_opts *o, struct sgn_tuf **out,
 		goto out;
 	}
 	if (o->url != NULL && !o->offline) {
+#ifdef SGN_VERIFY_ONLY
+		r = sgn_errf(eb, SGN_ERR_UNSUPPORTED,
+		    "this signet was built to verify only");
+		goto out;
+#else
 		if (o->http != NULL)
 			t->http = o->http;
 		else {
@@ -1635,6 +1653,7 @@ sgn_tuf_new(const struct sgn_tuf_opts *o, struct sgn_tuf **out,
 				goto out;
 			t->own_http = 1;
 		}
+#endif
 	}
 	cache_setup(t, o->cache_dir, o->root, o->root_len);
 	*out = t;
@@ -1655,8 +1674,10 @@ sgn_tuf_free(struct sgn_tuf **tp)
 		return;
 	state_clear(t);
 	sgn_tuf_meta_free(&t->root0);
+#ifndef SGN_VERIFY_ONLY
 	if (t->own_http)
 		sgn_http_free(&t->http);
+#endif
 	for (i = 0; t->prefetch != NULL && t->prefetch[i] != NULL; i++)
 		free(t->prefetch[i]);
 	free(t->prefetch);

@@ -65,6 +65,8 @@
 extern "C" {
 #endif
 
+SGN_API_BEGIN
+
 /* Caps (python-tuf ngclient's).  A file over its cap is SGN_ERR_LIMIT. */
 #define SGN_TUF_MAX_ROOT_BYTES		512000
 #define SGN_TUF_MAX_ROOT_ROTATIONS	256
@@ -241,6 +243,8 @@ const uint8_t *sgn_tuf_metadata(const struct sgn_tuf *t, const char *role,
 sgn_err	sgn_tuf_default_cache_dir(
 	    const char *(*getenv_fn)(void *ctx, const char *name), void *ctx,
 	    char *out, size_t outlen, struct sgn_errbuf *eb);
+
+SGN_API_END
 
 #ifdef __cplusplus
 }

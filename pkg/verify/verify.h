@@ -48,6 +48,8 @@
 extern "C" {
 #endif
 
+SGN_API_BEGIN
+
 /* What is being verified. */
 struct sgn_artifact {
 	const char	*path;		/* a file, or NULL */
@@ -235,6 +237,8 @@ sgn_err	sgn_verify_plain(const struct sgn_bundle *b,
 sgn_err	sgn_regex_check(const char *pattern, struct sgn_errbuf *eb);
 sgn_err	sgn_regex_match(const char *pattern, const char *s, int *matched,
 	    struct sgn_errbuf *eb);
+
+SGN_API_END
 
 #ifdef __cplusplus
 }

@@ -27,6 +27,8 @@
 extern "C" {
 #endif
 
+SGN_API_BEGIN
+
 #define SGN_MAX_CERT_BYTES	(64u * 1024)
 
 struct sgn_cert;
@@ -188,6 +190,8 @@ sgn_err	sgn_cert_scts(const struct sgn_cert *leaf,
 	    const struct sgn_cert *issuer, struct sgn_sct **scts, size_t *n,
 	    struct sgn_errbuf *eb);
 void	sgn_scts_free(struct sgn_sct *scts, size_t n);
+
+SGN_API_END
 
 #ifdef __cplusplus
 }
