@@ -151,6 +151,20 @@ run info --log "$R2" --signing-config "$SIGNET_TESTBED_SIGNING_CONFIG_V2" \
     --json
 expect "the testbed's signing config: the v2 log is v2" 0 '"version":2'
 
+# a retired log (its key's validity ended) is still audited, and said so
+node -e 'const fs = require("fs"); const t = JSON.parse(fs.readFileSync(
+    process.argv[1], "utf8")); for (const l of t.tlogs) if (l.baseUrl
+    .replace(/\/+$/, "") === process.argv[2].replace(/\/+$/, ""))
+    l.publicKey.validFor.end = new Date(Date.parse(
+    l.publicKey.validFor.start) + 1000).toISOString();
+    fs.writeFileSync(process.argv[3], JSON.stringify(t));' \
+    "$TR" "$R2" "$tmp/tr-retired.json"
+"$SIGNET" tlog info --trusted-root "$tmp/tr-retired.json" >"$tmp/out" 2>&1
+rc=$?
+expect "info audits a retired log too" 0 "$R2 (retired): size"
+grep -q "^$R1: size" "$tmp/out" && ok "the active log beside it" ||
+    bad "the active log is missing"
+
 # --- get ---------------------------------------------------------------
 before=$(requests)
 run get --bundle "$tmp/v1.json"

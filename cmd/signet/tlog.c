@@ -42,6 +42,7 @@
 struct tlog_log {
 	const struct sgn_log	*log;
 	int			 v2;
+	int			 retired;	/* its key's validity ended */
 };
 
 struct tctx {
@@ -86,7 +87,8 @@ usage(FILE *f)
 	    "\n"
 	    "  --log URL              one log of the trusted root (default: "
 	    "every\n"
-	    "                         log of the trusted root still valid)\n"
+	    "                         log of the trusted root, retired ones "
+	    "too)\n"
 	    "  --log-version 1|2      the log's API: Rekor v1, or Rekor v2 "
 	    "tiles\n"
 	    "                         (default: the signing config's\n"
@@ -217,7 +219,7 @@ open_http(struct tctx *c)
 
 /*
  * The logs to audit: --log URL (a tlog of the trusted root with that
- * base URL), else every tlog still valid now, one per base URL.
+ * base URL), else every tlog, retired ones too, one per base URL.
  */
 static int
 select_logs(struct tctx *c)
@@ -237,21 +239,22 @@ select_logs(struct tctx *c)
 	tl = sgn_trusted_root_tlogs(c->root, &n);
 	for (i = 0; i < n; i++) {
 		const struct sgn_log *l = &tl[i];
-		int dup = 0;
+		int dup = 0, ended = l->valid.has_end &&
+		    sgn_time_cmp(l->valid.end, now) < 0;
 
-		if (want != NULL) {
-			if (url_len(want) != url_len(l->base_url) ||
-			    strncmp(want, l->base_url, url_len(want)) != 0)
-				continue;
-		} else if (l->valid.has_end &&
-		    sgn_time_cmp(l->valid.end, now) < 0)
+		/* a retired log (its key's validity ended) is still audited:
+		 * its history up to its final checkpoint must hold */
+		if (want != NULL && (url_len(want) != url_len(l->base_url) ||
+		    strncmp(want, l->base_url, url_len(want)) != 0))
 			continue;
 		for (j = 0; j < c->n_logs; j++)
 			if (strcmp(c->logs[j].log->base_url, l->base_url) ==
 			    0) {
 				/* the key valid now wins */
-				if (sgn_validity_contains(&l->valid, now))
+				if (sgn_validity_contains(&l->valid, now)) {
 					c->logs[j].log = l;
+					c->logs[j].retired = 0;
+				}
 				dup = 1;
 			}
 		if (dup)
@@ -262,6 +265,7 @@ select_logs(struct tctx *c)
 		if (v == 0)
 			cv = config_version(c, l->base_url);
 		c->logs[c->n_logs].log = l;
+		c->logs[c->n_logs].retired = ended;
 		c->logs[c->n_logs].v2 = v != 0 ? v == 2 : cv != 0 ? cv == 2 :
 		    sgn_pubkey_type(l->key) == SGN_KEY_ED25519;
 		c->n_logs++;
@@ -271,7 +275,7 @@ select_logs(struct tctx *c)
 			cli_err("tlog %s: %s is not a transparency log of the "
 			    "trusted root", c->verb, want);
 		else
-			cli_err("tlog %s: the trusted root lists no valid "
+			cli_err("tlog %s: the trusted root lists no "
 			    "transparency log", c->verb);
 		return 2;
 	}
@@ -597,6 +601,7 @@ info_one(struct tctx *c, const struct tlog_log *tl)
 	if (c->json) {
 		cJSON_AddStringToObject(o, "log", tl->log->base_url);
 		cJSON_AddNumberToObject(o, "version", tl->v2 ? 2 : 1);
+		cJSON_AddBoolToObject(o, "retired", tl->retired);
 		cli_json_add_text(o, "origin", c->latest->origin);
 		cJSON_AddNumberToObject(o, "size", (double)c->latest->size);
 		cJSON_AddStringToObject(o, "root", hex);
@@ -611,7 +616,8 @@ info_one(struct tctx *c, const struct tlog_log *tl)
 		cJSON_AddTrueToObject(o, "consistent");
 		cli_json_add_path(o, "state", c->state);
 	} else {
-		printf("%s: size %llu, root %s", tl->log->base_url,
+		printf("%s%s: size %llu, root %s", tl->log->base_url,
+		    tl->retired ? " (retired)" : "",
 		    (unsigned long long)c->latest->size, hex);
 		if (!tl->v2)
 			printf(", tree ID %s", c->li.active.tree_id);
