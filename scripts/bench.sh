@@ -294,3 +294,55 @@ awk -v n="$SMALL" -v t="$(cut -d' ' -f1 "$md/t-small")" \
 	if (t < 0.01) t = 0.01;
 	printf "small files (%d): %.3f s, %.0f files/s; peak memory " \
 	    "%.1f MiB\n", n, t, n / t, rss / 1024 }'
+
+# 7. signet tlog consistency between sizes 1,000 and 1,000,000 on the
+#    testbed's Rekor v2 log (issue 12): a log of 1,000,000 synthetic
+#    entries (scripts/testbed-server/lib/bigtree.js), its levels built
+#    once and cached in $BUILD/bench/tree; tiles fetched and hashed per
+#    second, and the requests made next to the fewest tiles the proof and
+#    the two roots need.
+BIGN=1000000
+tt=$(mktemp -d)
+trap 'scripts/testbed stop "$tb/tb" >/dev/null 2>&1;
+    scripts/testbed stop "$tt/tb" >/dev/null 2>&1; rm -rf "$tb" "$md" "$tt"' \
+    EXIT
+mkdir -p "$BUILD/bench/tree"
+t0=$(date +%s%N)
+node scripts/testbed-server/lib/bigtree.js build "$BIGN" "$BUILD/bench/tree"
+t1=$(date +%s%N)
+SIGNET_TESTBED_REKOR_V2_SYNTHETIC=$BIGN \
+    SIGNET_TESTBED_TREE_CACHE="$BUILD/bench/tree" \
+    scripts/testbed start "$tt/tb" >/dev/null
+(
+	. "$tt/tb/env"
+	t2=$(date +%s%N)
+	rc=0
+	"$SIGNET" tlog consistency --log "$SIGNET_TESTBED_REKOR_V2_URL" \
+	    --from 1000 --to "$BIGN" --state "$tt/state" \
+	    --trusted-root "$SIGNET_TESTBED_TRUSTED_ROOT" >"$tt/out" 2>&1 ||
+	    rc=$?
+	t3=$(date +%s%N)
+	req=$(scripts/testbed state "$tt/tb" | node -e '
+	    let s = ""; process.stdin.on("data", (d) => { s += d; });
+	    process.stdin.on("end", () => {
+	    console.log(JSON.parse(s).requests.rekor2 || 0); });')
+	min=$(node scripts/testbed-server/lib/bigtree.js min-tiles 1000 "$BIGN")
+	tiles=$(grep -o '[0-9]* tiles fetched' "$tt/out" | cut -d' ' -f1)
+	echo
+	echo "== signet tlog consistency 1,000 -> $BIGN (testbed Rekor v2)"
+	if [ "$rc" -ne 0 ]; then
+		sed 's/^/  /' "$tt/out"
+		echo "consistency failed (exit $rc)"
+	else
+		awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" \
+		    -v tiles="${tiles:-0}" -v req="$req" -v min="$min" 'BEGIN {
+			s = (d - c) / 1e9;
+			printf "tree of %d entries: %.1f s to build or read " \
+			    "the cache; consistency %.0f ms (one process), " \
+			    "%d tiles fetched and hashed, %.0f tiles a " \
+			    "second of the whole process; %d requests (checkpoint included) for " \
+			    "%d tiles at least\n", '"$BIGN"', (b - a) / 1e9,
+			    s * 1e3, tiles, tiles / s, req, min }'
+	fi
+)
+scripts/testbed stop "$tt/tb" >/dev/null 2>&1

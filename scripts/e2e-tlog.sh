@@ -24,8 +24,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if ! SIGNET_TESTBED_PREFILL=70000 "$ROOT/scripts/testbed" start "$TB" \
-    >"$tmp/start.log" 2>&1; then
+# the v2 log's 70,000 entries are make bench's synthetic ones (flat levels
+# cached in the testbed's directory, scripts/testbed-server/lib/bigtree.js):
+# every v2 check below runs on that tree too
+if ! SIGNET_TESTBED_PREFILL=70000 SIGNET_TESTBED_REKOR_V2_SYNTHETIC=70000 \
+    "$ROOT/scripts/testbed" start "$TB" >"$tmp/start.log" 2>&1; then
 	cat "$tmp/start.log"
 	echo "0 passed, 1 failed"
 	exit 1
@@ -126,6 +129,41 @@ run info
 expect "info again: consistent" 0 "consistent with the stored checkpoint"
 grep -q "size 7000[0-9], .*: consistent" "$tmp/out" &&
     ok "the stored checkpoint advanced" || bad "not advanced"
+
+# the log's API version comes from the signing config where it lists the
+# log: a config calling the v2 log a Rekor v1 makes signet speak v1 to it
+node -e 'const fs = require("fs"); const c = JSON.parse(fs.readFileSync(
+    process.argv[1], "utf8")); for (const s of c.rekorTlogUrls)
+    s.majorApiVersion = s.url.replace(/\/+$/, "") ===
+    process.argv[2].replace(/\/+$/, "") ? 1 : 2;
+    fs.writeFileSync(process.argv[3], JSON.stringify(c));' \
+    "$SIGNET_TESTBED_SIGNING_CONFIG_V2" "$R2" "$tmp/sc-v1.json"
+before=$(states)
+run info --log "$R2" --signing-config "$tmp/sc-v1.json"
+expect "a signing config saying majorApiVersion 1 makes the log v1" 2 \
+    "/api/v1/log"
+[ "$(states)" = "$before" ] && ok "nothing stored from a log not checked" ||
+    bad "stored from a log not checked"
+run info --log "$R2" --signing-config "$tmp/sc-v1.json" --log-version 2 \
+    --json
+expect "--log-version overrides the signing config" 0 '"version":2'
+run info --log "$R2" --signing-config "$SIGNET_TESTBED_SIGNING_CONFIG_V2" \
+    --json
+expect "the testbed's signing config: the v2 log is v2" 0 '"version":2'
+
+# a retired log (its key's validity ended) is still audited, and said so
+node -e 'const fs = require("fs"); const t = JSON.parse(fs.readFileSync(
+    process.argv[1], "utf8")); for (const l of t.tlogs) if (l.baseUrl
+    .replace(/\/+$/, "") === process.argv[2].replace(/\/+$/, ""))
+    l.publicKey.validFor.end = new Date(Date.parse(
+    l.publicKey.validFor.start) + 1000).toISOString();
+    fs.writeFileSync(process.argv[3], JSON.stringify(t));' \
+    "$TR" "$R2" "$tmp/tr-retired.json"
+"$SIGNET" tlog info --trusted-root "$tmp/tr-retired.json" >"$tmp/out" 2>&1
+rc=$?
+expect "info audits a retired log too" 0 "$R2 (retired): size"
+grep -q "^$R1: size" "$tmp/out" && ok "the active log beside it" ||
+    bad "the active log is missing"
 
 # --- get ---------------------------------------------------------------
 before=$(requests)
@@ -253,6 +291,57 @@ expect "watch whose output fails exits 2" 2 "stdout"
     bad "advanced although the output failed"
 run watch --certificate-identity alice@example.com --log "$R1" --once
 expect "the next watch reports the match again" 0 "1 matches"
+# Fulcio extensions (verify's GitHub workflow flags): one repository's
+# workflow watched, with or without its identity; each run from a copy of
+# the v1 log's stored checkpoint taken before the workflow signed
+for f in "$SIGNET_CACHE_DIR"/tlog/*; do
+	case $f in *.lock | *.inconsistent-*) continue ;; esac
+	head -n 1 "$f" | grep -q ' - ' && cp "$f" "$tmp/gh-start"
+done
+GH_ID=https://github.com/signet-testbed/demo/.github/workflows/release.yml@refs/heads/main
+ACTIONS_ID_TOKEN_REQUEST_URL=$SIGNET_TESTBED_GHA_URL \
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN=$SIGNET_TESTBED_GHA_TOKEN \
+    "$SIGNET" sign "$tmp/artifact" --bundle "$tmp/gh.json" \
+    --trusted-root "$TR" --signing-config "$V1C" >"$tmp/out" 2>&1 ||
+    bad "sign in the GitHub workflow"
+signas w9 "$V1C" alice@example.com
+watch_gh() {
+	cp "$tmp/gh-start" "$tmp/gh-state"
+	run watch --log "$R1" --state "$tmp/gh-state" --once "$@"
+}
+watch_gh --certificate-github-workflow-repository signet-testbed/demo
+expect "watch a repository's workflow by its extension alone" 0 \
+    "1 matches"
+grep -qF "identity $GH_ID" "$tmp/out" &&
+    ok "the match names the workflow's identity" || bad "workflow identity"
+watch_gh --certificate-github-workflow-repository signet-testbed/other
+expect "watch another repository: not matched" 0 "0 matches"
+watch_gh --certificate-github-workflow-repository signet-testbed/dem
+expect "extensions are matched whole: a prefix is not the repository" 0 \
+    "0 matches"
+watch_gh --certificate-identity "$GH_ID" \
+    --certificate-oidc-issuer "$SIGNET_TESTBED_GHA_ISSUER" \
+    --certificate-github-workflow-ref refs/heads/main \
+    --certificate-github-workflow-trigger push
+expect "watch identity, issuer, ref and trigger together" 0 "1 matches"
+watch_gh --certificate-identity "$GH_ID" \
+    --certificate-github-workflow-ref refs/tags/v1
+expect "watch identity with another ref: not matched" 0 "0 matches"
+watch_gh --certificate-identity alice@example.com \
+    --certificate-github-workflow-repository signet-testbed/demo
+expect "an email identity lacks the workflow extension: not matched" 0 \
+    "0 matches"
+watch_gh --certificate-identity alice@example.com \
+    --certificate-identity-regexp '^https://github\.com/signet-testbed/.*$'
+expect "watch an exact identity and a regexp at once (full parse)" 0 \
+    "2 matches"
+# the pre-filter only skips: bytes that occur elsewhere than in a SAN (the
+# repository, in extension .1.5) pass it, and the parsed SANs refuse them
+watch_gh --certificate-identity signet-testbed/demo
+expect "an identity found in the certificate but not as its SAN" 0 \
+    "0 matches"
+run info
+expect "the stored checkpoints catch up with the log" 0 "consistent"
 run watch --once
 expect "watch without an identity is a usage error" 2 \
     "give --certificate-identity"

@@ -43,12 +43,14 @@
 struct tlog_log {
 	const struct sgn_log	*log;
 	int			 v2;
+	int			 retired;	/* its key's validity ended */
 };
 
 struct tctx {
 	const char		*verb;
 	struct cli_args		 a;
 	struct sgn_trusted_root	*root;
+	struct sgn_signing_config *config;	/* NULL: none available */
 	struct sgn_http		*http;
 	struct tlog_log		 logs[MAX_LOGS];
 	size_t			 n_logs;
@@ -80,15 +82,23 @@ usage(FILE *f)
 	    "             [--certificate-oidc-issuer URL |\n"
 	    "             --certificate-oidc-issuer-regexp RE] [--log URL] "
 	    "[--once]\n"
+	    "             [--certificate-github-workflow-{trigger,sha,name,"
+	    "repository,ref} V]\n"
 	    "             [--interval SECONDS] [options]\n"
 	    "\n"
 	    "  --log URL              one log of the trusted root (default: "
 	    "every\n"
-	    "                         log of the trusted root still valid)\n"
+	    "                         log of the trusted root, retired ones "
+	    "too)\n"
 	    "  --log-version 1|2      the log's API: Rekor v1, or Rekor v2 "
 	    "tiles\n"
-	    "                         (default: 2 for an Ed25519 log key, "
-	    "else 1)\n"
+	    "                         (default: the signing config's\n"
+	    "                         majorApiVersion for the log, else 2 "
+	    "for an\n"
+	    "                         Ed25519 log key, else 1)\n"
+	    "  --signing-config FILE  signing_config.json (default: the TUF "
+	    "cache's,\n"
+	    "                         if any)\n"
 	    "  --trusted-root FILE    trusted_root.json (default: the TUF "
 	    "cache\n"
 	    "                         verified offline, else the built-in "
@@ -130,8 +140,23 @@ hexs(const uint8_t *p, size_t n, char *out)
 
 /* Setup ------------------------------------------------------------------ */
 
-/* The trusted root as verify takes it (trust_get: --trusted-root, the
- * TUF cache verified offline, or the built-in root): the logs' keys. */
+static size_t
+url_len(const char *u)
+{
+	size_t n = strlen(u);
+
+	while (n > 0 && u[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/*
+ * The trusted root as verify takes it (trust_get: --trusted-root, the
+ * TUF cache verified offline, or the built-in root): the logs' keys.
+ * And, never from the network, the signing config (--signing-config, or
+ * the TUF cache's): the logs' API versions.  Without one the version is
+ * guessed from the log's key.
+ */
 static int
 open_root(struct tctx *c)
 {
@@ -142,12 +167,39 @@ open_root(struct tctx *c)
 	memset(&w, 0, sizeof(w));
 	memset(&g, 0, sizeof(g));
 	w.need_root = 1;
+	w.need_config = 1;
+	w.rekor_v2 = 1;		/* the config that lists the Rekor v2 logs */
 	if ((rc = trust_get(&c->a, "tlog", &w, &g)) != 0)
 		return rc;
 	c->root = g.root;
 	g.root = NULL;
+	c->config = g.config;
+	g.config = NULL;
 	trust_got_reset(&g);
 	return 0;
+}
+
+/*
+ * The majorApiVersion the signing config gives the log at base_url (the
+ * latest valid one when it is listed more than once), else 0.
+ */
+static uint32_t
+config_version(const struct tctx *c, const char *base_url)
+{
+	const struct sgn_service *s;
+	uint32_t v = 0;
+	size_t i;
+
+	if (c->config == NULL)
+		return 0;
+	for (i = 0; i < c->config->n_rekor; i++) {
+		s = &c->config->rekor[i];
+		if (url_len(s->url) == url_len(base_url) &&
+		    strncmp(s->url, base_url, url_len(base_url)) == 0 &&
+		    (s->major == 1 || s->major == 2))
+			v = s->major;
+	}
+	return v;
 }
 
 static int
@@ -166,19 +218,9 @@ open_http(struct tctx *c)
 	return 0;
 }
 
-static size_t
-url_len(const char *u)
-{
-	size_t n = strlen(u);
-
-	while (n > 0 && u[n - 1] == '/')
-		n--;
-	return n;
-}
-
 /*
  * The logs to audit: --log URL (a tlog of the trusted root with that
- * base URL), else every tlog still valid now, one per base URL.
+ * base URL), else every tlog, retired ones too, one per base URL.
  */
 static int
 select_logs(struct tctx *c)
@@ -188,6 +230,7 @@ select_logs(struct tctx *c)
 	struct sgn_time now = sgn_time_from_sec((int64_t)time(NULL));
 	size_t n, i, j;
 	uint64_t v = 0;
+	uint32_t cv = 0;
 
 	ver = cli_get(&c->a, "log-version");
 	if (ver != NULL && (cli_u64(ver, 2, &v) != 0 || v < 1)) {
@@ -197,29 +240,34 @@ select_logs(struct tctx *c)
 	tl = sgn_trusted_root_tlogs(c->root, &n);
 	for (i = 0; i < n; i++) {
 		const struct sgn_log *l = &tl[i];
-		int dup = 0;
+		int dup = 0, ended = l->valid.has_end &&
+		    sgn_time_cmp(l->valid.end, now) < 0;
 
-		if (want != NULL) {
-			if (url_len(want) != url_len(l->base_url) ||
-			    strncmp(want, l->base_url, url_len(want)) != 0)
-				continue;
-		} else if (l->valid.has_end &&
-		    sgn_time_cmp(l->valid.end, now) < 0)
+		/* a retired log (its key's validity ended) is still audited:
+		 * its history up to its final checkpoint must hold */
+		if (want != NULL && (url_len(want) != url_len(l->base_url) ||
+		    strncmp(want, l->base_url, url_len(want)) != 0))
 			continue;
 		for (j = 0; j < c->n_logs; j++)
 			if (strcmp(c->logs[j].log->base_url, l->base_url) ==
 			    0) {
 				/* the key valid now wins */
-				if (sgn_validity_contains(&l->valid, now))
+				if (sgn_validity_contains(&l->valid, now)) {
 					c->logs[j].log = l;
+					c->logs[j].retired = 0;
+				}
 				dup = 1;
 			}
 		if (dup)
 			continue;
 		if (c->n_logs == MAX_LOGS)
 			break;
+		/* --log-version, else the signing config, else the key */
+		if (v == 0)
+			cv = config_version(c, l->base_url);
 		c->logs[c->n_logs].log = l;
-		c->logs[c->n_logs].v2 = v != 0 ? v == 2 :
+		c->logs[c->n_logs].retired = ended;
+		c->logs[c->n_logs].v2 = v != 0 ? v == 2 : cv != 0 ? cv == 2 :
 		    sgn_pubkey_type(l->key) == SGN_KEY_ED25519;
 		c->n_logs++;
 	}
@@ -228,7 +276,7 @@ select_logs(struct tctx *c)
 			cli_err("tlog %s: %s is not a transparency log of the "
 			    "trusted root", c->verb, want);
 		else
-			cli_err("tlog %s: the trusted root lists no valid "
+			cli_err("tlog %s: the trusted root lists no "
 			    "transparency log", c->verb);
 		return 2;
 	}
@@ -554,6 +602,7 @@ info_one(struct tctx *c, const struct tlog_log *tl)
 	if (c->json) {
 		cJSON_AddStringToObject(o, "log", tl->log->base_url);
 		cJSON_AddNumberToObject(o, "version", tl->v2 ? 2 : 1);
+		cJSON_AddBoolToObject(o, "retired", tl->retired);
 		cli_json_add_text(o, "origin", c->latest->origin);
 		cJSON_AddNumberToObject(o, "size", (double)c->latest->size);
 		cJSON_AddStringToObject(o, "root", hex);
@@ -568,7 +617,8 @@ info_one(struct tctx *c, const struct tlog_log *tl)
 		cJSON_AddTrueToObject(o, "consistent");
 		cli_json_add_path(o, "state", c->state);
 	} else {
-		printf("%s: size %llu, root %s", tl->log->base_url,
+		printf("%s%s: size %llu, root %s", tl->log->base_url,
+		    tl->retired ? " (retired)" : "",
 		    (unsigned long long)c->latest->size, hex);
 		if (!tl->v2)
 			printf(", tree ID %s", c->li.active.tree_id);
@@ -1355,12 +1405,75 @@ out:
 
 /* tlog watch ------------------------------------------------------------- */
 
+/* verify's GitHub workflow flags: Fulcio extensions 1.3.6.1.4.1.57264.1.n */
+static const struct {
+	const char	*flag;
+	unsigned	 oid;
+} watch_exts[] = {
+	{ "certificate-github-workflow-trigger", 2 },
+	{ "certificate-github-workflow-sha", 3 },
+	{ "certificate-github-workflow-name", 4 },
+	{ "certificate-github-workflow-repository", 5 },
+	{ "certificate-github-workflow-ref", 6 },
+};
+#define N_WATCH_EXTS	(sizeof(watch_exts) / sizeof(watch_exts[0]))
+
 struct watch {
 	const char *const	*ids, *const *id_res, *const *fps;
 	size_t			 n_ids, n_id_res, n_fps;
 	const char		*issuer, *issuer_re;
+	/* the extension values wanted, by watch_exts[] (NULL: any) */
+	const char		*ext[N_WATCH_EXTS];
+	const char		*ext_set[N_WATCH_EXTS];	/* the non-NULL */
+	size_t			 n_ext;
 	uint64_t		 scanned, matches, other_kinds, unparsable;
+	uint64_t		 prefiltered;
 };
+
+/*
+ * 0 when no certificate with these DER bytes can match, without parsing
+ * it: only exact strings can be looked for in the bytes (a SAN equal to
+ * an identity, an extension equal to its value hold those bytes); a
+ * regexp or a fingerprint needs the parsed certificate.
+ */
+static int
+cert_may_match(const struct watch *w, const uint8_t *der, size_t len)
+{
+	size_t i;
+
+	if (w->n_id_res > 0 || w->n_fps > 0)
+		return 1;
+	if (w->n_ids > 0 && !sgn_rekor_der_holds(der, len, w->ids, w->n_ids))
+		return 0;
+	/* every extension asked for must hold, each its own value */
+	for (i = 0; i < w->n_ext; i++)
+		if (!sgn_rekor_der_holds(der, len, &w->ext_set[i], 1))
+			return 0;
+	return 1;
+}
+
+/* 1 when the certificate's extensions are those asked for. */
+static int
+exts_match(const struct watch *w, const struct sgn_cert *cert)
+{
+	struct sgn_errbuf tmp;
+	char *v;
+	size_t i;
+	int m;
+
+	for (i = 0; i < N_WATCH_EXTS; i++) {
+		if (w->ext[i] == NULL)
+			continue;
+		v = NULL;
+		sgn_errbuf_clear(&tmp);
+		m = sgn_cert_fulcio_ext(cert, watch_exts[i].oid, &v, &tmp) ==
+		    SGN_OK && v != NULL && strcmp(v, w->ext[i]) == 0;
+		free(v);
+		if (!m)
+			return 0;
+	}
+	return 1;
+}
 
 static int
 fp_listed(const struct watch *w, const uint8_t fp[32])
@@ -1415,6 +1528,11 @@ watch_body(struct tctx *c, struct watch *w, const struct tlog_log *tl,
 
 	sgn_errbuf_clear(&tmp);
 	fph[0] = '\0';
+	if (body->verifier_is_cert && !cert_may_match(w, body->verifier,
+	    body->verifier_len)) {
+		w->prefiltered++;
+		goto out;
+	}
 	if (body->verifier_is_cert) {
 		if (sgn_cert_from_der(body->verifier, body->verifier_len, &cert,
 		    &tmp) != SGN_OK)
@@ -1448,7 +1566,10 @@ watch_body(struct tctx *c, struct watch *w, const struct tlog_log *tl,
 				goto out;
 			r = SGN_OK;
 		}
-		m = m || (who != NULL && iss_ok);
+		/* an identity, or with none asked for the extensions alone,
+		 * under the issuer and the extensions asked for */
+		if (w->n_ids + w->n_id_res > 0 ? who != NULL : w->n_ext > 0)
+			m = m || (iss_ok && exts_match(w, cert));
 		if (who == NULL && n_sans > 0)
 			who = sans[0].value;
 	} else {
@@ -1678,6 +1799,7 @@ watch_one(struct tctx *c, struct watch *w, const struct tlog_log *tl)
 
 	sgn_errbuf_clear(&eb);
 	w->scanned = w->matches = w->other_kinds = w->unparsable = 0;
+	w->prefiltered = 0;
 	if ((rc = state_path(c, tl, 1)) != 0)
 		return rc;
 	if ((r = sgn_tlog_state_lock(c->state, &c->lock, &eb)) != SGN_OK ||
@@ -1742,9 +1864,14 @@ cmd_watch(struct tctx *c)
 	w.fps = cli_values(&c->a, "key-fingerprint", &w.n_fps);
 	w.issuer = cli_get(&c->a, "certificate-oidc-issuer");
 	w.issuer_re = cli_get(&c->a, "certificate-oidc-issuer-regexp");
-	if (c->a.n_pos != 0 || w.n_ids + w.n_id_res + w.n_fps == 0) {
+	for (i = 0; i < N_WATCH_EXTS; i++)
+		if ((w.ext[i] = cli_get(&c->a, watch_exts[i].flag)) != NULL)
+			w.ext_set[w.n_ext++] = w.ext[i];
+	if (c->a.n_pos != 0 || w.n_ids + w.n_id_res + w.n_fps + w.n_ext ==
+	    0) {
 		cli_err("tlog watch: give --certificate-identity, "
-		    "--certificate-identity-regexp or --key-fingerprint");
+		    "--certificate-identity-regexp, --key-fingerprint or a "
+		    "--certificate-github-workflow-* flag");
 		return 2;
 	}
 	if (w.issuer != NULL && w.issuer_re != NULL) {
@@ -1805,6 +1932,7 @@ cmd_tlog(int argc, char **argv)
 {
 	struct tctx c;
 	const char *verb;
+	size_t i;
 	int rc, offline;
 
 	if (argc < 1 || strcmp(argv[0], "--help") == 0 ||
@@ -1824,6 +1952,7 @@ cmd_tlog(int argc, char **argv)
 	cli_add(&c.a, "log", CLI_VALUE);
 	cli_add(&c.a, "log-version", CLI_VALUE);
 	cli_add(&c.a, "trusted-root", CLI_VALUE);
+	cli_add(&c.a, "signing-config", CLI_VALUE);
 	cli_add(&c.a, "staging", CLI_FLAG);
 	trust_opts_add(&c.a, TRUST_OPTS_VERIFY);
 	cli_add(&c.a, "state", CLI_VALUE);
@@ -1842,6 +1971,8 @@ cmd_tlog(int argc, char **argv)
 		cli_add(&c.a, "key-fingerprint", CLI_REPEAT);
 		cli_add(&c.a, "certificate-oidc-issuer", CLI_VALUE);
 		cli_add(&c.a, "certificate-oidc-issuer-regexp", CLI_VALUE);
+		for (i = 0; i < N_WATCH_EXTS; i++)
+			cli_add(&c.a, watch_exts[i].flag, CLI_VALUE);
 		cli_add(&c.a, "once", CLI_FLAG);
 		cli_add(&c.a, "interval", CLI_VALUE);
 	}
@@ -1870,5 +2001,6 @@ out:
 	ctx_log_reset(&c);
 	sgn_http_free(&c.http);
 	sgn_trusted_root_free(&c.root);
+	sgn_signing_config_free(&c.config);
 	return rc;
 }

@@ -285,7 +285,8 @@ get_config(struct sgn_tuf *t, const char *name,
 
 /* verify, show: the cache verified offline, else the built-in root. */
 static int
-from_cache(const struct cli_args *a, const char *verb, struct tsrc *s,
+from_cache(const struct cli_args *a, const char *verb,
+    const struct trust_want *w, int want_root, int want_cfg, struct tsrc *s,
     struct trust_got *g)
 {
 	struct sgn_errbuf	 eb;
@@ -301,14 +302,30 @@ from_cache(const struct cli_args *a, const char *verb, struct tsrc *s,
 		    "repository in %s", s->name, s->cache);
 	} else if ((r = tsrc_tuf(s, 1, NULL, &t, &eb)) != SGN_OK ||
 	    (r = sgn_tuf_load(t, &g->info, &eb)) != SGN_OK ||
-	    (r = get_root(t, &g->root, &eb)) != SGN_OK) {
+	    (want_root && (r = get_root(t, &g->root, &eb)) != SGN_OK)) {
 		failed = 1;
 		snprintf(g->note, sizeof(g->note), "the TUF cache in %s does "
 		    "not verify: %s", s->cache, eb.msg);
 	} else {
 		g->have_info = 1;
-		g->root_from = TRUST_FROM_CACHE;
-		g->as_of = g->info.last_update;
+		if (want_root) {
+			g->root_from = TRUST_FROM_CACHE;
+			g->as_of = g->info.last_update;
+		}
+		/*
+		 * Offline, a signing config is extra (tlog reads the logs'
+		 * API versions from it): one the cache lacks is no error.
+		 */
+		sgn_errbuf_clear(&eb);
+		if (want_cfg && get_config(t, w->rekor_v2 ?
+		    SGN_TUF_TARGET_SIGNING_CONFIG_REKOR_V2 :
+		    SGN_TUF_TARGET_SIGNING_CONFIG, &g->config, &eb) == SGN_OK)
+			g->config_from = TRUST_FROM_CACHE;
+		rc = 0;
+		goto out;
+	}
+	if (!want_root) {
+		/* only a config was asked for: none, without a fallback */
 		rc = 0;
 		goto out;
 	}
@@ -491,7 +508,7 @@ trust_get(const struct cli_args *a, const char *verb,
 	g->repo = s.name;
 	g->url = s.url;
 	rc = w->online ? from_repo(w, want_root, want_cfg, &s, g) :
-	    from_cache(a, verb, &s, g);
+	    from_cache(a, verb, w, want_root, want_cfg, &s, g);
 	if (rc == 0 && !w->quiet)
 		warn_age(a, g, (int64_t)time(NULL));
 out:

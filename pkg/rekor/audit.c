@@ -162,3 +162,15 @@ out:
 	sgn_checkpoint_free(&cp);
 	return r;
 }
+
+int
+sgn_rekor_der_holds(const uint8_t *der, size_t len, const char *const *s,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (memmem(der, len, s[i], strlen(s[i])) != NULL)
+			return 1;
+	return 0;
+}

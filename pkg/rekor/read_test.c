@@ -15,6 +15,7 @@
 #include "rekor.h"
 #include "tlog.h"
 #include "trust.h"
+#include "x509.h"
 #include "testutil.h"
 
 #define VEC	"testdata/vectors/"
@@ -349,4 +350,65 @@ Test(rekor_read, checkpoints_verify_only_with_the_log_key_and_origin)
 	free(n1);
 	free(n2);
 	sgn_trusted_root_free(&root);
+}
+
+/*
+ * watch's pre-filter: a production certificate holds the bytes of its SAN
+ * and of its Fulcio extensions (found here through pkg/x509's parse), and
+ * not those of a string differing in one byte; a 0 is what lets watch
+ * skip the parse, so a SAN it misses would be a missed match.
+ */
+Test(rekor_read, der_holds_what_the_certificate_carries_and_nothing_else)
+{
+	struct sgn_bundle *b = load_bundle(VEC "rekor-v2-hashedrekord/"
+	    "bundle.sigstore.json");
+	struct sgn_rekor_body *body = NULL;
+	struct sgn_cert *cert = NULL;
+	struct sgn_san *sans = NULL;
+	struct sgn_errbuf eb;
+	const char *s[2];
+	char *iss = NULL, *other;
+	size_t n = 0, len;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_rekor_body_parse(b->entries[0].body.ptr,
+	    b->entries[0].body.len, &body, &eb), SGN_OK, "%s", eb.msg);
+	cr_assert(body->verifier_is_cert);
+	cr_assert_eq(sgn_cert_from_der(body->verifier, body->verifier_len,
+	    &cert, &eb), SGN_OK, "%s", eb.msg);
+	cr_assert_eq(sgn_cert_sans(cert, &sans, &n, &eb), SGN_OK, "%s",
+	    eb.msg);
+	cr_assert_eq(sgn_cert_oidc_issuer(cert, &iss, &eb), SGN_OK, "%s",
+	    eb.msg);
+	cr_assert(n > 0 && iss != NULL);
+	s[0] = sans[0].value;
+	cr_assert_eq(sgn_rekor_der_holds(body->verifier, body->verifier_len,
+	    s, 1), 1, "the SAN %s", s[0]);
+	s[0] = iss;
+	cr_assert_eq(sgn_rekor_der_holds(body->verifier, body->verifier_len,
+	    s, 1), 1, "the issuer %s", s[0]);
+	/* one byte changed, first or last: absent */
+	len = strlen(sans[0].value);
+	other = strdup(sans[0].value);
+	cr_assert_not_null(other);
+	other[len - 1] ^= 1;
+	s[0] = other;
+	cr_assert_eq(sgn_rekor_der_holds(body->verifier, body->verifier_len,
+	    s, 1), 0);
+	other[len - 1] ^= 1;
+	other[0] ^= 1;
+	cr_assert_eq(sgn_rekor_der_holds(body->verifier, body->verifier_len,
+	    s, 1), 0);
+	/* any of several; none given is none held */
+	s[1] = sans[0].value;
+	cr_assert_eq(sgn_rekor_der_holds(body->verifier, body->verifier_len,
+	    s, 2), 1);
+	cr_assert_eq(sgn_rekor_der_holds(body->verifier, body->verifier_len,
+	    s, 0), 0);
+	free(other);
+	free(iss);
+	sgn_sans_free(sans, n);
+	sgn_cert_free(&cert);
+	sgn_rekor_body_free(&body);
+	sgn_bundle_free(&b);
 }

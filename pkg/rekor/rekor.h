@@ -141,6 +141,17 @@ sgn_err	sgn_rekor_entry_verify(const struct sgn_log *log,
 	    const struct sgn_tlog_entry *e, struct sgn_rekor_body **body,
 	    struct sgn_checkpoint **cp, struct sgn_errbuf *eb);
 
+/*
+ * A monitor's pre-filter: 1 when the bytes of one of the n strings
+ * (non-NULL, NUL-terminated) occur in der, else 0.  A certificate whose
+ * SAN or Fulcio extension equals a string holds its bytes (an IA5String,
+ * UTF8String or raw extension value is the text itself), so a 0 proves
+ * no such match without parsing der; a 1 proves nothing.  A regexp or a
+ * key fingerprint cannot be pre-filtered this way.
+ */
+int	sgn_rekor_der_holds(const uint8_t *der, size_t len,
+	    const char *const *s, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

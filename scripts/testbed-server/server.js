@@ -14,7 +14,10 @@
 // 600), SIGNET_TESTBED_REKOR_SHARD_OFFSET (size of the inactive Rekor v1
 // shard, default 1000), SIGNET_TESTBED_LIFETIME (seconds before the server
 // exits on its own, default 7200, 0 = never),
-// SIGNET_TESTBED_TUF_TIMESTAMP_EXPIRES (seconds, default 86400).
+// SIGNET_TESTBED_TUF_TIMESTAMP_EXPIRES (seconds, default 86400),
+// SIGNET_TESTBED_REKOR_V2_SYNTHETIC (make bench: the Rekor v2 log starts
+// with this many synthetic entries instead, up to 1,000,000, its levels
+// cached in SIGNET_TESTBED_TREE_CACHE, default DIR; lib/bigtree.js).
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
@@ -50,6 +53,7 @@ const PREFILL = envInt('SIGNET_TESTBED_PREFILL', 600, 100000);
 const SHARD_OFFSET = envInt('SIGNET_TESTBED_REKOR_SHARD_OFFSET', 1000, 100000);
 const LIFETIME = envInt('SIGNET_TESTBED_LIFETIME', 7200, 30 * 86400);
 const TUF_TIMESTAMP_EXPIRES = envInt('SIGNET_TESTBED_TUF_TIMESTAMP_EXPIRES', 86400, 365 * 86400);
+const V2_SYNTHETIC = envInt('SIGNET_TESTBED_REKOR_V2_SYNTHETIC', 0, 1000000);
 
 const iso = (sec) => new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
 const b64 = (b) => Buffer.from(b).toString('base64');
@@ -133,6 +137,10 @@ async function main() {
   handlers.gce = oidc.createGoogle(ctx);
   handlers.fulcio = fulcio.createFulcio(ctx);
   ctx.rekor = handlers.rekor = createRekor(ctx, PREFILL, SHARD_OFFSET);
+  if (V2_SYNTHETIC > 0) {
+    const { bigLog } = require('./lib/bigtree');
+    ctx.rekor2Log = bigLog(V2_SYNTHETIC, process.env.SIGNET_TESTBED_TREE_CACHE || DIR);
+  }
   ctx.rekor2 = handlers.rekor2 = createRekorV2(ctx, PREFILL);
   handlers.tsa = createTSA(ctx);
   handlers.control = createControl(ctx);
