@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -422,7 +423,8 @@ real_sleep(void *ctx, long ms)
 	(void)ctx;
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0)
+	/* only a signal resumes the wait: EINVAL would loop for ever */
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }
 
