@@ -87,7 +87,7 @@ load_chain(const struct cli_args *a, struct sgn_blob **out, size_t *n,
 			    v[cnt].len);
 			cnt++;
 		}
-		sgn_certs_free(certs, nc);
+		sgn_certs_free(&certs, &nc);
 	}
 	if (r != SGN_OK) {
 		for (i = 0; i < cnt; i++)
