@@ -16,8 +16,16 @@
 size_t
 cli_add(struct cli_args *a, const char *name, int takes_value)
 {
-	struct cli_opt *o = &a->opts[a->n_opts];
+	struct cli_opt *o;
 
+	if (a->n_opts >= CLI_MAX_OPTS) {
+		a->too_many = 1;
+		o = &a->opts[CLI_MAX_OPTS];
+		memset(o, 0, sizeof(*o));
+		o->name = name;
+		return CLI_MAX_OPTS;
+	}
+	o = &a->opts[a->n_opts];
 	o->name = name;
 	o->takes_value = takes_value;
 	o->value = NULL;
@@ -75,6 +83,11 @@ cli_parse(struct cli_args *a, const char *cmd, int argc, char **argv)
 {
 	int i, only_pos = 0;
 
+	if (a->too_many) {
+		cli_err("%s: internal error: more than %d options registered",
+		    cmd, CLI_MAX_OPTS);
+		return -1;
+	}
 	for (i = 0; i < argc; i++) {
 		const char *arg = argv[i], *eq, *spelling = NULL;
 		struct cli_opt *o;

@@ -35,13 +35,19 @@ struct cli_opt {
 };
 
 struct cli_args {
-	struct cli_opt	 opts[CLI_MAX_OPTS];
+	/* one spare slot past the last: where registrations beyond
+	 * CLI_MAX_OPTS land, never searched; cli_parse then refuses */
+	struct cli_opt	 opts[CLI_MAX_OPTS + 1];
 	size_t		 n_opts;
+	int		 too_many;	/* cli_add past CLI_MAX_OPTS */
 	const char	*pos[16];
 	size_t		 n_pos;
 };
 
-/* Registers an option; returns its index. */
+/*
+ * Registers an option; returns its index.  Past CLI_MAX_OPTS the option
+ * is not registered and cli_parse fails (exit 2), whatever argv holds.
+ */
 size_t	cli_add(struct cli_args *a, const char *name, int takes_value);
 /*
  * Registers alias as another spelling of the option name (registered

@@ -36,6 +36,7 @@ sgn_err	keyref_fido2_pubkey(const char *keyfile, struct sgn_pubkey **out,
 
 /* key.c: NAME.key and NAME.pub (-1 after a message when one exists and
  * force is not set); a key file created afresh, or replaced with force. */
+/* keyfile.c */
 int	key_file_names(const char *name, int force, char **key, char **pub);
 sgn_err	key_file_put(const char *path, const struct sgn_buf *b,
 	    unsigned mode, int force, struct sgn_errbuf *eb);

@@ -320,6 +320,10 @@ progress(void *ctx, uint64_t done, uint64_t total, uint64_t files_done,
 		(void)snprintf(eta, sizeof(eta), "%.1f s", el);
 	fprintf(stderr, "\r\033[Khashing %s / %s  %s/s  %s", d, t, rate, eta);
 	mr->shown = 1;
+	/* the last call: end the bar's line now, before what the library
+	 * does next (signing) prints anything */
+	if (done >= total && files_done >= files_total)
+		model_progress_end(mr);
 	fflush(stderr);
 }
 

@@ -9,6 +9,7 @@
 #include "bundle.h"
 #include "cli.h"
 #include "manifest.h"
+#include "sign.h"
 #include "verify.h"
 
 /* The hashing options of one command, and its progress bar. */
@@ -67,9 +68,8 @@ struct sign_how {
 	const struct sgn_log_opts	*log;	/* --key logged; NULL offline */
 };
 
-/* Signs an in-toto statement as the how says, into a bundle. */
-sgn_err	sign_statement(const struct sign_how *h, const uint8_t *stmt,
-	    size_t len, struct sgn_buf *out, struct sgn_errbuf *eb);
+/* The library's view of h, for sgn_sign_statement() and sgn_sign_model(). */
+void	model_sign_how(const struct sign_how *h, struct sgn_sign_how *out);
 
 /* Signing a model (model_sign.c). */
 

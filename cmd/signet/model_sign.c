@@ -87,7 +87,7 @@ load_chain(const struct cli_args *a, struct sgn_blob **out, size_t *n,
 			    v[cnt].len);
 			cnt++;
 		}
-		sgn_certs_free(certs, nc);
+		sgn_certs_free(&certs, &nc);
 	}
 	if (r != SGN_OK) {
 		for (i = 0; i < cnt; i++)
@@ -124,6 +124,17 @@ model_chain_load(const struct cli_args *a, struct sign_how *h,
 }
 
 void
+model_sign_how(const struct sign_how *h, struct sgn_sign_how *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ctx = h->ctx;
+	out->signer = h->signer;
+	out->chain = h->chain;
+	out->n_chain = h->n_chain;
+	out->log = h->log;
+}
+
+void
 model_chain_free(struct sign_how *h)
 {
 	size_t	i;
@@ -140,8 +151,9 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
     const char *out_path, const struct sign_how *h, int quiet)
 {
 	struct model_run	 mr;
+	struct sgn_sign_how	 how;
 	struct sgn_manifest	*m = NULL, *old = NULL;
-	struct sgn_buf		 stmt, bundle;
+	struct sgn_buf		 bundle;
 	struct sgn_errbuf	 eb;
 	const char		*reuse;
 	char			*dflt = NULL, hex[65], done[32], skip[32];
@@ -149,9 +161,9 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 	sgn_err			 r;
 
 	memset(&mr, 0, sizeof(mr));
-	sgn_buf_init(&stmt, 0);
 	sgn_buf_init(&bundle, 0);
 	sgn_errbuf_clear(&eb);
+	model_sign_how(h, &how);
 	if (out_path == NULL) {
 		if ((dflt = model_default_signature(model)) == NULL) {
 			cli_err("out of memory");
@@ -166,14 +178,12 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 	    (old = model_state_load(reuse)) != NULL)
 		mr.o.reuse = old;
 	model_progress_enable(&mr, quiet);
-	if ((rc = model_build(&mr, model, &m)) != 0)
-		goto out;
-	rc = 2;
-	if ((r = sgn_manifest_statement(m, &stmt, &eb)) != SGN_OK ||
-	    (r = sign_statement(h, stmt.ptr, stmt.len, &bundle, &eb)) !=
-	    SGN_OK ||
-	    (r = sgn_file_write_atomic(out_path, bundle.ptr, bundle.len,
-	    0644, &eb)) != SGN_OK) {
+	r = sgn_sign_model(&how, model, &mr.o, &bundle, &m, &eb);
+	model_progress_end(&mr);
+	if (r == SGN_OK)
+		r = sgn_file_write_atomic(out_path, bundle.ptr, bundle.len,
+		    0644, &eb);
+	if (r != SGN_OK) {
 		cli_err("%s: %s", model, eb.msg);
 		if (r == SGN_ERR_NETWORK && h->log != NULL)
 			cli_err("no network: sign with --offline and log it "
@@ -199,7 +209,6 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 out:
 	sgn_manifest_free(&m);
 	sgn_manifest_free(&old);
-	sgn_buf_reset(&stmt);
 	sgn_buf_reset(&bundle);
 	model_run_reset(&mr);
 	free(dflt);

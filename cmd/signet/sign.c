@@ -592,20 +592,6 @@ then_log(const struct sign_how *h, struct sgn_buf *out, struct sgn_errbuf *eb)
 	return r;
 }
 
-sgn_err
-sign_statement(const struct sign_how *h, const uint8_t *stmt, size_t len,
-    struct sgn_buf *out, struct sgn_errbuf *eb)
-{
-	sgn_err	r;
-
-	if (h->ctx != NULL)
-		return sgn_sign_intoto(h->ctx, stmt, len, out, eb);
-	if ((r = sgn_sign_intoto_plain(h->signer, h->chain, h->n_chain, stmt,
-	    len, out, eb)) != SGN_OK)
-		return r;
-	return then_log(h, out, eb);
-}
-
 static sgn_err
 sign_file(const struct sign_how *h, const char *path, struct sgn_buf *out,
     struct sgn_errbuf *eb)
@@ -629,6 +615,7 @@ cmd_sign(const char *verb, int argc, char **argv)
 	struct sgn_sign_opts so;
 	struct sgn_log_opts lo;
 	struct sign_how how;
+	struct sgn_sign_how lib_how;
 	struct sign_item *items = NULL;
 	const char *out_path, *key;
 	char *stmt = NULL;
@@ -788,6 +775,7 @@ cmd_sign(const char *verb, int argc, char **argv)
 		    run.quiet);
 		goto out;
 	}
+	model_sign_how(&how, &lib_how);
 	/* each file; one that fails leaves the others signed */
 	for (i = 0; i < n_items; i++) {
 		const char *file = items[i].file, *dest = items[i].dest;
@@ -801,8 +789,8 @@ cmd_sign(const char *verb, int argc, char **argv)
 			    &eb)) == NULL)
 				r = SGN_ERR_IO;
 			else
-				r = sign_statement(&how, (const uint8_t *)stmt,
-				    len, &bundle, &eb);
+				r = sgn_sign_statement(&lib_how,
+				    (const uint8_t *)stmt, len, &bundle, &eb);
 		} else {
 			r = sign_file(&how, file, &bundle, &eb);
 		}

@@ -10,15 +10,9 @@
 #include "json.h"
 
 void
-sgn_fulcio_chain_free(struct sgn_cert **chain, size_t n)
+sgn_fulcio_chain_free(struct sgn_cert ***chainp, size_t *np)
 {
-	size_t i;
-
-	if (chain == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		sgn_cert_free(&chain[i]);
-	free(chain);
+	sgn_certs_free(chainp, np);
 }
 
 /* The token's copy in the request tree, wiped before the tree is freed. */
@@ -146,7 +140,7 @@ parse_reply(const struct sgn_http_response *res, const char *url,
 fail:
 	r = sgn_errf(eb, r, "Fulcio %.100s: %s", url, tmp.msg);
 out:
-	sgn_fulcio_chain_free(chain, i);
+	sgn_fulcio_chain_free(&chain, &i);
 	cJSON_Delete(root);
 	return r;
 }

@@ -39,7 +39,8 @@ struct sgn_http;
 sgn_err	sgn_fulcio_request(struct sgn_http *http, const char *base_url,
 	    const char *token, struct sgn_signer *signer, const char *challenge,
 	    struct sgn_cert ***chain, size_t *n, struct sgn_errbuf *eb);
-void	sgn_fulcio_chain_free(struct sgn_cert **chain, size_t n);
+/* Frees a chain from sgn_fulcio_request(); clears *chainp and *np. */
+void	sgn_fulcio_chain_free(struct sgn_cert ***chainp, size_t *np);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -451,7 +452,8 @@ real_sleep(void *ctx, long ms)
 	(void)ctx;
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0)
+	/* only a signal resumes the wait: EINVAL would loop for ever */
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }
 

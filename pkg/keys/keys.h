@@ -6,6 +6,10 @@
  * are read from DER SubjectPublicKeyInfo, PEM "PUBLIC KEY", or (as some
  * trusted roots ship CT log keys) a bare PKCS#1 RSAPublicKey.
  *
+ * A struct sgn_signer holds a private key (ephemeral, from PEM, or from
+ * a cosign encrypted key file: scrypt and NaCl secretbox, cosign.c) and
+ * signs with it; private key material is wiped when it is freed.
+ *
  * Algorithm names follow the Sigstore algorithm registry and
  * sigstore_common.proto PublicKeyDetails.
  */

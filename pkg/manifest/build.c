@@ -1,5 +1,6 @@
 /*
- * build.c: walk a model directory and hash its files on a thread pool.
+ * build.c: sgn_manifest_build(): walk a model directory (walk.c) and hash
+ * its files on a thread pool (pool.c).
  *
  * The walk runs first, alone: it opens directories relative to their
  * parent's descriptor, never follows a symlink to a directory, and
@@ -27,634 +28,14 @@
 
 #include <openssl/evp.h>
 
-#include "manifest_int.h"
+#include "build_int.h"
 
-#define MAX_DEPTH	256
 #define DEFAULT_READ	(1u << 20)
 #define MAX_READ	(64u << 20)
-#define MAP_WINDOW	(8u << 20)	/* mapped at a time (mmap) */
-#define MAP_MIN		(4u << 20)	/* smaller ranges are read */
 
 static const char *const git_paths[] = {
 	".git", ".gitattributes", ".github", ".gitignore",
 };
-
-/* One regular file (or link to one) found by the walk. */
-struct file {
-	char		*path;		/* relative; "." for a single file */
-	uint64_t	 size;		/* of the file (the target for links) */
-	uint64_t	 dev;
-	uint64_t	 ino;
-	int64_t		 mtime_ns;
-	int64_t		 ctime_ns;
-	int		 link;
-};
-
-struct walk {
-	const struct sgn_manifest_opts	*o;
-	const char			*root;		/* as given */
-	char				*root_real;	/* realpath */
-	char				**ignore;	/* relative paths */
-	size_t				 n_ignore;
-	const char			**only;		/* sorted paths */
-	size_t				 n_only;
-	struct file			*files;
-	size_t				 n_files;
-	size_t				 cap_files;
-	uint64_t			 n_entries;
-	struct sgn_errbuf		*eb;
-};
-
-static int64_t
-ts_ns(struct timespec t)
-{
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
-static int
-str_cmp(const void *a, const void *b)
-{
-	const char *const	*x = a;
-	const char *const	*y = b;
-
-	return strcmp(*x, *y);
-}
-
-static int
-ignored(const struct walk *w, const char *rel)
-{
-	size_t	i;
-
-	for (i = 0; i < w->n_ignore; i++)
-		if (sgn_manifest_path_under(rel, w->ignore[i]))
-			return 1;
-	return 0;
-}
-
-static sgn_err
-add_ignore(struct walk *w, const char *p)
-{
-	size_t	i, n;
-	char	*c;
-
-	for (i = 0; i < w->n_ignore; i++)
-		if (strcmp(w->ignore[i], p) == 0)
-			return SGN_OK;
-	if (w->n_ignore == SGN_MANIFEST_MAX_IGNORE)
-		return sgn_errf(w->eb, SGN_ERR_LIMIT,
-		    "more than %u ignored paths", SGN_MANIFEST_MAX_IGNORE);
-	n = strlen(p);
-	while (n > 1 && p[n - 1] == '/')
-		n--;
-	if ((c = strndup(p, n)) == NULL)
-		return sgn_errf(w->eb, SGN_ERR_NOMEM, "out of memory");
-	if (!sgn_manifest_path_ok(c, 0)) {
-		free(c);
-		return sgn_errf(w->eb, SGN_ERR_INVALID_ARGUMENT,
-		    "ignored path %s: not a relative path inside the model "
-		    "directory", p);
-	}
-	w->ignore[w->n_ignore++] = c;
-	return SGN_OK;
-}
-
-static const char *
-type_name(mode_t m)
-{
-	if (S_ISFIFO(m))
-		return "a FIFO";
-	if (S_ISSOCK(m))
-		return "a socket";
-	if (S_ISCHR(m))
-		return "a character device";
-	if (S_ISBLK(m))
-		return "a block device";
-	if (S_ISDIR(m))
-		return "a directory";
-	return "not a regular file";
-}
-
-static sgn_err
-add_file(struct walk *w, const char *rel, const struct stat *st, int link)
-{
-	struct file	*nf;
-	size_t		 cap;
-	uint64_t	 n;
-
-	if (w->n_only > 0 || w->only != NULL) {
-		if (w->n_only == 0 || bsearch(&rel, w->only, w->n_only,
-		    sizeof(*w->only), str_cmp) == NULL)
-			return SGN_OK;
-	}
-	if (w->o->method == SGN_MANIFEST_SHARDS)
-		n = ((uint64_t)st->st_size + w->o->shard_size - 1) /
-		    w->o->shard_size;
-	else
-		n = 1;
-	if (n > SGN_MANIFEST_MAX_ENTRIES - w->n_entries)
-		return sgn_errf(w->eb, SGN_ERR_LIMIT,
-		    "model has more than %u files or shards",
-		    SGN_MANIFEST_MAX_ENTRIES);
-	w->n_entries += n;
-	if (w->n_files == w->cap_files) {
-		cap = w->cap_files != 0 ? w->cap_files * 2 : 256;
-		if ((nf = realloc(w->files, cap * sizeof(*nf))) == NULL)
-			return sgn_errf(w->eb, SGN_ERR_NOMEM, "out of memory");
-		w->files = nf;
-		w->cap_files = cap;
-	}
-	if ((w->files[w->n_files].path = strdup(rel)) == NULL)
-		return sgn_errf(w->eb, SGN_ERR_NOMEM, "out of memory");
-	w->files[w->n_files].size = (uint64_t)st->st_size;
-	w->files[w->n_files].dev = (uint64_t)st->st_dev;
-	w->files[w->n_files].ino = (uint64_t)st->st_ino;
-	w->files[w->n_files].mtime_ns = ts_ns(st->st_mtim);
-	w->files[w->n_files].ctime_ns = ts_ns(st->st_ctim);
-	w->files[w->n_files].link = link;
-	w->n_files++;
-	return SGN_OK;
-}
-
-/* The part of the absolute path p below dir ("" for dir), or NULL. */
-static const char *
-below(const char *p, const char *dir)
-{
-	size_t	n = strlen(dir);
-
-	if (strcmp(dir, "/") == 0)
-		return p + 1;
-	if (strncmp(p, dir, n) != 0 || (p[n] != '\0' && p[n] != '/'))
-		return NULL;
-	return p[n] == '/' ? p + n + 1 : p + n;
-}
-
-/* A symlink at rel (allowed): its target must be a regular file. */
-static sgn_err
-follow_link(struct walk *w, const char *rel)
-{
-	struct stat	 st;
-	char		*full = NULL, *real = NULL;
-	sgn_err		 r = SGN_OK;
-
-	if (asprintf(&full, "%s/%s", w->root, rel) < 0)
-		return sgn_errf(w->eb, SGN_ERR_NOMEM, "out of memory");
-	if ((real = realpath(full, NULL)) == NULL) {
-		if (errno == ELOOP)
-			r = sgn_errf(w->eb, SGN_ERR_UNSUPPORTED,
-			    "%s: symlink loop", rel);
-		else if (errno == ENOENT)
-			r = sgn_errf(w->eb, SGN_ERR_UNSUPPORTED,
-			    "%s: broken symlink", rel);
-		else
-			r = sgn_errf(w->eb, SGN_ERR_IO, "%s: %s", rel,
-			    strerror(errno));
-		goto out;
-	}
-	if ((w->o->flags & SGN_MANIFEST_EXTERNAL_LINKS) == 0 &&
-	    below(real, w->root_real) == NULL) {
-		r = sgn_errf(w->eb, SGN_ERR_UNSUPPORTED,
-		    "%s: symlink points outside the model directory (to %s; "
-		    "refused without --allow-external-symlinks)", rel, real);
-		goto out;
-	}
-	if (stat(real, &st) != 0) {
-		r = sgn_errf(w->eb, SGN_ERR_IO, "%s: %s", rel,
-		    strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		r = sgn_errf(w->eb, SGN_ERR_UNSUPPORTED,
-		    "%s: symlink to a directory (not followed; ignore it or "
-		    "replace it with the directory)", rel);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = sgn_errf(w->eb, SGN_ERR_UNSUPPORTED,
-		    "%s: symlink to %s: only regular files can be signed",
-		    rel, type_name(st.st_mode));
-		goto out;
-	}
-	r = add_file(w, rel, &st, 1);
-out:
-	free(full);
-	free(real);
-	return r;
-}
-
-static sgn_err
-walk_dir(struct walk *w, int dfd, const char *prefix, unsigned depth)
-{
-	DIR		*d;
-	struct dirent	*de;
-	struct stat	 st;
-	char		*rel = NULL;
-	size_t		 nlen;
-	int		 fd;
-	sgn_err		 r = SGN_OK;
-
-	if (depth > MAX_DEPTH) {
-		close(dfd);
-		return sgn_errf(w->eb, SGN_ERR_LIMIT,
-		    "%s: directories nested deeper than %u levels", prefix,
-		    MAX_DEPTH);
-	}
-	if ((d = fdopendir(dfd)) == NULL) {
-		close(dfd);
-		return sgn_errf(w->eb, SGN_ERR_IO, "%s: %s",
-		    *prefix != '\0' ? prefix : w->root, strerror(errno));
-	}
-	for (;;) {
-		errno = 0;
-		if ((de = readdir(d)) == NULL) {
-			if (errno != 0)
-				r = sgn_errf(w->eb, SGN_ERR_IO, "%s: %s",
-				    *prefix != '\0' ? prefix : w->root,
-				    strerror(errno));
-			break;
-		}
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		nlen = strlen(de->d_name);
-		free(rel);
-		rel = NULL;
-		if (asprintf(&rel, "%s%s%s", prefix,
-		    *prefix != '\0' ? "/" : "", de->d_name) < 0) {
-			rel = NULL;
-			r = sgn_errf(w->eb, SGN_ERR_NOMEM, "out of memory");
-			break;
-		}
-		if (!sgn_manifest_utf8_ok(de->d_name, nlen)) {
-			r = sgn_errf(w->eb, SGN_ERR_UNSUPPORTED,
-			    "%s: file name is not valid UTF-8", rel);
-			break;
-		}
-		if (ignored(w, rel))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st,
-		    AT_SYMLINK_NOFOLLOW) != 0) {
-			r = sgn_errf(w->eb, SGN_ERR_IO, "%s: %s", rel,
-			    strerror(errno));
-			break;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			fd = openat(dirfd(d), de->d_name, O_RDONLY |
-			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0) {
-				r = sgn_errf(w->eb, SGN_ERR_IO, "%s: %s", rel,
-				    strerror(errno));
-				break;
-			}
-			if ((r = walk_dir(w, fd, rel, depth + 1)) != SGN_OK)
-				break;
-		} else if (S_ISREG(st.st_mode)) {
-			if ((r = add_file(w, rel, &st, 0)) != SGN_OK)
-				break;
-		} else if (S_ISLNK(st.st_mode)) {
-			if ((w->o->flags & SGN_MANIFEST_ALLOW_SYMLINKS) == 0) {
-				r = sgn_errf(w->eb, SGN_ERR_UNSUPPORTED,
-				    "%s: is a symlink (refused without "
-				    "--allow-symlinks)", rel);
-				break;
-			}
-			if ((r = follow_link(w, rel)) != SGN_OK)
-				break;
-		} else {
-			r = sgn_errf(w->eb, SGN_ERR_UNSUPPORTED,
-			    "%s: is %s: only regular files can be signed",
-			    rel, type_name(st.st_mode));
-			break;
-		}
-	}
-	free(rel);
-	closedir(d);
-	return r;
-}
-
-static int
-file_cmp(const void *a, const void *b)
-{
-	const struct file	*x = a;
-	const struct file	*y = b;
-
-	return sgn_manifest_path_cmp(x->path, y->path);
-}
-
-/* Hashing -------------------------------------------------------------- */
-
-struct task {
-	size_t		 entry;		/* index into m->entries */
-	size_t		 file;		/* index into w->files */
-};
-
-struct pool {
-	struct walk		*w;
-	struct sgn_manifest	*m;
-	const EVP_MD		*md;
-	struct task		*tasks;		/* largest first */
-	size_t			 n_tasks;
-	size_t			 read_size;
-	int			 mmap;		/* SGN_MANIFEST_MMAP */
-	int			 root_fd;	/* -1 for a single file */
-	atomic_size_t		 next;
-	atomic_uint_fast64_t	 bytes_done;
-	atomic_uint_fast64_t	 tasks_done;
-	atomic_int		 stop;
-	atomic_int		 finished;	/* workers that returned */
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 done;		/* a worker returned */
-	sgn_err			 err;
-	struct sgn_errbuf	 eb;
-};
-
-static void
-pool_fail(struct pool *p, sgn_err r, const struct sgn_errbuf *eb)
-{
-	pthread_mutex_lock(&p->lock);
-	if (p->err == SGN_OK) {
-		p->err = r;
-		memcpy(&p->eb, eb, sizeof(p->eb));
-	}
-	pthread_mutex_unlock(&p->lock);
-	atomic_store(&p->stop, 1);
-}
-
-/*
- * Hashes [off, off + left) of fd through a mapping, a window at a time:
- * the pages are faulted in ahead, hashed in place (no copy into a
- * buffer), then dropped, so that resident memory stays bounded.
- */
-static sgn_err
-hash_mapped(struct pool *p, const struct file *f, int fd, uint64_t off,
-    uint64_t left, EVP_MD_CTX *ctx, struct sgn_errbuf *eb)
-{
-	long		 pg = sysconf(_SC_PAGESIZE);
-	uint64_t	 base, skip, len, o, w;
-	uint8_t		*q;
-	sgn_err		 r = SGN_OK;
-
-	if (pg <= 0)
-		pg = 4096;
-	base = off - off % (uint64_t)pg;
-	skip = off - base;
-	len = skip + left;
-	if (len > SIZE_MAX)
-		return sgn_errf(eb, SGN_ERR_LIMIT, "%s: too large to map",
-		    f->path);
-	q = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, fd, (off_t)base);
-	if (q == MAP_FAILED)
-		return sgn_errf(eb, SGN_ERR_IO, "%s: %s", f->path,
-		    strerror(errno));
-	(void)madvise(q, (size_t)len, MADV_SEQUENTIAL);
-	for (o = skip; o < len; o += w) {
-		if (atomic_load_explicit(&p->stop, memory_order_relaxed)) {
-			r = SGN_ERR_INTERNAL;	/* another worker failed */
-			break;
-		}
-		w = len - o < MAP_WINDOW ? len - o : MAP_WINDOW;
-#ifdef MADV_POPULATE_READ
-		(void)madvise(q + (o - o % (uint64_t)pg),
-		    (size_t)(w + o % (uint64_t)pg), MADV_POPULATE_READ);
-#endif
-		if (EVP_DigestUpdate(ctx, q + o, (size_t)w) != 1) {
-			r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "%s: digest",
-			    f->path);
-			break;
-		}
-		(void)madvise(q + (o - o % (uint64_t)pg),
-		    (size_t)(w + o % (uint64_t)pg), MADV_DONTNEED);
-		atomic_fetch_add_explicit(&p->bytes_done, w,
-		    memory_order_relaxed);
-	}
-	munmap(q, (size_t)len);
-	return r;
-}
-
-static sgn_err
-hash_task(struct pool *p, const struct task *t, EVP_MD_CTX *ctx,
-    uint8_t *buf, struct sgn_errbuf *eb)
-{
-	struct sgn_manifest_entry	*e = &p->m->entries[t->entry];
-	const struct file		*f = &p->w->files[t->file];
-	struct stat			 st;
-	uint64_t			 off, left;
-	size_t				 want;
-	ssize_t				 got;
-	unsigned			 dlen;
-	int				 fd, flags;
-	sgn_err				 r = SGN_OK;
-
-	flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-	if (!f->link)
-		flags |= O_NOFOLLOW;
-	if (p->root_fd < 0)
-		fd = open(p->w->root, flags);
-	else
-		fd = openat(p->root_fd, f->path, flags);
-	if (fd < 0)
-		return sgn_errf(eb, SGN_ERR_IO, "%s: %s", f->path,
-		    strerror(errno));
-	if (fstat(fd, &st) != 0) {
-		r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", f->path,
-		    strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_dev != f->dev ||
-	    (uint64_t)st.st_ino != f->ino) {
-		r = sgn_errf(eb, SGN_ERR_IO,
-		    "%s: replaced while the model was being hashed", f->path);
-		goto out;
-	}
-	if ((uint64_t)st.st_size != f->size) {
-		r = sgn_errf(eb, SGN_ERR_IO,
-		    "%s: changed size while the model was being hashed",
-		    f->path);
-		goto out;
-	}
-	if (e->end - e->start >= 4 * p->read_size)
-		(void)posix_fadvise(fd, (off_t)e->start,
-		    (off_t)(e->end - e->start), POSIX_FADV_SEQUENTIAL);
-	if (EVP_DigestInit_ex2(ctx, p->md, NULL) != 1) {
-		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "%s: digest", f->path);
-		goto out;
-	}
-	off = e->start;
-	left = e->end - e->start;
-	if (p->mmap && left >= MAP_MIN) {
-		if ((r = hash_mapped(p, f, fd, off, left, ctx, eb)) != SGN_OK)
-			goto out;
-		left = 0;
-	}
-	while (left > 0) {
-		if (atomic_load_explicit(&p->stop, memory_order_relaxed)) {
-			r = SGN_ERR_INTERNAL;	/* another worker failed */
-			goto out;
-		}
-		want = left < p->read_size ? (size_t)left : p->read_size;
-		got = pread(fd, buf, want, (off_t)off);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			r = sgn_errf(eb, SGN_ERR_IO, "%s: %s", f->path,
-			    strerror(errno));
-			goto out;
-		}
-		if (got == 0) {
-			r = sgn_errf(eb, SGN_ERR_IO,
-			    "%s: shrank while the model was being hashed",
-			    f->path);
-			goto out;
-		}
-		if (EVP_DigestUpdate(ctx, buf, (size_t)got) != 1) {
-			r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "%s: digest",
-			    f->path);
-			goto out;
-		}
-		off += (uint64_t)got;
-		left -= (uint64_t)got;
-		atomic_fetch_add_explicit(&p->bytes_done, (uint64_t)got,
-		    memory_order_relaxed);
-	}
-	if (EVP_DigestFinal_ex(ctx, e->digest, &dlen) != 1) {
-		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "%s: digest", f->path);
-		goto out;
-	}
-	e->digest_len = dlen;
-out:
-	close(fd);
-	return r;
-}
-
-static void *
-worker(void *arg)
-{
-	struct pool		*p = arg;
-	struct sgn_errbuf	 eb;
-	EVP_MD_CTX		*ctx;
-	uint8_t			*buf = NULL;
-	size_t			 i;
-	sgn_err			 r;
-
-	sgn_errbuf_clear(&eb);
-	ctx = EVP_MD_CTX_new();
-	if (ctx == NULL || posix_memalign((void **)&buf, 4096,
-	    p->read_size) != 0) {
-		buf = NULL;
-		r = sgn_errf(&eb, SGN_ERR_NOMEM, "out of memory");
-		pool_fail(p, r, &eb);
-		goto out;
-	}
-	while (!atomic_load(&p->stop)) {
-		i = atomic_fetch_add(&p->next, 1);
-		if (i >= p->n_tasks)
-			break;
-		r = hash_task(p, &p->tasks[i], ctx, buf, &eb);
-		if (r != SGN_OK) {
-			if (r != SGN_ERR_INTERNAL || eb.msg[0] != '\0')
-				pool_fail(p, r, &eb);
-			break;
-		}
-		atomic_fetch_add(&p->tasks_done, 1);
-	}
-out:
-	free(buf);
-	EVP_MD_CTX_free(ctx);
-	pthread_mutex_lock(&p->lock);
-	atomic_fetch_add(&p->finished, 1);
-	pthread_cond_signal(&p->done);
-	pthread_mutex_unlock(&p->lock);
-	return NULL;
-}
-
-static int
-task_cmp(const void *a, const void *b, void *arg)
-{
-	const struct task		*x = a;
-	const struct task		*y = b;
-	const struct sgn_manifest	*m = arg;
-	uint64_t			 lx, ly;
-
-	lx = m->entries[x->entry].end - m->entries[x->entry].start;
-	ly = m->entries[y->entry].end - m->entries[y->entry].start;
-	if (lx != ly)
-		return lx > ly ? -1 : 1;
-	return x->entry < y->entry ? -1 : x->entry > y->entry;
-}
-
-static unsigned
-default_jobs(void)
-{
-	long	n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (n < 1)
-		return 1;
-	return n > SGN_MANIFEST_MAX_JOBS ? SGN_MANIFEST_MAX_JOBS : (unsigned)n;
-}
-
-static void
-report(const struct pool *p, uint64_t total, uint64_t files_total)
-{
-	const struct sgn_manifest_opts	*o = p->w->o;
-
-	if (o->progress != NULL)
-		o->progress(o->progress_ctx,
-		    atomic_load(&p->bytes_done) + p->m->reused_bytes, total,
-		    atomic_load(&p->tasks_done), files_total);
-}
-
-static sgn_err
-run_pool(struct pool *p, unsigned jobs, uint64_t total,
-    struct sgn_errbuf *eb)
-{
-	pthread_t	*th;
-	unsigned	 i, started = 0;
-	uint64_t	 n_tasks = p->n_tasks;
-	struct timespec	 ts;
-	sgn_err		 r = SGN_OK;
-
-	if (p->n_tasks == 0) {
-		report(p, total, 0);
-		return SGN_OK;
-	}
-	if (jobs > p->n_tasks)
-		jobs = (unsigned)p->n_tasks;
-	if ((th = calloc(jobs, sizeof(*th))) == NULL)
-		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
-	for (i = 0; i < jobs; i++) {
-		if (pthread_create(&th[i], NULL, worker, p) != 0)
-			break;
-		started++;
-	}
-	if (started == 0) {
-		free(th);
-		return sgn_errf(eb, SGN_ERR_INTERNAL,
-		    "cannot start a hashing thread");
-	}
-	/* report ten times a second until every worker has returned */
-	pthread_mutex_lock(&p->lock);
-	while ((unsigned)atomic_load(&p->finished) < started) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000 * 1000 * 1000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000 * 1000 * 1000;
-		}
-		if (pthread_cond_timedwait(&p->done, &p->lock, &ts) != 0 &&
-		    (unsigned)atomic_load(&p->finished) < started) {
-			pthread_mutex_unlock(&p->lock);
-			report(p, total, n_tasks);
-			pthread_mutex_lock(&p->lock);
-		}
-	}
-	pthread_mutex_unlock(&p->lock);
-	for (i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	free(th);
-	if (p->err != SGN_OK)
-		return sgn_errf(eb, p->err, "%s", p->eb.msg);
-	report(p, total, n_tasks);
-	return r;
-}
 
 /* The size a signature of a model can need ------------------------------ */
 
@@ -698,7 +79,7 @@ sigcap_walk(struct sigcap *c, int dfd, size_t prefix_len, unsigned depth)
 	size_t		 nlen;
 	int		 fd;
 
-	if (depth > MAX_DEPTH || (d = fdopendir(dfd)) == NULL) {
+	if (depth > SGN_MANIFEST_MAX_DEPTH || (d = fdopendir(dfd)) == NULL) {
 		close(dfd);
 		c->need = c->max;	/* the walk will say why */
 		return;
@@ -777,7 +158,7 @@ setup_ignore(struct walk *w, const char *root_real, int single)
 	    sizeof(*w->ignore))) == NULL)
 		return sgn_errf(w->eb, SGN_ERR_NOMEM, "out of memory");
 	for (i = 0; i < o->n_ignore; i++)
-		if ((r = add_ignore(w, o->ignore[i])) != SGN_OK)
+		if ((r = sgn_manifest_add_ignore(w, o->ignore[i])) != SGN_OK)
 			return r;
 	if (o->signature_path != NULL) {
 		/*
@@ -797,21 +178,22 @@ setup_ignore(struct walk *w, const char *root_real, int single)
 		rd = realpath(dir, NULL);
 		if (!single && rd != NULL && *base != '\0' &&
 		    strcmp(base, ".") != 0 && strcmp(base, "..") != 0 &&
-		    (in = below(rd, root_real)) != NULL) {
+		    (in = sgn_manifest_below(rd, root_real)) != NULL) {
 			if (asprintf(&rel, "%s%s%s", in, *in != '\0' ? "/" :
 			    "", base) < 0) {
 				rel = NULL;
 				r = sgn_errf(w->eb, SGN_ERR_NOMEM,
 				    "out of memory");
 			} else
-				r = add_ignore(w, rel);
+				r = sgn_manifest_add_ignore(w, rel);
 			if (r != SGN_OK)
 				goto out;
 		}
 	}
 	if ((o->flags & SGN_MANIFEST_KEEP_GIT) == 0 && !single)
 		for (i = 0; i < sizeof(git_paths) / sizeof(git_paths[0]); i++)
-			if ((r = add_ignore(w, git_paths[i])) != SGN_OK)
+			if ((r = sgn_manifest_add_ignore(w, git_paths[i])) !=
+			    SGN_OK)
 				goto out;
 out:
 	free(dir);
@@ -837,7 +219,7 @@ setup_only(struct walk *w)
 		return sgn_errf(w->eb, SGN_ERR_NOMEM, "out of memory");
 	for (i = 0; i < om->n_entries; i++)
 		w->only[n++] = om->entries[i].path;
-	qsort(w->only, n, sizeof(*w->only), str_cmp);
+	qsort(w->only, n, sizeof(*w->only), sgn_manifest_str_cmp);
 	w->n_only = n;
 	return SGN_OK;
 }
@@ -1031,7 +413,7 @@ sgn_manifest_build(const char *model_path,
 	if (o.read_size == 0)
 		o.read_size = DEFAULT_READ;
 	if (o.jobs == 0)
-		o.jobs = default_jobs();
+		o.jobs = sgn_manifest_default_jobs();
 	if (o.jobs > SGN_MANIFEST_MAX_JOBS || o.read_size > MAX_READ ||
 	    (o.method != SGN_MANIFEST_FILES &&
 	    o.method != SGN_MANIFEST_SHARDS))
@@ -1064,7 +446,7 @@ sgn_manifest_build(const char *model_path,
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
 		r = sgn_errf(eb, SGN_ERR_UNSUPPORTED,
 		    "%s: is %s: a model is a directory or a regular file",
-		    model_path, type_name(st.st_mode));
+		    model_path, sgn_manifest_type_name(st.st_mode));
 		goto out;
 	}
 	single = S_ISREG(st.st_mode);
@@ -1078,7 +460,7 @@ sgn_manifest_build(const char *model_path,
 	    (r = setup_only(&w)) != SGN_OK)
 		goto out;
 	if (single) {
-		if ((r = add_file(&w, ".", &st, 0)) != SGN_OK)
+		if ((r = sgn_manifest_add_file(&w, ".", &st, 0)) != SGN_OK)
 			goto out;
 		/* a single file is opened by the path the caller gave */
 		w.files[0].link = 1;
@@ -1097,10 +479,11 @@ sgn_manifest_build(const char *model_path,
 			    strerror(errno));
 			goto out;
 		}
-		if ((r = walk_dir(&w, fd, "", 0)) != SGN_OK)
+		if ((r = sgn_manifest_walk_dir(&w, fd, "", 0)) != SGN_OK)
 			goto out;
 		if (w.n_files > 1)
-			qsort(w.files, w.n_files, sizeof(*w.files), file_cmp);
+			qsort(w.files, w.n_files, sizeof(*w.files),
+			    sgn_manifest_file_cmp);
 	}
 	/* the recorded ignore list */
 	if (w.n_ignore > 0) {
@@ -1142,7 +525,8 @@ sgn_manifest_build(const char *model_path,
 		p.n_tasks++;
 	}
 	if (p.n_tasks > 1)
-		qsort_r(p.tasks, p.n_tasks, sizeof(*p.tasks), task_cmp, m);
+		qsort_r(p.tasks, p.n_tasks, sizeof(*p.tasks),
+		    sgn_manifest_task_cmp, m);
 	p.w = &w;
 	p.m = m;
 	p.md = md;
@@ -1158,7 +542,8 @@ sgn_manifest_build(const char *model_path,
 		goto out;
 	}
 	lock_ok = 1;
-	if ((r = run_pool(&p, o.jobs, m->total_bytes, eb)) != SGN_OK)
+	if ((r = sgn_manifest_run_pool(&p, o.jobs, m->total_bytes, eb)) !=
+	    SGN_OK)
 		goto out;
 	if ((r = sgn_manifest_compute_root(m, eb)) != SGN_OK)
 		goto out;

@@ -71,6 +71,68 @@ sgn_err	sgn_oidc_ambient(const struct sgn_oidc_ctx *c, const char *name,
 	    int forced, int *found, struct sgn_oidc_token *out,
 	    struct sgn_errbuf *eb);
 
+/* endpoint.c: discovery, PKCE, the token endpoint */
+#define SGN_OIDC_SCOPE		"openid email"
+#define SGN_OIDC_MAX_CODE	2048	/* an authorization code */
+
+struct sgn_oidc_endpoints {
+	char	*issuer;
+	char	*auth;
+	char	*token;
+	char	*device;	/* NULL when not advertised */
+};
+
+/* 32 random bytes base64url make 43 characters. */
+struct sgn_oidc_pkce {
+	char	verifier[48];
+	char	challenge[48];
+	char	state[48];
+	char	nonce[48];
+};
+
+void	sgn_oidc_endpoints_reset(struct sgn_oidc_endpoints *ep);
+sgn_err	sgn_oidc_discover(const struct sgn_oidc_ctx *c,
+	    struct sgn_oidc_endpoints *ep, struct sgn_errbuf *eb);
+sgn_err	sgn_oidc_pkce_new(struct sgn_oidc_pkce *p, struct sgn_errbuf *eb);
+sgn_err	sgn_oidc_post_form(const struct sgn_oidc_ctx *c, const char *what,
+	    const char *url, struct sgn_buf *form,
+	    struct sgn_http_response *res, struct sgn_errbuf *eb);
+sgn_err	sgn_oidc_token_reply(const struct sgn_oidc_ctx *c,
+	    struct sgn_http_response *res, const char *source,
+	    const char *audience, char *code, size_t codelen, char *desc,
+	    size_t desclen, struct sgn_oidc_token *out,
+	    struct sgn_errbuf *eb);
+sgn_err	sgn_oidc_check_token(const struct sgn_oidc_endpoints *ep,
+	    const char *nonce, const struct sgn_oidc_token *t,
+	    struct sgn_errbuf *eb);
+/* The audience the interactive flows ask for: --audience, or the client. */
+const char *sgn_oidc_audience(const struct sgn_oidc_ctx *c);
+sgn_err	sgn_oidc_redeem(const struct sgn_oidc_ctx *c,
+	    const struct sgn_oidc_endpoints *ep, const struct sgn_oidc_pkce *p,
+	    const struct sgn_secret *code, const char *redirect_uri,
+	    const char *source, struct sgn_oidc_token *out,
+	    struct sgn_errbuf *eb);
+sgn_err	sgn_oidc_auth_url(const struct sgn_oidc_ctx *c,
+	    const struct sgn_oidc_endpoints *ep, const struct sgn_oidc_pkce *p,
+	    const char *redirect_uri, struct sgn_buf *u,
+	    struct sgn_errbuf *eb);
+
+/* redirect.c: the loopback redirect server */
+sgn_err	sgn_oidc_lb_open(int *fdp, int *portp, struct sgn_errbuf *eb);
+/* Serves the redirect on lfd until the callback comes or the time is
+ * up; on success *code is the authorization code. */
+sgn_err	sgn_oidc_lb_wait(const struct sgn_oidc_ctx *c, int lfd,
+	    const char *state, struct sgn_secret *code,
+	    struct sgn_errbuf *eb);
+/*
+ * One complete request head (req, len: at most 8191 bytes are looked at)
+ * as the server takes it, answered on fd: 1 when it was the callback
+ * (*r the outcome; the code is wiped), 0 when it was answered and
+ * ignored.  For the fuzz harness (redirect_fuzz.c) and tests.
+ */
+int	sgn_oidc_redirect_request(int fd, const char *req, size_t len,
+	    const char *state, sgn_err *r, struct sgn_errbuf *eb);
+
 /* flows.c */
 enum sgn_oidc_flow {
 	SGN_OIDC_FLOW_CODE,

@@ -181,7 +181,7 @@ ensure_cert(struct sgn_signing_ctx *c, struct sgn_errbuf *eb)
 	    id.token, c->signer, id.challenge, &chain, &n, eb)) != SGN_OK)
 		goto fail;
 	c->leaf = sgn_cert_ref(chain[0]);
-	sgn_fulcio_chain_free(chain, n);
+	sgn_fulcio_chain_free(&chain, &n);
 	if ((r = check_cert(c, &id, eb)) != SGN_OK ||
 	    (r = sgn_cert_to_pem(c->leaf, &c->leaf_pem, &len, eb)) != SGN_OK)
 		goto fail;

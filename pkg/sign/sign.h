@@ -21,6 +21,7 @@
 
 #include "bundle.h"
 #include "core.h"
+#include "manifest.h"
 #include "trust.h"
 
 #ifdef __cplusplus
@@ -150,6 +151,44 @@ struct sgn_log_opts {
 sgn_err	sgn_log_bundle(const struct sgn_log_opts *o,
 	    const struct sgn_pubkey *key, const uint8_t *bundle, size_t len,
 	    struct sgn_buf *out, int *already, struct sgn_errbuf *eb);
+
+/* Signing a statement or a model, whichever way -------------------- */
+
+/*
+ * How to sign: keyless with ctx, or with signer (key method, or with
+ * chain the certificate method), and then, for a key, logged as
+ * sgn_log_bundle() logs (log NULL: offline, not logged).  ctx wins when
+ * set.
+ */
+struct sgn_sign_how {
+	struct sgn_signing_ctx		*ctx;
+	struct sgn_signer		*signer;
+	const struct sgn_blob		*chain;	/* DER, leaf first, or NULL */
+	size_t				 n_chain;
+	const struct sgn_log_opts	*log;
+};
+
+/*
+ * Signs an in-toto statement as h says (sgn_sign_intoto(), or
+ * sgn_sign_intoto_plain() then sgn_log_bundle()) and appends the bundle
+ * to out.
+ */
+sgn_err	sgn_sign_statement(const struct sgn_sign_how *h,
+	    const uint8_t *statement, size_t len, struct sgn_buf *out,
+	    struct sgn_errbuf *eb);
+
+/*
+ * OpenSSF model signing: hashes the model at model_path (a directory or
+ * one file) with sgn_manifest_build() and opts (whose signature_path, the
+ * bundle's future path, is left out of the walk and recorded), signs its
+ * OMS statement with sgn_sign_statement() and appends the bundle to out.
+ * Nothing is written.  When manifest is not NULL it receives the
+ * manifest (free it with sgn_manifest_free()), for the caller to keep
+ * for a later opts->reuse.
+ */
+sgn_err	sgn_sign_model(const struct sgn_sign_how *h, const char *model_path,
+	    const struct sgn_manifest_opts *opts, struct sgn_buf *out,
+	    struct sgn_manifest **manifest, struct sgn_errbuf *eb);
 
 SGN_API_END
 

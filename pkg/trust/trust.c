@@ -8,7 +8,6 @@
 #include "json.h"
 #include "trust.h"
 
-#define MAX_ENTRIES	64
 #define MAX_CHAIN	8
 
 struct sgn_trusted_root {
@@ -350,7 +349,7 @@ parse_list(const cJSON *root, const char *key, size_t sz,
 	    "trusted root", &arr, eb)) != SGN_OK || arr == NULL)
 		return r;
 	n = (size_t)cJSON_GetArraySize(arr);
-	if (n > MAX_ENTRIES)
+	if (n > SGN_TRUSTED_ROOT_MAX_ENTRIES)
 		return sgn_errf(eb, SGN_ERR_LIMIT, "trusted root: too many %s",
 		    key);
 	if (n == 0)

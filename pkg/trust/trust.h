@@ -63,8 +63,13 @@ struct sgn_authority {
 
 struct sgn_trusted_root;
 
+/* At most this many entries in each list of a trusted root (tlogs,
+ * ctlogs, certificate authorities, timestamp authorities). */
+#define SGN_TRUSTED_ROOT_MAX_ENTRIES	64
+
 /* Parses and validates a whole trusted root (at most
- * SGN_MAX_TRUSTED_ROOT_BYTES).  Errors name the member at fault. */
+ * SGN_MAX_TRUSTED_ROOT_BYTES and SGN_TRUSTED_ROOT_MAX_ENTRIES entries in
+ * each list).  Errors name the member at fault. */
 sgn_err	sgn_trusted_root_parse(const uint8_t *buf, size_t len,
 	    struct sgn_trusted_root **out, struct sgn_errbuf *eb);
 /* Reads and parses a file.  An unreadable file is SGN_ERR_TRUST. */

@@ -206,8 +206,8 @@ check_chain(struct pctx *c)
 	set_identity(c);
 	r = SGN_OK;
 out:
-	sgn_certs_free(cas, n_cas);
-	sgn_certs_free(inter, n_inter);
+	sgn_certs_free(&cas, &n_cas);
+	sgn_certs_free(&inter, &n_inter);
 	return r;
 }
 

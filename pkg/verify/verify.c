@@ -63,8 +63,8 @@ struct vctx {
 	struct sgn_cert			*leaf;
 	const struct sgn_pubkey		*key;
 	struct sgn_pubkey		*key_owned;
-	uint8_t				 dig[4][SGN_MAX_DIGEST];
-	int				 have_dig[4];
+	uint8_t				 dig[3][SGN_MAX_DIGEST];
+	int				 have_dig[3];
 	struct sgn_time			 times[SGN_VERIFY_MAX_TIMES];
 	size_t				 n_times;
 	size_t				 n_tsa_times;
@@ -252,10 +252,22 @@ leaf_store(struct sgn_verifier *v, struct sgn_cert *c, int self_signed)
 
 /* Artifact ---------------------------------------------------------------- */
 
+/* The digest cache's slot for alg, or -1: one slot per algorithm, never
+ * two algorithms in one. */
 static int
 hash_slot(sgn_hash_alg alg)
 {
-	return (int)alg & 3;
+	switch (alg) {
+	case SGN_HASH_SHA256:
+		return 0;
+	case SGN_HASH_SHA384:
+		return 1;
+	case SGN_HASH_SHA512:
+		return 2;
+	case SGN_HASH_NONE:
+	default:
+		return -1;
+	}
 }
 
 static sgn_err
@@ -267,7 +279,7 @@ art_digest(struct vctx *c, sgn_hash_alg alg, const uint8_t **out)
 	sgn_err r;
 
 	*out = NULL;
-	if (sgn_hash_len(alg) == 0)
+	if (sgn_hash_len(alg) == 0 || s < 0)
 		return fail(c, "digest", SGN_ERR_UNSUPPORTED,
 		    "unsupported hash algorithm");
 	if (c->have_dig[s]) {
@@ -833,10 +845,16 @@ check_timestamps(struct vctx *c)
 	struct sgn_errbuf tmp;
 	struct failure f;
 	size_t n, i, k;
-	int used[64];
+	int used[SGN_TRUSTED_ROOT_MAX_ENTRIES];
 	sgn_err r;
 
 	tsas = sgn_trusted_root_tsas(c->v->root, &n);
+	/* the parser caps the list; a bigger one is a bug, not a reason to
+	 * count one TSA's timestamps twice */
+	if (n > SGN_TRUSTED_ROOT_MAX_ENTRIES)
+		return fail(c, "timestamp", SGN_ERR_INTERNAL, "the trusted "
+		    "root lists more than %d timestamp authorities",
+		    SGN_TRUSTED_ROOT_MAX_ENTRIES);
 	memset(used, 0, sizeof(used));
 	for (i = 0; i < c->b->n_timestamps; i++) {
 		const struct sgn_blob *ts = &c->b->timestamps[i];
@@ -881,7 +899,7 @@ check_timestamps(struct vctx *c)
 			}
 			ok = 1;
 			/* One timestamp per TSA counts. */
-			if (k < 64 && used[k]++)
+			if (used[k]++)
 				continue;
 			add_time(c, info.gen_time);
 			if (c->res->n_timestamps < SGN_VERIFY_MAX_TIMES)

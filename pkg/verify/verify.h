@@ -41,6 +41,7 @@
 #include "bundle.h"
 #include "core.h"
 #include "keys.h"
+#include "manifest.h"
 #include "trust.h"
 #include "x509.h"
 
@@ -217,6 +218,78 @@ struct sgn_plain_trust {
 sgn_err	sgn_verify_plain(const struct sgn_bundle *b,
 	    const struct sgn_plain_trust *trust, const uint8_t **payload,
 	    size_t *payload_len, struct sgn_verify_result *res,
+	    struct sgn_errbuf *eb);
+
+/* OpenSSF model signing: a model against its signature -------------- */
+
+/* 1 when b is a DSSE envelope over an OMS (model_signing) statement. */
+int	sgn_verify_model_is_signature(const struct sgn_bundle *b);
+
+/* What sgn_verify_model() checks a model's signature and files with. */
+struct sgn_verify_model_opts {
+	const char		*model;		/* a directory or one file */
+	/* the signature's path, left out of the walk when it lies inside
+	 * the model directory; may be NULL */
+	const char		*signature_path;
+	/*
+	 * Sigstore signatures (a log entry or a timestamp) are checked
+	 * with verifier and policy against the statement's subject
+	 * digest; with ca_pem, or with policy->key and
+	 * policy->unlogged_ok on a bundle that has neither, with
+	 * sgn_verify_plain() (key or certificate method).
+	 */
+	struct sgn_verifier	*verifier;
+	const struct sgn_policy	*policy;
+	const char		*ca_pem;	/* certificate method */
+	size_t			 ca_len;
+	/*
+	 * The verifier's own hashing options: flags, jobs, read_size,
+	 * progress and paths to ignore (added to the signature's list).
+	 * method, hash, shard_size, only, reuse and signature_path are the
+	 * signature's, or set from the fields here: whatever they hold is
+	 * not used.
+	 */
+	struct sgn_manifest_opts hashing;
+	int			 ignore_unsigned;	/* signed files only */
+};
+
+/* A file (or shard) that differs; entry points into the result's
+ * manifests. */
+struct sgn_verify_model_diff {
+	sgn_manifest_diff_kind			 kind;
+	const struct sgn_manifest_entry		*entry;
+};
+
+/* What sgn_verify_model() found; sgn_verify_model_result_reset() frees
+ * it. */
+struct sgn_verify_model_result {
+	struct sgn_manifest		*signed_manifest;	/* or NULL */
+	struct sgn_manifest		*actual;	/* on disk, or NULL */
+	struct sgn_verify_model_diff	*diffs;		/* in manifest order */
+	size_t				 n_diffs;
+};
+
+void	sgn_verify_model_result_reset(struct sgn_verify_model_result *mr);
+
+/*
+ * Verifies the model at o->model against the bundle b, as model_signing
+ * does: b must be a DSSE envelope over an OMS statement (v1.0, or v0.2);
+ * first who signed the statement (o says how, above), then the files on
+ * disk, hashed as the statement says they were (method, hash, shard size,
+ * symlinks; blake3 is SGN_ERR_UNSUPPORTED), against the signed manifest.
+ *
+ * res is filled as sgn_verify() fills it; a failed model check sets
+ * res->check to "model" (or "statement") and res->reason.  mres receives
+ * the manifests and, when files differ, every difference: then the
+ * error is SGN_ERR_VERIFY with "model: N files differ from the signature:
+ * KIND PATH, ...".  A model that is neither a regular file nor a
+ * directory, or that cannot be read, is SGN_ERR_IO; a refused file type
+ * or link, or a model whose shape (file or directory) is not the one
+ * signed, is SGN_ERR_VERIFY; out of memory is SGN_ERR_NOMEM, never a pass.
+ */
+sgn_err	sgn_verify_model(const struct sgn_bundle *b,
+	    const struct sgn_verify_model_opts *o,
+	    struct sgn_verify_result *res, struct sgn_verify_model_result *mres,
 	    struct sgn_errbuf *eb);
 
 /*

@@ -213,7 +213,7 @@ sgn_certs_from_pem(const char *pem, size_t len, size_t max,
 	n = 0;
 	r = SGN_OK;
 out:
-	sgn_certs_free(v, n);
+	sgn_certs_free(&v, &n);
 	OPENSSL_free(name);
 	OPENSSL_free(header);
 	OPENSSL_free(data);
@@ -222,10 +222,18 @@ out:
 }
 
 void
-sgn_certs_free(struct sgn_cert **certs, size_t n)
+sgn_certs_free(struct sgn_cert ***certsp, size_t *np)
 {
-	size_t i;
+	struct sgn_cert **certs;
+	size_t i, n;
 
+	if (certsp == NULL)
+		return;
+	certs = *certsp;
+	n = np != NULL ? *np : 0;
+	*certsp = NULL;
+	if (np != NULL)
+		*np = 0;
 	if (certs == NULL)
 		return;
 	for (i = 0; i < n; i++)

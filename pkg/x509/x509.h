@@ -50,8 +50,9 @@ sgn_err	sgn_cert_from_pem(const char *pem, size_t len, struct sgn_cert **out,
  */
 sgn_err	sgn_certs_from_pem(const char *pem, size_t len, size_t max,
 	    struct sgn_cert ***certs, size_t *n, struct sgn_errbuf *eb);
-/* Drops each reference and frees the array. */
-void	sgn_certs_free(struct sgn_cert **certs, size_t n);
+/* Drops each of the *np references, frees the array, and clears *certsp
+ * and *np (either may be NULL). */
+void	sgn_certs_free(struct sgn_cert ***certsp, size_t *np);
 /* Drops a reference (certificates are reference-counted; the last free
  * releases it) and clears *cp. */
 void	sgn_cert_free(struct sgn_cert **cp);

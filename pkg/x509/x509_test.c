@@ -1859,7 +1859,12 @@ Test(x509, reads_every_certificate_of_a_pem_bundle)
 	cr_assert_eq(n, 2);
 	cr_assert_str_eq(sgn_cert_subject_cn(certs[0]), "CA a");
 	cr_assert_str_eq(sgn_cert_subject_cn(certs[1]), "CA b");
-	sgn_certs_free(certs, n);
+	/* the free leaves no dangling pointer or stale count behind */
+	sgn_certs_free(&certs, &n);
+	cr_assert_null(certs);
+	cr_assert_eq(n, 0);
+	sgn_certs_free(&certs, &n);	/* and may be called again */
+	sgn_certs_free(NULL, NULL);
 	/* at most max */
 	sgn_errbuf_clear(&eb);
 	expect_err(sgn_certs_from_pem(all, strlen(all), 1, &certs, &n, &eb),
