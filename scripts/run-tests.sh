@@ -82,7 +82,9 @@ for s in product regress e2e-model conformance e2e-sign e2e-tuf e2e-tlog; do
 	passed=$((passed + p))
 	failed=$((failed + f))
 	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
-		printf '%s\n' "$out" | grep -E 'FAIL|fail' | head -n 40
+		# each failure with the indented lines that explain it
+		printf '%s\n' "$out" | awk '/FAIL|fail/ { ctx = 1; print; next }
+		    ctx && /^     / { print; next } { ctx = 0 }' | head -n 80
 		status=1
 	fi
 	echo "$s: $line"
