@@ -1428,6 +1428,8 @@ struct watch {
 	size_t			 n_ext;
 	uint64_t		 scanned, matches, other_kinds, unparsable;
 	uint64_t		 prefiltered;
+	/* the regexps, compiled once */
+	struct sgn_regex	**id_rx, *issuer_rx;
 };
 
 /*
@@ -1450,6 +1452,100 @@ cert_may_match(const struct watch *w, const uint8_t *der, size_t len)
 		if (!sgn_rekor_der_holds(der, len, &w->ext_set[i], 1))
 			return 0;
 	return 1;
+}
+
+/*
+ * 1 in *m when s (len bytes) is one of the identities or matches one of
+ * the regexps.  A value that is not UTF-8 matches no regexp.
+ */
+static sgn_err
+id_matches(const struct watch *w, const char *s, size_t len, int *m,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_errbuf tmp;
+	size_t i;
+	sgn_err r;
+
+	*m = 0;
+	for (i = 0; i < w->n_ids && !*m; i++)
+		*m = strlen(w->ids[i]) == len && memcmp(w->ids[i], s, len) ==
+		    0;
+	for (i = 0; i < w->n_id_res && !*m; i++) {
+		sgn_errbuf_clear(&tmp);
+		if ((r = sgn_regex_exec(w->id_rx[i], s, len, m, &tmp)) !=
+		    SGN_OK && r != SGN_ERR_PARSE)
+			return sgn_errf(eb, r, "%s", tmp.msg);
+	}
+	return SGN_OK;
+}
+
+/* 1 in *m when the issuer (NULL: none) is the one asked for, if any. */
+static sgn_err
+issuer_matches(const struct watch *w, const char *s, size_t len, int *m,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_errbuf tmp;
+	sgn_err r;
+
+	*m = 1;
+	if (w->issuer != NULL)
+		*m = s != NULL && strlen(w->issuer) == len &&
+		    memcmp(w->issuer, s, len) == 0;
+	else if (w->issuer_re != NULL) {
+		*m = 0;
+		sgn_errbuf_clear(&tmp);
+		if (s != NULL && (r = sgn_regex_exec(w->issuer_rx, s, len, m,
+		    &tmp)) != SGN_OK && r != SGN_ERR_PARSE)
+			return sgn_errf(eb, r, "%s", tmp.msg);
+	}
+	return SGN_OK;
+}
+
+/*
+ * The certificate read lightly (sgn_rekor_cert_ids()): *may is 0 when it
+ * surely does not match (its SANs, issuer and extensions are not those
+ * watched), else 1, when the full parse decides (and reports a
+ * certificate it cannot read).  The same decision as watch_body()'s
+ * without a fingerprint watched.
+ */
+static sgn_err
+cert_light(const struct watch *w, const uint8_t *der, size_t len, int *may,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_rekor_cert_ids ids;
+	struct sgn_errbuf tmp;
+	size_t i;
+	int who = 0, iss_ok, hit;
+
+	*may = 1;
+	if (w->n_fps > 0 || !sgn_rekor_cert_ids(der, len, &ids))
+		return SGN_OK;
+	sgn_errbuf_clear(&tmp);
+	/* an error (a regexp's match limit) is the full parse's to report */
+	for (i = 0; i < ids.n_sans && !who; i++) {
+		if (id_matches(w, ids.sans[i].value, ids.sans[i].len, &hit,
+		    &tmp) != SGN_OK)
+			return SGN_OK;
+		who = hit;
+	}
+	if (w->n_ids + w->n_id_res > 0 ? !who : w->n_ext == 0) {
+		*may = 0;
+		return SGN_OK;
+	}
+	if (issuer_matches(w, ids.issuer, ids.issuer_len, &iss_ok, &tmp) !=
+	    SGN_OK)
+		return SGN_OK;
+	*may = iss_ok;
+	for (i = 0; i < N_WATCH_EXTS && *may; i++) {
+		unsigned n = watch_exts[i].oid;
+
+		if (w->ext[i] != NULL)
+			*may = ids.ext[n] != NULL &&
+			    strlen(w->ext[i]) == ids.ext_len[n] &&
+			    memcmp(w->ext[i], ids.ext[n], ids.ext_len[n]) == 0;
+	}
+	(void)eb;
+	return SGN_OK;
 }
 
 /* 1 when the certificate's extensions are those asked for. */
@@ -1490,24 +1586,6 @@ fp_listed(const struct watch *w, const uint8_t fp[32])
 	return 0;
 }
 
-/* 1 when s is one of the identities or matches one of the regexps. */
-static sgn_err
-id_matches(const struct watch *w, const char *s, int *m,
-    struct sgn_errbuf *eb)
-{
-	size_t i;
-	sgn_err r;
-
-	*m = 0;
-	for (i = 0; i < w->n_ids && !*m; i++)
-		*m = strcmp(w->ids[i], s) == 0;
-	for (i = 0; i < w->n_id_res && !*m; i++)
-		if ((r = sgn_regex_match(w->id_res[i], s, m, eb)) != SGN_OK &&
-		    r != SGN_ERR_PARSE)
-			return r;
-	return SGN_OK;
-}
-
 /* Matches one parsed body and prints it when it matches. */
 static sgn_err
 watch_body(struct tctx *c, struct watch *w, const struct tlog_log *tl,
@@ -1523,7 +1601,7 @@ watch_body(struct tctx *c, struct watch *w, const struct tlog_log *tl,
 	char digest[2 * SGN_MAX_DIGEST + 16], ts[SGN_TIME_STRLEN];
 	const char *who = NULL;
 	uint8_t fp[32];
-	int m = 0, iss_ok = 1;
+	int m = 0, iss_ok = 1, may;
 	sgn_err r = SGN_OK;
 
 	sgn_errbuf_clear(&tmp);
@@ -1534,6 +1612,13 @@ watch_body(struct tctx *c, struct watch *w, const struct tlog_log *tl,
 		goto out;
 	}
 	if (body->verifier_is_cert) {
+		if ((r = cert_light(w, body->verifier, body->verifier_len,
+		    &may, eb)) != SGN_OK)
+			goto out;
+		if (!may) {
+			w->prefiltered++;
+			goto out;
+		}
 		if (sgn_cert_from_der(body->verifier, body->verifier_len, &cert,
 		    &tmp) != SGN_OK)
 			goto unparsable;
@@ -1548,24 +1633,17 @@ watch_body(struct tctx *c, struct watch *w, const struct tlog_log *tl,
 			for (i = 0; i < n_sans && who == NULL; i++) {
 				int hit;
 
-				if ((r = id_matches(w, sans[i].value, &hit,
-				    eb)) != SGN_OK)
+				if ((r = id_matches(w, sans[i].value,
+				    strlen(sans[i].value), &hit, eb)) !=
+				    SGN_OK)
 					goto out;
 				if (hit)
 					who = sans[i].value;
 			}
 		(void)sgn_cert_oidc_issuer(cert, &issuer, &tmp);
-		if (w->issuer != NULL)
-			iss_ok = issuer != NULL && strcmp(issuer,
-			    w->issuer) == 0;
-		else if (w->issuer_re != NULL) {
-			iss_ok = 0;
-			if (issuer != NULL && (r = sgn_regex_match(
-			    w->issuer_re, issuer, &iss_ok, eb)) != SGN_OK &&
-			    r != SGN_ERR_PARSE)
-				goto out;
-			r = SGN_OK;
-		}
+		if ((r = issuer_matches(w, issuer, issuer != NULL ?
+		    strlen(issuer) : 0, &iss_ok, eb)) != SGN_OK)
+			goto out;
 		/* an identity, or with none asked for the extensions alone,
 		 * under the issuer and the extensions asked for */
 		if (w->n_ids + w->n_id_res > 0 ? who != NULL : w->n_ext > 0)
@@ -1880,15 +1958,21 @@ cmd_watch(struct tctx *c)
 		return 2;
 	}
 	sgn_errbuf_clear(&eb);
-	for (i = 0; i < w.n_id_res; i++)
-		if (sgn_regex_check(w.id_res[i], &eb) != SGN_OK) {
-			cli_err("--certificate-identity-regexp: %s", eb.msg);
-			return 2;
-		}
-	if (w.issuer_re != NULL && sgn_regex_check(w.issuer_re, &eb) !=
-	    SGN_OK) {
-		cli_err("--certificate-oidc-issuer-regexp: %s", eb.msg);
+	if (w.n_id_res > 0 && (w.id_rx = calloc(w.n_id_res,
+	    sizeof(*w.id_rx))) == NULL) {
+		cli_err("out of memory");
 		return 2;
+	}
+	rc = 2;
+	for (i = 0; i < w.n_id_res; i++)
+		if (sgn_regex_new(w.id_res[i], &w.id_rx[i], &eb) != SGN_OK) {
+			cli_err("--certificate-identity-regexp: %s", eb.msg);
+			goto out;
+		}
+	if (w.issuer_re != NULL && sgn_regex_new(w.issuer_re, &w.issuer_rx,
+	    &eb) != SGN_OK) {
+		cli_err("--certificate-oidc-issuer-regexp: %s", eb.msg);
+		goto out;
 	}
 	for (i = 0; i < w.n_fps; i++) {
 		const char *f = strncmp(w.fps[i], "sha256:", 7) == 0 ?
@@ -1898,20 +1982,20 @@ cmd_watch(struct tctx *c)
 		if (strlen(f) != 64 || sgn_hex_decode(f, 64, d, 32, NULL) !=
 		    SGN_OK) {
 			cli_err("--key-fingerprint takes a SHA-256 in hex");
-			return 2;
+			goto out;
 		}
 	}
 	if (iv != NULL && (cli_u64(iv, 86400, &interval) != 0 ||
 	    interval == 0)) {
 		cli_err("tlog watch: --interval takes 1 to 86400 seconds");
-		return 2;
+		goto out;
 	}
 	if (cli_get(&c->a, "state") != NULL && c->n_logs > 1) {
 		cli_err("tlog watch: --state names one log's file: give --log");
-		return 2;
+		goto out;
 	}
 	if ((rc = open_http(c)) != 0)
-		return rc;
+		goto out;
 	for (;;) {
 		worst = 0;
 		for (i = 0; i < c->n_logs; i++) {
@@ -1920,9 +2004,16 @@ cmd_watch(struct tctx *c)
 				worst = rc;
 		}
 		if (cli_flag(&c->a, "once") || worst == 1)
-			return worst;
+			break;
 		sleep((unsigned)interval);
 	}
+	rc = worst;
+out:
+	for (i = 0; i < w.n_id_res && w.id_rx != NULL; i++)
+		sgn_regex_free(&w.id_rx[i]);
+	free(w.id_rx);
+	sgn_regex_free(&w.issuer_rx);
+	return rc;
 }
 
 /* Dispatch --------------------------------------------------------------- */
