@@ -426,5 +426,76 @@ for name in checkpoint-wrong-roothash_fail invalid-checkpoint-signature_fail \
 	expect "conformance $name: refused offline" 1
 done
 
+# --- a retired log that keeps growing -------------------------------------
+# Both logs retired now (their keys' validity ends this instant): a retired
+# log that stays at its final checkpoint passes; one that takes entries
+# after its end (lie keeps_growing: the testbed logs one more entry before
+# it answers) is a finding, exit 1, the stored checkpoint kept and the
+# evidence written, whether a checkpoint was stored after the end (v1, v2)
+# or none was (v1: its newest entry's integrated time)
+node -e 'const fs = require("fs"); const t = JSON.parse(fs.readFileSync(
+    process.argv[1], "utf8")); const now = new Date().toISOString();
+    for (const l of t.tlogs) l.publicKey.validFor.end = now;
+    fs.writeFileSync(process.argv[2], JSON.stringify(t));' \
+    "$TR" "$tmp/tr-ended.json"
+sleep 2
+runr() {
+	"$SIGNET" tlog "$@" --trusted-root "$tmp/tr-ended.json" \
+	    >"$tmp/stdout" 2>"$tmp/err"
+	rc=$?
+	cat "$tmp/stdout" "$tmp/err" >"$tmp/out"
+}
+runr info --log "$R2" --state "$tmp/ret2"
+expect "retired v2 log: its checkpoint stored after its end" 0 \
+    "$R2 (retired): size"
+runr info --log "$R2" --state "$tmp/ret2"
+expect "retired v2 log that does not grow passes" 0 \
+    "consistent with the stored checkpoint"
+runr info --log "$R1" --state "$tmp/ret1"
+expect "retired v1 log, newest entry before its end: stored" 0 \
+    "first checkpoint stored"
+runr info --log "$R1" --state "$tmp/ret1"
+expect "retired v1 log that does not grow passes" 0 \
+    "consistent with the stored checkpoint"
+before=$(md5sum <"$tmp/ret2")
+fault rekor2 keeps_growing
+runr info --log "$R2" --state "$tmp/ret2"
+expect "retired v2 log that keeps growing: a finding" 1 \
+    "grew past the checkpoint stored after its end"
+[ "$(md5sum <"$tmp/ret2")" = "$before" ] &&
+    ok "retired v2 log grown: stored checkpoint kept" ||
+    bad "retired v2 log grown: stored checkpoint changed"
+grep -q "# latest checkpoint" "$tmp"/ret2.inconsistent-* 2>/dev/null &&
+    ok "retired v2 log grown: the evidence holds both checkpoints" ||
+    bad "retired v2 log grown: no evidence"
+"$ROOT/scripts/testbed" reset "$TB" >/dev/null
+runr info --log "$R2" --state "$tmp/ret2" --json
+expect "retired v2 log grown, --json: exit 1" 1 "grew past"
+node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1],
+    "utf8")); if (o.finding !== "grew after its end" || !o.retired)
+    process.exit(1);' "$tmp/stdout" &&
+    ok "retired v2 log grown, --json: the finding on stdout" ||
+    bad "retired v2 log grown, --json: $(cat "$tmp/stdout")"
+runr watch --certificate-identity-regexp '.*' --log "$R2" \
+    --state "$tmp/ret2" --once
+expect "watch on a retired v2 log that grew: a finding" 1 "grew past"
+[ "$(md5sum <"$tmp/ret2")" = "$before" ] &&
+    ok "watch on a grown retired log: stored checkpoint kept" ||
+    bad "watch on a grown retired log: stored checkpoint changed"
+fault rekor keeps_growing
+runr info --log "$R1" --state "$tmp/ret1b"
+expect "retired v1 log, none stored, an entry after its end: a finding" 1 \
+    "holds an entry integrated after its end"
+[ ! -s "$tmp/ret1b" ] && ok "retired v1 log grown: nothing stored" ||
+    bad "retired v1 log grown: a checkpoint stored"
+"$ROOT/scripts/testbed" reset "$TB" >/dev/null
+before=$(md5sum <"$tmp/ret1")
+runr info --log "$R1" --state "$tmp/ret1"
+expect "retired v1 log grown past its stored checkpoint: a finding" 1 \
+    "grew past the checkpoint stored after its end"
+[ "$(md5sum <"$tmp/ret1")" = "$before" ] &&
+    ok "retired v1 log grown: stored checkpoint kept" ||
+    bad "retired v1 log grown: stored checkpoint changed"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -573,6 +573,111 @@ out:
 	return r;
 }
 
+/*
+ * A retired log (its key's validity ended) is frozen at its final
+ * checkpoint; one that keeps growing signs entries its key no longer
+ * covers.  After check_stored(), before anything is stored:
+ *  - a checkpoint stored after the end (by its file's time) and a log
+ *    larger now: it grew after its end;
+ *  - else (no checkpoint stored since the end), Rekor v1: its newest
+ *    entry, verified, integrated after the end.  Rekor v2 entries carry
+ *    no time: the first checkpoint stored after the end is the final
+ *    one, and any growth past it is caught by the first rule.
+ * A finding is SGN_ERR_VERIFY with the evidence written as for an
+ * inconsistency (both checkpoints); *found is set (for --json).
+ */
+static sgn_err
+retired_check(struct tctx *c, const struct tlog_log *tl, int *found,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_tlog_entry ent;
+	struct sgn_rekor_body *body = NULL;
+	struct sgn_checkpoint *cp = NULL;
+	struct sgn_errbuf tmp;
+	struct stat st;
+	uint8_t *note = NULL;
+	char evidence[4200], end[SGN_TIME_STRLEN], at[SGN_TIME_STRLEN];
+	const char *what = NULL;
+	int64_t idx, itime = 0;
+	uint64_t size = 0, offset = 0;
+	size_t len = 0, got = 0, k;
+	sgn_err r;
+
+	*found = 0;
+	if (!tl->retired || c->latest->size == 0)
+		return SGN_OK;
+	memset(&ent, 0, sizeof(ent));
+	sgn_errbuf_clear(&tmp);
+	sgn_time_format(tl->log->valid.end, end);
+	if ((r = sgn_tlog_state_load(c->state, &note, &len, eb)) != SGN_OK)
+		return r;
+	/* check_stored() verified it */
+	if (note != NULL && sgn_checkpoint_parse((const char *)note, len, &cp,
+	    &tmp) == SGN_OK)
+		size = cp->size;
+	if (note != NULL && stat(c->state, &st) == 0 &&
+	    (int64_t)st.st_mtime >= tl->log->valid.end.sec) {
+		if (c->latest->size > size)
+			what = "grew past the checkpoint stored after its end";
+	} else if (!tl->v2 && c->latest->size > size) {
+		for (k = 0; k < c->li.n_inactive; k++)
+			offset += c->li.inactive[k].tree_size;
+		idx = (int64_t)(offset + c->latest->size - 1);
+		if ((r = sgn_rekor_v1_entries_retrieve(c->http,
+		    tl->log->base_url, &idx, 1, &ent, &got, eb)) != SGN_OK)
+			goto out;
+		if (got != 1 || ent.log_index != idx) {
+			r = sgn_errf(eb, SGN_ERR_HTTP_STATUS, "%s did not "
+			    "return its newest entry %lld", tl->log->base_url,
+			    (long long)idx);
+			goto out;
+		}
+		sgn_checkpoint_free(&cp);
+		r = sgn_rekor_entry_verify(tl->log, &ent, &body, &cp, &tmp);
+		if (r != SGN_OK && r != SGN_ERR_PARSE &&
+		    r != SGN_ERR_UNSUPPORTED) {
+			r = sgn_errf(eb, r, "%s", tmp.msg);
+			goto out;
+		}
+		/* proved in the tree of the checkpoint audited (its body may
+		 * be of a kind signet does not read) */
+		if ((uint64_t)ent.tree_size != c->latest->size ||
+		    memcmp(ent.root_hash, c->latest->root, 32) != 0) {
+			r = sgn_errf(eb, SGN_ERR_VERIFY, "%s: its newest entry "
+			    "is proved in a tree of size %lld, not the "
+			    "checkpoint's %llu", tl->log->base_url,
+			    (long long)ent.tree_size,
+			    (unsigned long long)c->latest->size);
+			goto out;
+		}
+		itime = ent.integrated_time;
+		if (itime > tl->log->valid.end.sec)
+			what = "holds an entry integrated after its end";
+	}
+	r = SGN_OK;
+	if (what == NULL)
+		goto out;
+	*found = 1;
+	write_evidence(c, note != NULL ? (const char *)note : "",
+	    note != NULL ? len : 0, c->latest_note, c->latest_len, NULL, 0,
+	    evidence, sizeof(evidence));
+	at[0] = '\0';
+	if (itime > 0)
+		sgn_time_format(sgn_time_from_sec(itime), at);
+	r = sgn_errf(eb, SGN_ERR_VERIFY, "retired log %s %s (its key's "
+	    "validity ended %s): size %llu%s%s, stored %llu (evidence: %s)",
+	    tl->log->base_url, what, end,
+	    (unsigned long long)c->latest->size, at[0] != '\0' ?
+	    ", newest entry integrated " : "", at, (unsigned long long)size,
+	    evidence);
+out:
+	sgn_rekor_body_free(&body);
+	sgn_checkpoint_free(&cp);
+	sgn_tlog_entry_reset(&ent);
+	free(note);
+	return r;
+}
+
 /* tlog info -------------------------------------------------------------- */
 
 static int
@@ -585,7 +690,7 @@ info_one(struct tctx *c, const struct tlog_log *tl)
 	cJSON *o = NULL, *arr;
 	size_t i;
 	sgn_err r;
-	int rc;
+	int rc, found = 0;
 
 	sgn_errbuf_clear(&eb);
 	if ((rc = state_path(c, tl, 1)) != 0)
@@ -594,6 +699,7 @@ info_one(struct tctx *c, const struct tlog_log *tl)
 	    (r = fetch_latest(c, tl, &eb)) != SGN_OK ||
 	    (r = check_stored(c, tl, 0, &stored, &eb)) != SGN_OK ||
 	    (r = tiles_check(c, tl, &eb)) != SGN_OK ||
+	    (r = retired_check(c, tl, &found, &eb)) != SGN_OK ||
 	    (r = check_stored(c, tl, 1, &stored, &eb)) != SGN_OK)
 		goto fail;
 	if (c->json && (o = cJSON_CreateObject()) == NULL)
@@ -673,6 +779,22 @@ nomem:
 	r = sgn_errf(&eb, SGN_ERR_NOMEM, "out of memory");
 fail:
 	cJSON_Delete(o);
+	o = NULL;
+	/* --json: the finding on stdout too */
+	if (found && c->json && (o = cJSON_CreateObject()) != NULL) {
+		char *s;
+
+		cJSON_AddStringToObject(o, "log", tl->log->base_url);
+		cJSON_AddNumberToObject(o, "version", tl->v2 ? 2 : 1);
+		cJSON_AddTrueToObject(o, "retired");
+		cJSON_AddNumberToObject(o, "size", (double)c->latest->size);
+		cJSON_AddStringToObject(o, "finding", "grew after its end");
+		cli_json_add_text(o, "error", eb.msg);
+		if ((s = cJSON_PrintUnformatted(o)) != NULL)
+			printf("%s\n", s);
+		free(s);
+		cJSON_Delete(o);
+	}
 	sgn_checkpoint_free(&sh);
 	ctx_log_reset(c);
 	return cli_fail(r, &eb);
@@ -1872,7 +1994,7 @@ watch_one(struct tctx *c, struct watch *w, const struct tlog_log *tl)
 	uint8_t *note = NULL;
 	size_t len = 0;
 	uint64_t stored = 0;
-	int rc;
+	int rc, found;
 	sgn_err r;
 
 	sgn_errbuf_clear(&eb);
@@ -1883,7 +2005,8 @@ watch_one(struct tctx *c, struct watch *w, const struct tlog_log *tl)
 	if ((r = sgn_tlog_state_lock(c->state, &c->lock, &eb)) != SGN_OK ||
 	    (r = fetch_latest(c, tl, &eb)) != SGN_OK ||
 	    (r = check_stored(c, tl, 0, &stored, &eb)) != SGN_OK ||
-	    (r = tiles_check(c, tl, &eb)) != SGN_OK)
+	    (r = tiles_check(c, tl, &eb)) != SGN_OK ||
+	    (r = retired_check(c, tl, &found, &eb)) != SGN_OK)
 		goto fail;
 	if ((r = sgn_tlog_state_load(c->state, &note, &len, &eb)) != SGN_OK)
 		goto fail;
