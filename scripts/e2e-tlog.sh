@@ -497,5 +497,82 @@ expect "retired v1 log grown past its stored checkpoint: a finding" 1 \
     ok "retired v1 log grown: stored checkpoint kept" ||
     bad "retired v1 log grown: stored checkpoint changed"
 
+# --- watch regexps on adversarial certificates --------------------------
+# Self-signed certificates logged as they are (Rekor checks the signature,
+# not the chain): the identity where an attacker would put it other than
+# a SAN, several SANs, a DNS SAN, issuer extensions that disagree.  Watch
+# settles most certificates on a light read of the DER and must report
+# exactly what the full parse reports.
+for f in "$SIGNET_CACHE_DIR"/tlog/*; do
+	case $f in *.lock | *.inconsistent-*) continue ;; esac
+	head -n 1 "$f" | grep -q ' - ' && cp "$f" "$tmp/adv-start"
+done
+# advcert NAME CN EXTENSION-LINES...: logs a hashedrekord under it in R1
+advcert() {
+	name=$1 cn=$2
+	shift 2
+	printf '[req]\ndistinguished_name=dn\nprompt=no\nx509_extensions=v3\n' \
+	    >"$tmp/adv.cnf"
+	printf '[dn]\nCN=%s\n[v3]\n' "$cn" >>"$tmp/adv.cnf"
+	printf '%s\n' "$@" >>"$tmp/adv.cnf"
+	head -c 64 /dev/urandom >"$tmp/adv.art"
+	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -keyout "$tmp/adv.key" -out "$tmp/adv.pem" -days 1 \
+	    -config "$tmp/adv.cnf" >/dev/null 2>&1 &&
+	    sig=$(openssl dgst -sha256 -sign "$tmp/adv.key" "$tmp/adv.art" |
+	    base64 | tr -d '\n') &&
+	    dig=$(sha256sum "$tmp/adv.art" | cut -d' ' -f1) &&
+	    pem=$(base64 <"$tmp/adv.pem" | tr -d '\n') &&
+	    curl -sf -X POST -H 'Content-Type: application/json' -d \
+	    "{\"apiVersion\":\"0.0.1\",\"kind\":\"hashedrekord\",\"spec\":{
+	    \"data\":{\"hash\":{\"algorithm\":\"sha256\",\"value\":\"$dig\"}},
+	    \"signature\":{\"content\":\"$sig\",\"publicKey\":{
+	    \"content\":\"$pem\"}}}}" "$R1/api/v1/log/entries" >/dev/null ||
+	    bad "log the $name certificate"
+}
+hexof() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+advcert subject victim@example.com \
+    "subjectAltName=email:attacker@example.com" \
+    "1.2.3.4=ASN1:UTF8String:victim@example.com" \
+    "1.3.6.1.4.1.57264.1.5=DER:$(hexof victim@example.com)"
+advcert dns nobody "subjectAltName=DNS:victim.example.com,email:o@example.com"
+advcert multi nobody "subjectAltName=email:a@example.com,\
+URI:https://victim.example/x,email:victim@example.com"
+advcert conflict nobody "subjectAltName=email:victim2@example.com" \
+    "1.3.6.1.4.1.57264.1.1=DER:$(hexof https://good.example)" \
+    "1.3.6.1.4.1.57264.1.8=ASN1:UTF8String:https://evil.example"
+advcert issuer nobody "subjectAltName=email:victim3@example.com" \
+    "1.3.6.1.4.1.57264.1.8=ASN1:UTF8String:https://good.example"
+watch_adv() {
+	cp "$tmp/adv-start" "$tmp/adv-state"
+	run watch --log "$R1" --state "$tmp/adv-state" --once "$@"
+}
+watch_adv --certificate-identity-regexp '.*victim@example\.com'
+expect "regexp: not the subject nor another extension, the third SAN" 0 \
+    "scanned, 1 matches"
+grep -q "identity victim@example.com" "$tmp/out" &&
+    ok "regexp: the match names the SAN it matched" || bad "SAN named"
+watch_adv --certificate-identity-regexp 'attacker@example\.com'
+expect "regexp: the SAN of a certificate naming someone else elsewhere" 0 \
+    "scanned, 1 matches"
+watch_adv --certificate-identity-regexp 'victim\.example\.com'
+expect "regexp: a DNS SAN is not an identity" 0 "scanned, 0 matches"
+watch_adv --certificate-identity-regexp 'https://victim\.example/.*'
+expect "regexp: a URI SAN among email SANs" 0 "scanned, 1 matches"
+watch_adv --certificate-identity-regexp 'victim2@example\.com'
+expect "regexp: issuer extensions that disagree, no issuer asked" 0 \
+    "scanned, 1 matches"
+watch_adv --certificate-identity-regexp 'victim2@example\.com' \
+    --certificate-oidc-issuer-regexp 'https://good\.example'
+expect "regexp: issuer extensions that disagree match no issuer" 0 \
+    "scanned, 0 matches"
+watch_adv --certificate-identity-regexp 'victim3@example\.com' \
+    --certificate-oidc-issuer-regexp 'https://(good|other)\.example'
+expect "regexp: identity and issuer (.8) both matched" 0 \
+    "scanned, 1 matches"
+watch_adv --certificate-identity-regexp 'victim3@example\.com' \
+    --certificate-oidc-issuer-regexp 'https://evil\.example'
+expect "regexp: another issuer is not matched" 0 "scanned, 0 matches"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
