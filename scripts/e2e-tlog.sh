@@ -426,5 +426,153 @@ for name in checkpoint-wrong-roothash_fail invalid-checkpoint-signature_fail \
 	expect "conformance $name: refused offline" 1
 done
 
+# --- a retired log that keeps growing -------------------------------------
+# Both logs retired now (their keys' validity ends this instant): a retired
+# log that stays at its final checkpoint passes; one that takes entries
+# after its end (lie keeps_growing: the testbed logs one more entry before
+# it answers) is a finding, exit 1, the stored checkpoint kept and the
+# evidence written, whether a checkpoint was stored after the end (v1, v2)
+# or none was (v1: its newest entry's integrated time)
+node -e 'const fs = require("fs"); const t = JSON.parse(fs.readFileSync(
+    process.argv[1], "utf8")); const now = new Date().toISOString();
+    for (const l of t.tlogs) l.publicKey.validFor.end = now;
+    fs.writeFileSync(process.argv[2], JSON.stringify(t));' \
+    "$TR" "$tmp/tr-ended.json"
+sleep 2
+runr() {
+	"$SIGNET" tlog "$@" --trusted-root "$tmp/tr-ended.json" \
+	    >"$tmp/stdout" 2>"$tmp/err"
+	rc=$?
+	cat "$tmp/stdout" "$tmp/err" >"$tmp/out"
+}
+runr info --log "$R2" --state "$tmp/ret2"
+expect "retired v2 log: its checkpoint stored after its end" 0 \
+    "$R2 (retired): size"
+runr info --log "$R2" --state "$tmp/ret2"
+expect "retired v2 log that does not grow passes" 0 \
+    "consistent with the stored checkpoint"
+runr info --log "$R1" --state "$tmp/ret1"
+expect "retired v1 log, newest entry before its end: stored" 0 \
+    "first checkpoint stored"
+runr info --log "$R1" --state "$tmp/ret1"
+expect "retired v1 log that does not grow passes" 0 \
+    "consistent with the stored checkpoint"
+before=$(md5sum <"$tmp/ret2")
+fault rekor2 keeps_growing
+runr info --log "$R2" --state "$tmp/ret2"
+expect "retired v2 log that keeps growing: a finding" 1 \
+    "grew past the checkpoint stored after its end"
+[ "$(md5sum <"$tmp/ret2")" = "$before" ] &&
+    ok "retired v2 log grown: stored checkpoint kept" ||
+    bad "retired v2 log grown: stored checkpoint changed"
+grep -q "# latest checkpoint" "$tmp"/ret2.inconsistent-* 2>/dev/null &&
+    ok "retired v2 log grown: the evidence holds both checkpoints" ||
+    bad "retired v2 log grown: no evidence"
+"$ROOT/scripts/testbed" reset "$TB" >/dev/null
+runr info --log "$R2" --state "$tmp/ret2" --json
+expect "retired v2 log grown, --json: exit 1" 1 "grew past"
+node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1],
+    "utf8")); if (o.finding !== "grew after its end" || !o.retired)
+    process.exit(1);' "$tmp/stdout" &&
+    ok "retired v2 log grown, --json: the finding on stdout" ||
+    bad "retired v2 log grown, --json: $(cat "$tmp/stdout")"
+runr watch --certificate-identity-regexp '.*' --log "$R2" \
+    --state "$tmp/ret2" --once
+expect "watch on a retired v2 log that grew: a finding" 1 "grew past"
+[ "$(md5sum <"$tmp/ret2")" = "$before" ] &&
+    ok "watch on a grown retired log: stored checkpoint kept" ||
+    bad "watch on a grown retired log: stored checkpoint changed"
+fault rekor keeps_growing
+runr info --log "$R1" --state "$tmp/ret1b"
+expect "retired v1 log, none stored, an entry after its end: a finding" 1 \
+    "holds an entry integrated after its end"
+[ ! -s "$tmp/ret1b" ] && ok "retired v1 log grown: nothing stored" ||
+    bad "retired v1 log grown: a checkpoint stored"
+"$ROOT/scripts/testbed" reset "$TB" >/dev/null
+before=$(md5sum <"$tmp/ret1")
+runr info --log "$R1" --state "$tmp/ret1"
+expect "retired v1 log grown past its stored checkpoint: a finding" 1 \
+    "grew past the checkpoint stored after its end"
+[ "$(md5sum <"$tmp/ret1")" = "$before" ] &&
+    ok "retired v1 log grown: stored checkpoint kept" ||
+    bad "retired v1 log grown: stored checkpoint changed"
+
+# --- watch regexps on adversarial certificates --------------------------
+# Self-signed certificates logged as they are (Rekor checks the signature,
+# not the chain): the identity where an attacker would put it other than
+# a SAN, several SANs, a DNS SAN, issuer extensions that disagree.  Watch
+# settles most certificates on a light read of the DER and must report
+# exactly what the full parse reports.
+for f in "$SIGNET_CACHE_DIR"/tlog/*; do
+	case $f in *.lock | *.inconsistent-*) continue ;; esac
+	head -n 1 "$f" | grep -q ' - ' && cp "$f" "$tmp/adv-start"
+done
+# advcert NAME CN EXTENSION-LINES...: logs a hashedrekord under it in R1
+advcert() {
+	name=$1 cn=$2
+	shift 2
+	printf '[req]\ndistinguished_name=dn\nprompt=no\nx509_extensions=v3\n' \
+	    >"$tmp/adv.cnf"
+	printf '[dn]\nCN=%s\n[v3]\n' "$cn" >>"$tmp/adv.cnf"
+	printf '%s\n' "$@" >>"$tmp/adv.cnf"
+	head -c 64 /dev/urandom >"$tmp/adv.art"
+	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -keyout "$tmp/adv.key" -out "$tmp/adv.pem" -days 1 \
+	    -config "$tmp/adv.cnf" >/dev/null 2>&1 &&
+	    sig=$(openssl dgst -sha256 -sign "$tmp/adv.key" "$tmp/adv.art" |
+	    base64 | tr -d '\n') &&
+	    dig=$(sha256sum "$tmp/adv.art" | cut -d' ' -f1) &&
+	    pem=$(base64 <"$tmp/adv.pem" | tr -d '\n') &&
+	    curl -sf -X POST -H 'Content-Type: application/json' -d \
+	    "{\"apiVersion\":\"0.0.1\",\"kind\":\"hashedrekord\",\"spec\":{
+	    \"data\":{\"hash\":{\"algorithm\":\"sha256\",\"value\":\"$dig\"}},
+	    \"signature\":{\"content\":\"$sig\",\"publicKey\":{
+	    \"content\":\"$pem\"}}}}" "$R1/api/v1/log/entries" >/dev/null ||
+	    bad "log the $name certificate"
+}
+hexof() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+advcert subject victim@example.com \
+    "subjectAltName=email:attacker@example.com" \
+    "1.2.3.4=ASN1:UTF8String:victim@example.com" \
+    "1.3.6.1.4.1.57264.1.5=DER:$(hexof victim@example.com)"
+advcert dns nobody "subjectAltName=DNS:victim.example.com,email:o@example.com"
+advcert multi nobody "subjectAltName=email:a@example.com,\
+URI:https://victim.example/x,email:victim@example.com"
+advcert conflict nobody "subjectAltName=email:victim2@example.com" \
+    "1.3.6.1.4.1.57264.1.1=DER:$(hexof https://good.example)" \
+    "1.3.6.1.4.1.57264.1.8=ASN1:UTF8String:https://evil.example"
+advcert issuer nobody "subjectAltName=email:victim3@example.com" \
+    "1.3.6.1.4.1.57264.1.8=ASN1:UTF8String:https://good.example"
+watch_adv() {
+	cp "$tmp/adv-start" "$tmp/adv-state"
+	run watch --log "$R1" --state "$tmp/adv-state" --once "$@"
+}
+watch_adv --certificate-identity-regexp '.*victim@example\.com'
+expect "regexp: not the subject nor another extension, the third SAN" 0 \
+    "scanned, 1 matches"
+grep -q "identity victim@example.com" "$tmp/out" &&
+    ok "regexp: the match names the SAN it matched" || bad "SAN named"
+watch_adv --certificate-identity-regexp 'attacker@example\.com'
+expect "regexp: the SAN of a certificate naming someone else elsewhere" 0 \
+    "scanned, 1 matches"
+watch_adv --certificate-identity-regexp 'victim\.example\.com'
+expect "regexp: a DNS SAN is not an identity" 0 "scanned, 0 matches"
+watch_adv --certificate-identity-regexp 'https://victim\.example/.*'
+expect "regexp: a URI SAN among email SANs" 0 "scanned, 1 matches"
+watch_adv --certificate-identity-regexp 'victim2@example\.com'
+expect "regexp: issuer extensions that disagree, no issuer asked" 0 \
+    "scanned, 1 matches"
+watch_adv --certificate-identity-regexp 'victim2@example\.com' \
+    --certificate-oidc-issuer-regexp 'https://good\.example'
+expect "regexp: issuer extensions that disagree match no issuer" 0 \
+    "scanned, 0 matches"
+watch_adv --certificate-identity-regexp 'victim3@example\.com' \
+    --certificate-oidc-issuer-regexp 'https://(good|other)\.example'
+expect "regexp: identity and issuer (.8) both matched" 0 \
+    "scanned, 1 matches"
+watch_adv --certificate-identity-regexp 'victim3@example\.com' \
+    --certificate-oidc-issuer-regexp 'https://evil\.example'
+expect "regexp: another issuer is not matched" 0 "scanned, 0 matches"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

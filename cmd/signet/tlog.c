@@ -573,6 +573,111 @@ out:
 	return r;
 }
 
+/*
+ * A retired log (its key's validity ended) is frozen at its final
+ * checkpoint; one that keeps growing signs entries its key no longer
+ * covers.  After check_stored(), before anything is stored:
+ *  - a checkpoint stored after the end (by its file's time) and a log
+ *    larger now: it grew after its end;
+ *  - else (no checkpoint stored since the end), Rekor v1: its newest
+ *    entry, verified, integrated after the end.  Rekor v2 entries carry
+ *    no time: the first checkpoint stored after the end is the final
+ *    one, and any growth past it is caught by the first rule.
+ * A finding is SGN_ERR_VERIFY with the evidence written as for an
+ * inconsistency (both checkpoints); *found is set (for --json).
+ */
+static sgn_err
+retired_check(struct tctx *c, const struct tlog_log *tl, int *found,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_tlog_entry ent;
+	struct sgn_rekor_body *body = NULL;
+	struct sgn_checkpoint *cp = NULL;
+	struct sgn_errbuf tmp;
+	struct stat st;
+	uint8_t *note = NULL;
+	char evidence[4200], end[SGN_TIME_STRLEN], at[SGN_TIME_STRLEN];
+	const char *what = NULL;
+	int64_t idx, itime = 0;
+	uint64_t size = 0, offset = 0;
+	size_t len = 0, got = 0, k;
+	sgn_err r;
+
+	*found = 0;
+	if (!tl->retired || c->latest->size == 0)
+		return SGN_OK;
+	memset(&ent, 0, sizeof(ent));
+	sgn_errbuf_clear(&tmp);
+	sgn_time_format(tl->log->valid.end, end);
+	if ((r = sgn_tlog_state_load(c->state, &note, &len, eb)) != SGN_OK)
+		return r;
+	/* check_stored() verified it */
+	if (note != NULL && sgn_checkpoint_parse((const char *)note, len, &cp,
+	    &tmp) == SGN_OK)
+		size = cp->size;
+	if (note != NULL && stat(c->state, &st) == 0 &&
+	    (int64_t)st.st_mtime >= tl->log->valid.end.sec) {
+		if (c->latest->size > size)
+			what = "grew past the checkpoint stored after its end";
+	} else if (!tl->v2 && c->latest->size > size) {
+		for (k = 0; k < c->li.n_inactive; k++)
+			offset += c->li.inactive[k].tree_size;
+		idx = (int64_t)(offset + c->latest->size - 1);
+		if ((r = sgn_rekor_v1_entries_retrieve(c->http,
+		    tl->log->base_url, &idx, 1, &ent, &got, eb)) != SGN_OK)
+			goto out;
+		if (got != 1 || ent.log_index != idx) {
+			r = sgn_errf(eb, SGN_ERR_HTTP_STATUS, "%s did not "
+			    "return its newest entry %lld", tl->log->base_url,
+			    (long long)idx);
+			goto out;
+		}
+		sgn_checkpoint_free(&cp);
+		r = sgn_rekor_entry_verify(tl->log, &ent, &body, &cp, &tmp);
+		if (r != SGN_OK && r != SGN_ERR_PARSE &&
+		    r != SGN_ERR_UNSUPPORTED) {
+			r = sgn_errf(eb, r, "%s", tmp.msg);
+			goto out;
+		}
+		/* proved in the tree of the checkpoint audited (its body may
+		 * be of a kind signet does not read) */
+		if ((uint64_t)ent.tree_size != c->latest->size ||
+		    memcmp(ent.root_hash, c->latest->root, 32) != 0) {
+			r = sgn_errf(eb, SGN_ERR_VERIFY, "%s: its newest entry "
+			    "is proved in a tree of size %lld, not the "
+			    "checkpoint's %llu", tl->log->base_url,
+			    (long long)ent.tree_size,
+			    (unsigned long long)c->latest->size);
+			goto out;
+		}
+		itime = ent.integrated_time;
+		if (itime > tl->log->valid.end.sec)
+			what = "holds an entry integrated after its end";
+	}
+	r = SGN_OK;
+	if (what == NULL)
+		goto out;
+	*found = 1;
+	write_evidence(c, note != NULL ? (const char *)note : "",
+	    note != NULL ? len : 0, c->latest_note, c->latest_len, NULL, 0,
+	    evidence, sizeof(evidence));
+	at[0] = '\0';
+	if (itime > 0)
+		sgn_time_format(sgn_time_from_sec(itime), at);
+	r = sgn_errf(eb, SGN_ERR_VERIFY, "retired log %s %s (its key's "
+	    "validity ended %s): size %llu%s%s, stored %llu (evidence: %s)",
+	    tl->log->base_url, what, end,
+	    (unsigned long long)c->latest->size, at[0] != '\0' ?
+	    ", newest entry integrated " : "", at, (unsigned long long)size,
+	    evidence);
+out:
+	sgn_rekor_body_free(&body);
+	sgn_checkpoint_free(&cp);
+	sgn_tlog_entry_reset(&ent);
+	free(note);
+	return r;
+}
+
 /* tlog info -------------------------------------------------------------- */
 
 static int
@@ -585,7 +690,7 @@ info_one(struct tctx *c, const struct tlog_log *tl)
 	cJSON *o = NULL, *arr;
 	size_t i;
 	sgn_err r;
-	int rc;
+	int rc, found = 0;
 
 	sgn_errbuf_clear(&eb);
 	if ((rc = state_path(c, tl, 1)) != 0)
@@ -594,6 +699,7 @@ info_one(struct tctx *c, const struct tlog_log *tl)
 	    (r = fetch_latest(c, tl, &eb)) != SGN_OK ||
 	    (r = check_stored(c, tl, 0, &stored, &eb)) != SGN_OK ||
 	    (r = tiles_check(c, tl, &eb)) != SGN_OK ||
+	    (r = retired_check(c, tl, &found, &eb)) != SGN_OK ||
 	    (r = check_stored(c, tl, 1, &stored, &eb)) != SGN_OK)
 		goto fail;
 	if (c->json && (o = cJSON_CreateObject()) == NULL)
@@ -673,6 +779,22 @@ nomem:
 	r = sgn_errf(&eb, SGN_ERR_NOMEM, "out of memory");
 fail:
 	cJSON_Delete(o);
+	o = NULL;
+	/* --json: the finding on stdout too */
+	if (found && c->json && (o = cJSON_CreateObject()) != NULL) {
+		char *s;
+
+		cJSON_AddStringToObject(o, "log", tl->log->base_url);
+		cJSON_AddNumberToObject(o, "version", tl->v2 ? 2 : 1);
+		cJSON_AddTrueToObject(o, "retired");
+		cJSON_AddNumberToObject(o, "size", (double)c->latest->size);
+		cJSON_AddStringToObject(o, "finding", "grew after its end");
+		cli_json_add_text(o, "error", eb.msg);
+		if ((s = cJSON_PrintUnformatted(o)) != NULL)
+			printf("%s\n", s);
+		free(s);
+		cJSON_Delete(o);
+	}
 	sgn_checkpoint_free(&sh);
 	ctx_log_reset(c);
 	return cli_fail(r, &eb);
@@ -1428,6 +1550,8 @@ struct watch {
 	size_t			 n_ext;
 	uint64_t		 scanned, matches, other_kinds, unparsable;
 	uint64_t		 prefiltered;
+	/* the regexps, compiled once */
+	struct sgn_regex	**id_rx, *issuer_rx;
 };
 
 /*
@@ -1450,6 +1574,100 @@ cert_may_match(const struct watch *w, const uint8_t *der, size_t len)
 		if (!sgn_rekor_der_holds(der, len, &w->ext_set[i], 1))
 			return 0;
 	return 1;
+}
+
+/*
+ * 1 in *m when s (len bytes) is one of the identities or matches one of
+ * the regexps.  A value that is not UTF-8 matches no regexp.
+ */
+static sgn_err
+id_matches(const struct watch *w, const char *s, size_t len, int *m,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_errbuf tmp;
+	size_t i;
+	sgn_err r;
+
+	*m = 0;
+	for (i = 0; i < w->n_ids && !*m; i++)
+		*m = strlen(w->ids[i]) == len && memcmp(w->ids[i], s, len) ==
+		    0;
+	for (i = 0; i < w->n_id_res && !*m; i++) {
+		sgn_errbuf_clear(&tmp);
+		if ((r = sgn_regex_exec(w->id_rx[i], s, len, m, &tmp)) !=
+		    SGN_OK && r != SGN_ERR_PARSE)
+			return sgn_errf(eb, r, "%s", tmp.msg);
+	}
+	return SGN_OK;
+}
+
+/* 1 in *m when the issuer (NULL: none) is the one asked for, if any. */
+static sgn_err
+issuer_matches(const struct watch *w, const char *s, size_t len, int *m,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_errbuf tmp;
+	sgn_err r;
+
+	*m = 1;
+	if (w->issuer != NULL)
+		*m = s != NULL && strlen(w->issuer) == len &&
+		    memcmp(w->issuer, s, len) == 0;
+	else if (w->issuer_re != NULL) {
+		*m = 0;
+		sgn_errbuf_clear(&tmp);
+		if (s != NULL && (r = sgn_regex_exec(w->issuer_rx, s, len, m,
+		    &tmp)) != SGN_OK && r != SGN_ERR_PARSE)
+			return sgn_errf(eb, r, "%s", tmp.msg);
+	}
+	return SGN_OK;
+}
+
+/*
+ * The certificate read lightly (sgn_rekor_cert_ids()): *may is 0 when it
+ * surely does not match (its SANs, issuer and extensions are not those
+ * watched), else 1, when the full parse decides (and reports a
+ * certificate it cannot read).  The same decision as watch_body()'s
+ * without a fingerprint watched.
+ */
+static sgn_err
+cert_light(const struct watch *w, const uint8_t *der, size_t len, int *may,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_rekor_cert_ids ids;
+	struct sgn_errbuf tmp;
+	size_t i;
+	int who = 0, iss_ok, hit;
+
+	*may = 1;
+	if (w->n_fps > 0 || !sgn_rekor_cert_ids(der, len, &ids))
+		return SGN_OK;
+	sgn_errbuf_clear(&tmp);
+	/* an error (a regexp's match limit) is the full parse's to report */
+	for (i = 0; i < ids.n_sans && !who; i++) {
+		if (id_matches(w, ids.sans[i].value, ids.sans[i].len, &hit,
+		    &tmp) != SGN_OK)
+			return SGN_OK;
+		who = hit;
+	}
+	if (w->n_ids + w->n_id_res > 0 ? !who : w->n_ext == 0) {
+		*may = 0;
+		return SGN_OK;
+	}
+	if (issuer_matches(w, ids.issuer, ids.issuer_len, &iss_ok, &tmp) !=
+	    SGN_OK)
+		return SGN_OK;
+	*may = iss_ok;
+	for (i = 0; i < N_WATCH_EXTS && *may; i++) {
+		unsigned n = watch_exts[i].oid;
+
+		if (w->ext[i] != NULL)
+			*may = ids.ext[n] != NULL &&
+			    strlen(w->ext[i]) == ids.ext_len[n] &&
+			    memcmp(w->ext[i], ids.ext[n], ids.ext_len[n]) == 0;
+	}
+	(void)eb;
+	return SGN_OK;
 }
 
 /* 1 when the certificate's extensions are those asked for. */
@@ -1490,24 +1708,6 @@ fp_listed(const struct watch *w, const uint8_t fp[32])
 	return 0;
 }
 
-/* 1 when s is one of the identities or matches one of the regexps. */
-static sgn_err
-id_matches(const struct watch *w, const char *s, int *m,
-    struct sgn_errbuf *eb)
-{
-	size_t i;
-	sgn_err r;
-
-	*m = 0;
-	for (i = 0; i < w->n_ids && !*m; i++)
-		*m = strcmp(w->ids[i], s) == 0;
-	for (i = 0; i < w->n_id_res && !*m; i++)
-		if ((r = sgn_regex_match(w->id_res[i], s, m, eb)) != SGN_OK &&
-		    r != SGN_ERR_PARSE)
-			return r;
-	return SGN_OK;
-}
-
 /* Matches one parsed body and prints it when it matches. */
 static sgn_err
 watch_body(struct tctx *c, struct watch *w, const struct tlog_log *tl,
@@ -1523,7 +1723,7 @@ watch_body(struct tctx *c, struct watch *w, const struct tlog_log *tl,
 	char digest[2 * SGN_MAX_DIGEST + 16], ts[SGN_TIME_STRLEN];
 	const char *who = NULL;
 	uint8_t fp[32];
-	int m = 0, iss_ok = 1;
+	int m = 0, iss_ok = 1, may;
 	sgn_err r = SGN_OK;
 
 	sgn_errbuf_clear(&tmp);
@@ -1534,6 +1734,13 @@ watch_body(struct tctx *c, struct watch *w, const struct tlog_log *tl,
 		goto out;
 	}
 	if (body->verifier_is_cert) {
+		if ((r = cert_light(w, body->verifier, body->verifier_len,
+		    &may, eb)) != SGN_OK)
+			goto out;
+		if (!may) {
+			w->prefiltered++;
+			goto out;
+		}
 		if (sgn_cert_from_der(body->verifier, body->verifier_len, &cert,
 		    &tmp) != SGN_OK)
 			goto unparsable;
@@ -1548,24 +1755,17 @@ watch_body(struct tctx *c, struct watch *w, const struct tlog_log *tl,
 			for (i = 0; i < n_sans && who == NULL; i++) {
 				int hit;
 
-				if ((r = id_matches(w, sans[i].value, &hit,
-				    eb)) != SGN_OK)
+				if ((r = id_matches(w, sans[i].value,
+				    strlen(sans[i].value), &hit, eb)) !=
+				    SGN_OK)
 					goto out;
 				if (hit)
 					who = sans[i].value;
 			}
 		(void)sgn_cert_oidc_issuer(cert, &issuer, &tmp);
-		if (w->issuer != NULL)
-			iss_ok = issuer != NULL && strcmp(issuer,
-			    w->issuer) == 0;
-		else if (w->issuer_re != NULL) {
-			iss_ok = 0;
-			if (issuer != NULL && (r = sgn_regex_match(
-			    w->issuer_re, issuer, &iss_ok, eb)) != SGN_OK &&
-			    r != SGN_ERR_PARSE)
-				goto out;
-			r = SGN_OK;
-		}
+		if ((r = issuer_matches(w, issuer, issuer != NULL ?
+		    strlen(issuer) : 0, &iss_ok, eb)) != SGN_OK)
+			goto out;
 		/* an identity, or with none asked for the extensions alone,
 		 * under the issuer and the extensions asked for */
 		if (w->n_ids + w->n_id_res > 0 ? who != NULL : w->n_ext > 0)
@@ -1794,7 +1994,7 @@ watch_one(struct tctx *c, struct watch *w, const struct tlog_log *tl)
 	uint8_t *note = NULL;
 	size_t len = 0;
 	uint64_t stored = 0;
-	int rc;
+	int rc, found;
 	sgn_err r;
 
 	sgn_errbuf_clear(&eb);
@@ -1805,7 +2005,8 @@ watch_one(struct tctx *c, struct watch *w, const struct tlog_log *tl)
 	if ((r = sgn_tlog_state_lock(c->state, &c->lock, &eb)) != SGN_OK ||
 	    (r = fetch_latest(c, tl, &eb)) != SGN_OK ||
 	    (r = check_stored(c, tl, 0, &stored, &eb)) != SGN_OK ||
-	    (r = tiles_check(c, tl, &eb)) != SGN_OK)
+	    (r = tiles_check(c, tl, &eb)) != SGN_OK ||
+	    (r = retired_check(c, tl, &found, &eb)) != SGN_OK)
 		goto fail;
 	if ((r = sgn_tlog_state_load(c->state, &note, &len, &eb)) != SGN_OK)
 		goto fail;
@@ -1880,15 +2081,21 @@ cmd_watch(struct tctx *c)
 		return 2;
 	}
 	sgn_errbuf_clear(&eb);
-	for (i = 0; i < w.n_id_res; i++)
-		if (sgn_regex_check(w.id_res[i], &eb) != SGN_OK) {
-			cli_err("--certificate-identity-regexp: %s", eb.msg);
-			return 2;
-		}
-	if (w.issuer_re != NULL && sgn_regex_check(w.issuer_re, &eb) !=
-	    SGN_OK) {
-		cli_err("--certificate-oidc-issuer-regexp: %s", eb.msg);
+	if (w.n_id_res > 0 && (w.id_rx = calloc(w.n_id_res,
+	    sizeof(*w.id_rx))) == NULL) {
+		cli_err("out of memory");
 		return 2;
+	}
+	rc = 2;
+	for (i = 0; i < w.n_id_res; i++)
+		if (sgn_regex_new(w.id_res[i], &w.id_rx[i], &eb) != SGN_OK) {
+			cli_err("--certificate-identity-regexp: %s", eb.msg);
+			goto out;
+		}
+	if (w.issuer_re != NULL && sgn_regex_new(w.issuer_re, &w.issuer_rx,
+	    &eb) != SGN_OK) {
+		cli_err("--certificate-oidc-issuer-regexp: %s", eb.msg);
+		goto out;
 	}
 	for (i = 0; i < w.n_fps; i++) {
 		const char *f = strncmp(w.fps[i], "sha256:", 7) == 0 ?
@@ -1898,20 +2105,20 @@ cmd_watch(struct tctx *c)
 		if (strlen(f) != 64 || sgn_hex_decode(f, 64, d, 32, NULL) !=
 		    SGN_OK) {
 			cli_err("--key-fingerprint takes a SHA-256 in hex");
-			return 2;
+			goto out;
 		}
 	}
 	if (iv != NULL && (cli_u64(iv, 86400, &interval) != 0 ||
 	    interval == 0)) {
 		cli_err("tlog watch: --interval takes 1 to 86400 seconds");
-		return 2;
+		goto out;
 	}
 	if (cli_get(&c->a, "state") != NULL && c->n_logs > 1) {
 		cli_err("tlog watch: --state names one log's file: give --log");
-		return 2;
+		goto out;
 	}
 	if ((rc = open_http(c)) != 0)
-		return rc;
+		goto out;
 	for (;;) {
 		worst = 0;
 		for (i = 0; i < c->n_logs; i++) {
@@ -1920,9 +2127,16 @@ cmd_watch(struct tctx *c)
 				worst = rc;
 		}
 		if (cli_flag(&c->a, "once") || worst == 1)
-			return worst;
+			break;
 		sleep((unsigned)interval);
 	}
+	rc = worst;
+out:
+	for (i = 0; i < w.n_id_res && w.id_rx != NULL; i++)
+		sgn_regex_free(&w.id_rx[i]);
+	free(w.id_rx);
+	sgn_regex_free(&w.issuer_rx);
+	return rc;
 }
 
 /* Dispatch --------------------------------------------------------------- */

@@ -152,6 +152,50 @@ sgn_err	sgn_rekor_entry_verify(const struct sgn_log *log,
 int	sgn_rekor_der_holds(const uint8_t *der, size_t len,
 	    const char *const *s, size_t n);
 
+/*
+ * A monitor's light read of a certificate (DER, at most
+ * SGN_REKOR_IDS_MAX_DER bytes): its subject alternative names (email,
+ * URI, the Fulcio username otherName 1.3.6.1.4.1.57264.1.7, in order),
+ * the raw text of Fulcio extensions .1 to .6 and .8 (ext[n], NULL when
+ * absent) and the OIDC issuer (.8, else the legacy .1).  The values point
+ * into der (not NUL-terminated): valid while der is.  Nothing is
+ * allocated.
+ *
+ * Returns 1 when sure: der was read whole by a strict DER walk, it is a
+ * v3 certificate a full parse (sgn_cert_from_der()) takes, with an EC
+ * P-256/384/521 or Ed25519 key, one SAN extension of those three kinds
+ * only, identity text with no control character and valid UTF-8, no
+ * Fulcio extension twice, and .1 and .8 equal when both are present; the
+ * values are then those sgn_cert_sans(), sgn_cert_fulcio_ext() and
+ * sgn_cert_oidc_issuer() read.  Returns 0 for anything else (malformed,
+ * unusual or ambiguous), when the caller must parse der fully: a 0 says
+ * nothing about the certificate.  The key's point is not decoded.
+ */
+#define SGN_REKOR_IDS_MAX_DER	(64u * 1024)
+#define SGN_REKOR_IDS_MAX_SANS	64
+
+enum {
+	SGN_REKOR_SAN_EMAIL = 1,	/* as SGN_SAN_EMAIL, x509.h */
+	SGN_REKOR_SAN_URI,
+	SGN_REKOR_SAN_OTHERNAME,
+};
+
+struct sgn_rekor_cert_ids {
+	struct {
+		int		 type;	/* SGN_REKOR_SAN_* */
+		const char	*value;
+		size_t		 len;
+	}			 sans[SGN_REKOR_IDS_MAX_SANS];
+	size_t			 n_sans;
+	const char		*ext[9];	/* 1.3.6.1.4.1.57264.1.<n> */
+	size_t			 ext_len[9];
+	const char		*issuer;	/* NULL: none */
+	size_t			 issuer_len;
+};
+
+int	sgn_rekor_cert_ids(const uint8_t *der, size_t len,
+	    struct sgn_rekor_cert_ids *ids);
+
 #ifdef __cplusplus
 }
 #endif

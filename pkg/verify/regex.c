@@ -26,6 +26,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "verify.h"
@@ -96,71 +97,118 @@ sgn_regex_check(const char *pattern, struct sgn_errbuf *eb)
 	return r;
 }
 
+struct sgn_regex {
+	pcre2_code		*re;
+	pcre2_match_context	*mc;
+	pcre2_match_data	*md;
+	char			 pattern[65];	/* for messages */
+};
+
 sgn_err
-sgn_regex_match(const char *pattern, const char *s, int *matched,
+sgn_regex_new(const char *pattern, struct sgn_regex **out,
     struct sgn_errbuf *eb)
 {
-	pcre2_code *re = NULL;
-	pcre2_match_context *mc = NULL;
-	pcre2_match_data *md = NULL;
-	char msg[128];
-	int rc;
+	struct sgn_regex *x = NULL;
 	sgn_err r;
 
-	*matched = 0;
-	if (s == NULL) {
-		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
-		    "regular expression: no value to match");
+	if (out == NULL)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "regular expression: no output");
+	*out = NULL;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	if ((r = compile(pattern, &x->re, eb)) != SGN_OK)
 		goto out;
-	}
-	if ((r = compile(pattern, &re, eb)) != SGN_OK)
-		goto out;
-	if ((mc = pcre2_match_context_create(NULL)) == NULL ||
-	    (md = pcre2_match_data_create(1, NULL)) == NULL) {
+	(void)snprintf(x->pattern, sizeof(x->pattern), "%s", pattern);
+	if ((x->mc = pcre2_match_context_create(NULL)) == NULL ||
+	    (x->md = pcre2_match_data_create(1, NULL)) == NULL) {
 		r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if (pcre2_set_match_limit(mc, MATCH_LIMIT) != 0 ||
-	    pcre2_set_depth_limit(mc, DEPTH_LIMIT) != 0 ||
-	    pcre2_set_heap_limit(mc, HEAP_LIMIT_KIB) != 0) {
+	if (pcre2_set_match_limit(x->mc, MATCH_LIMIT) != 0 ||
+	    pcre2_set_depth_limit(x->mc, DEPTH_LIMIT) != 0 ||
+	    pcre2_set_heap_limit(x->mc, HEAP_LIMIT_KIB) != 0) {
 		r = sgn_errf(eb, SGN_ERR_INTERNAL,
 		    "regular expression: cannot set the match limits");
 		goto out;
 	}
+	*out = x;
+	x = NULL;
+	r = SGN_OK;
+out:
+	sgn_regex_free(&x);
+	return r;
+}
+
+void
+sgn_regex_free(struct sgn_regex **xp)
+{
+	struct sgn_regex *x;
+
+	if (xp == NULL || (x = *xp) == NULL)
+		return;
+	pcre2_match_data_free(x->md);
+	pcre2_match_context_free(x->mc);
+	pcre2_code_free(x->re);
+	free(x);
+	*xp = NULL;
+}
+
+sgn_err
+sgn_regex_exec(struct sgn_regex *x, const char *s, size_t len, int *matched,
+    struct sgn_errbuf *eb)
+{
+	char msg[128];
+	int rc;
+
+	if (matched == NULL)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "regular expression: no output");
+	*matched = 0;
+	if (x == NULL || s == NULL)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "regular expression: no value to match");
 	/* No PCRE2_NO_UTF_CHECK: the value is checked here, whole. */
-	rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, mc);
+	rc = pcre2_match(x->re, (PCRE2_SPTR)s, len, 0, 0, x->md, x->mc);
 	if (rc >= 0) {
 		*matched = 1;
-		r = SGN_OK;
-		goto out;
+		return SGN_OK;
 	}
-	if (rc == PCRE2_ERROR_NOMATCH) {
-		r = SGN_OK;
-		goto out;
-	}
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return SGN_OK;
 	memset(msg, 0, sizeof(msg));
 	pcre2_message(rc, msg, sizeof(msg));
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-	    rc == PCRE2_ERROR_HEAPLIMIT) {
+	    rc == PCRE2_ERROR_HEAPLIMIT)
 		/* The pattern, not the value, is at fault: the user's to
 		 * simplify, and no verdict on the value. */
-		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "match limit hit "
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "match limit hit "
 		    "by \"%.64s\" (%s): the pattern backtracks too much, "
-		    "simplify it", pattern, msg);
-	} else if (rc <= PCRE2_ERROR_UTF8_ERR1 &&
-	    rc >= PCRE2_ERROR_UTF8_ERR21) {
-		r = sgn_errf(eb, SGN_ERR_PARSE, "the value is not valid "
-		    "UTF-8 at byte %zu (%s)", (size_t)pcre2_get_startchar(md),
+		    "simplify it", x->pattern, msg);
+	if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21)
+		return sgn_errf(eb, SGN_ERR_PARSE, "the value is not valid "
+		    "UTF-8 at byte %zu (%s)",
+		    (size_t)pcre2_get_startchar(x->md), msg);
+	if (rc == PCRE2_ERROR_NOMEMORY)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "regular expression: %s",
 		    msg);
-	} else if (rc == PCRE2_ERROR_NOMEMORY) {
-		r = sgn_errf(eb, SGN_ERR_NOMEM, "regular expression: %s", msg);
-	} else {
-		r = sgn_errf(eb, SGN_ERR_INTERNAL, "regular expression: %s",
-		    msg);
-	}
-out:
-	pcre2_match_data_free(md);
-	pcre2_match_context_free(mc);
-	pcre2_code_free(re);
+	return sgn_errf(eb, SGN_ERR_INTERNAL, "regular expression: %s", msg);
+}
+
+sgn_err
+sgn_regex_match(const char *pattern, const char *s, int *matched,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_regex *x = NULL;
+	sgn_err r;
+
+	*matched = 0;
+	if (s == NULL)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "regular expression: no value to match");
+	if ((r = sgn_regex_new(pattern, &x, eb)) != SGN_OK)
+		return r;
+	r = sgn_regex_exec(x, s, strlen(s), matched, eb);
+	sgn_regex_free(&x);
 	return r;
 }

@@ -311,6 +311,22 @@ sgn_err	sgn_regex_check(const char *pattern, struct sgn_errbuf *eb);
 sgn_err	sgn_regex_match(const char *pattern, const char *s, int *matched,
 	    struct sgn_errbuf *eb);
 
+/*
+ * A pattern compiled once for many values (a log monitor matches every
+ * certificate's SANs): the syntax, limits and errors are those of
+ * sgn_regex_match(), which is sgn_regex_new(), sgn_regex_exec() on
+ * strlen(s) bytes and sgn_regex_free().  s need not be NUL-terminated;
+ * len bytes are matched, a NUL among them being a character.  An
+ * sgn_regex keeps its match data: one thread at a time.
+ * sgn_regex_free() takes NULL and clears *re.
+ */
+struct sgn_regex;
+sgn_err	sgn_regex_new(const char *pattern, struct sgn_regex **re,
+	    struct sgn_errbuf *eb);
+sgn_err	sgn_regex_exec(struct sgn_regex *re, const char *s, size_t len,
+	    int *matched, struct sgn_errbuf *eb);
+void	sgn_regex_free(struct sgn_regex **re);
+
 SGN_API_END
 
 #ifdef __cplusplus

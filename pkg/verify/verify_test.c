@@ -1269,3 +1269,57 @@ Test(verify, regex_stops_pathological_patterns_at_a_limit, .timeout = 10)
 	    NULL), SGN_OK);
 	cr_assert_eq(m, 0);
 }
+
+/* A compiled pattern (a monitor's): anchored as sgn_regex_match(), the
+ * value taken by length, the same errors, and reusable after one. */
+Test(verify, a_compiled_regexp_matches_many_values_by_length, .timeout = 10)
+{
+	struct sgn_regex *re = NULL;
+	struct sgn_errbuf eb;
+	int m = 1;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_regex_new("[a-z]+@example\\.com", &re, &eb), SGN_OK,
+	    "%s", eb.msg);
+	cr_assert_eq(sgn_regex_exec(re, "bob@example.com", 15, &m, &eb),
+	    SGN_OK);
+	cr_assert_eq(m, 1);
+	/* the length, not the NUL, ends the value */
+	cr_assert_eq(sgn_regex_exec(re, "bob@example.comX", 15, &m, &eb),
+	    SGN_OK);
+	cr_assert_eq(m, 1);
+	cr_assert_eq(sgn_regex_exec(re, "bob@example.comX", 16, &m, &eb),
+	    SGN_OK);
+	cr_assert_eq(m, 0, "anchored at the end");
+	cr_assert_eq(sgn_regex_exec(re, "xbob@example.com", 16, &m, &eb),
+	    SGN_OK);
+	cr_assert_eq(m, 1);
+	cr_assert_eq(sgn_regex_exec(re, "Bob@example.com", 15, &m, &eb),
+	    SGN_OK);
+	cr_assert_eq(m, 0, "anchored at the start");
+	cr_assert_eq(sgn_regex_exec(re, "a\0b@example.com", 15, &m, &eb),
+	    SGN_OK);
+	cr_assert_eq(m, 0, "a NUL is a character");
+	cr_assert_eq(sgn_regex_exec(re, "b\xffo@example.com", 15, &m, &eb),
+	    SGN_ERR_PARSE);
+	cr_assert_eq(m, 0);
+	cr_assert(tu_has(eb.msg, "not valid UTF-8"), "%s", eb.msg);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_regex_exec(re, "bob@example.com", 15, &m, &eb),
+	    SGN_OK);
+	cr_assert_eq(m, 1, "usable after an error");
+	sgn_regex_free(&re);
+	cr_assert_null(re);
+	sgn_regex_free(&re);
+
+	cr_assert_eq(sgn_regex_new("(a", &re, &eb), SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_null(re);
+	cr_assert(tu_has(eb.msg, "invalid regular expression"), "%s", eb.msg);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_regex_new("(.*)*(.*)*(.*)*(.*)*(.*)*(.*)*\\d", &re,
+	    &eb), SGN_OK);
+	cr_assert_eq(sgn_regex_exec(re, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 32,
+	    &m, &eb), SGN_ERR_INVALID_ARGUMENT);
+	cr_assert(tu_has(eb.msg, "match limit hit"), "%s", eb.msg);
+	sgn_regex_free(&re);
+}

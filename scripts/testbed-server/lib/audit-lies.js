@@ -9,6 +9,9 @@
 //                old one not listed among the inactive shards
 //   bad_entry_proof, bad_tile  one hash of an inclusion proof / a tile
 //                flipped
+//   keeps_growing  the log takes one more entry (another client's, integrated
+//                now) before it answers: a retired log still accepting
+//                entries, its checkpoint true and validly signed
 const crypto = require('crypto');
 
 const rogue = new Map();

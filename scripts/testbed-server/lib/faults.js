@@ -26,14 +26,14 @@ const LIES = {
     ...Object.fromEntries(['bad_proof', 'bad_set', 'bad_checkpoint', 'wrong_origin', 'wrong_body', 'wrong_time']
       .map((f) => [f, { method: 'POST', paths: ['/api/v1/log/entries'] }])),
     // Auditor lies (reads): see lib/audit-lies.js.
-    ...Object.fromEntries(['fork', 'rogue_key', 'new_tree_id']
+    ...Object.fromEntries(['fork', 'rogue_key', 'new_tree_id', 'keeps_growing']
       .map((f) => [f, { method: 'GET', paths: ['/api/v1/log'] }])),
     bad_entry_proof: { method: 'GET', prefix: '/api/v1/log/entries' },
   },
   rekor2: {
     ...Object.fromEntries(['bad_proof', 'bad_checkpoint', 'wrong_origin', 'wrong_body']
       .map((f) => [f, { method: 'POST', paths: ['/api/v2/log/entries'] }])),
-    ...Object.fromEntries(['fork', 'rogue_key']
+    ...Object.fromEntries(['fork', 'rogue_key', 'keeps_growing']
       .map((f) => [f, { method: 'GET', paths: ['/api/v2/checkpoint', '/checkpoint'] }])),
     bad_tile: { method: 'GET', prefix: '/tile/' },
   },

@@ -260,6 +260,7 @@ function createRekor(ctx, prefill, shardOffset) {
   }
 
   function logInfo(lie) {
+    if (lie === 'keeps_growing') log.filler();
     const size = log.size;
     const cl = lies().checkpointLie(lie, log.tree.root(size), noteKey);
     const root = cl.root;

@@ -204,6 +204,7 @@ function createRekorV2(ctx, prefill) {
     }
     // The read API at the prefix (as rekor-tiles serves it) and under /api/v2.
     if ((p === '/api/v2/checkpoint' || p === '/checkpoint') && req.method === 'GET') {
+      if (req.lie === 'keeps_growing') log.filler();
       const size = log.size;
       const cl = lies().checkpointLie(req.lie, log.tree.root(size), noteKey);
       return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: checkpoint(host, size, cl.root, cl.key, { witnesses: ctx.witnesses.slice(0, ctx.config.witness_cosignatures) }) };
