@@ -161,7 +161,8 @@ $(BUILD)/signet: $(CMD_OBJS) $(BUILD)/libsignet.a
 # an archive linked whole (its constructor adds the device) into the unit
 # tests and into the test binary $(BUILD)/test/signet, never into
 # libsignet or $(BUILD)/signet (scripts/check-product.sh checks both).
-TSUP_SRCS	:= $(wildcard pkg/*/testsupport/*.c)
+TSUP_SRCS	:= $(filter-out pkg/core/testsupport/%,\
+		   $(wildcard pkg/*/testsupport/*.c))
 TSUP_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(TSUP_SRCS))
 TSUP_LIB	:= $(BUILD)/test/libsignet-test.a
 TSUP_LINK	= -Wl,--whole-archive $(TSUP_LIB) -Wl,--no-whole-archive
@@ -172,6 +173,20 @@ $(TSUP_LIB): $(TSUP_OBJS)
 	$(AR) rcs $@ $^
 
 -include $(TSUP_OBJS:.o=.d)
+
+# The unit tests' helpers (pkg/core/testsupport/: testutil.h, the
+# allocation-failure injection), which use Criterion: an archive linked
+# into the unit tests only, members pulled in as they are used.
+TUTIL_SRCS	:= $(wildcard pkg/core/testsupport/*.c)
+TUTIL_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(TUTIL_SRCS))
+TUTIL_LIB	:= $(BUILD)/test/libsignet-testutil.a
+
+$(TUTIL_LIB): $(TUTIL_OBJS)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+-include $(TUTIL_OBJS:.o=.d)
 
 # The test binary: build/signet's sources plus the test support.
 $(BUILD)/test/signet: $(CMD_OBJS) $(TSUP_LIB) $(BUILD)/libsignet.a
