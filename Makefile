@@ -197,10 +197,12 @@ $(BUILD)/test/signet: $(CMD_OBJS) $(TSUP_LIB) $(BUILD)/libsignet.a
 
 # Unit tests: one Criterion binary per area, from pkg/<area>/*_test.c.
 define test_rule
-$(BUILD)/test/$(1)_test: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard pkg/$(1)/*_test.c)) $(TSUP_LIB) $(BUILD)/libsignet.a
+$(BUILD)/test/$(1)_test: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard pkg/$(1)/*_test.c)) $(TSUP_LIB) $(TUTIL_LIB) $(BUILD)/libsignet.a
 	@mkdir -p $$(dir $$@)
 	$$(say) LD $$@
-	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$(filter %.o,$$^) $$(TSUP_LINK) $(BUILD)/libsignet.a $$(PKG_LIBS) $$(CBOR_LIBS) $$(CRIT_LIBS)
+	$$(Q)$$(CC) $$(LDFLAGS_ALL) $$(TEST_LDFLAGS_$(1)) -o $$@ $$(filter %.o,$$^) $$(TSUP_LINK) \
+	    -Wl,--start-group $(BUILD)/libsignet.a $(TUTIL_LIB) -Wl,--end-group \
+	    $$(PKG_LIBS) $$(CBOR_LIBS) $$(CRIT_LIBS)
 endef
 $(foreach a,$(TEST_AREAS),$(eval $(call test_rule,$(a))))
 
@@ -208,7 +210,7 @@ $(foreach a,$(TEST_AREAS),$(eval $(call test_rule,$(a))))
 
 # Test tools (pkg/<area>/<name>_tool.c): programs the tests and outside
 # suites drive, never installed (the TUF conformance suite's client).
-TOOL_BINS	:= $(BUILD)/tools/tuf-conformance-client
+TOOL_BINS	:= $(BUILD)/tools/tuf-conformance-client $(BUILD)/tools/mkfiles
 
 $(BUILD)/tools/tuf-conformance-client: $(BUILD)/obj/pkg/tuf/conformance_tool.o $(BUILD)/libsignet.a
 	@mkdir -p $(dir $@)
@@ -216,6 +218,18 @@ $(BUILD)/tools/tuf-conformance-client: $(BUILD)/obj/pkg/tuf/conformance_tool.o $
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libsignet.a $(PKG_LIBS)
 
 -include $(BUILD)/obj/pkg/tuf/conformance_tool.d
+
+# mkfiles: many small files, fast and deterministic (the manifest test of
+# 100,000 files, scripts/bench.sh).
+$(BUILD)/tools/mkfiles: $(BUILD)/obj/pkg/manifest/mkfiles_tool.o
+	@mkdir -p $(dir $@)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $<
+
+-include $(BUILD)/obj/pkg/manifest/mkfiles_tool.d
+
+# manifest_test runs it (next to itself: ../tools/mkfiles).
+$(BUILD)/test/manifest_test: $(BUILD)/tools/mkfiles
 
 test: deps all $(TEST_BINS) $(TOOL_BINS) $(BUILD)/test/signet
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BINS)
@@ -306,7 +320,7 @@ endef
 $(foreach f,$(wildcard pkg/*/*_bench.c),$(eval $(call bench_rule,$(f))))
 -include $(patsubst %.c,$(BUILD)/obj/%.d,$(wildcard pkg/*/*_bench.c))
 
-bench: deps all $(BENCH_BINS)
+bench: deps all $(BENCH_BINS) $(BUILD)/tools/mkfiles
 	scripts/bench.sh $(BUILD)
 
 demo: deps all

@@ -51,6 +51,26 @@ sh(const char *fmt, ...)
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 }
 
+/* The test tool that makes many files (pkg/manifest/mkfiles_tool.c),
+ * built beside this binary: $(BUILD)/test/../tools/mkfiles. */
+static const char *
+mkfiles(void)
+{
+	static char	path[PATH_MAX];
+	char		*slash;
+	ssize_t		 n;
+
+	n = readlink("/proc/self/exe", path, sizeof(path) - 32);
+	cr_assert_gt(n, 0, "/proc/self/exe: %s", strerror(errno));
+	path[n] = '\0';
+	cr_assert_not_null(slash = strrchr(path, '/'));
+	(void)snprintf(slash, sizeof(path) - (size_t)(slash - path),
+	    "/../tools/mkfiles");
+	cr_assert_eq(access(path, X_OK), 0, "%s: %s (make builds it)", path,
+	    strerror(errno));
+	return path;
+}
+
 static void
 put(const char *rel, const char *content)
 {
@@ -72,8 +92,7 @@ setup(void)
 	size_t	n;
 	uint8_t	*target;
 
-	(void)snprintf(tmp, sizeof(tmp), "/tmp/signet-manifest-XXXXXX");
-	cr_assert_not_null(mkdtemp(tmp));
+	tu_tmpdir("manifest", tmp, sizeof(tmp));
 	sh("cp -R " MS "/fixture_models %s/m && chmod -R u+w %s/m", tmp, tmp);
 	(void)snprintf(link, sizeof(link), "%s/m/symlink_model/symlink_file",
 	    tmp);
@@ -88,8 +107,7 @@ setup(void)
 static void
 teardown(void)
 {
-	if (tmp[0] != '\0')
-		sh("chmod -R u+w %s 2>/dev/null; rm -rf %s", tmp, tmp);
+	tu_rmtree(tmp);
 }
 
 TestSuite(manifest, .init = setup, .fini = teardown);
@@ -685,9 +703,7 @@ Test(manifest, a_hundred_thousand_small_files)
 {
 	struct sgn_manifest	*m;
 
-	sh("mkdir -p %s/many && cd %s/many && "
-	    "seq -w 0 99999 | xargs -n 5000 sh -c 'for i; do "
-	    "printf $i > f$i; done' _", tmp, tmp);
+	sh("'%s' '%s/many' 100000", mkfiles(), tmp);
 	m = must_build("many", SGN_MANIFEST_FILES, 0, 0);
 	cr_assert_eq(m->n_entries, 100000);
 	cr_assert_str_eq(m->entries[0].path, "f00000");
