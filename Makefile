@@ -206,6 +206,11 @@ $(BUILD)/test/$(1)_test: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard pkg/$(1)/*_t
 endef
 $(foreach a,$(TEST_AREAS),$(eval $(call test_rule,$(a))))
 
+# core_test holds pkg/core/allocfail_test.c: libsignet's allocations go
+# through the injection of pkg/core/testsupport/allocfail.c.
+TEST_LDFLAGS_core := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+	-Wl,--wrap=reallocarray,--wrap=strdup,--wrap=strndup
+
 -include $(patsubst %.c,$(BUILD)/obj/%.d,$(wildcard pkg/*/*_test.c))
 
 # Test tools (pkg/<area>/<name>_tool.c): programs the tests and outside
