@@ -1,11 +1,11 @@
 /*
  * libFuzzer harness for the in-toto statement parser (the payload of a
  * DSSE envelope): every input is a candidate statement.  What parses
- * must be whole (a type, a predicate type, subjects with digests of their
- * algorithm's length), and each subject's SHA-2 digest must be found
- * again by sgn_intoto_find().
+ * must be whole (a type, 1 to SGN_INTOTO_MAX_SUBJECTS subjects, SHA-2
+ * digests of their algorithm's length), and each subject's SHA-2 digest
+ * must be found again by sgn_intoto_find().
  * Seeds (testdata/fuzz/intoto_fuzz/): the statements of the conformance
- * suite's DSSE bundles and of the model-signing tests.
+ * suite's DSSE bundles.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,8 +29,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
-	if (s == NULL || s->type == NULL || s->predicate_type == NULL ||
-	    (s->n_subjects > 0 && s->subjects == NULL))
+	/* predicateType may be absent (dsse_test: a statement without one) */
+	if (s == NULL || s->type == NULL || s->n_subjects == 0 ||
+	    s->n_subjects > SGN_INTOTO_MAX_SUBJECTS || s->subjects == NULL)
 		abort();
 	for (i = 0; i < s->n_subjects; i++) {
 		for (j = 0; j < s->subjects[i].n_digests; j++) {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core.h"
 #include "http.h"
@@ -46,12 +47,13 @@ serve(void *ctx, const struct sgn_http_request *req,
 	return sgn_buf_append(&res->body, r->p, r->n, eb);
 }
 
-/* https, or http to a loopback address (sgn_oidc_url_ok) */
+/* https, or http to a loopback address (sgn_oidc_url_ok, pkg/http's
+ * policy); a scheme is case-insensitive (RFC 3986 §3.1) */
 static int
 web_url(const char *s)
 {
-	return s != NULL && (strncmp(s, "https://", 8) == 0 ||
-	    strncmp(s, "http://", 7) == 0);
+	return s != NULL && (strncasecmp(s, "https://", 8) == 0 ||
+	    strncasecmp(s, "http://", 7) == 0);
 }
 
 static void

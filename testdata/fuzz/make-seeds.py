@@ -124,3 +124,6 @@ ep('token-no-id-token_fail.json', 1, {"access_token": "x", "token_type": "bearer
 ep('error-invalid-grant.json', 2, {"error": "invalid_grant", "error_description": "Invalid or expired code."})
 ep('error-authorization-pending.json', 2, {"error": "authorization_pending"})
 ep('error-not-json.txt', 2, b"<html>Bad Request</html>")
+# inputs the harnesses once refused wrongly (their checks were too strict)
+ep('discovery-uppercase-scheme.json', 0, {"issuer": i, "authorization_endpoint": "httpS://oauth2.sigstore.dev/auth/auth", "token_endpoint": i + "/token"})
+out('intoto_fuzz', 'no-predicate-type.json', json.dumps({"_type": "https://in-toto.io/Statement/v1", "subject": [{"name": "a.txt", "digest": {"sha256": "a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf"}}], "predicate": {}}))
