@@ -11,6 +11,9 @@
 void	tu_alloc_hooks(void);
 /* The allocation numbered n from now (0: the next) fails, once. */
 void	tu_alloc_fail(long n);
+/* The same, and every allocation after it fails too (out of memory for
+ * good: the error paths must not need memory either). */
+void	tu_alloc_fail_from(long n);
 /* While on, allocations pass through uncounted (a test's own set-up). */
 void	tu_alloc_pause(int on);
 /* Stops injecting; 1 when an allocation was failed since

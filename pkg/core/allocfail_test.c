@@ -1,14 +1,17 @@
 /*
  * Allocation-failure injection for the parsers of untrusted input: each
- * parse runs again and again, the Nth allocation failing (N = 0, 1, ...:
- * libsignet's malloc family through -Wl,--wrap and cJSON's through its
- * hooks; see pkg/core/testsupport/allocfail.c) until a run sees no
- * failure, and must then succeed.  Every run with a failure must return
- * an error with a message and no output: never a crash, never a
- * success with what was parsed so far.  Leaks on those paths are found by
- * LeakSanitizer in make check (run-tests.sh fails on its report).
+ * parse runs again and again with its Nth allocation failing (N = 0, 1,
+ * ...), first once, then with every allocation after it failing too,
+ * until a run sees no failure, which must then succeed.  libsignet's
+ * malloc family comes here through -Wl,--wrap and cJSON's through its
+ * hooks (pkg/core/testsupport/allocfail.c).  Every run with a failure
+ * must return an error with a one-line message and no output: never a
+ * crash, never a success with what was parsed so far.  Leaks on those
+ * paths are found by LeakSanitizer in make check (run-tests.sh fails on
+ * its report).
  * Inputs: the fixtures of the parsers' own tests (conformance bundles,
- * third_party/sigstore trust material, the TUF root, model signatures).
+ * third_party/sigstore trust material, the TUF root, model signatures,
+ * the checkpoints and identity tokens of the fuzzing seeds).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,7 +25,9 @@
 #include "core.h"
 #include "dsse.h"
 #include "manifest.h"
+#include "oidc.h"
 #include "rekor.h"
+#include "tlog.h"
 #include "testutil.h"
 #include "trust.h"
 #include "tuf_int.h"
@@ -37,11 +42,11 @@
 typedef sgn_err (*parse_fn)(const uint8_t *p, size_t n,
     struct sgn_errbuf *eb);
 
-/* Runs fn over the fixture at path with the Nth allocation failing, for
- * every N up to the first run that needs fewer; returns the count of
- * allocations of a whole parse. */
+/* Runs fn over the fixture at path with the Nth allocation failing (once,
+ * or for good when sticky), for every N up to the first run that needs
+ * fewer; returns the count of allocations of a whole parse. */
 static long
-inject(const char *path, parse_fn fn)
+inject_mode(const char *path, parse_fn fn, int sticky)
 {
 	struct sgn_errbuf eb;
 	uint8_t *p;
@@ -53,7 +58,10 @@ inject(const char *path, parse_fn fn)
 	tu_alloc_hooks();
 	for (i = 0; i < MAX_RUNS; i++) {
 		sgn_errbuf_clear(&eb);
-		tu_alloc_fail(i);
+		if (sticky)
+			tu_alloc_fail_from(i);
+		else
+			tu_alloc_fail(i);
 		r = fn(p, n, &eb);
 		if (!tu_alloc_off()) {
 			cr_assert_eq(r, SGN_OK, "%s: fails with no allocation "
@@ -71,8 +79,17 @@ inject(const char *path, parse_fn fn)
 	free(p);
 	/* the injection reached the parser */
 	cr_assert_gt(i, 0, "%s: no allocation counted", path);
-	cr_log_info("%s: %ld allocations, each failed once", path, i);
+	cr_log_info("%s: %ld allocations, each failed %s", path, i,
+	    sticky ? "with all after it" : "once");
 	return i;
+}
+
+/* Both: one allocation fails, then memory runs out for good. */
+static void
+inject(const char *path, parse_fn fn)
+{
+	cr_assert_eq(inject_mode(path, fn, 0), inject_mode(path, fn, 1),
+	    "%s: a parse's allocations differ between runs", path);
 }
 
 static sgn_err
@@ -216,6 +233,35 @@ manifest_statement(const uint8_t *p, size_t n, struct sgn_errbuf *eb)
 	return r;
 }
 
+static sgn_err
+checkpoint(const uint8_t *p, size_t n, struct sgn_errbuf *eb)
+{
+	struct sgn_checkpoint *c = NULL;
+	sgn_err r = sgn_checkpoint_parse((const char *)p, n, &c, eb);
+
+	cr_assert_eq(r == SGN_OK, c != NULL, "checkpoint: %d", (int)r);
+	sgn_checkpoint_free(&c);
+	return r;
+}
+
+/* An identity token, at 2026-01-01 for the audience "sigstore". */
+static sgn_err
+jwt(const uint8_t *p, size_t n, struct sgn_errbuf *eb)
+{
+	struct sgn_oidc_token t;
+	sgn_err r;
+
+	memset(&t, 0, sizeof(t));
+	r = sgn_oidc_token_parse((const char *)p, n, NULL, 1767225600, &t,
+	    eb);
+	if (r != SGN_OK)
+		cr_assert(t.jwt.ptr == NULL && t.issuer == NULL &&
+		    t.subject == NULL && t.email == NULL && t.n_aud == 0,
+		    "a failed token parse left data behind");
+	sgn_oidc_token_reset(&t);
+	return r;
+}
+
 Test(allocfail, bundle_parse_fails_cleanly_at_every_allocation)
 {
 	inject(CONF "happy-path-v0.3/bundle.sigstore.json", bundle);
@@ -267,4 +313,20 @@ Test(allocfail, manifest_statement_parse_fails_cleanly_at_every_allocation)
 {
 	inject("testdata/model-signing/signed/v1.0.0-elliptic-key/model.sig",
 	    manifest_statement);
+}
+
+Test(allocfail, checkpoint_parse_fails_cleanly_at_every_allocation)
+{
+	inject(FUZZ "tlog_fuzz/log2025-1.rekor.sigstore.dev.note", checkpoint);
+	inject(FUZZ "tlog_fuzz/log2025-alpha3.rekor.sigstage.dev-witnessed."
+	    "note", checkpoint);
+	inject(FUZZ "tlog_fuzz/rekor.sigstore.dev-extension-line.note",
+	    checkpoint);
+}
+
+Test(allocfail, identity_token_parse_fails_cleanly_at_every_allocation)
+{
+	inject(FUZZ "oidc_fuzz/sigstore-dex.jwt", jwt);
+	inject(FUZZ "oidc_fuzz/es256-multi-aud.jwt", jwt);
+	inject(FUZZ "oidc_fuzz/github-actions.jwt", jwt);
 }

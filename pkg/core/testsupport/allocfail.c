@@ -4,7 +4,8 @@
  * TEST_LDFLAGS_core in the Makefile) sends libsignet's allocations here;
  * tu_alloc_hooks() sends cJSON's too (cJSON_InitHooks).  OpenSSL's are not
  * counted.  tu_alloc_fail(n) makes the allocation numbered n (0 the next
- * one) fail once; every other allocation passes through (and those made
+ * one) fail once, tu_alloc_fail_from(n) that one and every one after it;
+ * every other allocation passes through (and those made
  * while tu_alloc_pause(1) are not counted).  Test code,
  * linked into the unit tests only.
  */
@@ -34,6 +35,7 @@ static long	countdown = -1;	/* allocations to let through; -1: off */
 static long	seen;		/* allocations since tu_alloc_fail() */
 static int	failed;
 static int	paused;
+static int	sticky;		/* every allocation from the Nth on fails */
 
 void
 tu_alloc_fail(long n)
@@ -42,6 +44,14 @@ tu_alloc_fail(long n)
 	seen = 0;
 	failed = 0;
 	paused = 0;
+	sticky = 0;
+}
+
+void
+tu_alloc_fail_from(long n)
+{
+	tu_alloc_fail(n);
+	sticky = 1;
 }
 
 void
@@ -70,9 +80,12 @@ fail_now(void)
 	if (countdown < 0 || paused)
 		return 0;
 	seen++;
-	if (countdown-- > 0)
+	if (countdown > 0) {
+		countdown--;
 		return 0;
-	countdown = -1;
+	}
+	if (!sticky)
+		countdown = -1;
 	failed = 1;
 	errno = ENOMEM;
 	return 1;
