@@ -11,7 +11,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <criterion/criterion.h>
 
 #include "core.h"
 
@@ -26,7 +30,7 @@ struct cJSON *tu_load_json(const char *path);
 
 /* The PEM text of one block labelled label over (der, dlen), malloc'd and
  * NUL-terminated; its length in *len unless len is NULL. */
-char	*tu_pem_block(const char *label, const uint8_t *der, size_t dlen,
+char	*tu_pem_block(const char *label, const void *der, size_t dlen,
 	    size_t *len);
 
 /* Makes a fresh directory /tmp/signet-<tag>-XXXXXX into dir (dirlen
@@ -36,6 +40,12 @@ void	tu_tmpdir(const char *tag, char *dir, size_t dirlen);
 /* Removes dir and everything under it (made writable first); a missing
  * dir is not an error. */
 void	tu_rmtree(const char *dir);
+
+/* Writes (p, n) to path, replacing it (mode 0644). */
+void	tu_write(const char *path, const void *p, size_t n);
+
+/* Runs a shell command made like printf's; it must exit 0. */
+void	tu_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* 1 when haystack contains needle. */
 static inline int

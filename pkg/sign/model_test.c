@@ -38,13 +38,10 @@ static struct sgn_errbuf	 eb;
 static void
 put(const char *name, const void *p, size_t n)
 {
-	char			 path[160];
-	struct sgn_errbuf	 e;
+	char	 path[160];
 
-	sgn_errbuf_clear(&e);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	cr_assert_eq(sgn_file_write_atomic(path, p, n, 0644, &e), SGN_OK,
-	    "%s: %s", path, e.msg);
+	tu_write(path, p, n);
 }
 
 static void

@@ -96,13 +96,10 @@ other_key(void)
 static void
 put(const char *dir, const char *name, const void *p, size_t n)
 {
-	char			 path[160];
-	struct sgn_errbuf	 eb;
+	char	 path[160];
 
-	sgn_errbuf_clear(&eb);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	cr_assert_eq(sgn_file_write_atomic(path, p, n, 0644, &eb), SGN_OK,
-	    "%s: %s", path, eb.msg);
+	tu_write(path, p, n);
 }
 
 /* A writable copy of the v1.1.0 key vector's files (not its signature). */

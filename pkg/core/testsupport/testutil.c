@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ tu_load_json(const char *path)
 }
 
 char *
-tu_pem_block(const char *label, const uint8_t *der, size_t dlen, size_t *len)
+tu_pem_block(const char *label, const void *der, size_t dlen, size_t *len)
 {
 	BIO *bio = BIO_new(BIO_s_mem());
 	char *p, *s;
@@ -63,6 +64,31 @@ tu_pem_block(const char *label, const uint8_t *der, size_t dlen, size_t *len)
 		*len = (size_t)n;
 	BIO_free(bio);
 	return s;
+}
+
+void
+tu_write(const char *path, const void *p, size_t n)
+{
+	struct sgn_errbuf eb;
+
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_file_write_atomic(path, p, n, 0644, &eb), SGN_OK,
+	    "%s: %s", path, eb.msg);
+}
+
+void
+tu_sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	cr_assert(n >= 0 && (size_t)n < sizeof(cmd), "tu_sh: command too "
+	    "long");
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
 }
 
 void
