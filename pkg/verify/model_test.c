@@ -112,8 +112,7 @@ copy_key_vector(void)
 	uint8_t	*buf;
 	size_t	 len, i;
 
-	snprintf(F.dir, sizeof(F.dir), "/tmp/sgn-model-XXXXXX");
-	cr_assert_not_null(mkdtemp(F.dir));
+	tu_tmpdir("model", F.dir, sizeof(F.dir));
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(src, sizeof(src), SIGNED "/v1.1.0-elliptic-key/%s",
 		    files[i]);
@@ -141,18 +140,7 @@ setup_key(void)
 static void
 teardown(void)
 {
-	static const char *const files[] = { "ignore-me", "signme-1",
-	    "signme-2", "signme-3" };
-	char	path[160];
-	size_t	i;
-
-	if (F.dir[0] != '\0') {
-		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-			snprintf(path, sizeof(path), "%s/%s", F.dir, files[i]);
-			(void)unlink(path);
-		}
-		(void)rmdir(F.dir);
-	}
+	tu_rmtree(F.dir);
 	sgn_verify_model_result_reset(&F.vr);
 	sgn_verify_result_reset(&F.res);
 	sgn_bundle_free(&F.b);
