@@ -161,7 +161,8 @@ $(BUILD)/signet: $(CMD_OBJS) $(BUILD)/libsignet.a
 # an archive linked whole (its constructor adds the device) into the unit
 # tests and into the test binary $(BUILD)/test/signet, never into
 # libsignet or $(BUILD)/signet (scripts/check-product.sh checks both).
-TSUP_SRCS	:= $(wildcard pkg/*/testsupport/*.c)
+TSUP_SRCS	:= $(filter-out pkg/core/testsupport/%,\
+		   $(wildcard pkg/*/testsupport/*.c))
 TSUP_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(TSUP_SRCS))
 TSUP_LIB	:= $(BUILD)/test/libsignet-test.a
 TSUP_LINK	= -Wl,--whole-archive $(TSUP_LIB) -Wl,--no-whole-archive
@@ -173,6 +174,20 @@ $(TSUP_LIB): $(TSUP_OBJS)
 
 -include $(TSUP_OBJS:.o=.d)
 
+# The unit tests' helpers (pkg/core/testsupport/: testutil.h, the
+# allocation-failure injection), which use Criterion: an archive linked
+# into the unit tests only, members pulled in as they are used.
+TUTIL_SRCS	:= $(wildcard pkg/core/testsupport/*.c)
+TUTIL_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(TUTIL_SRCS))
+TUTIL_LIB	:= $(BUILD)/test/libsignet-testutil.a
+
+$(TUTIL_LIB): $(TUTIL_OBJS)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+-include $(TUTIL_OBJS:.o=.d)
+
 # The test binary: build/signet's sources plus the test support.
 $(BUILD)/test/signet: $(CMD_OBJS) $(TSUP_LIB) $(BUILD)/libsignet.a
 	@mkdir -p $(dir $@)
@@ -182,18 +197,25 @@ $(BUILD)/test/signet: $(CMD_OBJS) $(TSUP_LIB) $(BUILD)/libsignet.a
 
 # Unit tests: one Criterion binary per area, from pkg/<area>/*_test.c.
 define test_rule
-$(BUILD)/test/$(1)_test: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard pkg/$(1)/*_test.c)) $(TSUP_LIB) $(BUILD)/libsignet.a
+$(BUILD)/test/$(1)_test: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard pkg/$(1)/*_test.c)) $(TSUP_LIB) $(TUTIL_LIB) $(BUILD)/libsignet.a
 	@mkdir -p $$(dir $$@)
 	$$(say) LD $$@
-	$$(Q)$$(CC) $$(LDFLAGS_ALL) -o $$@ $$(filter %.o,$$^) $$(TSUP_LINK) $(BUILD)/libsignet.a $$(PKG_LIBS) $$(CBOR_LIBS) $$(CRIT_LIBS)
+	$$(Q)$$(CC) $$(LDFLAGS_ALL) $$(TEST_LDFLAGS_$(1)) -o $$@ $$(filter %.o,$$^) $$(TSUP_LINK) \
+	    -Wl,--start-group $(BUILD)/libsignet.a $(TUTIL_LIB) -Wl,--end-group \
+	    $$(PKG_LIBS) $$(CBOR_LIBS) $$(CRIT_LIBS)
 endef
 $(foreach a,$(TEST_AREAS),$(eval $(call test_rule,$(a))))
+
+# core_test holds pkg/core/allocfail_test.c: libsignet's allocations go
+# through the injection of pkg/core/testsupport/allocfail.c.
+TEST_LDFLAGS_core := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+	-Wl,--wrap=reallocarray,--wrap=strdup,--wrap=strndup
 
 -include $(patsubst %.c,$(BUILD)/obj/%.d,$(wildcard pkg/*/*_test.c))
 
 # Test tools (pkg/<area>/<name>_tool.c): programs the tests and outside
 # suites drive, never installed (the TUF conformance suite's client).
-TOOL_BINS	:= $(BUILD)/tools/tuf-conformance-client
+TOOL_BINS	:= $(BUILD)/tools/tuf-conformance-client $(BUILD)/tools/mkfiles
 
 $(BUILD)/tools/tuf-conformance-client: $(BUILD)/obj/pkg/tuf/conformance_tool.o $(BUILD)/libsignet.a
 	@mkdir -p $(dir $@)
@@ -201,6 +223,18 @@ $(BUILD)/tools/tuf-conformance-client: $(BUILD)/obj/pkg/tuf/conformance_tool.o $
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libsignet.a $(PKG_LIBS)
 
 -include $(BUILD)/obj/pkg/tuf/conformance_tool.d
+
+# mkfiles: many small files, fast and deterministic (the manifest test of
+# 100,000 files, scripts/bench.sh).
+$(BUILD)/tools/mkfiles: $(BUILD)/obj/pkg/manifest/mkfiles_tool.o
+	@mkdir -p $(dir $@)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $<
+
+-include $(BUILD)/obj/pkg/manifest/mkfiles_tool.d
+
+# manifest_test runs it (next to itself: ../tools/mkfiles).
+$(BUILD)/test/manifest_test: $(BUILD)/tools/mkfiles
 
 test: deps all $(TEST_BINS) $(TOOL_BINS) $(BUILD)/test/signet
 	@BUILD=$(BUILD) scripts/run-tests.sh $(TEST_BINS)
@@ -291,7 +325,7 @@ endef
 $(foreach f,$(wildcard pkg/*/*_bench.c),$(eval $(call bench_rule,$(f))))
 -include $(patsubst %.c,$(BUILD)/obj/%.d,$(wildcard pkg/*/*_bench.c))
 
-bench: deps all $(BENCH_BINS)
+bench: deps all $(BENCH_BINS) $(BUILD)/tools/mkfiles
 	scripts/bench.sh $(BUILD)
 
 demo: deps all

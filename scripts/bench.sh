@@ -241,16 +241,8 @@ for s in $MODEL_MB; do
 	head -c $((s * 1024 * 1024)) /dev/urandom > "$md/large/w$s.bin"
 	total=$((total + s * 1024 * 1024))
 done
-python3 - "$md/small" "$SMALL" <<'PY'
-import os, sys
-root, n = sys.argv[1], int(sys.argv[2])
-for i in range(n):
-    d = os.path.join(root, "d%03d" % (i // 1000))
-    if i % 1000 == 0:
-        os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "f%05d" % i), "wb") as f:
-        f.write(os.urandom(64 + i % 512))
-PY
+# d000/f00000 ... d099/f99999, 64 to 575 bytes each, the same every run
+"$BUILD/tools/mkfiles" -p 1000 -r "$md/small" "$SMALL"
 cat "$md"/large/* >/dev/null
 cores=$(nproc)
 # best TIMEFILE CMD...: best wall time (s) and its peak RSS (KiB) of

@@ -49,29 +49,10 @@ real_device(void)
 }
 
 static void
-rmdir_all(const char *dir)
-{
-	char path[256];
-	struct dirent *e;
-	DIR *d;
-
-	if (*dir == '\0' || (d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-static void
 teardown(void)
 {
-	rmdir_all(dir_a);
-	rmdir_all(dir_b);
+	tu_rmtree(dir_a);
+	tu_rmtree(dir_b);
 }
 
 /* A skipped test does not reach .fini: clean up first. */
@@ -105,10 +86,8 @@ setup(void)
 		snprintf(dev_b, sizeof(dev_b), "%s", real_device());
 		return;
 	}
-	snprintf(dir_a, sizeof(dir_a), "/tmp/signet-fido-XXXXXX");
-	snprintf(dir_b, sizeof(dir_b), "/tmp/signet-fido-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir_a));
-	cr_assert_not_null(mkdtemp(dir_b));
+	tu_tmpdir("fido", dir_a, sizeof(dir_a));
+	tu_tmpdir("fido", dir_b, sizeof(dir_b));
 	snprintf(dev_a, sizeof(dev_a), "soft:%s", dir_a);
 	snprintf(dev_b, sizeof(dev_b), "soft:%s", dir_b);
 }
@@ -1026,7 +1005,7 @@ check_removed(const char *cmd, int at_generation)
 
 	soft_only();
 	/* A new authenticator for each call. */
-	rmdir_all(dir_a);
+	tu_rmtree(dir_a);
 	cr_assert_eq(mkdir(dir_a, 0700), 0);
 	set_pin(dev_a, PIN);
 	o.pin = &pin;

@@ -294,31 +294,11 @@ doc_json(const struct fields *f)
 	return s;
 }
 
-/* PEM text of body under label; malloc'd. */
-static char *
-pem_of(const char *label, const void *body, size_t blen, size_t *len)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	char *p, *out;
-	long n;
-
-	cr_assert_not_null(bio);
-	cr_assert_gt(PEM_write_bio(bio, label, "", body, (long)blen), 0);
-	n = BIO_get_mem_data(bio, &p);
-	out = malloc((size_t)n + 1);
-	cr_assert_not_null(out);
-	memcpy(out, p, (size_t)n);
-	out[n] = '\0';
-	*len = (size_t)n;
-	BIO_free(bio);
-	return out;
-}
-
 static char *
 doc_pem(const struct fields *f, size_t *len)
 {
 	char *json = doc_json(f);
-	char *pem = pem_of(SIGSTORE_LABEL, json, strlen(json), len);
+	char *pem = tu_pem_block(SIGSTORE_LABEL, json, strlen(json), len);
 
 	free(json);
 	return pem;
@@ -732,7 +712,7 @@ Test(keys, cosign_reads_both_labels_and_skips_text_before_the_block)
 	json = doc_json(&c.f);
 	cr_assert_eq(sgn_pubkey_from_evp(c.key, NULL, 0, &pk, NULL), SGN_OK);
 	for (l = 0; l < 2; l++) {
-		pem = pem_of(l == 0 ? SIGSTORE_LABEL : COSIGN_LABEL, json,
+		pem = tu_pem_block(l == 0 ? SIGSTORE_LABEL : COSIGN_LABEL, json,
 		    strlen(json), &len);
 		s = load_ok(pem, len, "pw");
 		cr_assert_eq(sgn_pubkey_equal(sgn_signer_pubkey(s), pk), 1);
@@ -1014,7 +994,7 @@ static void
 body_fails(const char *body, sgn_err code, const char *want)
 {
 	size_t len;
-	char *pem = pem_of(SIGSTORE_LABEL, body, strlen(body), &len);
+	char *pem = tu_pem_block(SIGSTORE_LABEL, body, strlen(body), &len);
 
 	load_fails(pem, len, "pw", code, want);
 	free(pem);

@@ -118,26 +118,6 @@ pkcs1_of(EVP_PKEY *k, size_t *len)
 	return der;
 }
 
-/* PEM text of one block named name over (der, len); malloc'd. */
-static char *
-pem_block(const char *name, const uint8_t *der, size_t len)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	char *p, *s;
-	long n;
-
-	cr_assert_not_null(bio);
-	cr_assert_gt(PEM_write_bio(bio, name, "", der, (long)len), 0);
-	n = BIO_get_mem_data(bio, &p);
-	cr_assert_gt(n, 0);
-	s = malloc((size_t)n + 1);
-	cr_assert_not_null(s);
-	memcpy(s, p, (size_t)n);
-	s[n] = '\0';
-	BIO_free(bio);
-	return s;
-}
-
 static struct sgn_pubkey *
 load_evp(EVP_PKEY *k)
 {
@@ -706,7 +686,7 @@ Test(keys, loads_pem_public_key)
 	size_t len;
 
 	der = spki_of(k, &len);
-	pem = pem_block("PUBLIC KEY", der, len);
+	pem = tu_pem_block("PUBLIC KEY", der, len, NULL);
 	cr_assert(tu_has(pem, "-----BEGIN PUBLIC KEY-----"));
 	sgn_errbuf_clear(&eb);
 	cr_assert_eq(sgn_pubkey_from_pem(pem, strlen(pem), &pk, &eb), SGN_OK,
@@ -731,7 +711,7 @@ Test(keys, loads_pem_rsa_public_key)
 
 	der = pkcs1_of(k, &len);
 	spki = spki_of(k, &slen);
-	pem = pem_block("RSA PUBLIC KEY", der, len);
+	pem = tu_pem_block("RSA PUBLIC KEY", der, len, NULL);
 	sgn_errbuf_clear(&eb);
 	cr_assert_eq(sgn_pubkey_from_pem(pem, strlen(pem), &pk, &eb), SGN_OK,
 	    "%s", eb.msg);
@@ -785,8 +765,8 @@ Test(keys, skips_a_certificate_before_the_key_in_pem)
 
 	cert = self_signed_der(ca, &clen);
 	der = spki_of(k, &len);
-	pc = pem_block("CERTIFICATE", cert, clen);
-	pk_pem = pem_block("PUBLIC KEY", der, len);
+	pc = tu_pem_block("CERTIFICATE", cert, clen, NULL);
+	pk_pem = tu_pem_block("PUBLIC KEY", der, len, NULL);
 	both = malloc(strlen(pc) + strlen(pk_pem) + 1);
 	cr_assert_not_null(both);
 	snprintf(both, strlen(pc) + strlen(pk_pem) + 1, "%s%s", pc, pk_pem);
@@ -822,12 +802,13 @@ Test(keys, refuses_pem_without_a_public_key)
 	/* a private key is never read as a public one */
 	n = i2d_PrivateKey(k, &der);
 	cr_assert_gt(n, 0);
-	pem = pem_block("PRIVATE KEY", der, (size_t)n);
+	pem = tu_pem_block("PRIVATE KEY", der, (size_t)n, NULL);
 	expect_pem_reject(pem, SGN_ERR_PARSE, "no PEM public key found");
 	free(pem);
 	OPENSSL_free(der);
 	/* a PUBLIC KEY block whose body is not a key */
-	pem = pem_block("PUBLIC KEY", (const uint8_t *)"not a key", 9);
+	pem = tu_pem_block("PUBLIC KEY", (const uint8_t *)"not a key", 9,
+	    NULL);
 	expect_pem_reject(pem, SGN_ERR_PARSE, "invalid public key");
 	free(pem);
 	EVP_PKEY_free(k);
@@ -1161,7 +1142,7 @@ Test(keys, compares_keys_whatever_their_encoding)
 	/* P-256 read as DER and as PEM; another P-256 key; Ed25519 */
 	c = load_evp(ec);
 	der = spki_of(ec, &len);
-	pem = pem_block("PUBLIC KEY", der, len);
+	pem = tu_pem_block("PUBLIC KEY", der, len, NULL);
 	cr_assert_eq(sgn_pubkey_from_pem(pem, strlen(pem), &f, NULL),
 	    SGN_OK);
 	free(pem);

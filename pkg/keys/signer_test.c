@@ -330,26 +330,6 @@ Test(keys, refuses_an_over_long_passphrase)
 	EVP_PKEY_free(k);
 }
 
-/* The PEM text of a block holding der under label. */
-static char *
-pem_block(const char *label, const uint8_t *der, size_t dlen, size_t *len)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	char *p, *out;
-	long n;
-
-	cr_assert_not_null(bio);
-	cr_assert_gt(PEM_write_bio(bio, label, "", der, (long)dlen), 0);
-	n = BIO_get_mem_data(bio, &p);
-	out = malloc((size_t)n + 1);
-	cr_assert_not_null(out);
-	memcpy(out, p, (size_t)n);
-	out[n] = '\0';
-	*len = (size_t)n;
-	BIO_free(bio);
-	return out;
-}
-
 Test(keys, refuses_garbage_inside_a_private_key_block)
 {
 	static const uint8_t junk[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
@@ -360,11 +340,11 @@ Test(keys, refuses_garbage_inside_a_private_key_block)
 	size_t len;
 	char *pem;
 
-	pem = pem_block("PRIVATE KEY", junk, sizeof(junk), &len);
+	pem = tu_pem_block("PRIVATE KEY", junk, sizeof(junk), &len);
 	load_fails(pem, len, NULL, SGN_ERR_PARSE,
 	    "private key: invalid PRIVATE KEY");
 	free(pem);
-	pem = pem_block("EC PRIVATE KEY", junk, sizeof(junk), &len);
+	pem = tu_pem_block("EC PRIVATE KEY", junk, sizeof(junk), &len);
 	load_fails(pem, len, NULL, SGN_ERR_PARSE,
 	    "private key: invalid EC PRIVATE KEY");
 	free(pem);
@@ -375,7 +355,8 @@ Test(keys, refuses_garbage_inside_a_private_key_block)
 	cr_assert_not_null(longer);
 	memcpy(longer, der, (size_t)dlen);
 	longer[dlen] = 0;
-	pem = pem_block("EC PRIVATE KEY", longer, (size_t)dlen + 1, &len);
+	pem = tu_pem_block("EC PRIVATE KEY", longer, (size_t)dlen + 1,
+	    &len);
 	load_fails(pem, len, NULL, SGN_ERR_PARSE, "invalid EC PRIVATE KEY");
 	free(pem);
 	free(longer);

@@ -36,33 +36,33 @@
 
 static char	tmp[PATH_MAX];
 
-static void
-sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-sh(const char *fmt, ...)
+/* The test tool that makes many files (pkg/manifest/mkfiles_tool.c),
+ * built beside this binary: $(BUILD)/test/../tools/mkfiles. */
+static const char *
+mkfiles(void)
 {
-	char	cmd[8192];
-	va_list	ap;
+	static char	path[PATH_MAX];
+	char		*slash;
+	ssize_t		 n;
 
-	va_start(ap, fmt);
-	(void)vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	n = readlink("/proc/self/exe", path, sizeof(path) - 32);
+	cr_assert_gt(n, 0, "/proc/self/exe: %s", strerror(errno));
+	path[n] = '\0';
+	cr_assert_not_null(slash = strrchr(path, '/'));
+	(void)snprintf(slash, sizeof(path) - (size_t)(slash - path),
+	    "/../tools/mkfiles");
+	cr_assert_eq(access(path, X_OK), 0, "%s: %s (make builds it)", path,
+	    strerror(errno));
+	return path;
 }
 
 static void
 put(const char *rel, const char *content)
 {
 	char	path[PATH_MAX];
-	FILE	*f;
 
 	(void)snprintf(path, sizeof(path), "%s/%s", tmp, rel);
-	cr_assert_not_null(f = fopen(path, "wb"), "%s: %s", path,
-	    strerror(errno));
-	cr_assert_eq(fwrite(content, 1, strlen(content), f),
-	    strlen(content));
-	cr_assert_eq(fclose(f), 0);
+	tu_write(path, content, strlen(content));
 }
 
 static void
@@ -72,9 +72,9 @@ setup(void)
 	size_t	n;
 	uint8_t	*target;
 
-	(void)snprintf(tmp, sizeof(tmp), "/tmp/signet-manifest-XXXXXX");
-	cr_assert_not_null(mkdtemp(tmp));
-	sh("cp -R " MS "/fixture_models %s/m && chmod -R u+w %s/m", tmp, tmp);
+	tu_tmpdir("manifest", tmp, sizeof(tmp));
+	tu_sh("cp -R " MS "/fixture_models %s/m && chmod -R u+w %s/m", tmp,
+	    tmp);
 	(void)snprintf(link, sizeof(link), "%s/m/symlink_model/symlink_file",
 	    tmp);
 	target = tu_read(link, &n);
@@ -88,8 +88,7 @@ setup(void)
 static void
 teardown(void)
 {
-	if (tmp[0] != '\0')
-		sh("chmod -R u+w %s 2>/dev/null; rm -rf %s", tmp, tmp);
+	tu_rmtree(tmp);
 }
 
 TestSuite(manifest, .init = setup, .fini = teardown);
@@ -341,7 +340,7 @@ Test(manifest, paths_order_by_component_then_shards_numerically)
 	cr_assert_lt(sgn_manifest_path_cmp("z", "\xc3\xa9"), 0);
 	cr_assert_eq(sgn_manifest_path_cmp("x/y", "x/y"), 0);
 
-	sh("mkdir -p %s/o/a %s/o/a-b && printf 1 > %s/o/a-b/x && "
+	tu_sh("mkdir -p %s/o/a %s/o/a-b && printf 1 > %s/o/a-b/x && "
 	    "printf 2 > %s/o/a/c && head -c 30 /dev/zero > %s/o/a.b", tmp,
 	    tmp, tmp, tmp, tmp);
 	m = must_build("o", SGN_MANIFEST_SHARDS, 8, 0);
@@ -388,7 +387,7 @@ Test(manifest, links_inside_the_tree_hash_their_targets_under_their_name)
 {
 	struct sgn_manifest	*m, *n;
 
-	sh("mkdir -p %s/l/d && printf hello > %s/l/d/t && "
+	tu_sh("mkdir -p %s/l/d && printf hello > %s/l/d/t && "
 	    "ln -s d/t %s/l/link", tmp, tmp, tmp);
 	m = must_build("l", SGN_MANIFEST_FILES, 0,
 	    SGN_MANIFEST_ALLOW_SYMLINKS);
@@ -399,10 +398,10 @@ Test(manifest, links_inside_the_tree_hash_their_targets_under_their_name)
 	cr_assert_eq(m->allow_symlinks, 1);
 	sgn_manifest_free(&m);
 	/* a link to a directory is not followed: refused */
-	sh("rm %s/l/link && ln -s d %s/l/dl", tmp, tmp);
+	tu_sh("rm %s/l/link && ln -s d %s/l/dl", tmp, tmp);
 	must_fail("l", SGN_MANIFEST_ALLOW_SYMLINKS, "dl: symlink to a "
 	    "directory");
-	sh("rm %s/l/dl", tmp);
+	tu_sh("rm %s/l/dl", tmp);
 	n = must_build("l", SGN_MANIFEST_FILES, 0, 0);
 	cr_assert_eq(n->n_entries, 1);
 	sgn_manifest_free(&n);
@@ -410,13 +409,14 @@ Test(manifest, links_inside_the_tree_hash_their_targets_under_their_name)
 
 Test(manifest, symlink_loops_and_broken_links_are_refused)
 {
-	sh("mkdir -p %s/s && ln -s b %s/s/a && ln -s a %s/s/b", tmp, tmp,
+	tu_sh("mkdir -p %s/s && ln -s b %s/s/a && ln -s a %s/s/b", tmp, tmp,
 	    tmp);
 	must_fail("s", SGN_MANIFEST_ALLOW_SYMLINKS, "symlink loop");
-	sh("rm -r %s/s && mkdir %s/s && ln -s nowhere %s/s/x", tmp, tmp, tmp);
+	tu_sh("rm -r %s/s && mkdir %s/s && ln -s nowhere %s/s/x", tmp, tmp,
+	    tmp);
 	must_fail("s", SGN_MANIFEST_ALLOW_SYMLINKS, "x: broken symlink");
 	/* a directory loop through a link is never walked */
-	sh("rm -r %s/s && mkdir -p %s/s/d && ln -s .. %s/s/d/up", tmp, tmp,
+	tu_sh("rm -r %s/s && mkdir -p %s/s/d && ln -s .. %s/s/d/up", tmp, tmp,
 	    tmp);
 	must_fail("s", SGN_MANIFEST_ALLOW_SYMLINKS, "d/up: symlink to a "
 	    "directory");
@@ -427,9 +427,9 @@ Test(manifest, fifos_and_sockets_are_refused)
 	struct sockaddr_un	sa;
 	int			fd;
 
-	sh("mkdir -p %s/f && mkfifo %s/f/pipe", tmp, tmp);
+	tu_sh("mkdir -p %s/f && mkfifo %s/f/pipe", tmp, tmp);
 	must_fail("f", 0, "pipe: is a FIFO");
-	sh("rm %s/f/pipe", tmp);
+	tu_sh("rm %s/f/pipe", tmp);
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	(void)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/f/sock", tmp);
@@ -445,7 +445,7 @@ Test(manifest, odd_names_empty_files_and_empty_directories)
 	struct sgn_buf		 b;
 	struct sgn_errbuf	 eb;
 
-	sh("mkdir -p %s/n/empty/deeper %s/n/sub", tmp, tmp);
+	tu_sh("mkdir -p %s/n/empty/deeper %s/n/sub", tmp, tmp);
 	put("n/a:b:c", "colons");
 	put("n/with space", "space");
 	put("n/caf\xc3\xa9", "utf8");
@@ -483,7 +483,7 @@ Test(manifest, odd_names_empty_files_and_empty_directories)
 
 Test(manifest, names_that_are_not_utf8_are_refused)
 {
-	sh("mkdir -p %s/u", tmp);
+	tu_sh("mkdir -p %s/u", tmp);
 	put("u/bad\xff", "x");
 	must_fail("u", 0, "not valid UTF-8");
 }
@@ -496,7 +496,7 @@ Test(manifest, git_paths_signature_and_ignored_paths_are_left_out)
 	const char			*ig[] = { "skip", "d/also/" };
 	char				 sig[PATH_MAX];
 
-	sh("mkdir -p %s/g/.git/objects %s/g/.github %s/g/d/also %s/g/d/x "
+	tu_sh("mkdir -p %s/g/.git/objects %s/g/.github %s/g/d/also %s/g/d/x "
 	    "%s/g/sub/.git", tmp, tmp, tmp, tmp, tmp);
 	put("g/.git/objects/o", "1");
 	put("g/.github/w", "1");
@@ -544,7 +544,7 @@ Test(manifest, a_signature_is_recorded_only_inside_the_model)
 	struct sgn_errbuf		 eb;
 	char				 sig[PATH_MAX];
 
-	sh("mkdir -p %s/sm/sub && printf x > %s/sm/sub/f && "
+	tu_sh("mkdir -p %s/sm/sub && printf x > %s/sm/sub/f && "
 	    "printf '{}' > %s/sm/sub/m.sig", tmp, tmp, tmp);
 	memset(&o, 0, sizeof(o));
 	o.flags = SGN_MANIFEST_KEEP_GIT;
@@ -559,7 +559,7 @@ Test(manifest, a_signature_is_recorded_only_inside_the_model)
 	/* a hard link to the signature under another name (tar keeps
 	 * them) is an unsigned file like any other: hashed and listed,
 	 * while the signature's own path stays left out */
-	sh("ln %s/sm/sub/m.sig %s/sm/copy.sig", tmp, tmp);
+	tu_sh("ln %s/sm/sub/m.sig %s/sm/copy.sig", tmp, tmp);
 	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK,
 	    "%s", eb.msg);
 	cr_assert_eq(m->n_entries, 2);
@@ -569,7 +569,7 @@ Test(manifest, a_signature_is_recorded_only_inside_the_model)
 	cr_assert_str_eq(m->ignore_paths[0], "sub/m.sig");
 	sgn_manifest_free(&m);
 	/* ... and so is a symlink to it, when links are followed */
-	sh("rm %s/sm/copy.sig && ln -s sub/m.sig %s/sm/alias.sig", tmp, tmp);
+	tu_sh("rm %s/sm/copy.sig && ln -s sub/m.sig %s/sm/alias.sig", tmp, tmp);
 	o.flags |= SGN_MANIFEST_ALLOW_SYMLINKS;
 	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK,
 	    "%s", eb.msg);
@@ -578,7 +578,7 @@ Test(manifest, a_signature_is_recorded_only_inside_the_model)
 	cr_assert_str_eq(m->entries[1].path, "sub/f");
 	sgn_manifest_free(&m);
 	o.flags &= ~SGN_MANIFEST_ALLOW_SYMLINKS;
-	sh("rm %s/sm/alias.sig", tmp);
+	tu_sh("rm %s/sm/alias.sig", tmp);
 	/* outside the model: left out if it is there, never recorded */
 	(void)snprintf(sig, sizeof(sig), "%s/elsewhere.sig", tmp);
 	cr_assert_eq(sgn_manifest_build(path_of("sm"), &o, &m, &eb), SGN_OK);
@@ -595,7 +595,7 @@ Test(manifest, jobs_and_read_sizes_do_not_change_digests)
 	unsigned			 jobs[] = { 1, 3, 16 };
 	size_t				 i;
 
-	sh("mkdir -p %s/j && head -c 3000000 /dev/urandom > %s/j/big && "
+	tu_sh("mkdir -p %s/j && head -c 3000000 /dev/urandom > %s/j/big && "
 	    "head -c 5 /dev/urandom > %s/j/small && : > %s/j/empty", tmp,
 	    tmp, tmp, tmp);
 	memset(&o, 0, sizeof(o));
@@ -629,7 +629,7 @@ Test(manifest, mapped_hashing_gives_the_same_digests)
 	uint64_t			 shard[] = { 0, 3000001, 4096 * 1024 };
 	size_t				 i;
 
-	sh("mkdir -p %s/mm && head -c 20000000 /dev/urandom > %s/mm/big && "
+	tu_sh("mkdir -p %s/mm && head -c 20000000 /dev/urandom > %s/mm/big && "
 	    "head -c 4194304 /dev/urandom > %s/mm/exact && "
 	    "printf small > %s/mm/small", tmp, tmp, tmp, tmp);
 	for (i = 0; i < 3; i++) {
@@ -685,9 +685,7 @@ Test(manifest, a_hundred_thousand_small_files)
 {
 	struct sgn_manifest	*m;
 
-	sh("mkdir -p %s/many && cd %s/many && "
-	    "seq -w 0 99999 | xargs -n 5000 sh -c 'for i; do "
-	    "printf $i > f$i; done' _", tmp, tmp);
+	tu_sh("'%s' '%s/many' 100000", mkfiles(), tmp);
 	m = must_build("many", SGN_MANIFEST_FILES, 0, 0);
 	cr_assert_eq(m->n_entries, 100000);
 	cr_assert_str_eq(m->entries[0].path, "f00000");
@@ -707,13 +705,13 @@ Test(manifest, a_signature_cap_grows_with_the_files_of_the_model)
 {
 	char	big[PATH_MAX];
 
-	sh("mkdir -p %s/cap/sub && printf 0123456789 > %s/cap/a && "
+	tu_sh("mkdir -p %s/cap/sub && printf 0123456789 > %s/cap/a && "
 	    "head -c 5000 /dev/zero > %s/cap/sub/bb", tmp, tmp, tmp);
 	/* a file: one entry; "sub/bb": 1 + 5000 / 4096 shards */
 	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap"), NULL),
 	    SGN_MAX_BUNDLE_BYTES + cap_entry(1) + 2 * cap_entry(6));
 	/* every name counts, whatever it is: the walk will judge it */
-	sh("mkfifo %s/cap/p && ln -s a %s/cap/l", tmp, tmp);
+	tu_sh("mkfifo %s/cap/p && ln -s a %s/cap/l", tmp, tmp);
 	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap"), NULL),
 	    SGN_MAX_BUNDLE_BYTES + 3 * cap_entry(1) + 2 * cap_entry(6));
 	/* the signature gets room for an entry, not for its own size, under
@@ -721,11 +719,11 @@ Test(manifest, a_signature_cap_grows_with_the_files_of_the_model)
 	(void)snprintf(big, sizeof(big), "%s/cap/sub/bb", tmp);
 	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap"), big),
 	    SGN_MAX_BUNDLE_BYTES + 3 * cap_entry(1) + cap_entry(6));
-	sh("ln %s/cap/sub/bb %s/cap/bc", tmp, tmp);
+	tu_sh("ln %s/cap/sub/bb %s/cap/bc", tmp, tmp);
 	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap"), big),
 	    SGN_MAX_BUNDLE_BYTES + 3 * cap_entry(1) + cap_entry(6) +
 	    cap_entry(2));
-	sh("rm %s/cap/bc", tmp);
+	tu_sh("rm %s/cap/bc", tmp);
 	/* a single file, by the path given */
 	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap/a"), NULL),
 	    SGN_MAX_BUNDLE_BYTES + cap_entry(strlen(path_of("cap/a"))));
@@ -735,7 +733,7 @@ Test(manifest, a_signature_cap_grows_with_the_files_of_the_model)
 	    SGN_MAX_BUNDLE_BYTES);
 	/* never more than the ceiling, however large the model */
 	(void)snprintf(big, sizeof(big), "%s/cap/sub/huge", tmp);
-	sh("truncate -s 1T %s", big);
+	tu_sh("truncate -s 1T %s", big);
 	cr_assert_eq(sgn_manifest_signature_cap(path_of("cap"), NULL),
 	    SGN_MAX_MODEL_BUNDLE_BYTES);
 }
@@ -754,7 +752,7 @@ Test(manifest, a_signature_cap_holds_the_worst_statement_of_its_model)
 	/* names escaped at 6 bytes a byte, blake2b, 4 KiB shards */
 	memset(name, 0x1f, sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
-	sh("mkdir -p %s/worst", tmp);
+	tu_sh("mkdir -p %s/worst", tmp);
 	(void)snprintf(path, sizeof(path), "%s/worst/%s", tmp, name);
 	cr_assert_geq(fd = open(path, O_WRONLY | O_CREAT, 0644), 0);
 	cr_assert_eq(ftruncate(fd, 3 * 4096 + 1), 0);

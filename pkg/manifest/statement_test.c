@@ -422,6 +422,5 @@ Test(statement, state_round_trips_and_reuse_skips_unchanged_files)
 	sgn_manifest_free(&m2);
 	sgn_manifest_free(&st);
 	sgn_manifest_free(&m);
-	(void)snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	cr_assert_eq(system(cmd), 0);
+	tu_rmtree(dir);
 }

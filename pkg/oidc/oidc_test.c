@@ -1147,8 +1147,7 @@ static char tmpdir[64];
 static void
 tmp_make(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/signet-oidc-XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir));
+	tu_tmpdir("oidc", tmpdir, sizeof(tmpdir));
 }
 
 static void
@@ -1168,20 +1167,7 @@ tmp_script(const char *name, const char *body)
 static void
 tmp_remove(void)
 {
-	char path[384];
-	struct dirent *de;
-	DIR *d = opendir(tmpdir);
-
-	cr_assert_not_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-		cr_assert_eq(unlink(path), 0);
-	}
-	closedir(d);
-	cr_assert_eq(rmdir(tmpdir), 0);
+	tu_rmtree(tmpdir);
 }
 
 static sgn_err

@@ -187,6 +187,7 @@ parse_v1_entry(const cJSON *o, struct sgn_tlog_entry *e,
 	const cJSON *ver, *proof;
 	const char *logid;
 	struct sgn_rekor_body *body = NULL;
+	struct sgn_errbuf why;
 	sgn_err r;
 
 	if ((r = sgn_json_get_bytes(o, "body", SGN_JSON_REQUIRED, W,
@@ -215,10 +216,15 @@ parse_v1_entry(const cJSON *o, struct sgn_tlog_entry *e,
 	 * kindVersion comes from the body, as Rekor stored it.  A body of a
 	 * kind signet cannot read leaves it empty: such an entry is still an
 	 * entry of the log (a monitor counts it), and a verifier refuses it
-	 * when it parses the body.
+	 * when it parses the body.  Running out of memory is no verdict on
+	 * the body: that fails the parse, else the entry would come back
+	 * without the kind it has.
 	 */
-	if (sgn_rekor_body_parse(e->body.ptr, e->body.len, &body, NULL) !=
-	    SGN_OK)
+	sgn_errbuf_clear(&why);
+	if ((r = sgn_rekor_body_parse(e->body.ptr, e->body.len, &body,
+	    &why)) == SGN_ERR_NOMEM)
+		return sgn_errf(eb, r, W ".body: %s", why.msg);
+	if (r != SGN_OK)
 		return SGN_OK;
 	snprintf(e->kind, sizeof(e->kind), "%s", body->kind_name);
 	snprintf(e->version, sizeof(e->version), "%s", body->api_version);

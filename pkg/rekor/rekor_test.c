@@ -31,18 +31,6 @@
 
 /* Bundles ----------------------------------------------------------- */
 
-static cJSON *
-load_json(const char *path)
-{
-	size_t len;
-	uint8_t *p = tu_read(path, &len);
-	cJSON *j = cJSON_ParseWithLength((const char *)p, len);
-
-	free(p);
-	cr_assert_not_null(j, "%s", path);
-	return j;
-}
-
 /* Follows a NULL-terminated path of member names and array indexes
  * ("0", "1", ...). */
 static cJSON *
@@ -172,7 +160,7 @@ check_digest(const struct sgn_rekor_body *rb, const char *artifact)
 
 Test(rekor, parses_a_hashedrekord_001_body)
 {
-	cJSON *b = load_json(BUNDLE(V1_HR));
+	cJSON *b = tu_load_json(BUNDLE(V1_HR));
 	struct sgn_rekor_body *rb = check_common(b, 1);
 
 	cr_assert_eq(rb->kind, SGN_REKOR_HASHEDREKORD_001);
@@ -190,7 +178,7 @@ Test(rekor, parses_a_hashedrekord_001_body)
 
 Test(rekor, parses_a_dsse_001_body)
 {
-	cJSON *b = load_json(BUNDLE(V1_DSSE));
+	cJSON *b = tu_load_json(BUNDLE(V1_DSSE));
 	struct sgn_rekor_body *rb = check_common(b, 1);
 	uint8_t *p, d[32];
 	size_t len;
@@ -212,7 +200,7 @@ Test(rekor, parses_a_dsse_001_body)
 
 Test(rekor, parses_an_intoto_002_body)
 {
-	cJSON *b = load_json(INTOTO);
+	cJSON *b = tu_load_json(INTOTO);
 	struct sgn_rekor_body *rb = check_common(b, 1);
 	uint8_t *p, d[32];
 	size_t len;
@@ -235,7 +223,7 @@ Test(rekor, parses_an_intoto_002_body)
 
 Test(rekor, parses_a_hashedrekord_002_body_with_a_certificate)
 {
-	cJSON *b = load_json(BUNDLE(V2_HR));
+	cJSON *b = tu_load_json(BUNDLE(V2_HR));
 	struct sgn_rekor_body *rb = check_common(b, 1);
 
 	cr_assert_eq(rb->kind, SGN_REKOR_HASHEDREKORD_002);
@@ -249,7 +237,7 @@ Test(rekor, parses_a_hashedrekord_002_body_with_a_certificate)
 
 Test(rekor, parses_a_hashedrekord_002_body_with_a_public_key)
 {
-	cJSON *b = load_json(BUNDLE(V2_JS));
+	cJSON *b = tu_load_json(BUNDLE(V2_JS));
 	struct sgn_rekor_body *rb = check_common(b, 0);
 	struct sgn_cert *c = NULL;
 	const struct sgn_pubkey *k;
@@ -280,7 +268,7 @@ Test(rekor, parses_a_hashedrekord_002_body_with_a_public_key)
 static cJSON *
 body_tree(const char *path)
 {
-	cJSON *b = load_json(path), *j;
+	cJSON *b = tu_load_json(path), *j;
 	uint8_t *body;
 	size_t len;
 
@@ -382,26 +370,6 @@ set_b64(cJSON *obj, const char *k, const void *p, size_t n)
 	free(s);
 }
 
-/* A PEM block named name over (der, len); malloc'd. */
-static char *
-pem_block(const char *name, const uint8_t *der, size_t len)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	char *p, *s;
-	long n;
-
-	cr_assert_not_null(bio);
-	cr_assert_gt(PEM_write_bio(bio, name, "", der, (long)len), 0);
-	n = BIO_get_mem_data(bio, &p);
-	cr_assert_gt(n, 0);
-	s = malloc((size_t)n + 1);
-	cr_assert_not_null(s);
-	memcpy(s, p, (size_t)n);
-	s[n] = '\0';
-	BIO_free(bio);
-	return s;
-}
-
 /* A freshly generated P-256 key: PEM "PRIVATE KEY" or "PUBLIC KEY". */
 static char *
 key_pem(int private, uint8_t **spki, size_t *spki_len)
@@ -414,8 +382,8 @@ key_pem(int private, uint8_t **spki, size_t *spki_len)
 	cr_assert_not_null(k);
 	n = private ? i2d_PrivateKey(k, &der) : i2d_PUBKEY(k, &der);
 	cr_assert_gt(n, 0);
-	pem = pem_block(private ? "PRIVATE KEY" : "PUBLIC KEY", der,
-	    (size_t)n);
+	pem = tu_pem_block(private ? "PRIVATE KEY" : "PUBLIC KEY", der,
+	    (size_t)n, NULL);
 	if (spki != NULL) {
 		*spki = malloc((size_t)n);
 		cr_assert_not_null(*spki);
@@ -663,7 +631,7 @@ static void
 pem_der(cJSON *j)
 {
 	/* the DER certificate itself, not its PEM text */
-	cJSON *b = load_json(BUNDLE(V1_HR));
+	cJSON *b = tu_load_json(BUNDLE(V1_HR));
 	uint8_t *der;
 	size_t len;
 
@@ -708,7 +676,8 @@ pem_private(cJSON *j)
 static void
 pem_rsa_public(cJSON *j)
 {
-	char *pem = pem_block("RSA PUBLIC KEY", (const uint8_t *)"x", 1);
+	char *pem = tu_pem_block("RSA PUBLIC KEY", (const uint8_t *)"x", 1,
+	    NULL);
 
 	set_b64(hr_pk(j), "content", pem, strlen(pem));
 	free(pem);

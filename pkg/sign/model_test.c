@@ -38,13 +38,10 @@ static struct sgn_errbuf	 eb;
 static void
 put(const char *name, const void *p, size_t n)
 {
-	char			 path[160];
-	struct sgn_errbuf	 e;
+	char	 path[160];
 
-	sgn_errbuf_clear(&e);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	cr_assert_eq(sgn_file_write_atomic(path, p, n, 0644, &e), SGN_OK,
-	    "%s: %s", path, e.msg);
+	tu_write(path, p, n);
 }
 
 static void
@@ -57,8 +54,7 @@ setup(void)
 	sgn_errbuf_clear(&eb);
 	sgn_buf_init(&out, 0);
 	man = NULL;
-	snprintf(dir, sizeof(dir), "/tmp/sgn-signmodel-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	tu_tmpdir("signmodel", dir, sizeof(dir));
 	snprintf(sig, sizeof(sig), "%s/model.sig", dir);
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(src, sizeof(src), VECTOR "/%s", files[i]);
@@ -76,15 +72,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char	path[160];
-	size_t	i;
-
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		(void)unlink(path);
-	}
-	(void)unlink(sig);
-	(void)rmdir(dir);
+	tu_rmtree(dir);
 	sgn_signer_free(&signer);
 	sgn_buf_reset(&out);
 	sgn_manifest_free(&man);

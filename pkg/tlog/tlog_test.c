@@ -24,6 +24,7 @@
 #include "json.h"
 #include "keys.h"
 #include "tlog.h"
+#include "testutil.h"
 
 #define VEC		"testdata/vectors/"
 #define TRUSTED_ROOT	VEC "trusted_root.json"
@@ -46,18 +47,6 @@
 #define EM_DASH		"\xe2\x80\x94"
 
 /* Helpers ------------------------------------------------------------- */
-
-static uint8_t *
-slurp(const char *path, size_t *len)
-{
-	uint8_t *p = NULL;
-	struct sgn_errbuf eb;
-
-	sgn_errbuf_clear(&eb);
-	cr_assert_eq(sgn_file_read(path, SGN_MAX_BUNDLE_BYTES, &p, len, &eb),
-	    SGN_OK, "%s: %s", path, eb.msg);
-	return p;
-}
 
 static void
 sha256(const void *p, size_t n, uint8_t out[32])
@@ -89,27 +78,11 @@ get32(const cJSON *obj, const char *key, uint8_t out[32])
 	free(p);
 }
 
-static cJSON *
-load_json(const char *path)
-{
-	uint8_t *buf;
-	size_t len;
-	cJSON *doc = NULL;
-	struct sgn_errbuf eb;
-
-	buf = slurp(path, &len);
-	sgn_errbuf_clear(&eb);
-	cr_assert_eq(sgn_json_parse(buf, len, path, &doc, &eb), SGN_OK, "%s",
-	    eb.msg);
-	free(buf);
-	return doc;
-}
-
 /* The key and log ID of the tlog with base_url in a trusted root. */
 static struct sgn_pubkey *
 tlog_key(const char *root_file, const char *base_url, uint8_t log_id[32])
 {
-	cJSON *doc = load_json(root_file);
+	cJSON *doc = tu_load_json(root_file);
 	const cJSON *tlogs, *t, *pk, *lid;
 	const char *url;
 	struct sgn_pubkey *key = NULL;
@@ -170,7 +143,7 @@ load_entry(const char *dir, struct entry *e)
 	memset(e, 0, sizeof(*e));
 	(void)snprintf(path, sizeof(path), VEC "%s/bundle.sigstore.json",
 	    dir);
-	doc = load_json(path);
+	doc = tu_load_json(path);
 	cr_assert_eq(sgn_json_get_object(doc, "verificationMaterial", 1, "b",
 	    &vm, NULL), SGN_OK);
 	cr_assert_eq(sgn_json_get_array(vm, "tlogEntries", 1, "vm", &arr,
@@ -245,7 +218,7 @@ parse_file(const char *path)
 	uint8_t *note;
 	size_t len;
 
-	note = slurp(path, &len);
+	note = tu_read(path, &len);
 	cp = parse_ok((const char *)note, len);
 	free(note);
 	return cp;
@@ -1250,7 +1223,7 @@ Test(tlog, tampered_production_notes_do_not_verify)
 	v2 = tlog_key(TRUSTED_ROOT, V2_URL, id);
 
 	/* One byte of the root hash changed (still valid base64). */
-	note = slurp(NOTE_V1, &len);
+	note = tu_read(NOTE_V1, &len);
 	cr_assert_not_null(p = strstr((char *)note, "\nFnnj"));
 	p[1] = 'G';
 	cp = parse_ok((const char *)note, len);
@@ -1260,7 +1233,7 @@ Test(tlog, tampered_production_notes_do_not_verify)
 	sgn_checkpoint_free(&cp);
 	free(note);
 
-	note = slurp(NOTE_V2, &len);
+	note = tu_read(NOTE_V2, &len);
 	cr_assert_not_null(p = strstr((char *)note, "\nmBop"));
 	p[1] = 'n';
 	cp = parse_ok((const char *)note, len);
@@ -1271,7 +1244,7 @@ Test(tlog, tampered_production_notes_do_not_verify)
 	free(note);
 
 	/* The tree size changed. */
-	note = slurp(NOTE_V2, &len);
+	note = tu_read(NOTE_V2, &len);
 	cr_assert_not_null(p = strstr((char *)note, "\n40335875\n"));
 	p[8] = '6';
 	cp = parse_ok((const char *)note, len);
@@ -1314,7 +1287,7 @@ Test(tlog, every_truncation_of_a_production_note_fails)
 	for (i = 0; i < 3; i++) {
 		k = tlog_key(i == 2 ? STAGING_ROOT : TRUSTED_ROOT, urls[i],
 		    id);
-		note = slurp(files[i], &len);
+		note = tu_read(files[i], &len);
 		for (n = 0; n < len; n++) {
 			cp = NULL;
 			r = sgn_checkpoint_parse((const char *)note, n, &cp,

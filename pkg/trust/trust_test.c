@@ -418,18 +418,6 @@ Test(trust, refuses_urls_it_cannot_use)
 
 /* Validation rules -------------------------------------------------- */
 
-static cJSON *
-load_json(const char *path)
-{
-	size_t len;
-	uint8_t *p = tu_read(path, &len);
-	cJSON *j = cJSON_ParseWithLength((const char *)p, len);
-
-	free(p);
-	cr_assert_not_null(j);
-	return j;
-}
-
 static sgn_err
 parse_text(const char *s, struct sgn_trusted_root **r,
     struct sgn_errbuf *eb)
@@ -455,7 +443,7 @@ parse_tree(const cJSON *j, struct sgn_trusted_root **r,
 static void
 expect_reject(void (*mutate)(cJSON *), sgn_err code, const char *want)
 {
-	cJSON *j = load_json(ROOT);
+	cJSON *j = tu_load_json(ROOT);
 	struct sgn_trusted_root *r = NULL;
 	struct sgn_errbuf eb;
 
@@ -471,7 +459,7 @@ expect_reject(void (*mutate)(cJSON *), sgn_err code, const char *want)
 static struct sgn_trusted_root *
 expect_accept(void (*mutate)(cJSON *))
 {
-	cJSON *j = load_json(ROOT);
+	cJSON *j = tu_load_json(ROOT);
 	struct sgn_trusted_root *r = NULL;
 	struct sgn_errbuf eb;
 
@@ -629,7 +617,7 @@ Test(trust, rejects_a_document_that_is_not_an_object)
 
 Test(trust, rejects_duplicate_keys)
 {
-	cJSON *j = load_json(ROOT);
+	cJSON *j = tu_load_json(ROOT);
 	struct sgn_trusted_root *r = NULL;
 	struct sgn_errbuf eb;
 	char *s = cJSON_PrintUnformatted(j), *d;

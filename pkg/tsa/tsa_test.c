@@ -20,6 +20,7 @@
 
 #include "core.h"
 #include "tsa.h"
+#include "testutil.h"
 
 static void pki_setup(void);
 static void pki_teardown(void);
@@ -38,18 +39,6 @@ struct fixture {
 	size_t	 n;
 };
 
-static uint8_t *
-slurp(const char *path, size_t *lenp)
-{
-	struct sgn_errbuf eb;
-	uint8_t *p = NULL;
-
-	sgn_errbuf_clear(&eb);
-	cr_assert_eq(sgn_file_read(path, 1u << 20, &p, lenp, &eb), SGN_OK,
-	    "%s: %s", path, eb.msg);
-	return p;
-}
-
 static void
 fixture_load(struct fixture *f, const char *name)
 {
@@ -58,16 +47,16 @@ fixture_load(struct fixture *f, const char *name)
 
 	memset(f, 0, sizeof(*f));
 	snprintf(path, sizeof(path), "testdata/tsa/%s/response.der", name);
-	f->resp = slurp(path, &f->resp_len);
+	f->resp = tu_read(path, &f->resp_len);
 	snprintf(path, sizeof(path), "testdata/tsa/%s/data.bin", name);
-	f->data = slurp(path, &f->data_len);
+	f->data = tu_read(path, &f->data_len);
 	for (f->n = 0; f->n < 4; f->n++) {
 		snprintf(path, sizeof(path), "testdata/tsa/%s/chain%zu.der",
 		    name, f->n);
 		if ((fp = fopen(path, "rb")) == NULL)
 			break;
 		fclose(fp);
-		f->chain[f->n] = slurp(path, &f->chain_len[f->n]);
+		f->chain[f->n] = tu_read(path, &f->chain_len[f->n]);
 	}
 	cr_assert_gt(f->n, 0);
 }

@@ -214,28 +214,12 @@ struct grepo {
 static struct grepo G;
 
 static void
-sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	cr_assert_eq(system(cmd), 0, "%s", cmd);
-}
-
-static void
 put(const char *rel, const void *p, size_t n)
 {
 	char path[512];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", G.dir, rel);
-	f = fopen(path, "wb");
-	cr_assert_not_null(f, "%s", path);
-	cr_assert_eq(fwrite(p, 1, n, f), n);
-	fclose(f);
+	tu_write(path, p, n);
 }
 
 /*
@@ -403,7 +387,7 @@ g_target_files(const char **name, const char **data, int n)
 		sha256_hex(data[i], strlen(data[i]), hex);
 		slash = strrchr(name[i], '/');
 		if (slash != NULL) {
-			sh("mkdir -p %s/targets/%.*s", G.dir,
+			tu_sh("mkdir -p %s/targets/%.*s", G.dir,
 			    (int)(slash - name[i]), name[i]);
 			snprintf(rel, sizeof(rel), "targets/%.*s/%s.%s",
 			    (int)(slash - name[i]), name[i], hex, slash + 1);
@@ -521,7 +505,7 @@ setup(void)
 	snprintf(G.cache, sizeof(G.cache), "/tmp/tuf_cache.XXXXXX");
 	cr_assert_not_null(mkdtemp(G.dir));
 	cr_assert_not_null(mkdtemp(G.cache));
-	sh("mkdir -p %s/targets", G.dir);
+	tu_sh("mkdir -p %s/targets", G.dir);
 	/* the targets keys that sign are of the three kinds */
 	for (i = 0; i < 20; i++)
 		gkey_new(&G.keys[i], i == 5 ? GK_ED25519 : i == 6 ? GK_RSA_PSS :
@@ -558,7 +542,7 @@ teardown(void)
 {
 	int i;
 
-	sh("chattr -R -i %s 2>/dev/null; chmod -R u+w %s %s 2>/dev/null; "
+	tu_sh("chattr -R -i %s 2>/dev/null; chmod -R u+w %s %s 2>/dev/null; "
 	    "rm -rf %s %s", G.cache, G.cache, G.dir, G.cache, G.dir);
 	for (i = 0; i < 20; i++) {
 		EVP_PKEY_free(G.keys[i].pk);
@@ -818,7 +802,7 @@ Test(tuf, offline_refuses_a_tampered_cache)
 	    msg);
 	sgn_tuf_free(&t);
 	/* a cached target changed: not handed out, even offline */
-	sh("cd %s/*/targets && for f in *trusted_root.json; do "
+	tu_sh("cd %s/*/targets && for f in *trusted_root.json; do "
 	    "printf 'evil' > \"$f\"; done", G.cache);
 	t = updater(NOW, 1, NULL);
 	cr_assert_eq(target(t, "trusted_root.json", &data, msg),
@@ -827,7 +811,7 @@ Test(tuf, offline_refuses_a_tampered_cache)
 	sgn_tuf_free(&t);
 	/* the cached targets metadata changed (a target added): the
 	 * signature fails, nothing is trusted */
-	sh("cd %s/* && sed -i 's/\"signing_config.v0.2.json\"/"
+	tu_sh("cd %s/* && sed -i 's/\"signing_config.v0.2.json\"/"
 	    "\"signing_config.v0.3.json\"/' meta", G.cache);
 	t = updater(NOW, 1, NULL);
 	sgn_errbuf_clear(&eb);
@@ -1006,7 +990,7 @@ Test(tuf, empty_target_is_served_and_capped)
 	free(p);
 	sgn_tuf_free(&t);
 	/* served with bytes where none are listed: refused */
-	sh("rm -rf %s/*", G.cache);
+	tu_sh("rm -rf %s/*", G.cache);
 	sha256_hex("", 0, hex);
 	snprintf(rel, sizeof(rel), "targets/%s.empty", hex);
 	put(rel, "x", 1);
@@ -1236,7 +1220,7 @@ Test(tuf, mix_and_match_is_refused)
 	g_timestamp(&G.tsk, 1);
 	snprintf(src, sizeof(src), "%s/1.targets.json", G.dir);
 	snprintf(dst, sizeof(dst), "%s/2.targets.json", G.dir);
-	sh("cp %s %s", src, dst);
+	tu_sh("cp %s %s", src, dst);
 	expect_fail_unchanged(before, SGN_ERR_VERIFY,
 	    "targets.json: version 1, but the snapshot lists 2");
 	free(before);
@@ -1342,7 +1326,7 @@ Test(tuf, root_with_a_skipped_version_is_refused)
 	G.root_v = 3;
 	free(g_root(rsig, 3, NULL));
 	snprintf(src, sizeof(src), "%s/3.root.json", G.dir);
-	sh("mv %s %s/2.root.json", src, G.dir);
+	tu_sh("mv %s %s/2.root.json", src, G.dir);
 	expect_fail_unchanged(before, SGN_ERR_VERIFY,
 	    "2.root.json: version 3, expected 2");
 	free(before);
@@ -1965,7 +1949,7 @@ Test(tuf, a_read_only_cache_is_read_and_not_written)
 			cr_skip_test("root, and no chattr +i on this file "
 			    "system");
 	} else
-		sh("chmod -R a-w %s", G.cache);
+		tu_sh("chmod -R a-w %s", G.cache);
 	before = cache_state();
 	t = updater(NOW, 0, NULL);
 	cr_assert_eq(sgn_tuf_update(t, &info, NULL), SGN_OK);
@@ -2009,7 +1993,7 @@ Test(tuf, an_interrupted_update_leaves_a_usable_cache)
 	free(after);
 	/* and a write cut short by a crash leaves its temporary file */
 	snprintf(path, sizeof(path), "%s/meta.tmpAbCdEf", info.cache_path);
-	sh("head -c 100 %s/meta > %s", info.cache_path, path);
+	tu_sh("head -c 100 %s/meta > %s", info.cache_path, path);
 	t = updater(NOW, 1, NULL);
 	cr_assert_eq(sgn_tuf_load(t, &info, NULL), SGN_OK);
 	cr_assert_eq(info.timestamp.version, 1);
@@ -2044,7 +2028,7 @@ Test(tuf, conformance_client_speaks_the_suite_protocol)
 {
 	char args[1024], a[512], b[512];
 
-	sh("mkdir -p %s/md %s/td", G.cache, G.cache);
+	tu_sh("mkdir -p %s/md %s/td", G.cache, G.cache);
 	snprintf(a, sizeof(a), "%s/root1.json", G.cache);
 	{
 		FILE *f = fopen(a, "wb");
@@ -2058,18 +2042,18 @@ Test(tuf, conformance_client_speaks_the_suite_protocol)
 	snprintf(args, sizeof(args), "--metadata-url file://%s refresh",
 	    G.dir);
 	cr_assert_eq(tool(args), 0);
-	sh("cmp %s/timestamp.json %s/md/timestamp.json", G.dir, G.cache);
-	sh("cmp %s/1.targets.json %s/md/targets.json", G.dir, G.cache);
+	tu_sh("cmp %s/timestamp.json %s/md/timestamp.json", G.dir, G.cache);
+	tu_sh("cmp %s/1.targets.json %s/md/targets.json", G.dir, G.cache);
 	snprintf(args, sizeof(args), "--metadata-url file://%s "
 	    "--target-base-url file://%s/targets --target-dir %s/td "
 	    "--target-name delegated/file.txt --target-name trusted_root.json "
 	    "download", G.dir, G.dir, G.cache);
 	cr_assert_eq(tool(args), 0);
-	sh("printf '%%s' '%s' | cmp - %s/td/delegated%%2Ffile.txt", G.d_data[0],
-	    G.cache);
-	sh("cmp %s/1.deleg.json %s/md/deleg.json", G.dir, G.cache);
+	tu_sh("printf '%%s' '%s' | cmp - %s/td/delegated%%2Ffile.txt",
+	    G.d_data[0], G.cache);
+	tu_sh("cmp %s/1.deleg.json %s/md/deleg.json", G.dir, G.cache);
 	/* cached: served again with the repository's copy gone */
-	sh("rm -rf %s/targets", G.dir);
+	tu_sh("rm -rf %s/targets", G.dir);
 	cr_assert_eq(tool(args), 0);
 	/* a bad target fails the download */
 	G.ts_v = 2;
@@ -2077,7 +2061,8 @@ Test(tuf, conformance_client_speaks_the_suite_protocol)
 	G.t_data[0] = "{\"mediaType\":\"trusted root v2\"}\n";
 	g_publish();
 	snprintf(b, sizeof(b), "%s/targets", G.dir);
-	sh("cd %s && for f in *trusted_root.json; do printf x >> $f; done", b);
+	tu_sh("cd %s && for f in *trusted_root.json; do printf x >> $f; done",
+	    b);
 	cr_assert_eq(tool(args), 1);
 	/* and a rollback fails the refresh, the trusted files stay */
 	G.ts_v = 1;
@@ -2085,7 +2070,7 @@ Test(tuf, conformance_client_speaks_the_suite_protocol)
 	snprintf(args, sizeof(args), "--metadata-url file://%s refresh",
 	    G.dir);
 	cr_assert_eq(tool(args), 1);
-	sh("grep -q '\"version\":2}' %s/md/timestamp.json", G.cache);
+	tu_sh("grep -q '\"version\":2}' %s/md/timestamp.json", G.cache);
 }
 
 /* Sigstore's real roots --------------------------------------------------- */
@@ -2136,7 +2121,7 @@ Test(tuf, production_root_chain_verifies_to_15_from_any_version)
 	 * (tuf-js) cannot read; the protocol's tools/tuf_check.py agrees.
 	 */
 	for (s = 15; s >= 1; s--) {
-		sh("rm -rf %s/*", G.cache);
+		tu_sh("rm -rf %s/*", G.cache);
 		/* the chain and the timestamp verify; the snapshot is not
 		 * part of the vectors */
 		cr_assert_eq(chain_from("testdata/tuf/production", s,
@@ -2147,15 +2132,15 @@ Test(tuf, production_root_chain_verifies_to_15_from_any_version)
 	}
 	/* persisted as verified from root 1: the last is root 15 */
 	a = tu_read("testdata/tuf/production/15.root.json", &al);
-	sh("cd %s && ls */root/15.root.json > /dev/null", G.cache);
-	sh("cmp -s testdata/tuf/production/15.root.json %s/*/root/15.root.json",
-	    G.cache);
+	tu_sh("cd %s && ls */root/15.root.json > /dev/null", G.cache);
+	tu_sh("cmp -s testdata/tuf/production/15.root.json "
+	    "%s/*/root/15.root.json", G.cache);
 	/* one byte of root 2 changed: the chain stops at root 1 */
 	snprintf(dir, sizeof(dir), "%s/chain", G.dir);
-	sh("mkdir %s && cp testdata/tuf/production/*.json %s/ && "
+	tu_sh("mkdir %s && cp testdata/tuf/production/*.json %s/ && "
 	    "sed -i 's/\"expires\": \"2022/\"expires\": \"2032/' "
 	    "%s/2.root.json", dir, dir, dir);
-	sh("rm -rf %s/*", G.cache);
+	tu_sh("rm -rf %s/*", G.cache);
 	cr_assert_eq(chain_from(dir, 1, VECTORS_NOW, msg, G.cache),
 	    SGN_ERR_VERIFY, "%s", msg);
 	cr_assert_str_eq(msg, "2.root.json (by the keys of root version 1): "
@@ -2198,13 +2183,13 @@ Test(tuf, staging_root_chain_verifies_to_the_built_in_root)
 
 	/* no timestamp in the vectors: the update stops after the chain */
 	for (s = 14; s >= 1; s--) {
-		sh("rm -rf %s/*", G.cache);
+		tu_sh("rm -rf %s/*", G.cache);
 		cr_assert_eq(chain_from("testdata/tuf/staging", s,
 		    1760000000LL, msg, G.cache), SGN_ERR_IO, "from %d: %s", s,
 		    msg);
 		cr_assert_str_eq(msg, "timestamp.json: not in the repository");
 	}
-	sh("cmp -s testdata/tuf/staging/14.root.json %s/*/root/14.root.json",
+	tu_sh("cmp -s testdata/tuf/staging/14.root.json %s/*/root/14.root.json",
 	    G.cache);
 	a = tu_read("testdata/tuf/staging/14.root.json", &al);
 	cr_assert(st->root_len == al && memcmp(st->root, a, al) == 0);

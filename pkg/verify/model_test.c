@@ -96,13 +96,10 @@ other_key(void)
 static void
 put(const char *dir, const char *name, const void *p, size_t n)
 {
-	char			 path[160];
-	struct sgn_errbuf	 eb;
+	char	 path[160];
 
-	sgn_errbuf_clear(&eb);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	cr_assert_eq(sgn_file_write_atomic(path, p, n, 0644, &eb), SGN_OK,
-	    "%s: %s", path, eb.msg);
+	tu_write(path, p, n);
 }
 
 /* A writable copy of the v1.1.0 key vector's files (not its signature). */
@@ -115,8 +112,7 @@ copy_key_vector(void)
 	uint8_t	*buf;
 	size_t	 len, i;
 
-	snprintf(F.dir, sizeof(F.dir), "/tmp/sgn-model-XXXXXX");
-	cr_assert_not_null(mkdtemp(F.dir));
+	tu_tmpdir("model", F.dir, sizeof(F.dir));
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(src, sizeof(src), SIGNED "/v1.1.0-elliptic-key/%s",
 		    files[i]);
@@ -144,18 +140,7 @@ setup_key(void)
 static void
 teardown(void)
 {
-	static const char *const files[] = { "ignore-me", "signme-1",
-	    "signme-2", "signme-3" };
-	char	path[160];
-	size_t	i;
-
-	if (F.dir[0] != '\0') {
-		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-			snprintf(path, sizeof(path), "%s/%s", F.dir, files[i]);
-			(void)unlink(path);
-		}
-		(void)rmdir(F.dir);
-	}
+	tu_rmtree(F.dir);
 	sgn_verify_model_result_reset(&F.vr);
 	sgn_verify_result_reset(&F.res);
 	sgn_bundle_free(&F.b);

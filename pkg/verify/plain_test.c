@@ -156,18 +156,6 @@ ca_trust(struct sgn_plain_trust *t, const char *pem, size_t len)
 }
 
 static cJSON *
-load_json(const char *path)
-{
-	size_t len;
-	uint8_t *p = tu_read(path, &len);
-	cJSON *j = cJSON_ParseWithLength((const char *)p, len);
-
-	free(p);
-	cr_assert_not_null(j, "%s", path);
-	return j;
-}
-
-static cJSON *
 at(cJSON *j, const char *a, const char *b, const char *c)
 {
 	j = cJSON_GetObjectItemCaseSensitive(j, a);
@@ -582,7 +570,7 @@ Test(plain, refuses_a_raw_key_that_is_not_the_given_key)
 
 Test(plain, refuses_an_unreadable_raw_key)
 {
-	cJSON *j = load_json(KEY_V100);
+	cJSON *j = tu_load_json(KEY_V100);
 	struct sgn_pubkey *k = ms_key();
 	struct sgn_plain_trust t;
 	struct run o;
@@ -599,7 +587,7 @@ Test(plain, refuses_an_unreadable_raw_key)
 
 Test(plain, refuses_a_wrong_key_when_the_bundle_names_none)
 {
-	cJSON *j = load_json(KEY_V110);
+	cJSON *j = tu_load_json(KEY_V110);
 	EVP_PKEY *other = gen_ec("P-384");
 	struct sgn_pubkey *k = pub_of(other);
 	struct sgn_plain_trust t;
@@ -618,7 +606,7 @@ Test(plain, refuses_a_wrong_key_when_the_bundle_names_none)
 
 Test(plain, compares_hints_as_hex_of_one_length)
 {
-	cJSON *j = load_json(KEY_V110);
+	cJSON *j = tu_load_json(KEY_V110);
 	cJSON *pk = at(j, "verificationMaterial", "publicKey", NULL);
 	struct sgn_pubkey *k = ms_key();
 	struct sgn_plain_trust t;
@@ -647,7 +635,7 @@ Test(plain, compares_hints_as_hex_of_one_length)
 
 Test(plain, checks_key_details_against_the_key)
 {
-	cJSON *j = load_json(KEY_V100);
+	cJSON *j = tu_load_json(KEY_V100);
 	cJSON *pk = at(j, "verificationMaterial", "publicKey", NULL);
 	struct sgn_pubkey *k = ms_key();
 	struct sgn_plain_trust t;
@@ -761,13 +749,13 @@ Test(plain, refuses_a_tampered_payload_or_signature)
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		const char *whose = i < 2 ? "the given key" :
 		    "the leaf certificate's key";
-		cJSON *j = load_json(files[i]);
+		cJSON *j = tu_load_json(files[i]);
 		/* inside a JSON string of the statement */
 		flip_b64(at(j, "dsseEnvelope", NULL, NULL), "payload", 100);
 		run_path(NULL, j, &t, &o);
 		expect_fail(&o, SGN_ERR_VERIFY, "signature", whose);
 		cJSON_Delete(j);
-		j = load_json(files[i]);
+		j = tu_load_json(files[i]);
 		/* the last byte of s */
 		flip_b64(sig0(j), "sig", 70);
 		run_path(NULL, j, &t, &o);
@@ -804,7 +792,7 @@ Test(plain, refuses_a_payload_that_is_not_a_statement)
 
 Test(plain, requires_one_signature_by_the_parser)
 {
-	cJSON *j = load_json(KEY_V110);
+	cJSON *j = tu_load_json(KEY_V110);
 	cJSON *sigs = at(j, "dsseEnvelope", "signatures", NULL);
 	struct sgn_bundle *b = NULL;
 	struct sgn_errbuf eb;
@@ -824,7 +812,7 @@ Test(plain, requires_one_signature_by_the_parser)
 
 Test(plain, requires_an_in_toto_payload_type)
 {
-	cJSON *j = load_json(KEY_V110);
+	cJSON *j = tu_load_json(KEY_V110);
 	struct sgn_pubkey *k = ms_key();
 	struct sgn_plain_trust t;
 	struct run o;
@@ -958,7 +946,7 @@ Test(plain, refuses_an_intermediate_as_trust_anchor)
 
 Test(plain, needs_the_intermediate_from_the_bundle)
 {
-	cJSON *j = load_json(CERT_V110);
+	cJSON *j = tu_load_json(CERT_V110);
 	size_t len;
 	char *ca = (char *)tu_read(KEYS "ca-cert.pem", &len);
 	struct sgn_plain_trust t;
@@ -976,7 +964,7 @@ Test(plain, needs_the_intermediate_from_the_bundle)
 
 Test(plain, refuses_an_unreadable_chain_certificate)
 {
-	cJSON *j = load_json(CERT_V110);
+	cJSON *j = tu_load_json(CERT_V110);
 	cJSON *certs = at(j, "verificationMaterial", "x509CertificateChain",
 	    "certificates");
 	size_t len;

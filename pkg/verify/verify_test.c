@@ -46,24 +46,12 @@ struct outcome {
 };
 
 static cJSON *
-load_json(const char *path)
-{
-	size_t len;
-	uint8_t *p = tu_read(path, &len);
-	cJSON *j = cJSON_ParseWithLength((const char *)p, len);
-
-	free(p);
-	cr_assert_not_null(j, "%s", path);
-	return j;
-}
-
-static cJSON *
 vec_bundle(const struct vector *v)
 {
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s/bundle.sigstore.json", v->dir);
-	return load_json(path);
+	return tu_load_json(path);
 }
 
 /* Verifies a bundle tree against a root tree with a policy. */
@@ -112,7 +100,7 @@ static void
 run_vec(const struct vector *v, void (*mutate)(cJSON *),
     void (*mutate_root)(cJSON *), struct outcome *o)
 {
-	cJSON *b = vec_bundle(v), *root = load_json(v->root);
+	cJSON *b = vec_bundle(v), *root = tu_load_json(v->root);
 	struct sgn_policy pol;
 	char art[256];
 
@@ -649,7 +637,7 @@ Test(verify, holds_validity_windows_inclusive)
 
 Test(verify, refuses_integrated_times_in_the_future)
 {
-	cJSON *b = vec_bundle(&V1), *root = load_json(PROD_ROOT);
+	cJSON *b = vec_bundle(&V1), *root = tu_load_json(PROD_ROOT);
 	struct sgn_policy pol;
 	struct outcome o;
 
@@ -666,7 +654,7 @@ static void
 run_policy(const struct vector *v, const struct sgn_policy *pol,
     struct outcome *o)
 {
-	cJSON *b = vec_bundle(v), *root = load_json(v->root);
+	cJSON *b = vec_bundle(v), *root = tu_load_json(v->root);
 	char art[256];
 
 	snprintf(art, sizeof(art), "%s/artifact", v->dir);
@@ -825,7 +813,7 @@ Test(verify, checks_github_workflow_extensions)
 
 Test(verify, verifies_a_subject_given_by_digest)
 {
-	cJSON *b = vec_bundle(&V1), *root = load_json(PROD_ROOT);
+	cJSON *b = vec_bundle(&V1), *root = tu_load_json(PROD_ROOT);
 	struct sgn_policy pol;
 	struct sgn_artifact art;
 	struct outcome o;
@@ -855,7 +843,7 @@ Test(verify, verifies_a_subject_given_by_digest)
 
 Test(verify, rejects_the_wrong_artifact)
 {
-	cJSON *b = vec_bundle(&V1), *root = load_json(PROD_ROOT);
+	cJSON *b = vec_bundle(&V1), *root = tu_load_json(PROD_ROOT);
 	struct sgn_policy pol;
 	struct outcome o;
 
@@ -868,7 +856,7 @@ Test(verify, rejects_the_wrong_artifact)
 	cJSON_Delete(root);
 	/* DSSE: the artifact must be an in-toto subject. */
 	b = vec_bundle(&VDSSE);
-	root = load_json(PROD_ROOT);
+	root = tu_load_json(PROD_ROOT);
 	run_tree(b, root, VEC "rekor-v2-hashedrekord/artifact", NULL, &pol, 0,
 	    &o);
 	cr_assert_eq(sgn_err_exit_status(o.r), 1, "%s", o.eb.msg);
@@ -885,7 +873,7 @@ Test(verify, rejects_a_log_entry_that_records_a_key_for_a_certificate)
 	    "brian@dehamer.com" };
 	struct sgn_policy pol;
 	struct outcome o;
-	cJSON *b = vec_bundle(&js), *root = load_json(PROD_ROOT);
+	cJSON *b = vec_bundle(&js), *root = tu_load_json(PROD_ROOT);
 
 	memset(&pol, 0, sizeof(pol));
 	pol.identity = "brian@dehamer.com";
@@ -916,7 +904,7 @@ Test(verify, refuses_a_managed_key_bundle_without_a_key)
 	static const struct vector mk = {
 	    "testdata/conformance/bundle-verify/managed-key-happy-path",
 	    "testdata/conformance/production_trusted_root.json", BEACON };
-	cJSON *b = vec_bundle(&mk), *root = load_json(mk.root);
+	cJSON *b = vec_bundle(&mk), *root = tu_load_json(mk.root);
 	struct sgn_policy pol;
 	struct outcome o;
 
@@ -947,8 +935,9 @@ Test(verify, verifies_a_managed_key_bundle_with_its_key)
 	    SGN_OK);
 	free(pem);
 	snprintf(path, sizeof(path), "%s/bundle.sigstore.json", dir);
-	b = load_json(path);
-	root = load_json("testdata/conformance/production_trusted_root.json");
+	b = tu_load_json(path);
+	root = tu_load_json(
+	    "testdata/conformance/production_trusted_root.json");
 	memset(&pol, 0, sizeof(pol));
 	pol.key = key;
 	run_tree(b, root, "testdata/conformance/a.txt", NULL, &pol, 0, &o);
@@ -995,9 +984,9 @@ Test(verify, refuses_a_certificate_chain_in_a_v03_bundle)
  * timestamp, but no transparency log entry. */
 Test(verify, refuses_the_oms_keyless_bundle_without_tlog_entries)
 {
-	cJSON *b = load_json("testdata/model-signing/oms-spec/test-vectors/"
+	cJSON *b = tu_load_json("testdata/model-signing/oms-spec/test-vectors/"
 	    "v1.0/invalid/missing-tlog-entries.bundle.json");
-	cJSON *root = load_json(PROD_ROOT);
+	cJSON *root = tu_load_json(PROD_ROOT);
 	struct sgn_artifact art;
 	struct sgn_policy pol;
 	struct outcome o;

@@ -391,26 +391,6 @@ Test(x509, rejects_empty_garbage_and_oversized_der)
 	free(big);
 }
 
-/* PEM text of one block. */
-static char *
-pem_block(const char *name, const uint8_t *der, size_t len)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	char *p, *s;
-	long n;
-
-	cr_assert_not_null(bio);
-	cr_assert_gt(PEM_write_bio(bio, name, "", der, (long)len), 0);
-	n = BIO_get_mem_data(bio, &p);
-	cr_assert_gt(n, 0);
-	s = malloc((size_t)n + 1);
-	cr_assert_not_null(s);
-	memcpy(s, p, (size_t)n);
-	s[n] = '\0';
-	BIO_free(bio);
-	return s;
-}
-
 Test(x509, reads_pem_and_skips_other_blocks)
 {
 	struct sgn_cert *c = NULL, *leaf = prod_leaf();
@@ -419,10 +399,10 @@ Test(x509, reads_pem_and_skips_other_blocks)
 	char *pk, *cert, *both, *out;
 	size_t n, outlen;
 
-	pk = pem_block("PUBLIC KEY", sgn_pubkey_spki_ptr(k),
-	    sgn_pubkey_spki_len(k));
-	cert = pem_block("CERTIFICATE", sgn_cert_der_ptr(leaf),
-	    sgn_cert_der_len(leaf));
+	pk = tu_pem_block("PUBLIC KEY", sgn_pubkey_spki_ptr(k),
+	    sgn_pubkey_spki_len(k), NULL);
+	cert = tu_pem_block("CERTIFICATE", sgn_cert_der_ptr(leaf),
+	    sgn_cert_der_len(leaf), NULL);
 	n = strlen(pk) + strlen(cert) + 16;
 	both = malloc(n);
 	cr_assert_not_null(both);
@@ -460,7 +440,8 @@ Test(x509, rejects_a_pem_certificate_block_that_is_not_a_certificate)
 {
 	struct sgn_cert *c = NULL;
 	struct sgn_errbuf eb;
-	char *pem = pem_block("CERTIFICATE", (const uint8_t *)"garbage", 7);
+	char *pem = tu_pem_block("CERTIFICATE", (const uint8_t *)"garbage",
+	    7, NULL);
 
 	sgn_errbuf_clear(&eb);
 	expect_err(sgn_cert_from_pem(pem, strlen(pem), &c, &eb), &eb,
@@ -1843,12 +1824,12 @@ Test(x509, reads_every_certificate_of_a_pem_bundle)
 	pki_init(&a, "CA a");
 	pki_init(&b, "CA b");
 	k = sgn_cert_pubkey(a.ca_cert);
-	ca = pem_block("CERTIFICATE", sgn_cert_der_ptr(a.ca_cert),
-	    sgn_cert_der_len(a.ca_cert));
-	cb = pem_block("CERTIFICATE", sgn_cert_der_ptr(b.ca_cert),
-	    sgn_cert_der_len(b.ca_cert));
-	pk = pem_block("PUBLIC KEY", sgn_pubkey_spki_ptr(k),
-	    sgn_pubkey_spki_len(k));
+	ca = tu_pem_block("CERTIFICATE", sgn_cert_der_ptr(a.ca_cert),
+	    sgn_cert_der_len(a.ca_cert), NULL);
+	cb = tu_pem_block("CERTIFICATE", sgn_cert_der_ptr(b.ca_cert),
+	    sgn_cert_der_len(b.ca_cert), NULL);
+	pk = tu_pem_block("PUBLIC KEY", sgn_pubkey_spki_ptr(k),
+	    sgn_pubkey_spki_len(k), NULL);
 	len = strlen(ca) + strlen(cb) + strlen(pk) + 64;
 	all = malloc(len);
 	cr_assert_not_null(all);
@@ -1895,7 +1876,8 @@ Test(x509, refuses_a_bad_block_in_a_pem_bundle)
 	    "!!!!\n-----END CERTIFICATE-----\n";
 	struct sgn_cert **certs = NULL;
 	struct sgn_errbuf eb;
-	char *junk = pem_block("CERTIFICATE", (const uint8_t *)"garbage", 7);
+	char *junk = tu_pem_block("CERTIFICATE", (const uint8_t *)"garbage",
+	    7, NULL);
 	size_t n = 0;
 
 	sgn_errbuf_clear(&eb);
