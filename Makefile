@@ -29,7 +29,7 @@ SANITIZER	?=
 VERSION		:= 0.1.0
 SOVERSION	:= 0
 
-AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign tuf
+AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign tuf attest
 PC_REQUIRES	:= libcrypto libcjson libsodium libpcre2-8
 # Loaded with dlopen() on first use (pkg/http, pkg/fido): headers only.
 # libcbor: for the test support only (pkg/fido/testsupport).
