@@ -91,7 +91,7 @@ VO_LIB_OUT	:= pkg/http/% pkg/core/dl.c pkg/fido/dl.c pkg/fido/fido.c \
 		   pkg/fulcio/% pkg/oidc/% pkg/sign/% pkg/rekor/client.c \
 		   pkg/rekor/read.c pkg/tsa/tsa_request.c
 VO_CMD_OUT	:= cmd/signet/sign.c cmd/signet/key.c cmd/signet/tlog.c \
-		   cmd/signet/model_sign.c
+		   cmd/signet/model_sign.c cmd/signet/attest.c
 LIB_SRCS	:= $(filter-out $(VO_LIB_OUT),$(LIB_SRCS))
 LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
 		   $(BUILD)/obj/gen/embedded.o
