@@ -33,6 +33,7 @@
 
 #include "bundle.h"
 #include "core.h"
+#include "dsse.h"
 #include "verify.h"
 
 #define SGN_ATTEST_STATEMENT_V1	"https://in-toto.io/Statement/v1"
