@@ -357,6 +357,38 @@ then
 else
 	bad "an output the command did not make (exit $rc, wanted 2)"
 fi
+# signet ignores ^C while it waits; the command must not: a shell that
+# sends itself SIGINT dies of it (were it inherited as ignored, the shell
+# would go on and exit 0, and the run would be attested)
+"$SIGNET" attest --provenance "$A" \
+    --builder-id https://ci.example/runner/1 --bundle "$tmp/fail.json" \
+    --trusted-root "$TR" --signing-config "$SC" --identity-token "$token" \
+    -- sh -c 'kill -INT $$; exit 0' >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 130 ] && [ ! -e "$tmp/fail.json" ] &&
+    [ "$(services_state)" = "$before" ] &&
+    grep -q "killed by signal 2: no attestation" "$tmp/out"; then
+	ok "a command killed by SIGINT: exit 130, nothing signed"
+else
+	bad "a command killed by SIGINT (exit $rc, wanted 130)"
+fi
+rm -f "$tmp/fail.json"
+mkdir -p "$tmp/d1/train" "$tmp/d2/train"
+echo 1 > "$tmp/d1/train/x"
+echo 2 > "$tmp/d2/train/x"
+"$SIGNET" attest --provenance "$A" --input "$tmp/d1/train" \
+    --input "$tmp/d2/train" \
+    --builder-id https://ci.example/runner/1 --bundle "$tmp/fail.json" \
+    --trusted-root "$TR" --signing-config "$SC" --identity-token "$token" \
+    >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && [ ! -e "$tmp/fail.json" ] &&
+    grep -q 'same name "train"' "$tmp/out"; then
+	ok "two inputs of one name are refused (a policy could not tell them apart)"
+else
+	bad "two inputs of one name (exit $rc, wanted 2)"
+fi
+rm -f "$tmp/fail.json"
 "$SIGNET" attest --provenance "$A" --bundle "$tmp/fail.json" \
     --trusted-root "$TR" --signing-config "$SC" --identity-token "$(tok)" \
     >"$tmp/out" 2>&1

@@ -153,34 +153,67 @@ bundle_ok(const char *dest, const char *const *paths, size_t n)
 	return rc;
 }
 
-/* Runs argv (no shell) with the given stdout (-1: inherited) and stdin
- * and stderr from /dev/null when quiet; returns the wait status, or -1
- * (errno) when it could not be started. */
-static int
-run_argv(char *const *argv, int out_fd, int quiet, pid_t *pidp)
+/*
+ * Starts argv (no shell, found on $PATH) with stdout on out_fd (-1:
+ * inherited), and stdin and stderr on /dev/null when quiet.  The child
+ * gets the default action for the signals signet ignores (SIGINT and
+ * SIGQUIT while it waits, SIGXFSZ, SIGPIPE) and an empty signal mask:
+ * an ignored signal would otherwise stay ignored in it.  Returns the pid,
+ * or -1 (errno).
+ */
+static pid_t
+spawn_argv(char *const *argv, int out_fd, int quiet)
 {
 	posix_spawn_file_actions_t	 fa;
-	pid_t				 pid;
-	int				 st, e;
+	posix_spawnattr_t		 at;
+	sigset_t			 dfl, none;
+	pid_t				 pid = -1;
+	int				 e;
 
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		return -1;
-	if (out_fd >= 0)
-		(void)posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-	if (quiet) {
-		(void)posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
-		    O_RDONLY, 0);
-		(void)posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
-		    O_WRONLY, 0);
+	if ((e = posix_spawnattr_init(&at)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		errno = e;
+		return -1;
 	}
-	e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGQUIT);
+	sigaddset(&dfl, SIGXFSZ);
+	sigaddset(&dfl, SIGPIPE);
+	sigemptyset(&none);
+	e = posix_spawnattr_setsigdefault(&at, &dfl);
+	if (e == 0)
+		e = posix_spawnattr_setsigmask(&at, &none);
+	if (e == 0)
+		e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF |
+		    POSIX_SPAWN_SETSIGMASK);
+	if (e == 0 && out_fd >= 0)
+		e = posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	if (e == 0 && quiet)
+		e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+		    O_RDONLY, 0);
+	if (e == 0 && quiet)
+		e = posix_spawn_file_actions_addopen(&fa, 2, "/dev/null",
+		    O_WRONLY, 0);
+	if (e == 0)
+		e = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
 	if (e != 0) {
 		errno = e;
 		return -1;
 	}
-	if (pidp != NULL)
-		*pidp = pid;
+	return pid;
+}
+
+/* The wait status of pid, or -1. */
+static int
+wait_pid(pid_t pid)
+{
+	int	st;
+
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -195,18 +228,37 @@ git_line(char *const *argv)
 	char	 buf[4097];
 	size_t	 n = 0;
 	ssize_t	 k;
+	pid_t	 pid;
 	int	 p[2], st;
 
 	if (pipe(p) != 0)
 		return NULL;
-	/* the child writes at most a line; a pipe holds 64 KiB */
-	st = run_argv(argv, p[1], 1, NULL);
+	pid = spawn_argv(argv, p[1], 1);
 	(void)close(p[1]);
-	while (n < sizeof(buf) - 1 && (k = read(p[0], buf + n,
-	    sizeof(buf) - 1 - n)) > 0)
-		n += (size_t)k;
+	if (pid < 0) {
+		(void)close(p[0]);
+		return NULL;
+	}
+	/* read all it writes (a config can hold a long URL), keep the
+	 * first 4 KiB */
+	for (;;) {
+		char	drain[4096];
+
+		if (n < sizeof(buf) - 1)
+			k = read(p[0], buf + n, sizeof(buf) - 1 - n);
+		else
+			k = read(p[0], drain, sizeof(drain));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		if (n < sizeof(buf) - 1)
+			n += (size_t)k;
+	}
 	(void)close(p[0]);
-	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+	st = wait_pid(pid);
+	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+	    n == sizeof(buf) - 1)
 		return NULL;
 	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
@@ -374,6 +426,7 @@ static int
 run_command(char *const *argv)
 {
 	struct sigaction	 ign, oi, oq;
+	pid_t			 pid;
 	int			 st;
 
 	/* ^C goes to the command (same process group); signet waits for
@@ -383,7 +436,8 @@ run_command(char *const *argv)
 	sigemptyset(&ign.sa_mask);
 	(void)sigaction(SIGINT, &ign, &oi);
 	(void)sigaction(SIGQUIT, &ign, &oq);
-	st = run_argv(argv, -1, 0, NULL);
+	pid = spawn_argv(argv, -1, 0);
+	st = pid < 0 ? -1 : wait_pid(pid);
 	if (st < 0)
 		cli_err("attest: cannot run %s: %s", argv[0], strerror(errno));
 	(void)sigaction(SIGINT, &oi, NULL);
@@ -406,7 +460,7 @@ provenance(const struct cli_args *a, char **cmd, size_t n_cmd,
 	const char		*bid = cli_get(a, "builder-id");
 	char			*env_bid = NULL, *env_iid = NULL, *rnd = NULL;
 	char			*commit = NULL, *src = NULL, phex[65];
-	size_t			 n_in, i, nd = 0;
+	size_t			 n_in, i, k, nd = 0;
 	int			 rc = 2, st;
 
 	memset(&run, 0, sizeof(run));
@@ -433,6 +487,16 @@ provenance(const struct cli_args *a, char **cmd, size_t n_cmd,
 	for (i = 0; i < n_in; i++) {
 		if (input_read(iv[i], &ins[i]) != 0)
 			goto out;
+		/* a policy names inputs (--input-path NAME=PATH): one name,
+		 * one input */
+		for (k = 0; !ins[i].is_uri && k < i; k++)
+			if (!ins[k].is_uri && strcmp(ins[k].s.name,
+			    ins[i].s.name) == 0) {
+				cli_err("attest: --input %s and %s have the "
+				    "same name \"%s\"", iv[k], iv[i],
+				    ins[i].s.name);
+				goto out;
+			}
 		deps[nd].name = ins[i].is_uri ? NULL : ins[i].s.name;
 		deps[nd].uri = ins[i].uri;
 		deps[nd].alg = "sha256";
