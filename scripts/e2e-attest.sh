@@ -357,6 +357,21 @@ then
 else
 	bad "an output the command did not make (exit $rc, wanted 2)"
 fi
+# with a key, the key and services are opened before the run (a wrong
+# password fails first), but nothing is logged when the run fails
+logs_before=$("$ROOT/scripts/testbed" state "$TB" | jq -cS .logs)
+rm -f "$tmp/fail.json"
+"$SIGNET" attest --provenance "$A" --key "$KEY" \
+    --builder-id https://ci.example/runner/1 --bundle "$tmp/fail.json" \
+    --trusted-root "$TR" --signing-config "$SC" -- false >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && [ ! -e "$tmp/fail.json" ] && [ "$("$ROOT/scripts/testbed" \
+    state "$TB" | jq -cS .logs)" = "$logs_before" ]; then
+	ok "a failing command with --key: its exit status, no bundle, no log entry"
+else
+	bad "a failing command with --key (exit $rc, wanted 1)"
+fi
+before=$(services_state)
 # signet ignores ^C while it waits; the command must not: a shell that
 # sends itself SIGINT dies of it (were it inherited as ignored, the shell
 # would go on and exit 0, and the run would be attested)

@@ -680,6 +680,15 @@ cmd_attest(int argc, char **argv)
 		cli_err("out of memory");
 		goto out;
 	}
+	/*
+	 * A key is opened first (a wrong password fails before a long run);
+	 * an identity after the run, when its token is fresh, and only when
+	 * there is something to sign.
+	 */
+	if (cli_get(&a, "key") != NULL &&
+	    (rc = sign_session_open(&a, "attest", &ss)) != 0)
+		goto out;
+	rc = 2;
 	if (prov) {
 		if ((rc = provenance(&a, cmd, n_cmd, subj, &pred)) != 0)
 			goto out;
@@ -704,7 +713,7 @@ cmd_attest(int argc, char **argv)
 			cli_err("attest: %s", eb.msg);
 		goto out;
 	}
-	if ((rc = sign_session_open(&a, "attest", &ss)) != 0)
+	if (ss == NULL && (rc = sign_session_open(&a, "attest", &ss)) != 0)
 		goto out;
 	rc = 2;
 	sign_session_how(ss, &how);
