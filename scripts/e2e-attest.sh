@@ -280,6 +280,14 @@ label="a bundle that is not JSON (exit 1)"
 refused garbage "$A" 1 "." $ID
 label="a missing artifact (exit 2)"
 refused file "$tmp/none.bin" 2 "none.bin" $ID
+va file "$tmp/none.bin" $ID --json
+rc=$?
+if [ $rc -eq 2 ] && jq -e '.verified == false and .check == "artifact" and
+    (.error | test("none.bin"))' "$tmp/out" >/dev/null; then
+	ok "verify-attestation --json: a missing artifact is one object too"
+else
+	bad "verify-attestation --json, a missing artifact (exit $rc)"
+fi
 label="a message signature is not an attestation"
 "$SIGNET" sign "$A" --bundle "$tmp/msg.json" --trusted-root "$TR" \
     --signing-config "$SC" --identity-token "$(tok)" >"$tmp/out" 2>&1

@@ -103,8 +103,13 @@ out:
 	return rc;
 }
 
-int
-cmd_verify_attestation(int argc, char **argv)
+/*
+ * The verification; *stage names what is being done ("usage",
+ * "artifact", "trust", "key", "bundle"), *printed is set once the output
+ * (JSON, help) is out.
+ */
+static int
+va_run(int argc, char **argv, const char **stage, int *printed)
 {
 	struct cli_args			 a;
 	struct sgn_errbuf		 eb;
@@ -150,6 +155,7 @@ cmd_verify_attestation(int argc, char **argv)
 		return 2;
 	if (cli_flag(&a, "help")) {
 		va_usage(stdout);
+		*printed = 1;
 		return 0;
 	}
 	json = cli_flag(&a, "json");
@@ -192,14 +198,17 @@ cmd_verify_attestation(int argc, char **argv)
 	}
 
 	/* the artifact first: a missing one is not the bundle's fault */
+	*stage = "artifact";
 	if ((r = sgn_attest_subject_of(a.pos[0], &s, &eb)) != SGN_OK) {
 		cli_err("verify-attestation: %s", eb.msg);
 		goto out;
 	}
+	*stage = "trust";
 	tw.need_root = 1;
 	if (trust_get(&a, "verify-attestation", &tw, &tg) != 0)
 		goto out;
 	if (key_path != NULL) {
+		*stage = "key";
 		if ((r = keyref_pubkey(key_path, &key, &eb)) != SGN_OK) {
 			cli_err("key %s: %s", key_path, eb.msg);
 			goto out;
@@ -211,6 +220,7 @@ cmd_verify_attestation(int argc, char **argv)
 		rc = cli_fail(r, &eb);
 		goto out;
 	}
+	*stage = "bundle";
 	sgn_errbuf_clear(&eb);
 	r = sgn_file_read(bpath, SGN_MAX_BUNDLE_BYTES, &buf, &len, &eb);
 	if (r != SGN_OK) {
@@ -227,6 +237,7 @@ cmd_verify_attestation(int argc, char **argv)
 	}
 	rc = sgn_err_exit_status(r);
 	if (json) {
+		*printed = 1;
 		if (print_json(a.pos[0], &s, &res, &ar, r, &eb) != 0) {
 			cli_err("out of memory");
 			rc = 2;
@@ -266,5 +277,40 @@ out:
 	trust_got_reset(&tg);
 	sgn_pubkey_free(&key);
 	free(buf);
+	return rc;
+}
+
+int
+cmd_verify_attestation(int argc, char **argv)
+{
+	cJSON		*o;
+	char		 msg[SGN_ERRBUF_SIZE], *txt;
+	const char	*stage = "usage";
+	int		 i, json = 0, printed = 0, rc;
+
+	/* --json: every outcome, usage errors included, is one object */
+	msg[0] = '\0';
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+	if (json)
+		cli_err_capture(msg, sizeof(msg));
+	rc = va_run(argc, argv, &stage, &printed);
+	cli_err_capture(NULL, 0);
+	if (!json || printed)
+		return rc;
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddBoolToObject(o, "verified", 0) == NULL ||
+	    cli_json_add_text(o, "check", stage) != 0 ||
+	    cli_json_add_text(o, "error", msg[0] != '\0' ? msg :
+	    "the check could not be done") != 0 ||
+	    (txt = cJSON_Print(o)) == NULL) {
+		cJSON_Delete(o);
+		cli_err("out of memory");
+		return 2;
+	}
+	printf("%s\n", txt);
+	free(txt);
+	cJSON_Delete(o);
 	return rc;
 }
