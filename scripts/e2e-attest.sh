@@ -460,5 +460,22 @@ else
 	bad "the git source (exit $rc)"
 fi
 
+# an scp-like ssh remote is written as an ssh URL, without the user
+(cd "$tmp/repo" && git remote set-url origin git@git.example:o/r.git)
+rm -f "$tmp/src.json"
+(cd "$tmp/repo" && "$SIGNET" attest --provenance f \
+    --builder-id https://ci.example/runner/1 --bundle "$tmp/src.json" \
+    --trusted-root "$TR" --signing-config "$SC" \
+    --identity-token "$(tok)") >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && va src "$tmp/repo/f" $ID --json && jq -e --arg c "$commit" \
+    '.predicate.buildDefinition.resolvedDependencies[-1] |
+    .digest.gitCommit == $c and .uri == "git+ssh://git.example/o/r.git"' \
+    "$tmp/out" >/dev/null; then
+	ok "an ssh remote (git@host:path) is recorded as git+ssh://host/path"
+else
+	bad "an ssh remote (exit $rc)"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

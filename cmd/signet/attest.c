@@ -304,7 +304,7 @@ git_source(char **commit, char **uri)
 			 get[] = "--get", origin[] = "remote.origin.url";
 	char		*a1[] = { git, revparse, head, NULL };
 	char		*a2[] = { git, config, get, origin, NULL };
-	char		*c, *r;
+	char		*c, *r, *colon, *host, *p;
 
 	*commit = NULL;
 	*uri = NULL;
@@ -318,9 +318,28 @@ git_source(char **commit, char **uri)
 	if ((r = git_line(a2)) == NULL)
 		return;
 	strip_userinfo(r);
-	if (strncmp(r, "git+", 4) == 0 || strchr(r, ':') == NULL ||
-	    asprintf(uri, "git+%s", r) < 0)
-		*uri = NULL;
+	colon = strchr(r, ':');
+	if (strstr(r, "://") != NULL) {
+		if (asprintf(uri, "%s%s", strncmp(r, "git+", 4) == 0 ? "" :
+		    "git+", r) < 0)
+			*uri = NULL;
+	} else if (colon != NULL && colon > r && (strchr(r, '/') == NULL ||
+	    strchr(r, '/') > colon)) {
+		/* scp-like [user@]host:path is ssh://host/path (no user) */
+		host = strchr(r, '@') != NULL && strchr(r, '@') < colon ?
+		    strchr(r, '@') + 1 : r;
+		if (asprintf(uri, "git+ssh://%.*s/%s", (int)(colon - host),
+		    host, colon[1] == '/' ? colon + 2 : colon + 1) < 0)
+			*uri = NULL;
+	}
+	/* anything else (a local path) is no URI: the commit alone; nor is
+	 * a URL with spaces or control characters */
+	for (p = *uri; p != NULL && *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
+			free(*uri);
+			*uri = NULL;
+			break;
+		}
 	free(r);
 }
 
