@@ -29,7 +29,7 @@ SANITIZER	?=
 VERSION		:= 0.1.0
 SOVERSION	:= 0
 
-AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign tuf
+AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign tuf attest
 PC_REQUIRES	:= libcrypto libcjson libsodium libpcre2-8
 # Loaded with dlopen() on first use (pkg/http, pkg/fido): headers only.
 # libcbor: for the test support only (pkg/fido/testsupport).
@@ -91,7 +91,7 @@ VO_LIB_OUT	:= pkg/http/% pkg/core/dl.c pkg/fido/dl.c pkg/fido/fido.c \
 		   pkg/fulcio/% pkg/oidc/% pkg/sign/% pkg/rekor/client.c \
 		   pkg/rekor/read.c pkg/tsa/tsa_request.c
 VO_CMD_OUT	:= cmd/signet/sign.c cmd/signet/key.c cmd/signet/tlog.c \
-		   cmd/signet/model_sign.c
+		   cmd/signet/model_sign.c cmd/signet/attest.c
 LIB_SRCS	:= $(filter-out $(VO_LIB_OUT),$(LIB_SRCS))
 LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
 		   $(BUILD)/obj/gen/embedded.o

@@ -108,5 +108,7 @@ int	cmd_sign(const char *verb, int argc, char **argv);
 int	cmd_log(int argc, char **argv);
 int	cmd_key(int argc, char **argv);
 int	cmd_tlog(int argc, char **argv);
+int	cmd_attest(int argc, char **argv);
+int	cmd_verify_attestation(int argc, char **argv);
 
 #endif /* SGN_CLI_H */

@@ -33,6 +33,11 @@ usage(FILE *f)
 	    "  sign-bundle       the same, with the conformance suite's flags\n"
 	    "  sign-blob         the same, with cosign's flags\n"
 	    "  digest MODEL      the OMS root digest of a model directory\n"
+	    "  attest ARTIFACT   sign an in-toto attestation (--predicate), "
+	    "or\n"
+	    "                    SLSA provenance of a run (--provenance)\n"
+	    "  verify-attestation ARTIFACT --bundle B\n"
+	    "                    verify one, print its predicate\n"
 	    "  log BUNDLE...     log bundles signed offline with a key\n"
 	    "  key generate      a key file (cosign's format, or --fido2)\n"
 	    "  key list-devices  FIDO2 authenticators\n"
@@ -94,7 +99,8 @@ main(int argc, char **argv)
 	 * before any secret enters memory: see pkg/core/secure.c.
 	 */
 	if ((strncmp(cmd, "sign", 4) == 0 || strcmp(cmd, "key") == 0 ||
-	    strcmp(cmd, "log") == 0) && sgn_process_set_undumpable() != 0) {
+	    strcmp(cmd, "log") == 0 || strcmp(cmd, "attest") == 0) &&
+	    sgn_process_set_undumpable() != 0) {
 		cli_err("cannot keep secrets out of core dumps: %s",
 		    strerror(errno));
 		return 2;
@@ -102,10 +108,13 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "verify-bundle") == 0 ||
 	    strcmp(cmd, "verify-blob") == 0)
 		return cmd_verify(cmd, argc - 2, argv + 2);
+	if (strcmp(cmd, "verify-attestation") == 0)
+		return cmd_verify_attestation(argc - 2, argv + 2);
 #ifdef SGN_VERIFY_ONLY
 	/* make VERIFY_ONLY=1: no network client, no FIDO2 linked in. */
 	if (strncmp(cmd, "sign", 4) == 0 || strcmp(cmd, "key") == 0 ||
-	    strcmp(cmd, "log") == 0 || strcmp(cmd, "tlog") == 0) {
+	    strcmp(cmd, "log") == 0 || strcmp(cmd, "tlog") == 0 ||
+	    strcmp(cmd, "attest") == 0) {
 		cli_err("%s: this signet was built to verify only", cmd);
 		return 2;
 	}
@@ -115,6 +124,8 @@ main(int argc, char **argv)
 		return cmd_sign(cmd, argc - 2, argv + 2);
 	if (strcmp(cmd, "key") == 0)
 		return cmd_key(argc - 2, argv + 2);
+	if (strcmp(cmd, "attest") == 0)
+		return cmd_attest(argc - 2, argv + 2);
 	if (strcmp(cmd, "log") == 0)
 		return cmd_log(argc - 2, argv + 2);
 	if (strcmp(cmd, "tlog") == 0)

@@ -18,6 +18,7 @@
 #include "keyref.h"
 #include "model.h"
 #include "oidc.h"
+#include "session.h"
 #include "sign.h"
 #include "trust.h"
 #include "trustcli.h"
@@ -605,6 +606,95 @@ sign_file(const struct sign_how *h, const char *path, struct sgn_buf *out,
 	return then_log(h, out, eb);
 }
 
+/*
+ * How to sign, from the options signer_opts() registered and --key: the
+ * key (its password asked first, and with model its certificate chain),
+ * the services and trust, and for keyless signing the identity and the
+ * signing context.  Returns 0, or the exit status (after a message).
+ */
+static int
+signer_open(const struct cli_args *a, const char *verb, int model,
+    struct sign_how *how, struct sign_run *run, struct services *sv,
+    struct sgn_log_opts *lo)
+{
+	struct sgn_sign_opts	 so;
+	struct sgn_errbuf	 eb;
+	const char		*key = cli_get(a, "key");
+	int			 offline = cli_flag(a, "offline"), rc = 2;
+	sgn_err			 r;
+
+	sgn_errbuf_clear(&eb);
+	run->quiet = cli_flag(a, "quiet");
+	if (key != NULL) {
+		/* the key first: a wrong password fails before any work */
+		if ((r = keyref_signer(key, a, &how->signer, &eb)) !=
+		    SGN_OK) {
+			cli_err("key %s: %s", key, eb.msg);
+			return rc;
+		}
+		if (model && model_chain_load(a, how, verb) != 0)
+			return rc;
+	}
+	/* the certificate method is never logged (as model_signing) */
+	if (key == NULL || (!offline && how->chain == NULL)) {
+		if (services_open(a, verb, sv) != 0)
+			return rc;
+	}
+	if (key != NULL && sv->http != NULL) {
+		log_opts(sv, run, lo);
+		how->log = lo;
+	} else if (key == NULL) {
+		run->oo.token = cli_get(a, "identity-token");
+		run->oo.token_file = cli_get(a, "identity-token-file");
+		run->oo.provider = cli_get(a, "oidc-provider");
+		run->oo.disable_ambient =
+		    cli_flag(a, "oidc-disable-ambient-providers");
+		run->oo.issuer = cli_get(a, "oidc-issuer");
+		run->oo.client_id = cli_get(a, "oidc-client-id");
+		run->oo.force_device = cli_flag(a, "oauth-device");
+		run->oo.force_oob = cli_flag(a, "oauth-force-oob");
+		run->oo.have_terminal = isatty(STDIN_FILENO) &&
+		    isatty(STDERR_FILENO);
+		run->oo.have_browser = have_browser();
+		if (run->oo.issuer == NULL && sv->sel.oidc != NULL)
+			run->oo.issuer = sv->sel.oidc->url;
+		run->http = sv->http;
+		memset(&so, 0, sizeof(so));
+		so.root = sv->root;
+		so.services = &sv->sel;
+		so.http = sv->http;
+		so.identity = get_identity;
+		so.identity_ctx = run;
+		so.status = ui_status;
+		so.status_ctx = run;
+		if ((r = sgn_signing_ctx_new(&so, &how->ctx, &eb)) != SGN_OK)
+			return cli_fail(r, &eb);
+		if (!cli_flag(a, "yes") && public_log_confirm(sv) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The options of signer_open(), but --key. */
+static void
+signer_opts(struct cli_args *a)
+{
+	cli_add(a, "identity-token", 1);
+	cli_add(a, "identity-token-file", 1);
+	cli_add(a, "oidc-provider", 1);
+	cli_add(a, "oidc-disable-ambient-providers", 0);
+	cli_add(a, "oidc-issuer", 1);
+	cli_add(a, "oidc-client-id", 1);
+	cli_add(a, "oauth-device", 0);
+	cli_add(a, "oauth-force-oob", 0);
+	services_opts(a);
+	cli_add(a, "offline", 0);
+	cli_add(a, "quiet", 0);
+	cli_add(a, "yes", 0);	/* no question about the public log */
+	cli_add(a, "device", CLI_VALUE);	/* --key fido2: */
+	cli_add(a, "pin-file", CLI_VALUE);
+}
+
 int
 cmd_sign(const char *verb, int argc, char **argv)
 {
@@ -612,7 +702,6 @@ cmd_sign(const char *verb, int argc, char **argv)
 	struct sign_run run;
 	struct sgn_errbuf eb;
 	struct services sv;
-	struct sgn_sign_opts so;
 	struct sgn_log_opts lo;
 	struct sign_how how;
 	struct sgn_sign_how lib_how;
@@ -630,20 +719,7 @@ cmd_sign(const char *verb, int argc, char **argv)
 	sgn_errbuf_clear(&eb);
 	cli_add(&a, "bundle", 1);
 	cli_add(&a, "in-toto", 0);
-	cli_add(&a, "identity-token", 1);
-	cli_add(&a, "identity-token-file", 1);
-	cli_add(&a, "oidc-provider", 1);
-	cli_add(&a, "oidc-disable-ambient-providers", 0);
-	cli_add(&a, "oidc-issuer", 1);
-	cli_add(&a, "oidc-client-id", 1);
-	cli_add(&a, "oauth-device", 0);
-	cli_add(&a, "oauth-force-oob", 0);
-	services_opts(&a);
-	cli_add(&a, "offline", 0);
-	cli_add(&a, "quiet", 0);
-	cli_add(&a, "yes", 0);	/* no question about the public log */
-	cli_add(&a, "device", CLI_VALUE);	/* --key fido2: */
-	cli_add(&a, "pin-file", CLI_VALUE);
+	signer_opts(&a);
 	cli_add(&a, "help", 0);
 	model_sign_opts_add(&a);
 	if (strcmp(verb, "sign-blob") == 0)
@@ -720,55 +796,9 @@ cmd_sign(const char *verb, int argc, char **argv)
 	if (sign_preflight(verb, items, n_items, model) != 0)
 		goto out;
 
-	if (key != NULL) {
-		/* the key first: a wrong password fails before any work */
-		if ((r = keyref_signer(key, &a, &how.signer, &eb)) !=
-		    SGN_OK) {
-			cli_err("key %s: %s", key, eb.msg);
-			goto out;
-		}
-		if (model && model_chain_load(&a, &how, verb) != 0)
-			goto out;
-	}
-	/* the certificate method is never logged (as model_signing) */
-	if (key == NULL || (!offline && how.chain == NULL)) {
-		if (services_open(&a, verb, &sv) != 0)
-			goto out;
-	}
-	if (key != NULL && sv.http != NULL) {
-		log_opts(&sv, &run, &lo);
-		how.log = &lo;
-	} else if (key == NULL) {
-		run.oo.token = cli_get(&a, "identity-token");
-		run.oo.token_file = cli_get(&a, "identity-token-file");
-		run.oo.provider = cli_get(&a, "oidc-provider");
-		run.oo.disable_ambient =
-		    cli_flag(&a, "oidc-disable-ambient-providers");
-		run.oo.issuer = cli_get(&a, "oidc-issuer");
-		run.oo.client_id = cli_get(&a, "oidc-client-id");
-		run.oo.force_device = cli_flag(&a, "oauth-device");
-		run.oo.force_oob = cli_flag(&a, "oauth-force-oob");
-		run.oo.have_terminal = isatty(STDIN_FILENO) &&
-		    isatty(STDERR_FILENO);
-		run.oo.have_browser = have_browser();
-		if (run.oo.issuer == NULL && sv.sel.oidc != NULL)
-			run.oo.issuer = sv.sel.oidc->url;
-		run.http = sv.http;
-		memset(&so, 0, sizeof(so));
-		so.root = sv.root;
-		so.services = &sv.sel;
-		so.http = sv.http;
-		so.identity = get_identity;
-		so.identity_ctx = &run;
-		so.status = ui_status;
-		so.status_ctx = &run;
-		if ((r = sgn_signing_ctx_new(&so, &how.ctx, &eb)) != SGN_OK) {
-			rc = cli_fail(r, &eb);
-			goto out;
-		}
-		if (!cli_flag(&a, "yes") && public_log_confirm(&sv) != 0)
-			goto out;
-	}
+	if ((rc = signer_open(&a, verb, model, &how, &run, &sv, &lo)) != 0)
+		goto out;
+	rc = 2;
 
 	if (model) {
 		rc = model_sign(verb, &a, items[0].file, items[0].dest, &how,
@@ -838,6 +868,88 @@ out:
 	sgn_oidc_token_reset(&run.tok);
 	services_reset(&sv);
 	return rc;
+}
+
+/* A signing session for other commands (attest) ----------------------- */
+
+struct sign_session {
+	struct sign_run		run;
+	struct services		sv;
+	struct sgn_log_opts	lo;
+	struct sign_how		how;
+};
+
+void
+sign_session_opts(struct cli_args *a)
+{
+	signer_opts(a);
+	cli_add(a, "key", CLI_VALUE);
+}
+
+int
+sign_session_check(const struct cli_args *a, const char *verb)
+{
+	if (cli_flag(a, "offline") && cli_get(a, "key") == NULL) {
+		cli_err("%s: --offline signs with a key (--key): keyless "
+		    "signing needs Fulcio", verb);
+		return 2;
+	}
+	if (cli_get(a, "oidc-issuer") != NULL &&
+	    service_url_check("--oidc-issuer", cli_get(a, "oidc-issuer")) !=
+	    0)
+		return 2;
+	return 0;
+}
+
+int
+sign_session_open(const struct cli_args *a, const char *verb,
+    struct sign_session **out)
+{
+	struct sign_session	*s;
+	int			 rc;
+
+	*out = NULL;
+	if ((rc = sign_session_check(a, verb)) != 0)
+		return rc;
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		cli_err("out of memory");
+		return 2;
+	}
+	if ((rc = signer_open(a, verb, 0, &s->how, &s->run, &s->sv,
+	    &s->lo)) != 0) {
+		sign_session_free(&s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+sign_session_how(const struct sign_session *s, struct sgn_sign_how *out)
+{
+	model_sign_how(&s->how, out);
+}
+
+int
+sign_session_unlogged(const struct sign_session *s)
+{
+	return s->how.signer != NULL && s->how.log == NULL;
+}
+
+void
+sign_session_free(struct sign_session **sp)
+{
+	struct sign_session	*s;
+
+	if (sp == NULL || (s = *sp) == NULL)
+		return;
+	sgn_signing_ctx_free(&s->how.ctx);
+	sgn_signer_free(&s->how.signer);
+	model_chain_free(&s->how);
+	sgn_oidc_token_reset(&s->run.tok);
+	services_reset(&s->sv);
+	free(s);
+	*sp = NULL;
 }
 
 /* signet log ------------------------------------------------------------- */
