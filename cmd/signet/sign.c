@@ -724,7 +724,7 @@ cmd_sign(const char *verb, int argc, char **argv)
 		/* the key first: a wrong password fails before any work */
 		if ((r = keyref_signer(key, &a, &how.signer, &eb)) !=
 		    SGN_OK) {
-			cli_err("key %s: %s", key, eb.msg);
+			cli_err("key %s: %s", keyref_name(key), eb.msg);
 			goto out;
 		}
 		if (model && model_chain_load(&a, &how, verb) != 0)
@@ -908,7 +908,8 @@ cmd_log(int argc, char **argv)
 	}
 	run.quiet = cli_flag(&a, "quiet");
 	if ((r = keyref_pubkey(cli_get(&a, "key"), &key, &eb)) != SGN_OK) {
-		cli_err("key %s: %s", cli_get(&a, "key"), eb.msg);
+		cli_err("key %s: %s", keyref_name(cli_get(&a, "key")),
+		    eb.msg);
 		goto out;
 	}
 	for (i = 0; i < a.n_pos; i++) {
