@@ -213,8 +213,9 @@ test: deps all $(TEST_BINS) $(TOOL_BINS) $(BUILD)/test/signet
 
 # The fido tests against a real authenticator (scripts/test-device.sh);
 # skipped with a message when SIGNET_TEST_FIDO_DEVICE is not set.
-test-device: deps $(BUILD)/test/fido_test
-	@scripts/test-device.sh $(BUILD)/test/fido_test
+test-device: deps $(BUILD)/test/fido_test $(BUILD)/test/pkcs11_test
+	@scripts/test-device.sh $(BUILD)/test/fido_test \
+	    $(BUILD)/test/pkcs11_test
 
 check: checksrc headers exports purity install-test verify-only-test
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1 \

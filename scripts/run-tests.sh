@@ -48,7 +48,8 @@ done
 
 # End-to-end scripts print their own "N passed, N failed" line (e2e-sign
 # e2e-tuf and e2e-tlog start and stop their own local Sigstore testbed).
-for s in product regress e2e-model conformance e2e-sign e2e-tuf e2e-tlog; do
+for s in product regress e2e-model conformance e2e-sign e2e-tuf e2e-tlog \
+    e2e-pkcs11; do
 	case $s in
 	product) [ -x scripts/check-product.sh ] || continue
 		out=$(scripts/check-product.sh "$BUILD" 2>&1) ;;
@@ -62,6 +63,8 @@ for s in product regress e2e-model conformance e2e-sign e2e-tuf e2e-tlog; do
 		out=$(scripts/e2e-tuf.sh "$BUILD/signet" 2>&1) ;;
 	e2e-tlog) [ -x scripts/e2e-tlog.sh ] || continue
 		out=$(scripts/e2e-tlog.sh "$BUILD/signet" 2>&1) ;;
+	e2e-pkcs11) [ -x scripts/e2e-pkcs11.sh ] || continue
+		out=$(scripts/e2e-pkcs11.sh "$BUILD/signet" 2>&1) ;;
 	conformance) [ -x scripts/conformance ] || continue
 		out=$(scripts/conformance "$BUILD/signet" \
 		    testdata/conformance/bundle-verify 2>&1) ;;

@@ -1,10 +1,16 @@
 /*
  * Unit tests for pkg/pkcs11: RFC 7512 URIs (one negative test per rule
- * the parser enforces), and the module loader's refusals.  Signing on a
- * token is driven end to end against SoftHSM2 by scripts/e2e-pkcs11.sh.
+ * the parser enforces), the module loader's refusals, and (when a token
+ * is given, below) signing on a token.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/sha.h>
 
 #include <criterion/criterion.h>
 
@@ -236,4 +242,207 @@ Test(pkcs11_uri, redaction_keeps_names_and_drops_query_values)
 	cr_assert_str_eq(r, "pkcs11:token=t;object=k?pin-value=...&"
 	    "module-path=...");
 	free(r);
+}
+
+/* The module loader ------------------------------------------------------ */
+
+static sgn_err
+no_pin(void *arg, const char *label, struct sgn_secret *pin,
+    struct sgn_errbuf *eb)
+{
+	(void)arg;
+	(void)pin;
+	return sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "no PIN for %s", label);
+}
+
+static sgn_err
+signer_from(const char *module, const char *uri, struct sgn_signer **s,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_p11_uri u;
+	sgn_err r;
+
+	cr_assert_eq(parse(uri, &u, eb), SGN_OK, "%s", eb->msg);
+	r = sgn_p11_signer(module, &u, no_pin, NULL, s, eb);
+	sgn_p11_uri_reset(&u);
+	return r;
+}
+
+Test(pkcs11_loader, a_library_without_c_getfunctionlist_is_refused)
+{
+	const char *libc = "/lib/x86_64-linux-gnu/libc.so.6";
+	struct sgn_signer *s = NULL;
+	struct sgn_errbuf eb;
+
+	if (access(libc, R_OK) != 0)
+		cr_skip_test("no %s", libc);
+	cr_assert_eq(signer_from(libc, "pkcs11:object=k", &s, &eb),
+	    SGN_ERR_UNSUPPORTED, "%s", eb.msg);
+	cr_assert(tu_has(eb.msg, "is not a PKCS#11 module (it has no "
+	    "C_GetFunctionList)"), "%s", eb.msg);
+	cr_assert_null(s);
+}
+
+Test(pkcs11_loader, a_relative_or_missing_module_is_refused)
+{
+	struct sgn_signer *s = NULL;
+	struct sgn_errbuf eb;
+
+	cr_assert_eq(signer_from("libsofthsm2.so", "pkcs11:object=k", &s,
+	    &eb), SGN_ERR_INVALID_ARGUMENT, "%s", eb.msg);
+	cr_assert(tu_has(eb.msg, "give an absolute path"), "%s", eb.msg);
+	cr_assert_eq(signer_from("/nonexistent/p11.so", "pkcs11:object=k", &s,
+	    &eb), SGN_ERR_UNSUPPORTED, "%s", eb.msg);
+	cr_assert(tu_has(eb.msg, "no such file"), "%s", eb.msg);
+	/* a file that is no shared object at all */
+	cr_assert_eq(signer_from("/etc/passwd", "pkcs11:object=k", &s, &eb),
+	    SGN_ERR_UNSUPPORTED, "%s", eb.msg);
+	cr_assert(tu_has(eb.msg, "cannot load PKCS#11 module"), "%s", eb.msg);
+	cr_assert_null(s);
+}
+
+Test(pkcs11_loader, a_uri_without_object_or_id_is_refused_before_loading)
+{
+	struct sgn_signer *s = NULL;
+	struct sgn_errbuf eb;
+
+	cr_assert_eq(signer_from("/nonexistent/p11.so", "pkcs11:token=t", &s,
+	    &eb), SGN_ERR_INVALID_ARGUMENT, "%s", eb.msg);
+	cr_assert(tu_has(eb.msg, "name the key with object= or id="), "%s",
+	    eb.msg);
+}
+
+/*
+ * A token ----------------------------------------------------------------
+ *
+ * Run by scripts/e2e-pkcs11.sh against SoftHSM2, and by make test-device
+ * against a real token: SIGNET_TEST_PKCS11_URI (an ECDSA key), optionally
+ * SIGNET_TEST_PKCS11_RSA (an RSA key), SIGNET_TEST_PKCS11_MODULE and
+ * SIGNET_TEST_PKCS11_PIN.  Skipped when the URI is not set.  The wrong-PIN
+ * test spends a PIN retry: only with SIGNET_TEST_PKCS11_SPEND_PIN=1.
+ */
+
+static sgn_err
+env_pin(void *arg, const char *label, struct sgn_secret *pin,
+    struct sgn_errbuf *eb)
+{
+	const char *p = arg;
+
+	if (p == NULL)
+		return sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "no PIN for %s",
+		    label);
+	return sgn_secret_set(pin, p, strlen(p), eb);
+}
+
+static const char *
+test_module(void)
+{
+	const char *m = getenv("SIGNET_TEST_PKCS11_MODULE");
+
+	return m != NULL ? m : "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so";
+}
+
+static struct sgn_signer *
+token_signer(const char *var, const char *pin, struct sgn_errbuf *eb,
+    sgn_err *rp)
+{
+	const char *uri = getenv(var);
+	struct sgn_signer *s = NULL;
+	struct sgn_p11_uri u;
+
+	if (uri == NULL)
+		cr_skip_test("%s is not set", var);
+	cr_assert_eq(parse(uri, &u, eb), SGN_OK, "%s", eb->msg);
+	*rp = sgn_p11_signer(test_module(), &u, env_pin, (void *)(uintptr_t)
+	    pin, &s, eb);
+	sgn_p11_uri_reset(&u);
+	return s;
+}
+
+static const uint8_t TMSG[] = "signed on a PKCS#11 token";
+
+Test(pkcs11_token, an_ecdsa_key_signs_and_the_signature_verifies)
+{
+	struct sgn_errbuf eb;
+	struct sgn_signer *s;
+	struct sgn_pubkey *pk = NULL;
+	struct sgn_p11_uri u;
+	const struct sgn_pubkey *sp;
+	uint8_t *sig = NULL;
+	size_t siglen = 0;
+	sgn_err r;
+
+	s = token_signer("SIGNET_TEST_PKCS11_URI",
+	    getenv("SIGNET_TEST_PKCS11_PIN"), &eb, &r);
+	cr_assert_eq(r, SGN_OK, "%s", eb.msg);
+	sp = sgn_signer_pubkey(s);
+	cr_assert(sgn_pubkey_is_ecdsa(sp), "%s", sgn_pubkey_describe(sp));
+	cr_assert_eq(sgn_signer_sign(s, TMSG, sizeof(TMSG) - 1, &sig, &siglen,
+	    &eb), SGN_OK, "%s", eb.msg);
+	/* DER, not the token's raw r||s */
+	cr_assert_eq(sig[0], 0x30);
+	cr_assert_eq(sgn_pubkey_verify(sp, sgn_pubkey_default_hash(sp), TMSG,
+	    sizeof(TMSG) - 1, sig, siglen, &eb), SGN_OK, "%s", eb.msg);
+	cr_assert_eq(sgn_pubkey_verify(sp, sgn_pubkey_default_hash(sp), TMSG,
+	    sizeof(TMSG) - 2, sig, siglen, &eb), SGN_ERR_VERIFY);
+	/* the public key read without the signer is the same key */
+	cr_assert_eq(parse(getenv("SIGNET_TEST_PKCS11_URI"), &u, &eb),
+	    SGN_OK);
+	cr_assert_eq(sgn_p11_pubkey(test_module(), &u, env_pin,
+	    getenv("SIGNET_TEST_PKCS11_PIN"), &pk, &eb), SGN_OK, "%s", eb.msg);
+	cr_assert(sgn_pubkey_equal(pk, sp));
+	sgn_p11_uri_reset(&u);
+	sgn_pubkey_free(&pk);
+	free(sig);
+	sgn_signer_free(&s);
+	cr_assert_null(s);
+}
+
+Test(pkcs11_token, an_rsa_key_signs_with_pss_sha256_and_a_32_byte_salt)
+{
+	struct sgn_errbuf eb;
+	struct sgn_signer *s;
+	EVP_PKEY_CTX *ctx;
+	uint8_t dig[32], *sig = NULL;
+	size_t siglen = 0;
+	sgn_err r;
+
+	s = token_signer("SIGNET_TEST_PKCS11_RSA",
+	    getenv("SIGNET_TEST_PKCS11_PIN"), &eb, &r);
+	cr_assert_eq(r, SGN_OK, "%s", eb.msg);
+	cr_assert_eq(sgn_pubkey_type(sgn_signer_pubkey(s)), SGN_KEY_RSA);
+	cr_assert_eq(SHA256(TMSG, sizeof(TMSG) - 1, dig), dig);
+	cr_assert_eq(sgn_signer_sign_digest(s, SGN_HASH_SHA256, dig,
+	    sizeof(dig), &sig, &siglen, &eb), SGN_OK, "%s", eb.msg);
+	/* plain OpenSSL: PSS with SHA-256, MGF1-SHA-256, salt 32 */
+	ctx = EVP_PKEY_CTX_new(sgn_pubkey_evp(sgn_signer_pubkey(s)), NULL);
+	cr_assert_not_null(ctx);
+	cr_assert_eq(EVP_PKEY_verify_init(ctx), 1);
+	cr_assert_eq(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING),
+	    1);
+	cr_assert_eq(EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()), 1);
+	cr_assert_eq(EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha256()), 1);
+	cr_assert_eq(EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, 32), 1);
+	cr_assert_eq(EVP_PKEY_verify(ctx, sig, siglen, dig, sizeof(dig)), 1);
+	dig[0] ^= 1;
+	cr_assert_neq(EVP_PKEY_verify(ctx, sig, siglen, dig, sizeof(dig)), 1);
+	EVP_PKEY_CTX_free(ctx);
+	free(sig);
+	sgn_signer_free(&s);
+}
+
+Test(pkcs11_token, a_wrong_pin_is_refused_without_showing_it)
+{
+	struct sgn_errbuf eb;
+	struct sgn_signer *s;
+	sgn_err r;
+
+	if (getenv("SIGNET_TEST_PKCS11_SPEND_PIN") == NULL)
+		cr_skip_test("spends a PIN retry: set "
+		    "SIGNET_TEST_PKCS11_SPEND_PIN=1");
+	s = token_signer("SIGNET_TEST_PKCS11_URI", "907856", &eb, &r);
+	cr_assert_eq(r, SGN_ERR_PIN_REQUIRED, "%s", eb.msg);
+	cr_assert(tu_has(eb.msg, "wrong PIN"), "%s", eb.msg);
+	cr_assert_not(tu_has(eb.msg, "907856"), "%s", eb.msg);
+	cr_assert_null(s);
 }
