@@ -174,6 +174,33 @@ for k in p256:01:sha256 p384:02:sha384; do
 	    bad "$name: the model's envelope verifies with plain OpenSSL"
 done
 
+# model_signing's pkcs11-certificate method: a certificate for the token's
+# key, issued by the model_signing test CA, verified against its root
+K=$ROOT/testdata/model-signing/signed/keys/certificate
+printf '%s\n' "keyUsage=critical,digitalSignature" \
+    "extendedKeyUsage=codeSigning" "basicConstraints=critical,CA:FALSE" \
+    > "$tmp/ext.cnf"
+openssl x509 -new -force_pubkey "$tmp/01.pem" -subj /CN=token-key \
+    -CA "$K/int-ca-cert.pem" -CAkey "$K/int-ca-priv.pem" -days 30 \
+    -extfile "$tmp/ext.cnf" -out "$tmp/tok-cert.pem" >"$tmp/out" 2>&1
+M=$tmp/model-p256
+SIGNET_PIN=$PIN unshare -rn "$SIGNET" sign "$M" --key "$U;object=p256" \
+    --offline --signing-certificate "$tmp/tok-cert.pem" \
+    --certificate-chain "$K/int-ca-cert.pem" --signature "$tmp/cert.sig" \
+    >>"$tmp/out" 2>&1 &&
+    "$SIGNET" verify "$M" --signature "$tmp/cert.sig" --certificate-chain \
+    "$K/ca-cert.pem" >>"$tmp/out" 2>&1 && grep -q "token-key" "$tmp/out" &&
+    ok "a model signed with the certificate method verifies to the root" ||
+    bad "a model signed with the certificate method verifies to the root"
+rm -f "$tmp/cert2.sig"
+SIGNET_PIN=$PIN "$SIGNET" sign "$M" --key "$U;object=p384" --offline \
+    --signing-certificate "$tmp/tok-cert.pem" --certificate-chain \
+    "$K/int-ca-cert.pem" --signature "$tmp/cert2.sig" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] && [ ! -e "$tmp/cert2.sig" ] &&
+    ok "a certificate for another key than the token's is refused" ||
+    bad "a certificate for another key than the token's is refused ($rc)"
+
 # refusals: exit 2, a clear message, nothing written, no PIN shown
 # refused NAME PATTERN SIGNET-ARGS...
 refused() {
