@@ -75,14 +75,6 @@ sgn_err	sgn_p11_uri_parse(const char *s, size_t len, struct sgn_p11_uri *u,
 /* Frees the strings and wipes the PIN; u is left empty. */
 void	sgn_p11_uri_reset(struct sgn_p11_uri *u);
 /*
- * The URI as text for messages: the scheme and path as given, and of the
- * query only the attribute names, so that a pin-value never reaches a
- * message.  *out is malloc'd.
- */
-sgn_err	sgn_p11_uri_redact(const char *s, size_t len, char **out,
-	    struct sgn_errbuf *eb);
-
-/*
  * The PIN for the token: called once, when the session needs a login.
  * label is the token's label (blank-trimmed).  Returns SGN_OK with pin
  * set, or an error (message in eb) that stops the work.

@@ -230,20 +230,6 @@ Test(pkcs11_uri, long_uris_and_values_are_refused)
 	free(s);
 }
 
-Test(pkcs11_uri, redaction_keeps_names_and_drops_query_values)
-{
-	const char *s = "pkcs11:token=t;object=k?pin-value=1234&module-path="
-	    "/m.so";
-	struct sgn_errbuf eb;
-	char *r = NULL;
-
-	sgn_errbuf_clear(&eb);
-	cr_assert_eq(sgn_p11_uri_redact(s, strlen(s), &r, &eb), SGN_OK);
-	cr_assert_str_eq(r, "pkcs11:token=t;object=k?pin-value=...&"
-	    "module-path=...");
-	free(r);
-}
-
 /* The module loader ------------------------------------------------------ */
 
 static sgn_err
