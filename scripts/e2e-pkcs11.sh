@@ -174,6 +174,15 @@ for k in p256:01:sha256 p384:02:sha384; do
 	    bad "$name: the model's envelope verifies with plain OpenSSL"
 done
 
+# cosign's verb
+rm -f "$tmp/blob.json"
+SIGNET_PIN=$PIN unshare -rn "$SIGNET" sign-blob "$A" --key "$U;object=p384" \
+    --offline --bundle "$tmp/blob.json" >"$tmp/out" 2>&1 &&
+    "$SIGNET" verify "$A" --bundle "$tmp/blob.json" --key "$tmp/02.pem" \
+    >>"$tmp/out" 2>&1 &&
+    ok "sign-blob --key pkcs11: signs; the bundle verifies with the PEM" ||
+    bad "sign-blob --key pkcs11: signs; the bundle verifies with the PEM"
+
 # model_signing's pkcs11-certificate method: a certificate for the token's
 # key, issued by the model_signing test CA, verified against its root
 K=$ROOT/testdata/model-signing/signed/keys/certificate
