@@ -81,6 +81,8 @@ if ! softhsm2-util --init-token --free --label signet-test \
     ! p11 --keypairgen --key-type EC:prime256v1 --label p256 --id 01 ||
     ! p11 --keypairgen --key-type EC:secp384r1 --label p384 --id 02 ||
     ! p11 --keypairgen --key-type rsa:2048 --label rsa --id 03 ||
+    ! p11 --keypairgen --key-type EC:prime256v1 --label alwaysauth --id 05 \
+    --always-auth ||
     ! GNUTLS_PIN=$PIN p11tool --provider "$MOD" --login --generate-privkey \
     ecdsa --curve secp256r1 --label nosign --mark-decrypt \
     "pkcs11:token=signet-test" >>"$tmp/setup.log" 2>&1; then
@@ -173,6 +175,26 @@ for k in p256:01:sha256 p384:02:sha384; do
 	    ok "$name: the model's envelope verifies with plain OpenSSL" ||
 	    bad "$name: the model's envelope verifies with plain OpenSSL"
 done
+
+# a PIV-like key: CKA_ALWAYS_AUTHENTICATE, a login before each signature
+rm -f "$tmp/aa.json"
+SIGNET_PIN=$PIN "$SIGNET" sign "$A" --key "$U;object=alwaysauth" --offline \
+    --bundle "$tmp/aa.json" >"$tmp/out" 2>&1 &&
+    "$SIGNET" verify "$A" --bundle "$tmp/aa.json" \
+    --key "$U;object=alwaysauth" >>"$tmp/out" 2>&1 &&
+    ok "a key with CKA_ALWAYS_AUTHENTICATE signs (context-specific login)" ||
+    bad "a key with CKA_ALWAYS_AUTHENTICATE signs (context-specific login)"
+# no module named: p11-kit's proxy, which loads Debian's softhsm2.module
+if [ -f /usr/share/p11-kit/modules/softhsm2.module ]; then
+	rm -f "$tmp/proxy.json"
+	env -u SIGNET_PKCS11_MODULE SIGNET_PIN=$PIN "$SIGNET" sign "$A" \
+	    --key "$U;object=p256" --offline --bundle "$tmp/proxy.json" \
+	    >"$tmp/out" 2>&1 &&
+	    "$SIGNET" verify "$A" --bundle "$tmp/proxy.json" \
+	    --key "$tmp/01.pem" >>"$tmp/out" 2>&1 &&
+	    ok "without a module named, p11-kit's proxy reaches the token" ||
+	    bad "without a module named, p11-kit's proxy reaches the token"
+fi
 
 # cosign's verb
 rm -f "$tmp/blob.json"

@@ -42,6 +42,10 @@ struct key {
 	sgn_key_type		 type;
 	size_t			 half;	/* ECDSA: bytes of r and of s */
 	struct ck_token_info	 ti;
+	/* the PIN, kept (wiped at free) only for a key with
+	 * CKA_ALWAYS_AUTHENTICATE: a login before each signature */
+	struct sgn_secret	 pin;
+	int			 always_auth;
 };
 
 static const char *
@@ -209,9 +213,26 @@ find_slot(struct mod *m, const struct sgn_p11_uri *u, ck_slot_id_t *slot,
 	return SGN_OK;
 }
 
+/* A wrong or locked PIN as an error (never the PIN). */
+static sgn_err
+login_err(ck_rv_t rv, const char *label, struct sgn_errbuf *eb)
+{
+	if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID ||
+	    rv == CKR_PIN_LEN_RANGE)
+		return sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "token %s: wrong "
+		    "PIN", label);
+	if (rv == CKR_PIN_LOCKED)
+		return sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "token %s: the user "
+		    "PIN is locked (too many wrong PINs): unlock it with the "
+		    "SO PIN", label);
+	return rv_err(eb, SGN_ERR_PIN_REQUIRED, "C_Login", rv);
+}
+
+/* Logs the user in; keep (may be NULL) receives a copy of the PIN. */
 static sgn_err
 login(struct mod *m, ck_session_handle_t sess, const struct ck_token_info *ti,
-    sgn_p11_pin_fn pin_fn, void *pin_arg, struct sgn_errbuf *eb)
+    sgn_p11_pin_fn pin_fn, void *pin_arg, struct sgn_secret *keep,
+    struct sgn_errbuf *eb)
 {
 	struct sgn_secret pin;
 	char label[33];
@@ -231,17 +252,10 @@ login(struct mod *m, ck_session_handle_t sess, const struct ck_token_info *ti,
 		goto out;
 	rv = m->f->C_Login(sess, CKU_USER, pin.ptr, pin.len);
 	if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN)
-		r = SGN_OK;
-	else if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID ||
-	    rv == CKR_PIN_LEN_RANGE)
-		r = sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "token %s: wrong PIN",
-		    label);
-	else if (rv == CKR_PIN_LOCKED)
-		r = sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "token %s: the user "
-		    "PIN is locked (too many wrong PINs): unlock it with the "
-		    "SO PIN", label);
+		r = keep != NULL ? sgn_secret_set(keep, pin.ptr, pin.len, eb) :
+		    SGN_OK;
 	else
-		r = rv_err(eb, SGN_ERR_PIN_REQUIRED, "C_Login", rv);
+		r = login_err(rv, label, eb);
 out:
 	sgn_secret_reset(&pin);
 	return r;
@@ -609,6 +623,13 @@ key_sign_digest(void *ctx, sgn_hash_alg hash, const uint8_t *dig,
 		mech.mechanism = CKM_ECDSA;
 	if ((rv = k->m->f->C_SignInit(k->sess, &mech, k->obj)) != CKR_OK)
 		return rv_err(eb, SGN_ERR_UNSUPPORTED, "C_SignInit", rv);
+	if (k->always_auth && (rv = k->m->f->C_Login(k->sess,
+	    CKU_CONTEXT_SPECIFIC, k->pin.ptr, k->pin.len)) != CKR_OK) {
+		char label[33];
+
+		trim(k->ti.label, sizeof(k->ti.label), label);
+		return login_err(rv, label, eb);
+	}
 	if ((rv = k->m->f->C_Sign(k->sess, (uint8_t *)(uintptr_t)dig, dlen,
 	    NULL, &len)) != CKR_OK)
 		return rv_err(eb, SGN_ERR_CRYPTO, "C_Sign", rv);
@@ -653,6 +674,7 @@ key_free(void *ctx)
 		(void)k->m->f->C_CloseSession(k->sess);
 	}
 	mod_close(&k->m);
+	sgn_secret_reset(&k->pin);
 	free(k);
 }
 
@@ -682,7 +704,8 @@ open_session(const char *module, const struct sgn_p11_uri *u, int do_login,
 		goto out;
 	}
 	if (do_login && (k->ti.flags & CKF_LOGIN_REQUIRED) &&
-	    (r = login(k->m, k->sess, &k->ti, pin_fn, pin_arg, eb)) != SGN_OK)
+	    (r = login(k->m, k->sess, &k->ti, pin_fn, pin_arg, &k->pin, eb)) !=
+	    SGN_OK)
 		goto out;
 	*out = k;
 	k = NULL;
@@ -738,6 +761,16 @@ sgn_p11_signer(const char *module_path, const struct sgn_p11_uri *u,
 	    SGN_OK)
 		goto out;
 	k->type = sgn_pubkey_type(pub);
+	/* PIV signature keys and the like: a login before each signature */
+	k->always_auth = attr_ulong(k->m, k->sess, k->obj,
+	    CKA_ALWAYS_AUTHENTICATE, 1) == 1;
+	if (k->always_auth && k->pin.ptr == NULL) {
+		r = sgn_errf(eb, SGN_ERR_PIN_REQUIRED, "the key needs a PIN at "
+		    "each signature, and the token asked for none");
+		goto out;
+	}
+	if (!k->always_auth)
+		sgn_secret_reset(&k->pin);
 	r = sgn_signer_external(&key_ext, k, pub, out, eb);
 	k = NULL;
 	pub = NULL;
@@ -775,8 +808,8 @@ sgn_p11_pubkey(const char *module_path, const struct sgn_p11_uri *u,
 		goto out;
 	/* a token that hides its public keys until a login */
 	if (n == 0 && (k->ti.flags & CKF_LOGIN_REQUIRED) && pin_fn != NULL) {
-		if ((r = login(k->m, k->sess, &k->ti, pin_fn, pin_arg, eb)) !=
-		    SGN_OK)
+		if ((r = login(k->m, k->sess, &k->ti, pin_fn, pin_arg, NULL,
+		    eb)) != SGN_OK)
 			goto out;
 		if (u->type != SGN_P11_TYPE_PRIVATE && (r = find(k->m,
 		    k->sess, CKO_PUBLIC_KEY, u->object, u->id, u->id_len,
@@ -852,7 +885,7 @@ list_token(struct mod *m, ck_slot_id_t slot, sgn_p11_pin_fn pin_fn,
 		return rv_err(eb, SGN_ERR_UNSUPPORTED, "C_OpenSession", rv);
 	/* without a PIN, the public halves of the key pairs */
 	if ((ti.flags & CKF_LOGIN_REQUIRED) && pin_fn != NULL &&
-	    (r = login(m, sess, &ti, pin_fn, pin_arg, eb)) != SGN_OK)
+	    (r = login(m, sess, &ti, pin_fn, pin_arg, NULL, eb)) != SGN_OK)
 		goto out;
 	cls = (ti.flags & CKF_LOGIN_REQUIRED) && pin_fn == NULL ?
 	    CKO_PUBLIC_KEY : CKO_PRIVATE_KEY;
