@@ -7,7 +7,8 @@
 #   make fuzz            libFuzzer harnesses (clang); make fuzz-run
 #   make bench           verification speed figures
 #   make test-device     the fido tests against a real security key
-#                        (SIGNET_TEST_FIDO_DEVICE=/dev/hidrawN)
+#                        (SIGNET_TEST_FIDO_DEVICE=/dev/hidrawN), the pkcs11
+#                        token tests against SIGNET_TEST_PKCS11_URI
 #   make demo            a guided run of signet on the shipped sample bundles
 #   make install PREFIX=/usr/local DESTDIR=  (signet.pc written for PREFIX)
 #
