@@ -260,6 +260,13 @@ refused "a wrong pin-value: a warning, exit 2, the PIN not shown" \
 refused "no PIN and no terminal: exit 2" "needs its PIN" "$SIGNET" sign \
     "$A" --key "$U;object=p256" --offline --bundle "$tmp/no.json" \
     </dev/null
+refused "a pin-source file: URI with a host" "names a local absolute path" \
+    "$SIGNET" sign "$A" --key \
+    "$U;object=p256?pin-source=file://localhost$tmp/pin" --offline \
+    --bundle "$tmp/no.json"
+refused "a missing pin-source file" "No such file" "$SIGNET" sign "$A" \
+    --key "$U;object=p256?pin-source=$tmp/nopin" --offline \
+    --bundle "$tmp/no.json"
 refused "a missing object" "no private key on the token matches" \
     env SIGNET_PIN=$PIN "$SIGNET" sign "$A" --key "$U;object=nothere" \
     --offline --bundle "$tmp/no.json"

@@ -39,6 +39,10 @@ pin_from_file(const char *path, struct sgn_secret *pin, struct sgn_errbuf *eb)
 		/* file: URIs, with an empty authority or none */
 		if (strncmp(path, "//", 2) == 0)
 			path += 2;
+		if (path[0] != '/')
+			return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+			    "pin-source: a file: URI names a local absolute "
+			    "path (file:/path or file:///path)");
 	}
 	if ((r = sgn_file_read(path, MAX_PIN_FILE, &p, &len, eb)) != SGN_OK)
 		return r;
