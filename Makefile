@@ -7,7 +7,8 @@
 #   make fuzz            libFuzzer harnesses (clang); make fuzz-run
 #   make bench           verification speed figures
 #   make test-device     the fido tests against a real security key
-#                        (SIGNET_TEST_FIDO_DEVICE=/dev/hidrawN)
+#                        (SIGNET_TEST_FIDO_DEVICE=/dev/hidrawN), the pkcs11
+#                        token tests against SIGNET_TEST_PKCS11_URI
 #   make demo            a guided run of signet on the shipped sample bundles
 #   make install PREFIX=/usr/local DESTDIR=  (signet.pc written for PREFIX)
 #
@@ -29,11 +30,12 @@ SANITIZER	?=
 VERSION		:= 0.1.0
 SOVERSION	:= 0
 
-AREAS		:= core json http keys fido x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign tuf attest
+AREAS		:= core json http keys fido pkcs11 x509 trust tlog bundle dsse manifest rekor tsa fulcio oidc verify sign tuf attest
 PC_REQUIRES	:= libcrypto libcjson libsodium libpcre2-8
 # Loaded with dlopen() on first use (pkg/http, pkg/fido): headers only.
-# libcbor: for the test support only (pkg/fido/testsupport).
-DL_REQUIRES	:= libcurl libfido2 libcbor
+# libcbor: for the test support only (pkg/fido/testsupport).  p11-kit-1:
+# the PKCS#11 header, and the proxy module used when no module is named.
+DL_REQUIRES	:= libcurl libfido2 libcbor p11-kit-1
 
 WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wcast-qual \
 	   -Wwrite-strings -Wmissing-prototypes -Wbad-function-cast \
@@ -72,6 +74,10 @@ endif
 
 # Flags from pkg-config, computed once (after deps.sh has run) and cached.
 -include $(BUILD)/config.mk
+# pkg/pkcs11's module when neither the URI nor SIGNET_PKCS11_MODULE names one.
+ifneq ($(P11_PROXY),)
+DEFS	+= -DSGN_P11_PROXY_MODULE='"$(P11_PROXY)"'
+endif
 
 CFLAGS_ALL	= $(OPT) $(WARN) $(HARDEN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL	= $(SANLD) $(LDHARDEN) $(LDFLAGS)
@@ -89,9 +95,10 @@ ifeq ($(VERIFY_ONLY),1)
 DEFS		+= -DSGN_VERIFY_ONLY
 VO_LIB_OUT	:= pkg/http/% pkg/core/dl.c pkg/fido/dl.c pkg/fido/fido.c \
 		   pkg/fulcio/% pkg/oidc/% pkg/sign/% pkg/rekor/client.c \
-		   pkg/rekor/read.c pkg/tsa/tsa_request.c
+		   pkg/rekor/read.c pkg/tsa/tsa_request.c pkg/pkcs11/%
 VO_CMD_OUT	:= cmd/signet/sign.c cmd/signet/key.c cmd/signet/tlog.c \
-		   cmd/signet/model_sign.c cmd/signet/attest.c
+		   cmd/signet/model_sign.c cmd/signet/attest.c \
+		   cmd/signet/keyref_pkcs11.c
 LIB_SRCS	:= $(filter-out $(VO_LIB_OUT),$(LIB_SRCS))
 LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
 		   $(BUILD)/obj/gen/embedded.o
@@ -128,7 +135,8 @@ $(BUILD)/config.mk: scripts/deps.sh Makefile
 	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PC_REQUIRES) $(DL_REQUIRES))"; \
 	   echo "PKG_LIBS := $$(pkg-config --libs $(PC_REQUIRES))"; \
 	   echo "CRIT_LIBS := $$(pkg-config --libs criterion)"; \
-	   echo "CBOR_LIBS := $$(pkg-config --libs libcbor)"; } > $@
+	   echo "CBOR_LIBS := $$(pkg-config --libs libcbor)"; \
+	   echo "P11_PROXY := $$(pkg-config --variable=proxy_module p11-kit-1)"; } > $@
 
 $(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBED_SRCS) Makefile
 	@mkdir -p $(dir $@)
@@ -241,8 +249,9 @@ test: deps all $(TEST_BINS) $(TOOL_BINS) $(BUILD)/test/signet
 
 # The fido tests against a real authenticator (scripts/test-device.sh);
 # skipped with a message when SIGNET_TEST_FIDO_DEVICE is not set.
-test-device: deps $(BUILD)/test/fido_test
-	@scripts/test-device.sh $(BUILD)/test/fido_test
+test-device: deps $(BUILD)/test/fido_test $(BUILD)/test/pkcs11_test
+	@scripts/test-device.sh $(BUILD)/test/fido_test \
+	    $(BUILD)/test/pkcs11_test
 
 check: checksrc headers exports purity install-test verify-only-test
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1 \

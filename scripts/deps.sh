@@ -20,7 +20,8 @@ NODE_PART=${SIGNET_DEPS_NODE:-1}
 PKGS="make gcc pkg-config ca-certificates openssl
 libssl-dev libcurl4-openssl-dev libcjson-dev libfido2-dev libcbor-dev
 libcriterion-dev libsodium-dev libpcre2-dev
-clang libclang-rt-14-dev time"
+clang libclang-rt-14-dev time
+libp11-kit-dev p11-kit softhsm2 opensc gnutls-bin"
 if [ "$NODE_PART" != 0 ]; then
 	PKGS="$PKGS curl jq"
 	if ! command -v node >/dev/null 2>&1; then

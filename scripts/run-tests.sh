@@ -47,10 +47,10 @@ for t in "$@"; do
 done
 
 # End-to-end scripts print their own "N passed, N failed" line (e2e-sign
-# e2e-tuf, e2e-tlog and e2e-attest start and stop their own local Sigstore
-# testbed).
+# e2e-tuf, e2e-tlog, e2e-attest and e2e-pkcs11 start and stop their own
+# local Sigstore testbed).
 for s in product regress e2e-model conformance e2e-sign e2e-tuf e2e-tlog \
-    e2e-attest; do
+    e2e-attest e2e-pkcs11; do
 	case $s in
 	product) [ -x scripts/check-product.sh ] || continue
 		out=$(scripts/check-product.sh "$BUILD" 2>&1) ;;
@@ -66,6 +66,8 @@ for s in product regress e2e-model conformance e2e-sign e2e-tuf e2e-tlog \
 		out=$(scripts/e2e-tlog.sh "$BUILD/signet" 2>&1) ;;
 	e2e-attest) [ -x scripts/e2e-attest.sh ] || continue
 		out=$(scripts/e2e-attest.sh "$BUILD/signet" 2>&1) ;;
+	e2e-pkcs11) [ -x scripts/e2e-pkcs11.sh ] || continue
+		out=$(scripts/e2e-pkcs11.sh "$BUILD/signet" 2>&1) ;;
 	conformance) [ -x scripts/conformance ] || continue
 		out=$(scripts/conformance "$BUILD/signet" \
 		    testdata/conformance/bundle-verify 2>&1) ;;

@@ -210,7 +210,7 @@ va_run(int argc, char **argv, const char **stage, int *printed)
 	if (key_path != NULL) {
 		*stage = "key";
 		if ((r = keyref_pubkey(key_path, &key, &eb)) != SGN_OK) {
-			cli_err("key %s: %s", key_path, eb.msg);
+			cli_err("key %s: %s", keyref_name(key_path), eb.msg);
 			goto out;
 		}
 		pol.key = key;

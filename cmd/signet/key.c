@@ -4,6 +4,7 @@
  *   signet key generate [-o NAME]              cosign's encrypted format
  *   signet key generate --fido2 [-o NAME]      a FIDO2-derived key
  *   signet key list-devices                    FIDO2 authenticators
+ *   signet key list-pkcs11 [--module M]        keys on PKCS#11 tokens
  *
  * Private key files are created with mode 0600 and never overwritten
  * without --force; passwords and PINs are wiped after use.
@@ -23,6 +24,7 @@ key_usage(FILE *f)
 	fprintf(f,
 	    "usage: signet key generate [--fido2] [-o NAME] [--force]\n"
 	    "       signet key list-devices\n"
+	    "       signet key list-pkcs11 [--module PATH] [--pin-file F]\n"
 	    "\n"
 	    "generate writes NAME.key (default: signet) and NAME.pub:\n"
 	    "  without --fido2, a P-256 key in cosign's encrypted format\n"
@@ -41,6 +43,10 @@ key_usage(FILE *f)
 	    "  --rp-id ID               relying-party id (default: signet)\n"
 	    "  --pin-file F             the PIN (also SIGNET_PIN; else the "
 	    "terminal)\n"
+	    "\n"
+	    "list-pkcs11 lists the tokens of a PKCS#11 module (default:\n"
+	    "  SIGNET_PKCS11_MODULE, else p11-kit's proxy) and their keys,\n"
+	    "  each with the pkcs11: URI to give to --key.\n"
 	    "\n"
 	    "Sign with `signet sign --key NAME.key` (or --key "
 	    "fido2:NAME.key);\n"
@@ -145,6 +151,7 @@ cmd_key(int argc, char **argv)
 	cli_add(&a, "device", CLI_VALUE);
 	cli_add(&a, "rp-id", CLI_VALUE);
 	cli_add(&a, "pin-file", CLI_VALUE);
+	cli_add(&a, "module", CLI_VALUE);
 	cli_add(&a, "help", CLI_FLAG);
 	if (cli_parse(&a, "key", n, args) != 0)
 		return 2;
@@ -158,6 +165,10 @@ cmd_key(int argc, char **argv)
 	}
 	name = cli_get(&a, "output") != NULL ? cli_get(&a, "output") :
 	    "signet";
+	if (cli_get(&a, "module") != NULL && strcmp(sub, "list-pkcs11") != 0) {
+		cli_err("key %s: --module goes with list-pkcs11", sub);
+		return 2;
+	}
 	if (strcmp(sub, "generate") == 0) {
 		if (cli_flag(&a, "fido2"))
 			return key_fido2_generate(&a, name,
@@ -173,6 +184,9 @@ cmd_key(int argc, char **argv)
 	}
 	if (strcmp(sub, "list-devices") == 0)
 		return key_fido2_list(&a);
-	cli_err("key: unknown command \"%s\" (generate, list-devices)", sub);
+	if (strcmp(sub, "list-pkcs11") == 0)
+		return key_pkcs11_list(&a);
+	cli_err("key: unknown command \"%s\" (generate, list-devices, "
+	    "list-pkcs11)", sub);
 	return 2;
 }

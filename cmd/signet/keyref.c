@@ -76,6 +76,19 @@ keyref_password(const char *what, struct sgn_secret *out,
 	return r;
 }
 
+const char *
+keyref_name(const char *ref)
+{
+	static char buf[512];
+	const char *q;
+
+	if (strncmp(ref, "pkcs11:", 7) != 0 || (q = strchr(ref, '?')) ==
+	    NULL)
+		return ref;
+	(void)snprintf(buf, sizeof(buf), "%.*s?...", (int)(q - ref), ref);
+	return buf;
+}
+
 /* A FIDO2 key file (signet key generate --fido2) given without fido2:. */
 static int
 is_fido2_file(const uint8_t *p, size_t len)
@@ -106,6 +119,8 @@ keyref_signer(const char *ref, const struct cli_args *a,
 	    cli_get(a, "pin-file") != NULL))
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "--device and "
 		    "--pin-file go with --key fido2:NAME.key");
+	if (strncmp(ref, "pkcs11:", 7) == 0)
+		return keyref_pkcs11_signer(ref, out, eb);
 	if ((r = sgn_file_read(ref, SGN_MAX_KEY_FILE_BYTES, &pem, &len,
 	    eb)) != SGN_OK)
 		return r;
@@ -141,6 +156,15 @@ keyref_pubkey(const char *ref, struct sgn_pubkey **out, struct sgn_errbuf *eb)
 
 	if (strncmp(ref, "fido2:", 6) == 0)
 		return keyref_fido2_pubkey(ref + 6, out, eb);
+	if (strncmp(ref, "pkcs11:", 7) == 0) {
+#ifdef SGN_VERIFY_ONLY
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "PKCS#11 keys are not "
+		    "available in the verify-only build: give the public key "
+		    "as a PEM file");
+#else
+		return keyref_pkcs11_pubkey(ref, out, eb);
+#endif
+	}
 	if ((r = sgn_file_read(ref, SGN_MAX_KEY_FILE_BYTES, &pem, &len,
 	    eb)) != SGN_OK)
 		return r;

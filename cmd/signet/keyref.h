@@ -9,14 +9,16 @@
 
 /*
  * A signer for ref: "fido2:NAME.key" (a FIDO2-derived key: the
- * authenticator, a touch, the PIN where set), or a private key file,
+ * authenticator, a touch, the PIN where set), "pkcs11:..." (a key on a
+ * PKCS#11 token, RFC 7512), or a private key file,
  * asking for its password when it is encrypted.
  */
 struct cli_args;
 /* a: the command's --device and --pin-file (fido2:), or NULL. */
 sgn_err	keyref_signer(const char *ref, const struct cli_args *a,
 	    struct sgn_signer **out, struct sgn_errbuf *eb);
-/* The public key of ref: a PEM public key, or "fido2:NAME.key". */
+/* The public key of ref: a PEM public key, "fido2:NAME.key", or
+ * "pkcs11:..." (read from the token; not in the verify-only build). */
 sgn_err	keyref_pubkey(const char *ref, struct sgn_pubkey **out,
 	    struct sgn_errbuf *eb);
 /* A password: $SIGNET_PASSWORD, $COSIGN_PASSWORD, or the terminal. */
@@ -27,6 +29,18 @@ sgn_err	keyref_read_line(struct sgn_secret *out, struct sgn_errbuf *eb);
 /* A line from the terminal, not echoed. */
 sgn_err	keyref_read_secret(const char *prompt, struct sgn_secret *out,
 	    struct sgn_errbuf *eb);
+
+/* ref as messages may show it: a pkcs11: URI without its query values
+ * (a pin-value), anything else as is.  A static buffer. */
+const char *keyref_name(const char *ref);
+
+/* PKCS#11 (keyref_pkcs11.c): ref is the whole "pkcs11:..." URI. */
+sgn_err	keyref_pkcs11_signer(const char *ref, struct sgn_signer **out,
+	    struct sgn_errbuf *eb);
+sgn_err	keyref_pkcs11_pubkey(const char *ref, struct sgn_pubkey **out,
+	    struct sgn_errbuf *eb);
+/* signet key list-pkcs11 [--module M] [--pin-file F]; exit status. */
+int	key_pkcs11_list(const struct cli_args *a);
 
 /* FIDO2 (keyref_fido2.c). */
 sgn_err	keyref_fido2_signer(const char *keyfile, const struct cli_args *a,

@@ -41,6 +41,7 @@ usage(FILE *f)
 	    "  log BUNDLE...     log bundles signed offline with a key\n"
 	    "  key generate      a key file (cosign's format, or --fido2)\n"
 	    "  key list-devices  FIDO2 authenticators\n"
+	    "  key list-pkcs11   keys on PKCS#11 tokens (HSMs, smart cards)\n"
 	    "  trust update|show|export\n"
 	    "                    Sigstore's trust root through TUF: refresh "
 	    "the\n"

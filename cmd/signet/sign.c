@@ -98,8 +98,13 @@ sign_usage(const char *verb, FILE *f)
 	    "encrypted\n"
 	    "                           format; password from "
 	    "SIGNET_PASSWORD,\n"
-	    "                           COSIGN_PASSWORD or the terminal), or\n"
-	    "                           fido2:NAME.key; the bundle is "
+	    "                           COSIGN_PASSWORD or the terminal),\n"
+	    "                           fido2:NAME.key, or a PKCS#11 key:\n"
+	    "                           'pkcs11:token=T;object=L[?...]' "
+	    "(RFC 7512;\n"
+	    "                           PIN from pin-source, SIGNET_PIN or "
+	    "the\n"
+	    "                           terminal); the bundle is "
 	    "timestamped and\n"
 	    "                           logged (Rekor) as a managed-key "
 	    "bundle\n"
@@ -629,7 +634,7 @@ signer_open(const struct cli_args *a, const char *verb, int model,
 		/* the key first: a wrong password fails before any work */
 		if ((r = keyref_signer(key, a, &how->signer, &eb)) !=
 		    SGN_OK) {
-			cli_err("key %s: %s", key, eb.msg);
+			cli_err("key %s: %s", keyref_name(key), eb.msg);
 			return rc;
 		}
 		if (model && model_chain_load(a, how, verb) != 0)
@@ -1020,7 +1025,8 @@ cmd_log(int argc, char **argv)
 	}
 	run.quiet = cli_flag(&a, "quiet");
 	if ((r = keyref_pubkey(cli_get(&a, "key"), &key, &eb)) != SGN_OK) {
-		cli_err("key %s: %s", cli_get(&a, "key"), eb.msg);
+		cli_err("key %s: %s", keyref_name(cli_get(&a, "key")),
+		    eb.msg);
 		goto out;
 	}
 	for (i = 0; i < a.n_pos; i++) {

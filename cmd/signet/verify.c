@@ -764,7 +764,8 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 		*stage = "key";
 		sgn_errbuf_clear(&eb);
 		if ((r = keyref_pubkey(key_path, &key, &eb)) != SGN_OK) {
-			cli_err("key %s: %s", key_path, eb.msg);
+			cli_err("key %s: %s", keyref_name(key_path),
+			    eb.msg);
 			rc = 2;
 			goto out;
 		}

@@ -57,4 +57,19 @@ struct sgn_dl_lib {
  */
 sgn_err	sgn_dl_load(struct sgn_dl_lib *lib, struct sgn_errbuf *eb);
 
+/*
+ * Modules named by their path (PKCS#11 modules: the user or the token's
+ * vendor says which file): path must be absolute (a bare name would be
+ * looked up along LD_LIBRARY_PATH), a regular file, and load with
+ * RTLD_NOW | RTLD_LOCAL.  what names it in messages ("PKCS#11 module").
+ * SGN_ERR_UNSUPPORTED with dlerror()'s reason when it does not load,
+ * SGN_ERR_INVALID_ARGUMENT for a relative path.  *sym receives name's
+ * address, NULL when the module lacks it (the caller says what that
+ * means).  sgn_dl_close_path() accepts NULL.
+ */
+sgn_err	sgn_dl_open_path(const char *path, const char *what, void **handle,
+	    struct sgn_errbuf *eb);
+void	*sgn_dl_sym_path(void *handle, const char *name);
+void	sgn_dl_close_path(void *handle);
+
 #endif /* SGN_CORE_INT_H */

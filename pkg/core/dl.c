@@ -1,6 +1,8 @@
 /*
  * The loader of libcurl and libfido2 (core_int.h says why and how).
  */
+#include <sys/stat.h>
+
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,4 +74,40 @@ sgn_dl_load(struct sgn_dl_lib *lib, struct sgn_errbuf *eb)
 	if (r != SGN_OK)
 		return sgn_errf(eb, r, "%s", lib->err.msg);
 	return SGN_OK;
+}
+
+sgn_err
+sgn_dl_open_path(const char *path, const char *what, void **handle,
+    struct sgn_errbuf *eb)
+{
+	struct stat st;
+	const char *why;
+
+	*handle = NULL;
+	if (path == NULL || path[0] != '/')
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "%s %s: give an "
+		    "absolute path", what, path == NULL ? "(none)" : path);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "%s %s: no such "
+		    "file", what, path);
+	if ((*handle = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		if ((why = dlerror()) == NULL)
+			why = "unknown error";
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "cannot load %s (%s)",
+		    what, why);
+	}
+	return SGN_OK;
+}
+
+void *
+sgn_dl_sym_path(void *handle, const char *name)
+{
+	return handle == NULL ? NULL : dlsym(handle, name);
+}
+
+void
+sgn_dl_close_path(void *handle)
+{
+	if (handle != NULL)
+		dlclose(handle);
 }

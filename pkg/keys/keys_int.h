@@ -28,4 +28,25 @@ sgn_err	sgn_cosign_decrypt(const uint8_t *body, size_t len,
 	    const struct sgn_secret *password, uint8_t **der, size_t *dlen,
 	    struct sgn_errbuf *eb);
 
+/*
+ * Signers whose key lives elsewhere (pkg/pkcs11: a token): the library's
+ * areas plug them in behind the one signer interface.  sign_digest signs
+ * a digest of hash (the key's default hash for whole messages, which the
+ * signer hashes first) and returns a malloc'd signature in the form
+ * sgn_signer_sign() promises (DER for ECDSA).  free releases ctx; it is
+ * called once, when the signer is freed (and on failure here).
+ */
+struct sgn_signer_ext {
+	sgn_err	(*sign_digest)(void *ctx, sgn_hash_alg hash,
+		    const uint8_t *digest, size_t dlen, uint8_t **sig,
+		    size_t *siglen, struct sgn_errbuf *eb);
+	void	(*free)(void *ctx);
+};
+
+/* Takes pub and ctx, whatever the outcome.  Ed25519 keys are refused
+ * (they sign messages, not digests). */
+sgn_err	sgn_signer_external(const struct sgn_signer_ext *ops, void *ctx,
+	    struct sgn_pubkey *pub, struct sgn_signer **out,
+	    struct sgn_errbuf *eb);
+
 #endif /* SGN_KEYS_INT_H */

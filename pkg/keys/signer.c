@@ -38,6 +38,8 @@ struct sgn_signer {
 	const struct signer_ops	*ops;
 	struct sgn_pubkey	*pub;
 	EVP_PKEY		*priv;	/* in-memory kind */
+	const struct sgn_signer_ext *ext;	/* external kind */
+	void			*ext_ctx;
 };
 
 static sgn_err
@@ -108,6 +110,90 @@ evp_free(struct sgn_signer *s)
 static const struct signer_ops evp_ops = {
 	evp_sign, evp_sign_digest, evp_free,
 };
+
+/* The external kind (keys_int.h): the key is reached through ext. */
+static sgn_hash_alg
+md_hash(const EVP_MD *md)
+{
+	switch (md == NULL ? NID_undef : EVP_MD_get_type(md)) {
+	case NID_sha256:
+		return SGN_HASH_SHA256;
+	case NID_sha384:
+		return SGN_HASH_SHA384;
+	case NID_sha512:
+		return SGN_HASH_SHA512;
+	default:
+		return SGN_HASH_NONE;
+	}
+}
+
+static sgn_err
+ext_sign_digest(struct sgn_signer *s, const EVP_MD *md, const uint8_t *dig,
+    size_t dlen, uint8_t **sigp, size_t *siglenp, struct sgn_errbuf *eb)
+{
+	sgn_hash_alg h = md_hash(md);
+
+	if (h == SGN_HASH_NONE)
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "this key signs "
+		    "SHA-256, SHA-384 or SHA-512 digests only");
+	return s->ext->sign_digest(s->ext_ctx, h, dig, dlen, sigp, siglenp,
+	    eb);
+}
+
+static sgn_err
+ext_sign(struct sgn_signer *s, const EVP_MD *md, const uint8_t *msg,
+    size_t len, uint8_t **sigp, size_t *siglenp, struct sgn_errbuf *eb)
+{
+	uint8_t dig[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	sgn_err r;
+
+	if (md == NULL || EVP_Digest(msg, len, dig, &dlen, md, NULL) != 1)
+		return sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "hashing failed");
+	r = ext_sign_digest(s, md, dig, dlen, sigp, siglenp, eb);
+	sgn_memzero(dig, sizeof(dig));
+	return r;
+}
+
+static void
+ext_free(struct sgn_signer *s)
+{
+	if (s->ext != NULL)
+		s->ext->free(s->ext_ctx);
+	s->ext_ctx = NULL;
+}
+
+static const struct signer_ops ext_ops = {
+	ext_sign, ext_sign_digest, ext_free,
+};
+
+sgn_err
+sgn_signer_external(const struct sgn_signer_ext *ops, void *ctx,
+    struct sgn_pubkey *pub, struct sgn_signer **out, struct sgn_errbuf *eb)
+{
+	struct sgn_signer *s;
+
+	*out = NULL;
+	if (ops == NULL || pub == NULL || sgn_pubkey_type(pub) ==
+	    SGN_KEY_ED25519 || sgn_pubkey_type(pub) == SGN_KEY_UNKNOWN) {
+		if (ops != NULL)
+			ops->free(ctx);
+		sgn_pubkey_free(&pub);
+		return sgn_errf(eb, SGN_ERR_UNSUPPORTED, "an external key "
+		    "must be ECDSA or RSA");
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		ops->free(ctx);
+		sgn_pubkey_free(&pub);
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	}
+	s->ops = &ext_ops;
+	s->ext = ops;
+	s->ext_ctx = ctx;
+	s->pub = pub;
+	*out = s;
+	return SGN_OK;
+}
 
 sgn_err
 sgn_signer_ephemeral(sgn_key_type type, struct sgn_signer **out,
