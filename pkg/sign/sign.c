@@ -126,7 +126,7 @@ check_cert(struct sgn_signing_ctx *c, const struct sgn_sign_identity *id,
 	    (r = sgn_cert_oidc_issuer(c->leaf, &c->issuer, &tmp)) != SGN_OK)
 		return sgn_errf(eb, r, "Fulcio certificate: %s", tmp.msg);
 	if (c->issuer == NULL) {
-		sgn_sans_free(sans, n);
+		sgn_sans_free(&sans, &n);
 		return sgn_errf(eb, SGN_ERR_VERIFY, "Fulcio certificate names "
 		    "no OIDC issuer");
 	}
@@ -137,14 +137,14 @@ check_cert(struct sgn_signing_ctx *c, const struct sgn_sign_identity *id,
 		r = sgn_errf(eb, SGN_ERR_VERIFY, "Fulcio issued a certificate "
 		    "for %.200s, but the token is for %.200s", sans[0].value,
 		    id->expect_san);
-		sgn_sans_free(sans, n);
+		sgn_sans_free(&sans, &n);
 		return r;
 	}
 	if ((c->san = strdup(sans[0].value)) == NULL) {
-		sgn_sans_free(sans, n);
+		sgn_sans_free(&sans, &n);
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	}
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 	if (id->expect_issuer != NULL &&
 	    strcmp(c->issuer, id->expect_issuer) != 0)
 		return sgn_errf(eb, SGN_ERR_VERIFY, "Fulcio issued a "

@@ -138,7 +138,7 @@ set_identity(struct pctx *c)
 	}
 	c->res->identity = strdup(sgn_cert_subject_cn(c->leaf));
 	c->res->identity_type = SGN_SAN_NONE;
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 }
 
 static sgn_err

@@ -83,7 +83,7 @@ sgn_verify_result_reset(struct sgn_verify_result *res)
 	free(res->issuer);
 	free(res->key_desc);
 	free(res->log_url);
-	sgn_sans_free(res->sans, res->n_sans);
+	sgn_sans_free(&res->sans, &res->n_sans);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -1069,7 +1069,7 @@ check_scts(struct vctx *c, const struct sgn_authority *ca)
 	}
 	r = SGN_OK;
 out:
-	sgn_scts_free(scts, n);
+	sgn_scts_free(&scts, &n);
 	return r;
 }
 
@@ -1342,7 +1342,7 @@ check_identity(struct vctx *c)
 	c->res->identity = strdup(sans[0].value);
 	c->res->identity_type = sans[0].type;
 	/* Every SAN goes out with the result; the policy may match any. */
-	sgn_sans_free(c->res->sans, c->res->n_sans);
+	sgn_sans_free(&c->res->sans, &c->res->n_sans);
 	c->res->sans = sans;
 	c->res->n_sans = n;
 	join_sans(sans, n, got, sizeof(got));
