@@ -152,11 +152,12 @@ void	sgn_secret_reset(struct sgn_secret *s);
  * Strict base64 decode of (s, n).  Accepts the standard alphabet or the
  * URL-safe one (not both in one string), with canonical padding or none.
  * Line breaks (CR and LF, anywhere) are dropped first, for wrapped
- * base64 as PEM bodies and some writers have it; any other whitespace,
- * stray padding and non-zero trailing bits are rejected, so the
- * unwrapped text of one byte string has exactly one accepted encoding
- * per alphabet.  *outp is malloc'd (NUL-terminated, not counted) and
- * owned by the caller.
+ * base64 as PEM bodies and some writers have it; any other whitespace
+ * (spaces, tabs), padding that is partial or not at the end, and non-zero
+ * trailing bits are rejected, so a byte string has exactly two accepted
+ * unwrapped encodings per alphabet: padded and unpadded.  Empty input
+ * decodes to zero bytes.  *outp is malloc'd (NUL-terminated, not counted)
+ * and owned by the caller.
  */
 sgn_err	sgn_b64_decode(const char *s, size_t n, uint8_t **outp,
 	    size_t *outlenp, struct sgn_errbuf *eb);
