@@ -181,9 +181,8 @@ static sgn_err
 tsrc_tuf(const struct tsrc *s, int offline, struct sgn_http *http,
     struct sgn_tuf **t, struct sgn_errbuf *eb)
 {
-	struct sgn_tuf_opts o;
+	struct sgn_tuf_opts o = SGN_TUF_OPTS_INIT;
 
-	memset(&o, 0, sizeof(o));
 	o.root = s->root;
 	o.root_len = s->root_len;
 	o.cache_dir = s->have_cache ? s->cache : NULL;
@@ -295,6 +294,7 @@ from_cache(const struct cli_args *a, const char *verb,
 	sgn_err			 r;
 
 	sgn_errbuf_clear(&eb);
+	g->info = (struct sgn_tuf_info)SGN_TUF_INFO_INIT;
 	if (!s->have_cache) {
 		snprintf(g->note, sizeof(g->note), "%s", s->cache_note);
 	} else if (!tsrc_cached(s)) {
@@ -393,7 +393,7 @@ from_repo(const struct trust_want *w, int want_root, int want_cfg,
 	int			 cached = 0, valid, stale, rc = 2;
 	sgn_err			 r;
 
-	memset(&ci, 0, sizeof(ci));
+	ci = (struct sgn_tuf_info)SGN_TUF_INFO_INIT;
 	sgn_errbuf_clear(&eb);
 	sgn_errbuf_clear(&ueb);
 	if (tsrc_cached(s) && tsrc_tuf(s, 1, NULL, &off, &eb) == SGN_OK &&
@@ -617,7 +617,7 @@ do_update(const struct cli_args *a, const char *verb, struct tsrc *s,
 	int			 have_v2 = 0, rc = 2;
 	sgn_err			 r;
 
-	memset(&info, 0, sizeof(info));
+	info = (struct sgn_tuf_info)SGN_TUF_INFO_INIT;
 	sgn_errbuf_clear(&eb);
 #ifdef SGN_VERIFY_ONLY
 	/* make VERIFY_ONLY=1: no network client; a local copy (--from) */
@@ -1035,7 +1035,7 @@ trust_export(int argc, char **argv)
 	struct sgn_errbuf	 eb;
 	struct tsrc		 s;
 	struct sgn_tuf		*t = NULL;
-	struct sgn_tuf_info	 info;
+	struct sgn_tuf_info	 info = SGN_TUF_INFO_INIT;
 	const char		*tro, *sco;
 	int			 rc = 2;
 	sgn_err			 r;

@@ -101,7 +101,7 @@ sgn_sign_emit(struct sgn_verifier *v, const struct sgn_bundle *b,
 	sgn_err				 r;
 
 	sgn_buf_init(&bytes, 0);
-	memset(&res, 0, sizeof(res));
+	res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
 	if ((r = sgn_bundle_serialize(b, &bytes, eb)) != SGN_OK)
 		goto out;
 	sgn_errbuf_clear(&tmp);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "bundle.h"
+#include "core_int.h"
 #include "dsse.h"
 #include "fulcio.h"
 #include "http.h"
@@ -20,7 +21,8 @@
 #include "x509.h"
 
 struct sgn_signing_ctx {
-	struct sgn_sign_opts	 o;
+	struct sgn_sign_opts	 o;	/* o.services is &sel */
+	struct sgn_selection	 sel;
 	struct sgn_verifier	*verifier;
 	struct sgn_signer	*signer;
 	struct sgn_cert		*leaf;
@@ -61,14 +63,26 @@ sgn_signing_ctx_new(const struct sgn_sign_opts *opts,
 	sgn_err r;
 
 	*out = NULL;
-	if (opts == NULL || opts->root == NULL || opts->services == NULL ||
-	    opts->http == NULL || opts->identity == NULL)
+	if (opts == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
 		    "signing: missing options");
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
-	c->o = *opts;
-	if ((r = sgn_verifier_new(opts->root, &c->verifier, eb)) != SGN_OK) {
+	if ((r = sgn_sized_in(&c->o, sizeof(c->o), opts, "sgn_sign_opts",
+	    eb)) != SGN_OK || (c->o.services != NULL &&
+	    (r = sgn_sized_in(&c->sel, sizeof(c->sel), c->o.services,
+	    "sgn_selection", eb)) != SGN_OK)) {
+		free(c);
+		return r;
+	}
+	if (c->o.root == NULL || c->o.services == NULL ||
+	    c->o.http == NULL || c->o.identity == NULL) {
+		free(c);
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "signing: missing options");
+	}
+	c->o.services = &c->sel;
+	if ((r = sgn_verifier_new(c->o.root, &c->verifier, eb)) != SGN_OK) {
 		free(c);
 		return r;
 	}
@@ -167,7 +181,8 @@ ensure_cert(struct sgn_signing_ctx *c, struct sgn_errbuf *eb)
 	    SGN_SIGN_MIN_VALIDITY)
 		return SGN_OK;
 	drop_cert(c);
-	memset(&id, 0, sizeof(id));
+	/* id.size tells the callback which members this library reads */
+	id = (struct sgn_sign_identity)SGN_SIGN_IDENTITY_INIT;
 	if ((r = c->o.identity(c->o.identity_ctx, &id, eb)) != SGN_OK)
 		return r;
 	if (id.token == NULL || id.challenge == NULL)
@@ -266,10 +281,10 @@ finish(struct sgn_signing_ctx *c, struct sgn_bundle *b,
 	struct sgn_artifact art;
 	struct sgn_policy pol;
 
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.digest_alg = SGN_HASH_SHA256;
 	memcpy(art.digest, subject_digest, 32);
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.identity = c->san;
 	pol.issuer = c->issuer;
 	return sgn_sign_emit(c->verifier, b, &art, &pol,

@@ -15,6 +15,7 @@
 #include "bundle.h"
 #include "dsse.h"
 #include "keys.h"
+#include "core_int.h"
 #include "sign_int.h"
 #include "trust.h"
 #include "verify.h"
@@ -122,8 +123,8 @@ check_signed(const struct sgn_bundle *b, const struct sgn_pubkey *key,
 			    "does not verify with the key: %s", tmp.msg);
 		return SGN_OK;
 	}
-	memset(&t, 0, sizeof(t));
-	memset(&res, 0, sizeof(res));
+	t = (struct sgn_plain_trust)SGN_PLAIN_TRUST_INIT;
+	res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
 	t.key = key;
 	r = sgn_verify_plain(b, &t, &pl, &pl_len, &res, &tmp);
 	sgn_verify_result_reset(&res);
@@ -134,10 +135,13 @@ check_signed(const struct sgn_bundle *b, const struct sgn_pubkey *key,
 }
 
 sgn_err
-sgn_log_bundle(const struct sgn_log_opts *o, const struct sgn_pubkey *key,
+sgn_log_bundle(const struct sgn_log_opts *opts, const struct sgn_pubkey *key,
     const uint8_t *bundle, size_t len, struct sgn_buf *out, int *already,
     struct sgn_errbuf *eb)
 {
+	struct sgn_log_opts		 lo;
+	const struct sgn_log_opts	*o = &lo;
+	struct sgn_selection		 sel;
 	struct sgn_bundle		*b = NULL, nb;
 	struct sgn_log_target		 t;
 	struct sgn_blob			 ts[SGN_BUNDLE_MAX_TIMESTAMPS];
@@ -156,6 +160,17 @@ sgn_log_bundle(const struct sgn_log_opts *o, const struct sgn_pubkey *key,
 	memset(entries, 0, sizeof(entries));
 	sgn_buf_init(&pae, 0);
 	sgn_buf_init(&env, 0);
+	if (opts == NULL) {
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "log: missing options");
+		goto out;
+	}
+	if ((r = sgn_sized_in(&lo, sizeof(lo), opts, "sgn_log_opts", eb)) !=
+	    SGN_OK || (lo.services != NULL && (r = sgn_sized_in(&sel,
+	    sizeof(sel), lo.services, "sgn_selection", eb)) != SGN_OK))
+		goto out;
+	if (lo.services != NULL)
+		lo.services = &sel;
 	if ((r = sgn_bundle_parse(bundle, len, &b, eb)) != SGN_OK)
 		goto out;
 	if (b->n_entries > 0) {
@@ -180,7 +195,7 @@ sgn_log_bundle(const struct sgn_log_opts *o, const struct sgn_pubkey *key,
 	for (i = 0; i < b->n_timestamps && i < SGN_BUNDLE_MAX_TIMESTAMPS;
 	    i++)
 		ts[n_ts++] = b->timestamps[i];
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.digest_alg = SGN_HASH_SHA256;
 	if (b->content == SGN_CONTENT_DSSE) {
 		if ((r = dsse_subject(b, art.digest, eb)) != SGN_OK ||
@@ -217,7 +232,7 @@ sgn_log_bundle(const struct sgn_log_opts *o, const struct sgn_pubkey *key,
 	nb.entries = entries;
 	nb.n_entries = n_entries;
 	/* verified as any verifier would, before it is handed over */
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.key = key;
 	if ((r = sgn_verifier_new(o->root, &v, eb)) == SGN_OK)
 		r = sgn_sign_emit(v, &nb, &art, &pol,

@@ -49,9 +49,9 @@ check(const struct sgn_buf *b, const struct sgn_pubkey *key, int unlogged,
 	struct sgn_policy		 pol;
 	sgn_err				 r;
 
-	memset(&res, 0, sizeof(res));
-	memset(&art, 0, sizeof(art));
-	memset(&pol, 0, sizeof(pol));
+	res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	art.path = A_TXT;
 	pol.key = key;
 	pol.unlogged_ok = unlogged;
@@ -148,8 +148,8 @@ static void
 no_services(struct sgn_log_opts *o, struct sgn_selection *sel,
     struct sgn_trusted_root **root)
 {
-	memset(o, 0, sizeof(*o));
-	memset(sel, 0, sizeof(*sel));
+	*o = (struct sgn_log_opts)SGN_LOG_OPTS_INIT;
+	*sel = (struct sgn_selection)SGN_SELECTION_INIT;
 	cr_assert_eq(sgn_trusted_root_embedded(0, root, NULL), SGN_OK);
 	o->root = *root;
 	o->services = sel;
@@ -159,8 +159,8 @@ static sgn_err
 log_file(const char *bundle, const struct sgn_pubkey *key, int *already,
     struct sgn_buf *out, struct sgn_errbuf *eb)
 {
-	struct sgn_log_opts	 o;
-	struct sgn_selection	 sel;
+	struct sgn_log_opts	 o = SGN_LOG_OPTS_INIT;
+	struct sgn_selection	 sel = SGN_SELECTION_INIT;
 	struct sgn_trusted_root	*root = NULL;
 	uint8_t			*buf;
 	size_t			 len;
@@ -227,8 +227,8 @@ Test(sign_key, a_tampered_signature_is_not_logged)
 {
 	struct sgn_signer	*s = NULL;
 	struct sgn_bundle	*pb = NULL;
-	struct sgn_log_opts	 o;
-	struct sgn_selection	 sel;
+	struct sgn_log_opts	 o = SGN_LOG_OPTS_INIT;
+	struct sgn_selection	 sel = SGN_SELECTION_INIT;
 	struct sgn_trusted_root	*root = NULL;
 	struct sgn_buf		 b, out;
 	struct sgn_errbuf	 eb;
@@ -275,8 +275,8 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	uint8_t			*buf;
 	size_t			 len;
 
-	memset(&art, 0, sizeof(art));
-	memset(&pol, 0, sizeof(pol));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	art.path = A_TXT;
 	pol.key = k;
 	sgn_buf_init(&out, 0);

@@ -69,7 +69,7 @@ check_result(const struct sgn_buf *json, const struct sgn_pubkey *pub,
 	const struct sgn_pubkey *k;
 	sgn_err r;
 
-	memset(&res, 0, sizeof(res));
+	res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
 	sgn_buf_init(&pae, 0);
 	sgn_errbuf_clear(&tmp);
 	if ((r = sgn_bundle_parse(json->ptr, json->len, &b, &tmp)) != SGN_OK) {
@@ -78,7 +78,7 @@ check_result(const struct sgn_buf *json, const struct sgn_pubkey *pub,
 		goto out;
 	}
 	if (leaf == NULL) {
-		memset(&t, 0, sizeof(t));
+		t = (struct sgn_plain_trust)SGN_PLAIN_TRUST_INIT;
 		t.key = pub;
 		if ((r = sgn_verify_plain(b, &t, NULL, NULL, &res, &tmp)) !=
 		    SGN_OK || res.legacy != 0) {

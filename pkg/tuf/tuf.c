@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core_int.h"
 #include "http.h"
 #include "json.h"
 #include "tuf_int.h"
@@ -760,22 +761,41 @@ fill_role(struct sgn_tuf_role_info *ri, const struct tuf_meta *m,
 	ri->expired = sgn_tuf_expired(m, now);
 }
 
+/* A caller's info (may be NULL): its size checked, cleared within it. */
+static sgn_err
+info_open(struct sgn_tuf_info *info, struct sgn_errbuf *eb)
+{
+	sgn_err r;
+
+	if (info == NULL)
+		return SGN_OK;
+	if ((r = sgn_sized_check(info, sizeof(*info), "sgn_tuf_info", eb)) !=
+	    SGN_OK)
+		return r;
+	memset((char *)info + sizeof(info->size), 0,
+	    info->size - sizeof(info->size));
+	return SGN_OK;
+}
+
+/* Fills an info checked by info_open(), within its size. */
 static void
 fill_info(const struct sgn_tuf *t, struct sgn_tuf_info *info)
 {
+	struct sgn_tuf_info full = SGN_TUF_INFO_INIT;
+
 	if (info == NULL)
 		return;
-	memset(info, 0, sizeof(*info));
-	fill_role(&info->root, t->root, t->start);
-	fill_role(&info->timestamp, t->timestamp, t->start);
-	fill_role(&info->snapshot, t->snapshot, t->start);
-	fill_role(&info->targets, t->targets, t->start);
-	info->last_update = t->last_update;
-	info->unchanged = t->unchanged;
-	info->root_rotations = t->rotations;
-	info->in_memory = !t->writable;
-	snprintf(info->cache_note, sizeof(info->cache_note), "%s", t->note);
-	snprintf(info->cache_path, sizeof(info->cache_path), "%s", t->dir);
+	fill_role(&full.root, t->root, t->start);
+	fill_role(&full.timestamp, t->timestamp, t->start);
+	fill_role(&full.snapshot, t->snapshot, t->start);
+	fill_role(&full.targets, t->targets, t->start);
+	full.last_update = t->last_update;
+	full.unchanged = t->unchanged;
+	full.root_rotations = t->rotations;
+	full.in_memory = !t->writable;
+	snprintf(full.cache_note, sizeof(full.cache_note), "%s", t->note);
+	snprintf(full.cache_path, sizeof(full.cache_path), "%s", t->dir);
+	sgn_sized_out(info, &full, sizeof(full));
 }
 
 static sgn_err
@@ -1068,8 +1088,8 @@ sgn_tuf_update(struct sgn_tuf *t, struct sgn_tuf_info *info,
 	int fd = -1;
 	sgn_err r;
 
-	if (info != NULL)
-		memset(info, 0, sizeof(*info));
+	if ((r = info_open(info, eb)) != SGN_OK)
+		return r;
 	if (t == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no updater");
 	if (t->offline)
@@ -1117,8 +1137,8 @@ sgn_tuf_load(struct sgn_tuf *t, struct sgn_tuf_info *info,
 	int fd = -1;
 	sgn_err r;
 
-	if (info != NULL)
-		memset(info, 0, sizeof(*info));
+	if ((r = info_open(info, eb)) != SGN_OK)
+		return r;
 	if (t == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no updater");
 	t->start = start_time(t);
@@ -1544,8 +1564,10 @@ sgn_err
 sgn_tuf_info_get(const struct sgn_tuf *t, struct sgn_tuf_info *info,
     struct sgn_errbuf *eb)
 {
-	if (info != NULL)
-		memset(info, 0, sizeof(*info));
+	sgn_err r;
+
+	if ((r = info_open(info, eb)) != SGN_OK)
+		return r;
 	if (t == NULL || !t->ready)
 		return sgn_errf(eb, SGN_ERR_TRUST, "no verified TUF state "
 		    "(update or load first)");
@@ -1583,9 +1605,11 @@ sgn_tuf_metadata(const struct sgn_tuf *t, const char *role, size_t *lenp)
 /* Life cycle ------------------------------------------------------------- */
 
 sgn_err
-sgn_tuf_new(const struct sgn_tuf_opts *o, struct sgn_tuf **out,
+sgn_tuf_new(const struct sgn_tuf_opts *opts, struct sgn_tuf **out,
     struct sgn_errbuf *eb)
 {
+	struct sgn_tuf_opts oo;
+	const struct sgn_tuf_opts *o = &oo;
 	struct sgn_tuf *t = NULL;
 #ifndef SGN_VERIFY_ONLY
 	struct sgn_http_opts ho;
@@ -1595,7 +1619,13 @@ sgn_tuf_new(const struct sgn_tuf_opts *o, struct sgn_tuf **out,
 	sgn_err r = SGN_ERR_NOMEM;
 
 	*out = NULL;
-	if (o == NULL || o->root == NULL || o->root_len == 0)
+	if (opts == NULL)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "no initial TUF root");
+	if ((r = sgn_sized_in(&oo, sizeof(oo), opts, "sgn_tuf_opts", eb)) !=
+	    SGN_OK)
+		return r;
+	if (o->root == NULL || o->root_len == 0)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
 		    "no initial TUF root");
 	nsrc = (o->fetch != NULL) + (o->from_dir != NULL) + (o->url != NULL);

@@ -19,7 +19,9 @@
 #include "rekor.h"
 #include "tlog.h"
 #include "tsa.h"
+#include "core_int.h"
 #include "verify.h"
+#include "verify_int.h"
 
 /* Rekor's clock may run a little ahead of ours. */
 #define FUTURE_SKEW_SECONDS	60
@@ -79,12 +81,72 @@ struct vctx {
 void
 sgn_verify_result_reset(struct sgn_verify_result *res)
 {
-	free(res->identity);
-	free(res->issuer);
-	free(res->key_desc);
-	free(res->log_url);
-	sgn_sans_free(&res->sans, &res->n_sans);
-	memset(res, 0, sizeof(*res));
+	size_t n;
+
+	if (res == NULL || (n = res->size) < sizeof(res->size))
+		return;
+	if (n > sizeof(*res))
+		n = sizeof(*res);
+	/* Only what lies within the caller's size is the caller's. */
+#define RES_HAS(m)	SGN_SIZED_HAS(res, struct sgn_verify_result, m)
+	if (RES_HAS(identity))
+		free(res->identity);
+	if (RES_HAS(issuer))
+		free(res->issuer);
+	if (RES_HAS(key_desc))
+		free(res->key_desc);
+	if (RES_HAS(log_url))
+		free(res->log_url);
+	if (RES_HAS(n_sans))
+		sgn_sans_free(&res->sans, &res->n_sans);
+#undef RES_HAS
+	memset((char *)res + sizeof(res->size), 0, n - sizeof(res->size));
+}
+
+sgn_err
+sgn_vres_open(struct sgn_verify_result *res, struct sgn_verify_result *full,
+    struct sgn_verify_result **work, struct sgn_errbuf *eb)
+{
+	sgn_err r;
+
+	*work = NULL;
+	if ((r = sgn_sized_check(res, sizeof(*res), "sgn_verify_result",
+	    eb)) != SGN_OK)
+		return r;
+	*full = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
+	/* Cleared, not reset, as ever: what res held is the caller's. */
+	memset((char *)res + sizeof(res->size), 0,
+	    res->size - sizeof(res->size));
+	*work = res->size == sizeof(*res) ? res : full;
+	return SGN_OK;
+}
+
+void
+sgn_vres_close(struct sgn_verify_result *res, struct sgn_verify_result *work)
+{
+	struct sgn_verify_result *full = work;
+
+	if (work == NULL || work == res)
+		return;
+	/* An older caller's smaller result: hand over what fits, free the
+	 * rest. */
+	sgn_sized_out(res, full, sizeof(*full));
+#define GONE(m) \
+	(!SGN_SIZED_HAS(res, struct sgn_verify_result, m))
+	if (!GONE(identity))
+		full->identity = NULL;
+	if (!GONE(issuer))
+		full->issuer = NULL;
+	if (!GONE(key_desc))
+		full->key_desc = NULL;
+	if (!GONE(log_url))
+		full->log_url = NULL;
+	if (!GONE(n_sans)) {
+		full->sans = NULL;
+		full->n_sans = 0;
+	}
+#undef GONE
+	sgn_verify_result_reset(full);
 }
 
 static sgn_err
@@ -119,6 +181,14 @@ sgn_err
 sgn_policy_add_ext(struct sgn_policy *p, unsigned oid, const char *value,
     const char *name, struct sgn_errbuf *eb)
 {
+	sgn_err r;
+
+	if ((r = sgn_sized_check(p, sizeof(*p), "sgn_policy", eb)) != SGN_OK)
+		return r;
+	if (!SGN_SIZED_HAS(p, struct sgn_policy, n_ext))
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "struct "
+		    "sgn_policy: size %zu holds no extension constraints",
+		    p->size);
 	if (p->n_ext >= SGN_POLICY_MAX_EXT)
 		return sgn_errf(eb, SGN_ERR_LIMIT,
 		    "too many certificate extension constraints");
@@ -1094,12 +1164,11 @@ static sgn_err
 check_with_ca(struct vctx *c, const struct sgn_authority *ca,
     struct failure *f)
 {
-	struct sgn_verify_result res;
+	struct sgn_verify_result res = SGN_VERIFY_RESULT_INIT;
 	struct sgn_errbuf eb, tmp;
 	struct vctx scratch = *c;
 	sgn_err r;
 
-	memset(&res, 0, sizeof(res));
 	sgn_errbuf_clear(&eb);
 	sgn_errbuf_clear(&tmp);
 	scratch.res = &res;
@@ -1439,18 +1508,15 @@ policy_regex(const char *pattern, const char *what, struct sgn_errbuf *eb)
 	return SGN_OK;
 }
 
-sgn_err
-sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
+/* sgn_verify() on whole structs of this version. */
+static sgn_err
+verify_whole(struct sgn_verifier *v, const struct sgn_bundle *b,
     const struct sgn_artifact *art, const struct sgn_policy *pol,
     struct sgn_verify_result *res, struct sgn_errbuf *eb)
 {
 	struct vctx c;
 	sgn_err r;
 
-	memset(res, 0, sizeof(*res));
-	if (v == NULL || b == NULL || art == NULL || pol == NULL)
-		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
-		    "sgn_verify: missing argument");
 	if (pol->key == NULL &&
 	    ((pol->identity == NULL) == (pol->identity_regexp == NULL) ||
 	    (pol->issuer == NULL) == (pol->issuer_regexp == NULL)))
@@ -1504,15 +1570,37 @@ out:
 }
 
 sgn_err
+sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
+    const struct sgn_artifact *art, const struct sgn_policy *pol,
+    struct sgn_verify_result *res, struct sgn_errbuf *eb)
+{
+	struct sgn_verify_result full, *work;
+	struct sgn_artifact a;
+	struct sgn_policy p;
+	sgn_err r;
+
+	if ((r = sgn_vres_open(res, &full, &work, eb)) != SGN_OK)
+		return r;
+	if (v == NULL || b == NULL || art == NULL || pol == NULL)
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "sgn_verify: missing argument");
+	else if ((r = sgn_sized_in(&a, sizeof(a), art, "sgn_artifact",
+	    eb)) == SGN_OK && (r = sgn_sized_in(&p, sizeof(p), pol,
+	    "sgn_policy", eb)) == SGN_OK)
+		r = verify_whole(v, b, &a, &p, work, eb);
+	sgn_vres_close(res, work);
+	return r;
+}
+
+sgn_err
 sgn_verify_certificate(struct sgn_verifier *v, const struct sgn_cert *leaf,
     struct sgn_time at, struct sgn_errbuf *eb)
 {
-	struct sgn_verify_result res;
+	struct sgn_verify_result res = SGN_VERIFY_RESULT_INIT;
 	struct vctx c;
 	sgn_err r;
 
 	memset(&c, 0, sizeof(c));
-	memset(&res, 0, sizeof(res));
 	c.v = v;
 	c.res = &res;
 	c.eb = eb;
