@@ -275,7 +275,7 @@ log_entries(struct sgn_signing_ctx *c, struct parts *p,
  * would, for the artifact's digest, before handing them over.
  */
 static sgn_err
-finish(struct sgn_signing_ctx *c, struct sgn_bundle *b,
+finish(struct sgn_signing_ctx *c, const struct sgn_bundle_view *b,
     const uint8_t *subject_digest, struct sgn_buf *out, struct sgn_errbuf *eb)
 {
 	struct sgn_artifact art;
@@ -292,22 +292,25 @@ finish(struct sgn_signing_ctx *c, struct sgn_bundle *b,
 }
 
 static void
-fill_bundle(struct sgn_signing_ctx *c, struct parts *p, struct sgn_bundle *b,
-    struct sgn_blob *cert)
+fill_bundle(struct sgn_signing_ctx *c, struct parts *p,
+    struct sgn_bundle_view *b)
 {
-	const uint8_t *der = sgn_cert_der_ptr(c->leaf);
+	size_t i;
 
 	memset(b, 0, sizeof(*b));
-	b->version_minor = 3;
 	b->material = SGN_MATERIAL_CERTIFICATE;
-	/* The bundle only reads the certificate: lend it. */
-	cert->ptr = (uint8_t *)(uintptr_t)der;
-	cert->len = sgn_cert_der_len(c->leaf);
-	b->certs = cert;
+	/* The view only reads the certificate: lend it. */
+	b->certs_buf[0].ptr = sgn_cert_der_ptr(c->leaf);
+	b->certs_buf[0].len = sgn_cert_der_len(c->leaf);
+	b->certs = b->certs_buf;
 	b->n_certs = 1;
 	b->entries = p->entries;
 	b->n_entries = p->n_entries;
-	b->timestamps = p->ts;
+	for (i = 0; i < p->n_ts; i++) {
+		b->ts_buf[i].ptr = p->ts[i].ptr;
+		b->ts_buf[i].len = p->ts[i].len;
+	}
+	b->timestamps = b->ts_buf;
 	b->n_timestamps = p->n_ts;
 	b->signature.ptr = p->sig;
 	b->signature.len = p->sig_len;
@@ -318,8 +321,7 @@ sgn_sign_file(struct sgn_signing_ctx *c, const char *path,
     struct sgn_buf *out, struct sgn_errbuf *eb)
 {
 	struct parts p;
-	struct sgn_bundle b;
-	struct sgn_blob cert;
+	struct sgn_bundle_view b;
 	uint8_t digest[32];
 	sgn_err r;
 
@@ -332,11 +334,11 @@ sgn_sign_file(struct sgn_signing_ctx *c, const char *path,
 	    (r = timestamps(c, &p, eb)) != SGN_OK ||
 	    (r = log_entries(c, &p, digest, NULL, eb)) != SGN_OK)
 		goto out;
-	fill_bundle(c, &p, &b, &cert);
+	fill_bundle(c, &p, &b);
 	b.content = SGN_CONTENT_MESSAGE_SIGNATURE;
 	b.has_digest = 1;
 	b.digest_alg = SGN_HASH_SHA256;
-	memcpy(b.digest, digest, 32);
+	b.digest = digest;
 	b.digest_len = 32;
 	r = finish(c, &b, digest, out, eb);
 out:
@@ -351,8 +353,7 @@ sgn_sign_intoto(struct sgn_signing_ctx *c, const uint8_t *statement,
 	struct sgn_intoto_statement *st = NULL;
 	const uint8_t *subject = NULL;
 	struct parts p;
-	struct sgn_bundle b;
-	struct sgn_blob cert;
+	struct sgn_bundle_view b;
 	struct sgn_buf pae, env;
 	uint8_t pae_digest[32];
 	size_t i, k;
@@ -388,11 +389,11 @@ sgn_sign_intoto(struct sgn_signing_ctx *c, const uint8_t *statement,
 	    (r = log_entries(c, &p, pae_digest, (const char *)env.ptr,
 	    eb)) != SGN_OK)
 		goto out;
-	fill_bundle(c, &p, &b, &cert);
+	fill_bundle(c, &p, &b);
 	b.content = SGN_CONTENT_DSSE;
-	b.payload.ptr = (uint8_t *)(uintptr_t)statement;
+	b.payload.ptr = statement;
 	b.payload.len = len;
-	b.payload_type = (char *)(uintptr_t)SGN_INTOTO_PAYLOAD_TYPE;
+	b.payload_type = SGN_INTOTO_PAYLOAD_TYPE;
 	r = finish(c, &b, subject, out, eb);
 out:
 	parts_reset(&p);

@@ -25,7 +25,7 @@ sgn_sign_file_key(struct sgn_signer *s, const char *path,
     struct sgn_buf *out, struct sgn_errbuf *eb)
 {
 	const struct sgn_pubkey	*pub = sgn_signer_pubkey(s);
-	struct sgn_bundle	 b;
+	struct sgn_bundle_view	 b;
 	char			 hint[SGN_PUBKEY_HINT_LEN];
 	uint8_t			 digest[SGN_MAX_DIGEST], *sig = NULL;
 	size_t			 sig_len = 0, dlen;
@@ -45,17 +45,16 @@ sgn_sign_file_key(struct sgn_signer *s, const char *path,
 	    eb)) != SGN_OK)
 		goto out;
 	memset(&b, 0, sizeof(b));
-	b.version_minor = 3;
 	b.material = SGN_MATERIAL_PUBLIC_KEY;
 	b.key_hint = hint;
 	b.content = SGN_CONTENT_MESSAGE_SIGNATURE;
 	b.has_digest = 1;
 	b.digest_alg = alg;
-	memcpy(b.digest, digest, dlen);
+	b.digest = digest;
 	b.digest_len = dlen;
 	b.signature.ptr = sig;
 	b.signature.len = sig_len;
-	r = sgn_bundle_serialize(&b, out, eb);
+	r = sgn_bundle_view_serialize(&b, out, eb);
 out:
 	free(sig);
 	return r;
@@ -142,9 +141,9 @@ sgn_log_bundle(const struct sgn_log_opts *opts, const struct sgn_pubkey *key,
 	struct sgn_log_opts		 lo;
 	const struct sgn_log_opts	*o = &lo;
 	struct sgn_selection		 sel;
-	struct sgn_bundle		*b = NULL, nb;
+	struct sgn_bundle		*b = NULL;
+	struct sgn_bundle_view		 nb;
 	struct sgn_log_target		 t;
-	struct sgn_blob			 ts[SGN_BUNDLE_MAX_TIMESTAMPS];
 	struct sgn_blob			 new_ts[SGN_MAX_SELECTED];
 	struct sgn_tlog_entry		 entries[SGN_MAX_SELECTED];
 	struct sgn_verifier		*v = NULL;
@@ -192,9 +191,7 @@ sgn_log_bundle(const struct sgn_log_opts *opts, const struct sgn_pubkey *key,
 	t.status = o->status;
 	t.status_ctx = o->status_ctx;
 	/* timestamps already there stay; ours are added */
-	for (i = 0; i < b->n_timestamps && i < SGN_BUNDLE_MAX_TIMESTAMPS;
-	    i++)
-		ts[n_ts++] = b->timestamps[i];
+	n_ts = b->n_timestamps;
 	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.digest_alg = SGN_HASH_SHA256;
 	if (b->content == SGN_CONTENT_DSSE) {
@@ -223,11 +220,12 @@ sgn_log_bundle(const struct sgn_log_opts *opts, const struct sgn_pubkey *key,
 		    SGN_BUNDLE_MAX_TIMESTAMPS);
 		goto out;
 	}
-	for (i = 0; i < n_new; i++)
-		ts[n_ts++] = new_ts[i];
-	nb = *b;
-	nb.version_minor = 3;
-	nb.timestamps = ts;
+	if ((r = sgn_bundle_view_of(b, &nb, eb)) != SGN_OK)
+		goto out;
+	for (i = 0; i < n_new; i++) {
+		nb.ts_buf[n_ts].ptr = new_ts[i].ptr;
+		nb.ts_buf[n_ts++].len = new_ts[i].len;
+	}
 	nb.n_timestamps = n_ts;
 	nb.entries = entries;
 	nb.n_entries = n_entries;

@@ -267,6 +267,7 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	struct sgn_trusted_root	*root = NULL;
 	struct sgn_verifier	*v = NULL;
 	struct sgn_bundle	*pb = NULL;
+	struct sgn_bundle_view	 bv;
 	struct sgn_artifact	 art;
 	struct sgn_policy	 pol;
 	struct sgn_blob		 ts[2], *orig;
@@ -285,7 +286,8 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	buf = tu_read(MK "bundle.sigstore.json", &len);
 	cr_assert_eq(sgn_bundle_parse(buf, len, &pb, NULL), SGN_OK);
 	/* as it is (an integrated time, a timestamp): handed over */
-	cr_assert_eq(sgn_sign_emit(v, pb, &art, &pol, "bundle", &out, &eb),
+	cr_assert_eq(sgn_bundle_view_of(pb, &bv, NULL), SGN_OK);
+	cr_assert_eq(sgn_sign_emit(v, &bv, &art, &pol, "bundle", &out, &eb),
 	    SGN_OK, "%s", eb.msg);
 	cr_assert_gt(out.len, 0);
 	sgn_buf_reset(&out);
@@ -298,7 +300,8 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	pb->timestamps = ts;
 	pb->n_timestamps = 2;
 	sgn_errbuf_clear(&eb);
-	cr_assert_eq(sgn_sign_emit(v, pb, &art, &pol, "bundle", &out, &eb),
+	cr_assert_eq(sgn_bundle_view_of(pb, &bv, NULL), SGN_OK);
+	cr_assert_eq(sgn_sign_emit(v, &bv, &art, &pol, "bundle", &out, &eb),
 	    SGN_ERR_VERIFY);
 	cr_assert_str_eq(eb.msg, "bundle: timestamp 1 does not verify: "
 	    "message imprint does not match the signature");

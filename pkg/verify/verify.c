@@ -62,7 +62,8 @@ struct vctx {
 	const struct sgn_policy		*pol;
 	struct sgn_verify_result	*res;
 	struct sgn_errbuf		*eb;
-	struct sgn_cert			*leaf;
+	const struct sgn_cert		*leaf;		/* read only */
+	struct sgn_cert			*leaf_owned;	/* its reference */
 	const struct sgn_pubkey		*key;
 	struct sgn_pubkey		*key_owned;
 	uint8_t				 dig[3][SGN_MAX_DIGEST];
@@ -464,14 +465,15 @@ check_material(struct vctx *c)
 	if ((r = sgn_hash(SGN_HASH_SHA256, b->certs[0].ptr, b->certs[0].len,
 	    fp, c->eb)) != SGN_OK)
 		return r;
-	if ((c->leaf = leaf_lookup(c->v, fp, &self_signed)) == NULL) {
+	if ((c->leaf_owned = leaf_lookup(c->v, fp, &self_signed)) == NULL) {
 		if ((r = sgn_cert_from_der(b->certs[0].ptr, b->certs[0].len,
-		    &c->leaf, &tmp)) != SGN_OK)
+		    &c->leaf_owned, &tmp)) != SGN_OK)
 			return fail(c, "certificate", r == SGN_ERR_LIMIT ? r :
 			    SGN_ERR_PARSE, "%s", tmp.msg);
-		self_signed = sgn_cert_is_self_signed(c->leaf);
-		leaf_store(c->v, c->leaf, self_signed);
+		self_signed = sgn_cert_is_self_signed(c->leaf_owned);
+		leaf_store(c->v, c->leaf_owned, self_signed);
 	}
+	c->leaf = c->leaf_owned;
 	if (self_signed)
 		return fail(c, "certificate", SGN_ERR_VERIFY,
 		    "the signing certificate is self-signed");
@@ -1564,7 +1566,7 @@ out:
 		snprintf(res->reason, sizeof(res->reason), "%s",
 		    eb != NULL ? eb->msg : sgn_strerror(r));
 	}
-	sgn_cert_free(&c.leaf);
+	sgn_cert_free(&c.leaf_owned);
 	sgn_pubkey_free(&c.key_owned);
 	return r;
 }
@@ -1604,11 +1606,11 @@ sgn_verify_certificate(struct sgn_verifier *v, const struct sgn_cert *leaf,
 	c.v = v;
 	c.res = &res;
 	c.eb = eb;
-	/* check_certificate() reads the leaf only. */
-	c.leaf = sgn_cert_ref((struct sgn_cert *)(uintptr_t)leaf);
+	/* check_certificate() reads the leaf only: the caller's, lent for
+	 * the call. */
+	c.leaf = leaf;
 	c.times[c.n_times++] = at;
 	r = check_certificate(&c);
-	sgn_cert_free(&c.leaf);
 	sgn_verify_result_reset(&res);
 	return r;
 }
