@@ -872,6 +872,42 @@ update_roots(struct sgn_tuf *t, struct sgn_errbuf *eb)
 	return r;
 }
 
+/*
+ * 5.5 and 5.6, the step snapshot and targets share: file ("snapshot.json")
+ * as the trusted referrer from (named from_name) lists it.  The trusted
+ * copy old stays when it has that version and still checks (*outp NULL);
+ * else the file is fetched (as "<version>.<file>" under consistent
+ * snapshots) within the listed length, hashes and cap, parsed, checked
+ * with check and handed over; the caller's rollback checks come next.
+ */
+static sgn_err
+fetch_listed(struct sgn_tuf *t, const struct tuf_meta *from,
+    const char *from_name, const char *file, enum tuf_type type, size_t cap,
+    struct tuf_meta *old,
+    sgn_err (*check)(struct sgn_tuf *, struct tuf_meta *,
+    struct sgn_errbuf *), struct tuf_meta **outp, struct sgn_errbuf *eb)
+{
+	struct tuf_fileinfo fi;
+	char path[64];
+	sgn_err r;
+
+	*outp = NULL;
+	if ((r = meta_info(from, file, from_name, &fi, eb)) != SGN_OK)
+		return r;
+	if (old != NULL && old->version == fi.version &&
+	    check(t, old, NULL) == SGN_OK)
+		return SGN_OK;
+	if (t->root->consistent)
+		snprintf(path, sizeof(path), "%lld.%s", (long long)fi.version,
+		    file);
+	else
+		snprintf(path, sizeof(path), "%s", file);
+	if ((r = fetch_meta(t, path, type, &fi, cap, outp, eb)) != SGN_OK ||
+	    (r = check(t, *outp, eb)) != SGN_OK)
+		sgn_tuf_meta_free(outp);
+	return r;
+}
+
 static sgn_err
 update_timestamp(struct sgn_tuf *t, struct sgn_errbuf *eb)
 {
@@ -923,26 +959,15 @@ static sgn_err
 update_snapshot(struct sgn_tuf *t, struct sgn_errbuf *eb)
 {
 	struct tuf_meta *m = NULL;
-	struct tuf_fileinfo fi, ofi, nfi;
+	struct tuf_fileinfo ofi, nfi;
 	const cJSON *ometa, *e;
-	char path[64], where[MAX_NAME + 32];
+	char where[MAX_NAME + 32];
 	sgn_err r;
 
-	if ((r = meta_info(t->timestamp, "snapshot.json", "timestamp.json",
-	    &fi, eb)) != SGN_OK)
+	if ((r = fetch_listed(t, t->timestamp, "timestamp.json",
+	    "snapshot.json", TUF_SNAPSHOT, SGN_TUF_MAX_SNAPSHOT_BYTES,
+	    t->snapshot, check_snapshot, &m, eb)) != SGN_OK || m == NULL)
 		return r;
-	if (t->snapshot != NULL && t->snapshot->version == fi.version &&
-	    check_snapshot(t, t->snapshot, NULL) == SGN_OK)
-		return SGN_OK;
-	if (t->root->consistent)
-		snprintf(path, sizeof(path), "%lld.snapshot.json",
-		    (long long)fi.version);
-	else
-		snprintf(path, sizeof(path), "snapshot.json");
-	if ((r = fetch_meta(t, path, TUF_SNAPSHOT, &fi,
-	    SGN_TUF_MAX_SNAPSHOT_BYTES, &m, eb)) != SGN_OK ||
-	    (r = check_snapshot(t, m, eb)) != SGN_OK)
-		goto out;
 	if (t->snapshot != NULL) {
 		/* 5.5.5: no role dropped, no version going back */
 		ometa = sgn_json_member(t->snapshot->signed_, "meta");
@@ -983,32 +1008,15 @@ static sgn_err
 update_targets(struct sgn_tuf *t, struct sgn_errbuf *eb)
 {
 	struct tuf_meta *m = NULL;
-	struct tuf_fileinfo fi;
-	char path[64];
 	sgn_err r;
 
-	if ((r = meta_info(t->snapshot, "targets.json", "snapshot.json", &fi,
-	    eb)) != SGN_OK)
+	if ((r = fetch_listed(t, t->snapshot, "snapshot.json",
+	    "targets.json", TUF_TARGETS, SGN_TUF_MAX_TARGETS_BYTES,
+	    t->targets, check_targets, &m, eb)) != SGN_OK || m == NULL)
 		return r;
-	if (t->targets != NULL && t->targets->version == fi.version &&
-	    check_targets(t, t->targets, NULL) == SGN_OK)
-		return SGN_OK;
-	if (t->root->consistent)
-		snprintf(path, sizeof(path), "%lld.targets.json",
-		    (long long)fi.version);
-	else
-		snprintf(path, sizeof(path), "targets.json");
-	if ((r = fetch_meta(t, path, TUF_TARGETS, &fi,
-	    SGN_TUF_MAX_TARGETS_BYTES, &m, eb)) != SGN_OK ||
-	    (r = check_targets(t, m, eb)) != SGN_OK)
-		goto out;
 	sgn_tuf_meta_free(&t->targets);
 	t->targets = m;
-	m = NULL;
-	r = SGN_OK;
-out:
-	sgn_tuf_meta_free(&m);
-	return r;
+	return SGN_OK;
 }
 
 /* Drops cached delegated roles the new snapshot no longer lists at their
