@@ -49,9 +49,10 @@ struct sgn_bundle_view {
 
 /*
  * A view of b (which must outlive it).  SGN_ERR_LIMIT when b holds more
- * than SGN_BUNDLE_MAX_TIMESTAMPS timestamps; a chain of more than
- * SGN_BUNDLE_MAX_CHAIN certificates keeps its count (the first ones
- * viewed) for sgn_bundle_view_serialize() to refuse.
+ * than SGN_BUNDLE_MAX_TIMESTAMPS timestamps.  Only the certificates b's
+ * material uses are read (one, at most SGN_BUNDLE_MAX_CHAIN, or none); a
+ * count the material cannot hold is kept for sgn_bundle_view_serialize()
+ * to refuse.
  */
 sgn_err	sgn_bundle_view_of(const struct sgn_bundle *b,
 	    struct sgn_bundle_view *v, struct sgn_errbuf *eb);

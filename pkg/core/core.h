@@ -44,6 +44,9 @@ extern "C" {
  *	struct sgn_tuf_opts o = { SGN_SIZED(struct sgn_tuf_opts), .url = u };
  *	p = (struct sgn_policy)SGN_POLICY_INIT;		(to clear it again)
  *
+ * (C++ before C++20, which lacks designated initialisers: zero the struct
+ * and set size = sizeof of it by hand.)
+ *
  * A library function refuses such a struct (SGN_ERR_INVALID_ARGUMENT,
  * "struct sgn_policy: size 0: initialise it with SGN_POLICY_INIT") when
  * its size is 0 (the initialiser was forgotten), smaller than a size_t, or

@@ -158,6 +158,7 @@ struct sgn_tuf_opts {
 };
 #define SGN_TUF_OPTS_INIT	SGN_SIZED_INIT(struct sgn_tuf_opts)
 
+/* Embedded in struct sgn_tuf_info: fixed, it never grows (core.h). */
 struct sgn_tuf_role_info {
 	int		present;
 	int64_t		version;
