@@ -155,7 +155,11 @@ void	sgn_verifier_set_cache(struct sgn_verifier *v, int on);
  * SGN_ERR_UNSUPPORTED when the bundle failed (res->check and res->reason
  * say which check and why; eb holds "<check>: <reason>"); other codes
  * when the work could not be done (unreadable artifact, no trust).
- * res is filled in either case; release it with sgn_verify_result_reset.
+ * art, policy and res are structs with a size (core.h): one whose size is
+ * refused is SGN_ERR_INVALID_ARGUMENT (a refused res is left untouched).
+ * res is cleared first (what it held is not freed: reset it before
+ * reuse) and filled in either case; release it with
+ * sgn_verify_result_reset.
  */
 sgn_err	sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
 	    const struct sgn_artifact *art, const struct sgn_policy *policy,
