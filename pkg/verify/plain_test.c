@@ -6,6 +6,7 @@
  * on bundles made here with OpenSSL (keys, CAs and leaves minted per
  * test).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1140,4 +1141,49 @@ Test(plain, refuses_a_leaf_that_is_not_ecdsa)
 	    "is RSA-2048");
 	sgn_bundle_free(&b);
 	pki_free(&p);
+}
+
+/* The trust is a struct with a size (core.h) -------------------------- */
+
+Test(plain, a_trust_of_size_0_is_refused_naming_its_initialiser)
+{
+	struct sgn_pubkey *k = ms_key();
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
+	struct run o;
+
+	key_trust(&t, k);
+	t.size = 0;
+	run_path(KEY_V110, NULL, &t, &o);
+	cr_assert_eq(o.r, SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(o.eb.msg, "struct sgn_plain_trust: size 0: "
+	    "initialise it with SGN_PLAIN_TRUST_INIT");
+	cr_assert_eq(o.res.verified, 0);
+	cr_assert_null(o.payload);
+	sgn_verify_result_reset(&o.res);
+	sgn_pubkey_free(&k);
+}
+
+/* An older caller's trust ends before at: the time there (one at which
+ * the chain is not valid) is not theirs, and the default, the leaf's
+ * notBefore, is used. */
+Test(plain, an_older_trust_reads_the_newer_members_as_defaults)
+{
+	size_t len;
+	char *ca = (char *)tu_read(KEYS "ca-cert.pem", &len);
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
+	struct run o;
+
+	ca_trust(&t, ca, len);
+	t.at = 1;	/* 1970: before any of the certificates */
+	run_path(CERT_V110, NULL, &t, &o);
+	cr_assert_neq(o.r, SGN_OK, "at was not read");
+	cr_assert(tu_has(o.eb.msg, "certificate is not yet valid"), "%s",
+	    o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+	t.size = offsetof(struct sgn_plain_trust, at);
+	run_path(CERT_V110, NULL, &t, &o);
+	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
+	cr_assert_eq(o.res.verified, 1);
+	sgn_verify_result_reset(&o.res);
+	free(ca);
 }
