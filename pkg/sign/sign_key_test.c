@@ -315,3 +315,34 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	sgn_trusted_root_free(&root);
 	sgn_pubkey_free(&k);
 }
+
+/* Options with a size (core.h): keyless signing's too. */
+Test(sign_key, signing_options_of_size_0_are_refused_naming_their_initialiser)
+{
+	struct sgn_sign_opts		 so = SGN_SIGN_OPTS_INIT;
+	struct sgn_selection		 sel = SGN_SELECTION_INIT;
+	struct sgn_trusted_root		*root = NULL;
+	struct sgn_signing_ctx		*c = NULL;
+	struct sgn_errbuf		 eb;
+
+	cr_assert_eq(sgn_trusted_root_embedded(0, &root, NULL), SGN_OK);
+	so.root = root;
+	so.services = &sel;
+	so.size = 0;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_signing_ctx_new(&so, &c, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(eb.msg, "struct sgn_sign_opts: size 0: initialise "
+	    "it with SGN_SIGN_OPTS_INIT");
+	cr_assert_null(c);
+	/* and the selection it points to */
+	so.size = sizeof(so);
+	sel.size = 0;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_signing_ctx_new(&so, &c, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(eb.msg, "struct sgn_selection: size 0: initialise "
+	    "it with SGN_SELECTION_INIT");
+	cr_assert_null(c);
+	sgn_trusted_root_free(&root);
+}
