@@ -532,6 +532,23 @@ expect "key and identity" 2 "takes no identity" -- "$SIGNET" verify \
     --bundle x --key k --certificate-identity "$BEACON" file
 expect "staging and trusted root" 2 "exclude each other" -- v1 verify \
     --staging --trusted-root x
+
+# The built-in roots' date (their age is counted from it) is the newest
+# validFor start of the embedded file, whatever third_party/sigstore holds.
+for s in "" staging_; do
+	f=third_party/sigstore/${s}trusted_root.json
+	flag=${s:+--staging}
+	day=$(jq -r '[.. | .validFor? // empty | .start? // empty] | max' "$f")
+	expect "trust show $flag: the built-in root's date is its newest start" \
+	    0 "^$day\$" -- sh -c "'$SIGNET' trust show --json $flag |
+	    jq -er 'select(.source == \"built-in\") | .as_of'"
+	expect "trust show $flag: the text says the same date" 0 \
+	    "^  as of      $day " -- "$SIGNET" trust show $flag
+done
+expect "trust show: an argument is refused" 2 \
+    "trust show: unexpected argument x" -- "$SIGNET" trust show x
+expect "trust export: an argument is refused" 2 \
+    "trust export: unexpected argument x" -- "$SIGNET" trust export x
 expect "digest needs --bundle" 2 "bundle is required" -- "$SIGNET" verify \
     --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
     "sha256:$digest"

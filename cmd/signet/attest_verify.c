@@ -131,8 +131,8 @@ va_run(int argc, char **argv, const char **stage, int *printed)
 	sgn_err				 r;
 
 	memset(&a, 0, sizeof(a));
-	memset(&pol, 0, sizeof(pol));
-	memset(&res, 0, sizeof(res));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
+	res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
 	memset(&ar, 0, sizeof(ar));
 	memset(&s, 0, sizeof(s));
 	memset(&tw, 0, sizeof(tw));

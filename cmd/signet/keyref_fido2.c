@@ -187,7 +187,7 @@ key_fido2_list(const struct cli_args *a)
 		    list[i].vendor_id, list[i].product_id,
 		    list[i].manufacturer != NULL ? list[i].manufacturer : "",
 		    list[i].product != NULL ? list[i].product : "");
-	sgn_fido_devices_free(&list, n);
+	sgn_fido_devices_free(&list, &n);
 	return 0;
 }
 #endif /* !SGN_VERIFY_ONLY */

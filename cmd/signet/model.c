@@ -186,7 +186,7 @@ model_opts_read(const struct cli_args *a, const char *verb,
 	uint64_t		 v;
 	size_t			 n, i;
 
-	memset(&mr->o, 0, sizeof(mr->o));
+	mr->o = (struct sgn_manifest_opts)SGN_MANIFEST_OPTS_INIT;
 	mr->o.method = SGN_MANIFEST_FILES;
 	mr->o.hash = SGN_MANIFEST_SHA256;
 	guard_sigbus();

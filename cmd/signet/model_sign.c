@@ -126,7 +126,7 @@ model_chain_load(const struct cli_args *a, struct sign_how *h,
 void
 model_sign_how(const struct sign_how *h, struct sgn_sign_how *out)
 {
-	memset(out, 0, sizeof(*out));
+	*out = (struct sgn_sign_how)SGN_SIGN_HOW_INIT;
 	out->ctx = h->ctx;
 	out->signer = h->signer;
 	out->chain = h->chain;

@@ -62,8 +62,8 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 	sgn_err				 r;
 
 	memset(&mr, 0, sizeof(mr));
-	memset(&o, 0, sizeof(o));
-	memset(&vr, 0, sizeof(vr));
+	o = (struct sgn_verify_model_opts)SGN_VERIFY_MODEL_OPTS_INIT;
+	vr = (struct sgn_verify_model_result)SGN_VERIFY_MODEL_RESULT_INIT;
 	if (model_opts_read(mv->args, mv->verb, mv->model, &mr) != 0) {
 		res->verified = 0;
 		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "bad options");
@@ -77,7 +77,7 @@ model_verify(struct model_verify *mv, struct sgn_verify_result *res,
 	o.ca_len = mv->ca_len;
 	o.ignore_unsigned = cli_flag(mv->args, "ignore-unsigned-files");
 	model_progress_enable(&mr, mv->quiet);
-	o.hashing = mr.o;
+	o.hashing = &mr.o;
 	r = sgn_verify_model(mv->bundle, &o, res, &vr, eb);
 	model_progress_end(&mr);
 	if (vr.signed_manifest != NULL && vr.actual != NULL) {

@@ -384,6 +384,7 @@ services_open(const struct cli_args *a, const char *verb, struct services *sv)
 	if (services_trust(a, verb, sv, !config_file, 1) != 0)
 		return -1;
 	sgn_errbuf_clear(&eb);
+	sv->sel = (struct sgn_selection)SGN_SELECTION_INIT;
 	if ((r = sgn_signing_config_select(sv->cfg,
 	    sgn_time_from_sec((int64_t)time(NULL)), &sv->sel, &eb)) !=
 	    SGN_OK) {
@@ -456,7 +457,7 @@ static void
 log_opts(const struct services *sv, struct sign_run *run,
     struct sgn_log_opts *lo)
 {
-	memset(lo, 0, sizeof(*lo));
+	*lo = (struct sgn_log_opts)SGN_LOG_OPTS_INIT;
 	lo->root = sv->root;
 	lo->services = &sv->sel;
 	lo->http = sv->http;
@@ -664,7 +665,7 @@ signer_open(const struct cli_args *a, const char *verb, int model,
 		if (run->oo.issuer == NULL && sv->sel.oidc != NULL)
 			run->oo.issuer = sv->sel.oidc->url;
 		run->http = sv->http;
-		memset(&so, 0, sizeof(so));
+		so = (struct sgn_sign_opts)SGN_SIGN_OPTS_INIT;
 		so.root = sv->root;
 		so.services = &sv->sel;
 		so.http = sv->http;

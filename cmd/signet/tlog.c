@@ -910,7 +910,7 @@ print_entry(struct tctx *c, const char *url, int64_t log_index,
 		free(s);
 		cJSON_Delete(o);
 	}
-	sgn_sans_free(sans, n_sans);
+	sgn_sans_free(&sans, &n_sans);
 	free(issuer);
 	sgn_cert_free(&cert);
 	sgn_pubkey_free(&key);
@@ -1828,7 +1828,7 @@ unparsable:
 	fprintf(stderr, "signet: %s: entry %lld: cannot read its verifier: "
 	    "%s\n", tl->log->base_url, (long long)index, tmp.msg);
 out:
-	sgn_sans_free(sans, n_sans);
+	sgn_sans_free(&sans, &n_sans);
 	free(issuer);
 	sgn_cert_free(&cert);
 	sgn_pubkey_free(&key);

@@ -29,14 +29,6 @@
 /* sign and log update the cache when it is older than this */
 #define REFRESH_AFTER		DAY
 
-/*
- * The dates of the built-in trusted roots (third_party/sigstore/README:
- * the commits they were taken from), from which their age is counted.
- * Update them with the files.
- */
-#define BUILTIN_PRODUCTION_DATE	"2026-08-21T00:00:00Z"
-#define BUILTIN_STAGING_DATE	"2026-08-19T00:00:00Z"
-
 /* The repository chosen by the source options. */
 struct tsrc {
 	const char	*name;		/* "production", "staging", "custom" */
@@ -181,9 +173,8 @@ static sgn_err
 tsrc_tuf(const struct tsrc *s, int offline, struct sgn_http *http,
     struct sgn_tuf **t, struct sgn_errbuf *eb)
 {
-	struct sgn_tuf_opts o;
+	struct sgn_tuf_opts o = SGN_TUF_OPTS_INIT;
 
-	memset(&o, 0, sizeof(o));
 	o.root = s->root;
 	o.root_len = s->root_len;
 	o.cache_dir = s->have_cache ? s->cache : NULL;
@@ -209,14 +200,40 @@ expired_any(const struct sgn_tuf_info *i)
 	    i->snapshot.expired || i->targets.expired;
 }
 
-static int64_t
-date_sec(const char *s)
+static void
+newest(const struct sgn_validity *v, int64_t *sec)
 {
-	struct sgn_time t;
+	if (v->has_start && v->start.sec > *sec)
+		*sec = v->start.sec;
+}
 
-	if (sgn_time_parse_rfc3339(s, strlen(s), &t, NULL) != SGN_OK)
-		return 0;
-	return t.sec;
+/*
+ * The date of a built-in trusted root, from which its age is counted:
+ * the newest validFor start in it (a log, CA or TSA that starts then was
+ * in it no earlier), read from the file itself so that nothing here needs
+ * an edit when third_party/sigstore is updated.  0 when it has none.
+ */
+static int64_t
+root_date(const struct sgn_trusted_root *r)
+{
+	const struct sgn_log		*l;
+	const struct sgn_authority	*x;
+	int64_t				 sec = 0;
+	size_t				 n, i;
+
+	l = sgn_trusted_root_tlogs(r, &n);
+	for (i = 0; i < n; i++)
+		newest(&l[i].valid, &sec);
+	l = sgn_trusted_root_ctlogs(r, &n);
+	for (i = 0; i < n; i++)
+		newest(&l[i].valid, &sec);
+	x = sgn_trusted_root_cas(r, &n);
+	for (i = 0; i < n; i++)
+		newest(&x[i].valid, &sec);
+	x = sgn_trusted_root_tsas(r, &n);
+	for (i = 0; i < n; i++)
+		newest(&x[i].valid, &sec);
+	return sec;
 }
 
 static void
@@ -295,6 +312,7 @@ from_cache(const struct cli_args *a, const char *verb,
 	sgn_err			 r;
 
 	sgn_errbuf_clear(&eb);
+	g->info = (struct sgn_tuf_info)SGN_TUF_INFO_INIT;
 	if (!s->have_cache) {
 		snprintf(g->note, sizeof(g->note), "%s", s->cache_note);
 	} else if (!tsrc_cached(s)) {
@@ -349,8 +367,7 @@ from_cache(const struct cli_args *a, const char *verb,
 		goto out;
 	}
 	g->root_from = TRUST_FROM_BUILTIN;
-	g->as_of = date_sec(s->staging ? BUILTIN_STAGING_DATE :
-	    BUILTIN_PRODUCTION_DATE);
+	g->as_of = root_date(g->root);
 	rc = 0;
 out:
 	sgn_tuf_free(&t);
@@ -393,7 +410,7 @@ from_repo(const struct trust_want *w, int want_root, int want_cfg,
 	int			 cached = 0, valid, stale, rc = 2;
 	sgn_err			 r;
 
-	memset(&ci, 0, sizeof(ci));
+	ci = (struct sgn_tuf_info)SGN_TUF_INFO_INIT;
 	sgn_errbuf_clear(&eb);
 	sgn_errbuf_clear(&ueb);
 	if (tsrc_cached(s) && tsrc_tuf(s, 1, NULL, &off, &eb) == SGN_OK &&
@@ -617,7 +634,7 @@ do_update(const struct cli_args *a, const char *verb, struct tsrc *s,
 	int			 have_v2 = 0, rc = 2;
 	sgn_err			 r;
 
-	memset(&info, 0, sizeof(info));
+	info = (struct sgn_tuf_info)SGN_TUF_INFO_INIT;
 	sgn_errbuf_clear(&eb);
 #ifdef SGN_VERIFY_ONLY
 	/* make VERIFY_ONLY=1: no network client; a local copy (--from) */
@@ -702,6 +719,28 @@ out:
 	return rc;
 }
 
+/*
+ * What trust update, show and export begin with: parses argv into a
+ * (whose options the caller added) as verb, answers --help, and refuses
+ * positional arguments (none of them takes any).  -1 to go on, else the
+ * exit status.
+ */
+static int
+trust_parse(struct cli_args *a, const char *verb, int argc, char **argv)
+{
+	if (cli_parse(a, verb, argc, argv) != 0)
+		return 2;
+	if (cli_flag(a, "help")) {
+		trust_usage(stdout);
+		return 0;
+	}
+	if (a->n_pos != 0) {
+		cli_err("%s: unexpected argument %s", verb, a->pos[0]);
+		return 2;
+	}
+	return -1;
+}
+
 static int
 trust_update(int argc, char **argv)
 {
@@ -711,16 +750,8 @@ trust_update(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	trust_src_opts(&a);
-	if (cli_parse(&a, "trust update", argc, argv) != 0)
-		return 2;
-	if (cli_flag(&a, "help")) {
-		trust_usage(stdout);
-		return 0;
-	}
-	if (a.n_pos != 0) {
-		cli_err("trust update: unexpected argument %s", a.pos[0]);
-		return 2;
-	}
+	if ((rc = trust_parse(&a, "trust update", argc, argv)) != -1)
+		return rc;
 	if ((rc = tsrc_open(&a, "trust update", 1, &s)) == 0)
 		rc = do_update(&a, "trust update", &s, 1);
 	tsrc_reset(&s);
@@ -978,16 +1009,8 @@ trust_show(int argc, char **argv)
 	cli_add(&a, "json", CLI_FLAG);
 	cli_add(&a, "help", CLI_FLAG);
 	trust_opts_add(&a, TRUST_OPTS_VERIFY);
-	if (cli_parse(&a, "trust show", argc, argv) != 0)
-		return 2;
-	if (cli_flag(&a, "help")) {
-		trust_usage(stdout);
-		return 0;
-	}
-	if (a.n_pos != 0) {
-		cli_err("trust show: unexpected argument %s", a.pos[0]);
-		return 2;
-	}
+	if ((rc = trust_parse(&a, "trust show", argc, argv)) != -1)
+		return rc;
 	json = cli_flag(&a, "json");
 	w.need_root = 1;
 	w.quiet = json;
@@ -1035,7 +1058,7 @@ trust_export(int argc, char **argv)
 	struct sgn_errbuf	 eb;
 	struct tsrc		 s;
 	struct sgn_tuf		*t = NULL;
-	struct sgn_tuf_info	 info;
+	struct sgn_tuf_info	 info = SGN_TUF_INFO_INIT;
 	const char		*tro, *sco;
 	int			 rc = 2;
 	sgn_err			 r;
@@ -1046,15 +1069,11 @@ trust_export(int argc, char **argv)
 	trust_src_opts(&a);
 	cli_add(&a, "trusted-root-out", CLI_VALUE);
 	cli_add(&a, "signing-config-out", CLI_VALUE);
-	if (cli_parse(&a, "trust export", argc, argv) != 0)
-		return 2;
-	if (cli_flag(&a, "help")) {
-		trust_usage(stdout);
-		return 0;
-	}
+	if ((rc = trust_parse(&a, "trust export", argc, argv)) != -1)
+		return rc;
 	tro = cli_get(&a, "trusted-root-out");
 	sco = cli_get(&a, "signing-config-out");
-	if (a.n_pos != 0 || tro == NULL) {
+	if (tro == NULL) {
 		cli_err("trust export: give --trusted-root-out FILE (and "
 		    "--signing-config-out FILE)");
 		return 2;

@@ -566,9 +566,9 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 	sgn_err r;
 
 	memset(&a, 0, sizeof(a));
-	memset(&art, 0, sizeof(art));
-	memset(&pol, 0, sizeof(pol));
-	memset(&res, 0, sizeof(res));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
+	res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
 	memset(&mv, 0, sizeof(mv));
 	memset(&tw, 0, sizeof(tw));
 	memset(&tg, 0, sizeof(tg));

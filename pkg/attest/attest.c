@@ -49,7 +49,7 @@ sgn_attest_subject_of(const char *path, struct sgn_attest_subject *s,
 		    strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
 		/* as `signet digest DIR`: DIR/model.sig is left out */
-		memset(&o, 0, sizeof(o));
+		o = (struct sgn_manifest_opts)SGN_MANIFEST_OPTS_INIT;
 		n = strlen(path);
 		if (asprintf(&sig, "%s%smodel.sig", path,
 		    n > 0 && path[n - 1] == '/' ? "" : "/") < 0) {

@@ -111,7 +111,7 @@ Test(attest, a_directory_subject_is_the_oms_root_without_model_sig)
 	sgn_errbuf_clear(&eb);
 	cr_assert_eq(sgn_attest_subject_of(p, &s, &eb), SGN_OK, "%s", eb.msg);
 	/* independently: the manifest signet digest builds */
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_manifest_opts)SGN_MANIFEST_OPTS_INIT;
 	snprintf(sig, sizeof(sig), "%s/model.sig", p);
 	o.signature_path = sig;
 	cr_assert_eq(sgn_manifest_build(p, &o, &m, &eb), SGN_OK);
@@ -662,7 +662,7 @@ sign_text(const char *stmt)
 	sgn_bundle_free(&V.b);
 	cr_assert_eq(sgn_bundle_parse(out.ptr, out.len, &V.b, &V.eb), SGN_OK);
 	sgn_buf_reset(&out);
-	memset(&V.pol, 0, sizeof(V.pol));
+	V.pol = (struct sgn_policy)SGN_POLICY_INIT;
 	V.pol.key = sgn_signer_pubkey(V.signer);
 	V.pol.unlogged_ok = 1;
 }
@@ -681,6 +681,8 @@ static void
 vsetup(void)
 {
 	memset(&V, 0, sizeof(V));
+	V.pol = (struct sgn_policy)SGN_POLICY_INIT;
+	V.res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
 	memset(V.digest, 0xab, 32);
 }
 

@@ -71,14 +71,14 @@ sgn_attest_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
 	/* the signature, exactly as verify checks it */
 	if (policy->key != NULL && policy->unlogged_ok &&
 	    b->n_entries == 0 && b->n_timestamps == 0) {
-		memset(&t, 0, sizeof(t));
+		t = (struct sgn_plain_trust)SGN_PLAIN_TRUST_INIT;
 		t.key = policy->key;
 		r = sgn_verify_plain(b, &t, &pl, &pl_len, res, eb);
 	} else {
 		if (v == NULL)
 			return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
 			    "attestation: a Sigstore bundle needs a verifier");
-		memset(&art, 0, sizeof(art));
+		art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 		art.digest_alg = SGN_HASH_SHA256;
 		memcpy(art.digest, sha256, 32);
 		r = sgn_verify(v, b, &art, policy, res, eb);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "bundle_int.h"
 #include "json.h"
 
 static const struct {
@@ -649,7 +650,7 @@ add_entry(cJSON *arr, const struct sgn_tlog_entry *e)
 }
 
 static int
-build(const struct sgn_bundle *b, cJSON *root)
+build(const struct sgn_bundle_view *b, cJSON *root)
 {
 	cJSON *vm, *x, *arr, *o;
 	size_t i;
@@ -728,23 +729,117 @@ build(const struct sgn_bundle *b, cJSON *root)
 	    b->keyid) != NULL);
 }
 
+/* What a v0.3 bundle's verificationMaterial can hold. */
+static sgn_err
+material_ok(sgn_bundle_material m, size_t n_certs, struct sgn_errbuf *eb)
+{
+	if ((m == SGN_MATERIAL_CERTIFICATE && n_certs != 1) ||
+	    (m == SGN_MATERIAL_CHAIN && (n_certs == 0 ||
+	    n_certs > SGN_BUNDLE_MAX_CHAIN)) ||
+	    (m != SGN_MATERIAL_CERTIFICATE && m != SGN_MATERIAL_CHAIN &&
+	    m != SGN_MATERIAL_PUBLIC_KEY))
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "a v0.3 bundle "
+		    "carries one certificate, a chain of 1 to %d "
+		    "certificates, or a public key", SGN_BUNDLE_MAX_CHAIN);
+	return SGN_OK;
+}
+
+sgn_err
+sgn_bundle_view_certs(struct sgn_bundle_view *v,
+    const struct sgn_blob *certs, size_t n, struct sgn_errbuf *eb)
+{
+	size_t i;
+
+	if (n > SGN_BUNDLE_MAX_CHAIN)
+		return sgn_errf(eb, SGN_ERR_LIMIT, "certificate chain: more "
+		    "than %d certificates", SGN_BUNDLE_MAX_CHAIN);
+	for (i = 0; i < n; i++) {
+		v->certs_buf[i].ptr = certs[i].ptr;
+		v->certs_buf[i].len = certs[i].len;
+	}
+	v->certs = v->certs_buf;
+	v->n_certs = n;
+	return SGN_OK;
+}
+
+sgn_err
+sgn_bundle_view_of(const struct sgn_bundle *b, struct sgn_bundle_view *v,
+    struct sgn_errbuf *eb)
+{
+	size_t i, k;
+	sgn_err r;
+
+	memset(v, 0, sizeof(*v));
+	if (b->n_timestamps > SGN_BUNDLE_MAX_TIMESTAMPS)
+		return sgn_errf(eb, SGN_ERR_LIMIT, "more than %d timestamps",
+		    SGN_BUNDLE_MAX_TIMESTAMPS);
+	/*
+	 * Only the certificates the material uses are read; counts the
+	 * material cannot hold are kept, for the serializer to refuse as it
+	 * always has (SGN_ERR_INVALID_ARGUMENT).
+	 */
+	k = b->material == SGN_MATERIAL_CERTIFICATE ? 1 :
+	    b->material == SGN_MATERIAL_CHAIN ? SGN_BUNDLE_MAX_CHAIN : 0;
+	if ((r = sgn_bundle_view_certs(v, b->certs, b->n_certs < k ?
+	    b->n_certs : k, eb)) != SGN_OK)
+		return r;
+	v->n_certs = b->n_certs;
+	for (i = 0; i < b->n_timestamps; i++) {
+		v->ts_buf[i].ptr = b->timestamps[i].ptr;
+		v->ts_buf[i].len = b->timestamps[i].len;
+	}
+	v->material = b->material;
+	v->key_hint = b->key_hint;
+	v->entries = b->entries;
+	v->n_entries = b->n_entries;
+	v->timestamps = v->ts_buf;
+	v->n_timestamps = b->n_timestamps;
+	v->content = b->content;
+	v->has_digest = b->has_digest;
+	v->digest_alg = b->digest_alg;
+	v->digest = b->digest;
+	v->digest_len = b->digest_len;
+	v->signature.ptr = b->signature.ptr;
+	v->signature.len = b->signature.len;
+	v->payload.ptr = b->payload.ptr;
+	v->payload.len = b->payload.len;
+	v->payload_type = b->payload_type;
+	v->keyid = b->keyid;
+	v->key_raw.ptr = b->key_raw.ptr;
+	v->key_raw.len = b->key_raw.len;
+	v->key_details = b->key_details;
+	return SGN_OK;
+}
+
 sgn_err
 sgn_bundle_serialize(const struct sgn_bundle *b, struct sgn_buf *out,
     struct sgn_errbuf *eb)
+{
+	struct sgn_bundle_view *v;
+	sgn_err r;
+
+	/* the counts first: the view reads the certificates they count */
+	if ((r = material_ok(b->material, b->n_certs, eb)) != SGN_OK)
+		return r;
+	/* about 800 bytes of pointers: not on the stack of every caller */
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
+	if ((r = sgn_bundle_view_of(b, v, eb)) == SGN_OK)
+		r = sgn_bundle_view_serialize(v, out, eb);
+	free(v);
+	return r;
+}
+
+sgn_err
+sgn_bundle_view_serialize(const struct sgn_bundle_view *b,
+    struct sgn_buf *out, struct sgn_errbuf *eb)
 {
 	cJSON *root;
 	char *s;
 	sgn_err r;
 
-	if ((b->material == SGN_MATERIAL_CERTIFICATE && b->n_certs != 1) ||
-	    (b->material == SGN_MATERIAL_CHAIN && (b->n_certs == 0 ||
-	    b->n_certs > SGN_BUNDLE_MAX_CHAIN)) ||
-	    (b->material != SGN_MATERIAL_CERTIFICATE &&
-	    b->material != SGN_MATERIAL_CHAIN &&
-	    b->material != SGN_MATERIAL_PUBLIC_KEY))
-		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "a v0.3 bundle "
-		    "carries one certificate, a chain of 1 to %d "
-		    "certificates, or a public key", SGN_BUNDLE_MAX_CHAIN);
+	if ((r = material_ok(b->material, b->n_certs, eb)) != SGN_OK)
+		return r;
 	if ((root = cJSON_CreateObject()) == NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	if (!build(b, root) || (s = cJSON_Print(root)) == NULL) {

@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 
 #include "bundle.h"
+#include "bundle_int.h"
 #include "testutil.h"
 
 #define V03 "testdata/vectors/rekor-v1-hashedrekord/bundle.sigstore.json"
@@ -1001,4 +1002,70 @@ Test(bundle, serializes_model_signing_bundles)
 	cr_assert(!tu_has(json, "keyid"), "%s", json);
 	sgn_bundle_free(&b);
 	free(json);
+}
+
+/* The read-only view the signers serialize (bundle_int.h) -------------- */
+
+/*
+ * A view filled from constants (no casts: every pointer is const)
+ * serializes to the very bytes of the equal struct sgn_bundle, and a view
+ * of a parsed bundle to the bytes of the bundle itself.
+ */
+Test(bundle, a_view_serializes_to_the_bytes_of_the_equal_bundle)
+{
+	static const uint8_t payload[] = "{\"_type\":\"x\"}";
+	static const uint8_t sig[] = { 0x30, 0x06, 0x02, 0x01, 0x01, 0x02,
+	    0x01, 0x01 };
+	static const char hint[] = "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef";
+	struct sgn_bundle_view v;
+	struct sgn_bundle b, *parsed = NULL;
+	struct sgn_buf from_view, from_bundle, again;
+	uint8_t pcopy[sizeof(payload) - 1], scopy[sizeof(sig)];
+	char hcopy[sizeof(hint)], type[] = "application/vnd.in-toto+json";
+	char keyid[] = "";
+
+	memset(&v, 0, sizeof(v));
+	v.material = SGN_MATERIAL_PUBLIC_KEY;
+	v.key_hint = hint;
+	v.content = SGN_CONTENT_DSSE;
+	v.payload.ptr = payload;
+	v.payload.len = sizeof(payload) - 1;
+	v.payload_type = "application/vnd.in-toto+json";
+	v.signature.ptr = sig;
+	v.signature.len = sizeof(sig);
+	v.keyid = "";
+	memcpy(pcopy, payload, sizeof(pcopy));
+	memcpy(scopy, sig, sizeof(scopy));
+	memcpy(hcopy, hint, sizeof(hcopy));
+	memset(&b, 0, sizeof(b));
+	b.version_minor = 3;
+	b.material = SGN_MATERIAL_PUBLIC_KEY;
+	b.key_hint = hcopy;
+	b.content = SGN_CONTENT_DSSE;
+	b.payload.ptr = pcopy;
+	b.payload.len = sizeof(pcopy);
+	b.payload_type = type;
+	b.signature.ptr = scopy;
+	b.signature.len = sizeof(scopy);
+	b.keyid = keyid;
+	sgn_buf_init(&from_view, 0);
+	sgn_buf_init(&from_bundle, 0);
+	sgn_buf_init(&again, 0);
+	cr_assert_eq(sgn_bundle_view_serialize(&v, &from_view, NULL), SGN_OK);
+	cr_assert_eq(sgn_bundle_serialize(&b, &from_bundle, NULL), SGN_OK);
+	cr_assert_eq(from_view.len, from_bundle.len);
+	cr_assert_eq(memcmp(from_view.ptr, from_bundle.ptr, from_view.len),
+	    0);
+	/* it parses, and a view of what was parsed gives the same bytes */
+	cr_assert_eq(sgn_bundle_parse(from_view.ptr, from_view.len, &parsed,
+	    NULL), SGN_OK);
+	cr_assert_eq(sgn_bundle_view_of(parsed, &v, NULL), SGN_OK);
+	cr_assert_eq(sgn_bundle_view_serialize(&v, &again, NULL), SGN_OK);
+	cr_assert_eq(again.len, from_view.len);
+	cr_assert_eq(memcmp(again.ptr, from_view.ptr, again.len), 0);
+	sgn_bundle_free(&parsed);
+	sgn_buf_reset(&from_view);
+	sgn_buf_reset(&from_bundle);
+	sgn_buf_reset(&again);
 }

@@ -34,6 +34,34 @@ extern "C" {
 #define SGN_API_END
 #endif
 
+/*
+ * Structs that grow.  A struct that callers allocate and the library
+ * reads or fills (options, a policy, a result) may gain members in a later
+ * version.  Each starts with `size_t size`, the caller's sizeof of it, set
+ * by the struct's initialiser:
+ *
+ *	struct sgn_policy p = SGN_POLICY_INIT;
+ *	struct sgn_tuf_opts o = { SGN_SIZED(struct sgn_tuf_opts), .url = u };
+ *	p = (struct sgn_policy)SGN_POLICY_INIT;		(to clear it again)
+ *
+ * (C++ before C++20, which lacks designated initialisers: zero the struct
+ * and set size = sizeof of it by hand.)
+ *
+ * A library function refuses such a struct (SGN_ERR_INVALID_ARGUMENT,
+ * "struct sgn_policy: size 0: initialise it with SGN_POLICY_INIT") when
+ * its size is 0 (the initialiser was forgotten), smaller than a size_t, or
+ * larger than the library's own (a program built against a newer
+ * signet).  It reads only the members within size, the others taking
+ * their defaults (what 0 means for each: a program built against an older
+ * signet gets the older behaviour), and writes only within size.  Members
+ * are only ever appended, each starting at or after the previous version's
+ * sizeof.  Records the library allocates (a bundle, a trusted root, SANs),
+ * structs embedded in others and plain values (struct sgn_buf, sgn_time,
+ * sgn_errbuf) carry no size and do not grow.
+ */
+#define SGN_SIZED(type)		.size = sizeof(type)
+#define SGN_SIZED_INIT(type)	{ SGN_SIZED(type) }
+
 SGN_API_BEGIN
 
 /* Append new codes at the end; never renumber (they are part of the ABI). */
@@ -152,11 +180,12 @@ void	sgn_secret_reset(struct sgn_secret *s);
  * Strict base64 decode of (s, n).  Accepts the standard alphabet or the
  * URL-safe one (not both in one string), with canonical padding or none.
  * Line breaks (CR and LF, anywhere) are dropped first, for wrapped
- * base64 as PEM bodies and some writers have it; any other whitespace,
- * stray padding and non-zero trailing bits are rejected, so the
- * unwrapped text of one byte string has exactly one accepted encoding
- * per alphabet.  *outp is malloc'd (NUL-terminated, not counted) and
- * owned by the caller.
+ * base64 as PEM bodies and some writers have it; any other whitespace
+ * (spaces, tabs), padding that is partial or not at the end, and non-zero
+ * trailing bits are rejected, so a byte string has exactly two accepted
+ * unwrapped encodings per alphabet: padded and unpadded.  Empty input
+ * decodes to zero bytes.  *outp is malloc'd (NUL-terminated, not counted)
+ * and owned by the caller.
  */
 sgn_err	sgn_b64_decode(const char *s, size_t n, uint8_t **outp,
 	    size_t *outlenp, struct sgn_errbuf *eb);

@@ -72,4 +72,29 @@ sgn_err	sgn_dl_open_path(const char *path, const char *what, void **handle,
 void	*sgn_dl_sym_path(void *handle, const char *name);
 void	sgn_dl_close_path(void *handle);
 
+/*
+ * Structs that grow (core.h).  name is the struct's tag ("sgn_policy"),
+ * for messages; known is the library's sizeof of it.
+ *
+ * sgn_sized_check() refuses a struct s whose size is 0, smaller than a
+ * size_t or larger than known (SGN_ERR_INVALID_ARGUMENT, naming the
+ * struct and its initialiser).  sgn_sized_in() checks src so, then copies
+ * the members within its size into dst (known bytes), zeroes the rest
+ * (their defaults) and sets dst's size to known: the library then reads
+ * dst whole.  sgn_sized_out() copies what fits of src (a whole struct of
+ * known bytes) into dst, a checked struct of the caller, leaving dst's
+ * size as it was.
+ */
+sgn_err	sgn_sized_check(const void *s, size_t known, const char *name,
+	    struct sgn_errbuf *eb);
+sgn_err	sgn_sized_in(void *dst, size_t known, const void *src,
+	    const char *name, struct sgn_errbuf *eb);
+void	sgn_sized_out(void *dst, const void *src, size_t known);
+/* The size s was given (s is a struct that grows). */
+size_t	sgn_sized_size(const void *s);
+/* 1 when the struct s of type type holds member within its size. */
+#define SGN_SIZED_HAS(s, type, member) \
+	(sgn_sized_size(s) >= offsetof(type, member) + \
+	    sizeof(((type *)0)->member))
+
 #endif /* SGN_CORE_INT_H */

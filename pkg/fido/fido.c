@@ -755,19 +755,26 @@ out:
 /* Listing ---------------------------------------------------------------- */
 
 void
-sgn_fido_devices_free(struct sgn_fido_device **list, size_t n)
+sgn_fido_devices_free(struct sgn_fido_device **listp, size_t *np)
 {
-	size_t i;
+	struct sgn_fido_device *list;
+	size_t i, n;
 
-	if (list == NULL || *list == NULL)
+	if (listp == NULL)
+		return;
+	list = *listp;
+	n = np != NULL ? *np : 0;
+	*listp = NULL;
+	if (np != NULL)
+		*np = 0;
+	if (list == NULL)
 		return;
 	for (i = 0; i < n; i++) {
-		free((*list)[i].path);
-		free((*list)[i].manufacturer);
-		free((*list)[i].product);
+		free(list[i].path);
+		free(list[i].manufacturer);
+		free(list[i].product);
 	}
-	free(*list);
-	*list = NULL;
+	free(list);
 }
 
 static char *
@@ -822,7 +829,7 @@ sgn_fido_list_devices(struct sgn_fido_device **listp, size_t *np,
 	list = NULL;
 	r = SGN_OK;
 out:
-	sgn_fido_devices_free(&list, n);
+	sgn_fido_devices_free(&list, &n);
 	fido_dev_info_free(&di, SGN_FIDO_MAX_DEVICES);
 	return r;
 }

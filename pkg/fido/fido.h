@@ -183,7 +183,9 @@ struct sgn_fido_device {
  */
 sgn_err	sgn_fido_list_devices(struct sgn_fido_device **list, size_t *n,
 	    struct sgn_errbuf *eb);
-void	sgn_fido_devices_free(struct sgn_fido_device **list, size_t n);
+/* Frees the *np devices of *listp and clears *listp and *np (either may
+ * be NULL). */
+void	sgn_fido_devices_free(struct sgn_fido_device **listp, size_t *np);
 
 /*
  * Creates a credential with hmac-secret on the authenticator (ES256, not

@@ -1176,8 +1176,12 @@ Test(fido, lists_devices_without_the_software_one)
 	}
 	if (n == 0)
 		cr_assert_null(list);
-	sgn_fido_devices_free(&list, n);
+	/* the free leaves no dangling pointer or stale count behind */
+	sgn_fido_devices_free(&list, &n);
 	cr_assert_null(list);
+	cr_assert_eq(n, 0);
+	sgn_fido_devices_free(&list, &n);	/* and may be called again */
+	sgn_fido_devices_free(NULL, NULL);
 }
 
 Test(fido, needs_a_device_when_none_is_connected)
@@ -1187,11 +1191,12 @@ Test(fido, needs_a_device_when_none_is_connected)
 	struct sgn_errbuf eb;
 	struct sgn_buf kf;
 	char *pem = NULL;
-	size_t n = 0;
+	size_t n = 0, connected;
 
 	cr_assert_eq(sgn_fido_list_devices(&list, &n, NULL), SGN_OK);
-	sgn_fido_devices_free(&list, n);
-	if (n != 0)
+	connected = n;
+	sgn_fido_devices_free(&list, &n);
+	if (connected != 0)
 		skip("a security key is connected");
 	memset(&kf, 0, sizeof(kf));
 	sgn_errbuf_clear(&eb);

@@ -84,8 +84,9 @@ int	sgn_pubkey_equal(const struct sgn_pubkey *a,
 
 /*
  * Verifies sig over msg.  ECDSA and RSA hash msg with hash; Ed25519 signs
- * msg itself (pure) and requires hash == SGN_HASH_NONE or its default.
- * Returns SGN_ERR_VERIFY (with a message) when the signature is wrong.
+ * msg itself (pure) and requires hash == SGN_HASH_NONE (any other is
+ * SGN_ERR_UNSUPPORTED).  Returns SGN_ERR_VERIFY (with a message) when the
+ * signature is wrong or empty.
  */
 sgn_err	sgn_pubkey_verify(const struct sgn_pubkey *k, sgn_hash_alg hash,
 	    const uint8_t *msg, size_t msglen, const uint8_t *sig,
@@ -121,14 +122,16 @@ sgn_err	sgn_pubkey_pem_hint(const struct sgn_pubkey *k,
 
 /*
  * A signer holds a private key (or reaches one) and signs.  One interface,
- * one implementation per kind of key: ephemeral keys and PEM key files
- * here; FIDO2-derived keys come with their issue.  The private key never
- * leaves the signer and is wiped when it is freed.
+ * one implementation per kind of key: ephemeral keys, PEM and cosign key
+ * files, and P-256 keys from a private scalar (pkg/fido derives them from
+ * a security key's hmac-secret).  The private key never leaves the signer
+ * and is wiped when it is freed.
  */
 struct sgn_signer;
 
-/* A fresh key in memory only (keyless signing): ECDSA P-256 by default;
- * P-384, P-521 and Ed25519 are accepted too. */
+/* A fresh key in memory only (keyless signing) of type: ECDSA P-256 (what
+ * keyless signing uses), P-384 or P-521, or Ed25519; any other type
+ * (RSA, SGN_KEY_UNKNOWN) is SGN_ERR_UNSUPPORTED. */
 sgn_err	sgn_signer_ephemeral(sgn_key_type type, struct sgn_signer **out,
 	    struct sgn_errbuf *eb);
 

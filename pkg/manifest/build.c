@@ -29,6 +29,7 @@
 #include <openssl/evp.h>
 
 #include "build_int.h"
+#include "core_int.h"
 
 #define DEFAULT_READ	(1u << 20)
 #define MAX_READ	(64u << 20)
@@ -390,7 +391,7 @@ sgn_manifest_build(const char *model_path,
     const struct sgn_manifest_opts *opts, struct sgn_manifest **out,
     struct sgn_errbuf *eb)
 {
-	struct sgn_manifest_opts	 o = *opts;
+	struct sgn_manifest_opts	 o = SGN_MANIFEST_OPTS_INIT;
 	struct walk			 w;
 	struct pool			 p;
 	struct sgn_manifest		*m = NULL;
@@ -401,6 +402,9 @@ sgn_manifest_build(const char *model_path,
 	int				 fd, single = 0, lock_ok = 0;
 	sgn_err				 r = SGN_OK;
 
+	if (opts != NULL && (r = sgn_sized_in(&o, sizeof(o), opts,
+	    "sgn_manifest_opts", eb)) != SGN_OK)
+		return r;
 	memset(&w, 0, sizeof(w));
 	memset(&p, 0, sizeof(p));
 	p.root_fd = -1;

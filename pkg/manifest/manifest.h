@@ -114,6 +114,7 @@ typedef void (*sgn_manifest_progress_fn)(void *ctx, uint64_t bytes_done,
     uint64_t bytes_total, uint64_t files_done, uint64_t files_total);
 
 struct sgn_manifest_opts {
+	size_t			 size;		/* SGN_MANIFEST_OPTS_INIT */
 	sgn_manifest_method	 method;	/* 0: files */
 	sgn_manifest_hash	 hash;		/* 0: sha256 */
 	uint64_t		 shard_size;	/* 0: 1,000,000,000 */
@@ -146,10 +147,12 @@ struct sgn_manifest_opts {
 	sgn_manifest_progress_fn progress;
 	void			*progress_ctx;
 };
+#define SGN_MANIFEST_OPTS_INIT	SGN_SIZED_INIT(struct sgn_manifest_opts)
 
 /*
  * Walks and hashes the model at model_path (a directory, or one regular
- * file) into a new manifest.  Fails with SGN_ERR_IO for unreadable files,
+ * file) into a new manifest, with opts (NULL: the defaults; a struct
+ * with a size, core.h).  Fails with SGN_ERR_IO for unreadable files,
  * SGN_ERR_UNSUPPORTED for refused file types and links (the message names
  * the path), SGN_ERR_LIMIT for more than SGN_MANIFEST_MAX_ENTRIES entries.
  */

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,7 @@ build(const char *rel, sgn_manifest_method method, uint64_t shard,
 {
 	struct sgn_manifest_opts	o;
 
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_manifest_opts)SGN_MANIFEST_OPTS_INIT;
 	o.method = method;
 	o.shard_size = shard;
 	o.flags = flags;
@@ -508,7 +509,7 @@ Test(manifest, git_paths_signature_and_ignored_paths_are_left_out)
 	put("g/d/also/f", "1");
 	put("g/d/x/f", "1");
 	put("g/model.sig", "{}");
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_manifest_opts)SGN_MANIFEST_OPTS_INIT;
 	o.ignore = ig;
 	o.n_ignore = 2;
 	(void)snprintf(sig, sizeof(sig), "%s/g/model.sig", tmp);
@@ -546,7 +547,7 @@ Test(manifest, a_signature_is_recorded_only_inside_the_model)
 
 	tu_sh("mkdir -p %s/sm/sub && printf x > %s/sm/sub/f && "
 	    "printf '{}' > %s/sm/sub/m.sig", tmp, tmp, tmp);
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_manifest_opts)SGN_MANIFEST_OPTS_INIT;
 	o.flags = SGN_MANIFEST_KEEP_GIT;
 	(void)snprintf(sig, sizeof(sig), "%s/sm/sub/m.sig", tmp);
 	o.signature_path = sig;
@@ -598,7 +599,7 @@ Test(manifest, jobs_and_read_sizes_do_not_change_digests)
 	tu_sh("mkdir -p %s/j && head -c 3000000 /dev/urandom > %s/j/big && "
 	    "head -c 5 /dev/urandom > %s/j/small && : > %s/j/empty", tmp,
 	    tmp, tmp, tmp);
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_manifest_opts)SGN_MANIFEST_OPTS_INIT;
 	o.jobs = 1;
 	cr_assert_eq(sgn_manifest_build(path_of("j"), &o, &a, &eb), SGN_OK);
 	for (i = 0; i < 3; i++) {
@@ -633,7 +634,7 @@ Test(manifest, mapped_hashing_gives_the_same_digests)
 	    "head -c 4194304 /dev/urandom > %s/mm/exact && "
 	    "printf small > %s/mm/small", tmp, tmp, tmp, tmp);
 	for (i = 0; i < 3; i++) {
-		memset(&o, 0, sizeof(o));
+		o = (struct sgn_manifest_opts)SGN_MANIFEST_OPTS_INIT;
 		o.method = shard[i] != 0 ? SGN_MANIFEST_SHARDS :
 		    SGN_MANIFEST_FILES;
 		o.shard_size = shard[i];
@@ -659,7 +660,7 @@ Test(manifest, blake2b_digests_are_64_bytes)
 	struct sgn_errbuf		 eb;
 	char				 hex[129];
 
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_manifest_opts)SGN_MANIFEST_OPTS_INIT;
 	o.hash = SGN_MANIFEST_BLAKE2B;
 	cr_assert_eq(sgn_manifest_build(path_of("m/file_model"), &o, &m, &eb),
 	    SGN_OK, "%s", eb.msg);
@@ -757,7 +758,7 @@ Test(manifest, a_signature_cap_holds_the_worst_statement_of_its_model)
 	cr_assert_geq(fd = open(path, O_WRONLY | O_CREAT, 0644), 0);
 	cr_assert_eq(ftruncate(fd, 3 * 4096 + 1), 0);
 	cr_assert_eq(close(fd), 0);
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_manifest_opts)SGN_MANIFEST_OPTS_INIT;
 	o.method = SGN_MANIFEST_SHARDS;
 	o.shard_size = 4096;
 	o.hash = SGN_MANIFEST_BLAKE2B;
@@ -775,4 +776,61 @@ Test(manifest, a_signature_cap_holds_the_worst_statement_of_its_model)
 	free(b64);
 	sgn_buf_reset(&st);
 	sgn_manifest_free(&m);
+}
+
+/* Options with a size (core.h) ---------------------------------------- */
+
+static void
+count_progress(void *ctx, uint64_t bytes_done, uint64_t bytes_total,
+    uint64_t files_done, uint64_t files_total)
+{
+	(void)bytes_done;
+	(void)bytes_total;
+	(void)files_done;
+	(void)files_total;
+	(*(int *)ctx)++;
+}
+
+Test(manifest, options_of_size_0_are_refused_naming_their_initialiser)
+{
+	struct sgn_manifest_opts	 o = SGN_MANIFEST_OPTS_INIT;
+	struct sgn_manifest		*m = NULL;
+	struct sgn_errbuf		 eb;
+
+	put("s0", "x");
+	o.size = 0;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_manifest_build(path_of("s0"), &o, &m, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(eb.msg, "struct sgn_manifest_opts: size 0: "
+	    "initialise it with SGN_MANIFEST_OPTS_INIT");
+	cr_assert_null(m);
+	/* no options at all are the defaults */
+	cr_assert_eq(sgn_manifest_build(path_of("s0"), NULL, &m, NULL),
+	    SGN_OK);
+	cr_assert_eq(m->n_entries, 1);
+	sgn_manifest_free(&m);
+}
+
+/* An older caller's options end before progress: whatever lies there is
+ * not theirs, and is not called. */
+Test(manifest, older_options_read_the_newer_members_as_defaults)
+{
+	struct sgn_manifest_opts	 o = SGN_MANIFEST_OPTS_INIT;
+	struct sgn_manifest		*m = NULL;
+	int				 calls = 0;
+
+	put("s1", "x");
+	o.progress = count_progress;
+	o.progress_ctx = &calls;
+	o.size = offsetof(struct sgn_manifest_opts, progress);
+	cr_assert_eq(sgn_manifest_build(path_of("s1"), &o, &m, NULL),
+	    SGN_OK);
+	sgn_manifest_free(&m);
+	cr_assert_eq(calls, 0, "a member past the size was read");
+	o.size = sizeof(o);
+	cr_assert_eq(sgn_manifest_build(path_of("s1"), &o, &m, NULL),
+	    SGN_OK);
+	sgn_manifest_free(&m);
+	cr_assert_gt(calls, 0);
 }

@@ -377,7 +377,7 @@ Test(statement, state_round_trips_and_reuse_skips_unchanged_files)
 	mk("a", "first file");
 	mk("b", "second file, longer than one shard");
 	mk("c", "");
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_manifest_opts)SGN_MANIFEST_OPTS_INIT;
 	o.method = SGN_MANIFEST_SHARDS;
 	o.shard_size = 10;
 	cr_assert_eq(sgn_manifest_build(dir, &o, &m, &eb), SGN_OK, "%s",

@@ -407,7 +407,7 @@ Test(rekor_read, der_holds_what_the_certificate_carries_and_nothing_else)
 	    s, 0), 0);
 	free(other);
 	free(iss);
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 	sgn_cert_free(&cert);
 	sgn_rekor_body_free(&body);
 	sgn_bundle_free(&b);

@@ -90,7 +90,7 @@ sgn_sign_log(const struct sgn_log_target *t, const uint8_t *sig,
 }
 
 sgn_err
-sgn_sign_emit(struct sgn_verifier *v, const struct sgn_bundle *b,
+sgn_sign_emit(struct sgn_verifier *v, const struct sgn_bundle_view *b,
     const struct sgn_artifact *art, const struct sgn_policy *pol,
     const char *what, struct sgn_buf *out, struct sgn_errbuf *eb)
 {
@@ -101,8 +101,8 @@ sgn_sign_emit(struct sgn_verifier *v, const struct sgn_bundle *b,
 	sgn_err				 r;
 
 	sgn_buf_init(&bytes, 0);
-	memset(&res, 0, sizeof(res));
-	if ((r = sgn_bundle_serialize(b, &bytes, eb)) != SGN_OK)
+	res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
+	if ((r = sgn_bundle_view_serialize(b, &bytes, eb)) != SGN_OK)
 		goto out;
 	sgn_errbuf_clear(&tmp);
 	if ((r = sgn_bundle_parse(bytes.ptr, bytes.len, &parsed, &tmp)) !=

@@ -7,19 +7,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_int.h"
 #include "keys.h"
 #include "manifest.h"
 #include "sign.h"
 
 sgn_err
-sgn_sign_statement(const struct sgn_sign_how *h, const uint8_t *statement,
+sgn_sign_statement(const struct sgn_sign_how *how, const uint8_t *statement,
     size_t len, struct sgn_buf *out, struct sgn_errbuf *eb)
 {
-	struct sgn_buf	plain, logged;
-	int		already;
-	sgn_err		r;
+	struct sgn_sign_how	 hw;
+	const struct sgn_sign_how *h = &hw;
+	struct sgn_buf		 plain, logged;
+	int			 already;
+	sgn_err			 r;
 
-	if (h == NULL || out == NULL || (h->ctx == NULL && h->signer == NULL))
+	if (how == NULL || out == NULL)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "sign: no signing context and no key");
+	if ((r = sgn_sized_in(&hw, sizeof(hw), how, "sgn_sign_how", eb)) !=
+	    SGN_OK)
+		return r;
+	if (h->ctx == NULL && h->signer == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
 		    "sign: no signing context and no key");
 	if (h->ctx != NULL)
@@ -60,6 +69,10 @@ sgn_sign_model(const struct sgn_sign_how *h, const char *model_path,
 	if (model_path == NULL || opts == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
 		    "sign: no model or no options");
+	/* how is checked before the model is hashed, not after */
+	if ((r = sgn_sized_check(h, sizeof(*h), "sgn_sign_how", eb)) !=
+	    SGN_OK)
+		return r;
 	sgn_buf_init(&stmt, 0);
 	if ((r = sgn_manifest_build(model_path, opts, &m, eb)) != SGN_OK ||
 	    (r = sgn_manifest_statement(m, &stmt, eb)) != SGN_OK ||

@@ -124,13 +124,13 @@ verify_ok(const struct sgn_bundle *b, const struct sgn_pubkey *key,
     const char *ca_path)
 {
 	struct sgn_plain_trust t;
-	struct sgn_verify_result res;
+	struct sgn_verify_result res = SGN_VERIFY_RESULT_INIT;
 	struct sgn_errbuf eb;
 	const uint8_t *p = NULL;
 	size_t plen = 0, calen = 0;
 	char *ca = NULL;
 
-	memset(&t, 0, sizeof(t));
+	t = (struct sgn_plain_trust)SGN_PLAIN_TRUST_INIT;
 	t.key = key;
 	if (ca_path != NULL) {
 		ca = (char *)tu_read(ca_path, &calen);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "bundle.h"
+#include "core_int.h"
 #include "dsse.h"
 #include "fulcio.h"
 #include "http.h"
@@ -20,7 +21,8 @@
 #include "x509.h"
 
 struct sgn_signing_ctx {
-	struct sgn_sign_opts	 o;
+	struct sgn_sign_opts	 o;	/* o.services is &sel */
+	struct sgn_selection	 sel;
 	struct sgn_verifier	*verifier;
 	struct sgn_signer	*signer;
 	struct sgn_cert		*leaf;
@@ -61,14 +63,26 @@ sgn_signing_ctx_new(const struct sgn_sign_opts *opts,
 	sgn_err r;
 
 	*out = NULL;
-	if (opts == NULL || opts->root == NULL || opts->services == NULL ||
-	    opts->http == NULL || opts->identity == NULL)
+	if (opts == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
 		    "signing: missing options");
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
-	c->o = *opts;
-	if ((r = sgn_verifier_new(opts->root, &c->verifier, eb)) != SGN_OK) {
+	if ((r = sgn_sized_in(&c->o, sizeof(c->o), opts, "sgn_sign_opts",
+	    eb)) != SGN_OK || (c->o.services != NULL &&
+	    (r = sgn_sized_in(&c->sel, sizeof(c->sel), c->o.services,
+	    "sgn_selection", eb)) != SGN_OK)) {
+		free(c);
+		return r;
+	}
+	if (c->o.root == NULL || c->o.services == NULL ||
+	    c->o.http == NULL || c->o.identity == NULL) {
+		free(c);
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "signing: missing options");
+	}
+	c->o.services = &c->sel;
+	if ((r = sgn_verifier_new(c->o.root, &c->verifier, eb)) != SGN_OK) {
 		free(c);
 		return r;
 	}
@@ -126,7 +140,7 @@ check_cert(struct sgn_signing_ctx *c, const struct sgn_sign_identity *id,
 	    (r = sgn_cert_oidc_issuer(c->leaf, &c->issuer, &tmp)) != SGN_OK)
 		return sgn_errf(eb, r, "Fulcio certificate: %s", tmp.msg);
 	if (c->issuer == NULL) {
-		sgn_sans_free(sans, n);
+		sgn_sans_free(&sans, &n);
 		return sgn_errf(eb, SGN_ERR_VERIFY, "Fulcio certificate names "
 		    "no OIDC issuer");
 	}
@@ -137,14 +151,14 @@ check_cert(struct sgn_signing_ctx *c, const struct sgn_sign_identity *id,
 		r = sgn_errf(eb, SGN_ERR_VERIFY, "Fulcio issued a certificate "
 		    "for %.200s, but the token is for %.200s", sans[0].value,
 		    id->expect_san);
-		sgn_sans_free(sans, n);
+		sgn_sans_free(&sans, &n);
 		return r;
 	}
 	if ((c->san = strdup(sans[0].value)) == NULL) {
-		sgn_sans_free(sans, n);
+		sgn_sans_free(&sans, &n);
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	}
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 	if (id->expect_issuer != NULL &&
 	    strcmp(c->issuer, id->expect_issuer) != 0)
 		return sgn_errf(eb, SGN_ERR_VERIFY, "Fulcio issued a "
@@ -167,7 +181,8 @@ ensure_cert(struct sgn_signing_ctx *c, struct sgn_errbuf *eb)
 	    SGN_SIGN_MIN_VALIDITY)
 		return SGN_OK;
 	drop_cert(c);
-	memset(&id, 0, sizeof(id));
+	/* id.size tells the callback which members this library reads */
+	id = (struct sgn_sign_identity)SGN_SIGN_IDENTITY_INIT;
 	if ((r = c->o.identity(c->o.identity_ctx, &id, eb)) != SGN_OK)
 		return r;
 	if (id.token == NULL || id.challenge == NULL)
@@ -260,16 +275,16 @@ log_entries(struct sgn_signing_ctx *c, struct parts *p,
  * would, for the artifact's digest, before handing them over.
  */
 static sgn_err
-finish(struct sgn_signing_ctx *c, struct sgn_bundle *b,
+finish(struct sgn_signing_ctx *c, const struct sgn_bundle_view *b,
     const uint8_t *subject_digest, struct sgn_buf *out, struct sgn_errbuf *eb)
 {
 	struct sgn_artifact art;
 	struct sgn_policy pol;
 
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.digest_alg = SGN_HASH_SHA256;
 	memcpy(art.digest, subject_digest, 32);
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.identity = c->san;
 	pol.issuer = c->issuer;
 	return sgn_sign_emit(c->verifier, b, &art, &pol,
@@ -277,22 +292,25 @@ finish(struct sgn_signing_ctx *c, struct sgn_bundle *b,
 }
 
 static void
-fill_bundle(struct sgn_signing_ctx *c, struct parts *p, struct sgn_bundle *b,
-    struct sgn_blob *cert)
+fill_bundle(struct sgn_signing_ctx *c, struct parts *p,
+    struct sgn_bundle_view *b)
 {
-	const uint8_t *der = sgn_cert_der_ptr(c->leaf);
+	size_t i;
 
 	memset(b, 0, sizeof(*b));
-	b->version_minor = 3;
 	b->material = SGN_MATERIAL_CERTIFICATE;
-	/* The bundle only reads the certificate: lend it. */
-	cert->ptr = (uint8_t *)(uintptr_t)der;
-	cert->len = sgn_cert_der_len(c->leaf);
-	b->certs = cert;
+	/* The view only reads the certificate: lend it. */
+	b->certs_buf[0].ptr = sgn_cert_der_ptr(c->leaf);
+	b->certs_buf[0].len = sgn_cert_der_len(c->leaf);
+	b->certs = b->certs_buf;
 	b->n_certs = 1;
 	b->entries = p->entries;
 	b->n_entries = p->n_entries;
-	b->timestamps = p->ts;
+	for (i = 0; i < p->n_ts; i++) {
+		b->ts_buf[i].ptr = p->ts[i].ptr;
+		b->ts_buf[i].len = p->ts[i].len;
+	}
+	b->timestamps = b->ts_buf;
 	b->n_timestamps = p->n_ts;
 	b->signature.ptr = p->sig;
 	b->signature.len = p->sig_len;
@@ -303,8 +321,7 @@ sgn_sign_file(struct sgn_signing_ctx *c, const char *path,
     struct sgn_buf *out, struct sgn_errbuf *eb)
 {
 	struct parts p;
-	struct sgn_bundle b;
-	struct sgn_blob cert;
+	struct sgn_bundle_view b;
 	uint8_t digest[32];
 	sgn_err r;
 
@@ -317,11 +334,11 @@ sgn_sign_file(struct sgn_signing_ctx *c, const char *path,
 	    (r = timestamps(c, &p, eb)) != SGN_OK ||
 	    (r = log_entries(c, &p, digest, NULL, eb)) != SGN_OK)
 		goto out;
-	fill_bundle(c, &p, &b, &cert);
+	fill_bundle(c, &p, &b);
 	b.content = SGN_CONTENT_MESSAGE_SIGNATURE;
 	b.has_digest = 1;
 	b.digest_alg = SGN_HASH_SHA256;
-	memcpy(b.digest, digest, 32);
+	b.digest = digest;
 	b.digest_len = 32;
 	r = finish(c, &b, digest, out, eb);
 out:
@@ -336,8 +353,7 @@ sgn_sign_intoto(struct sgn_signing_ctx *c, const uint8_t *statement,
 	struct sgn_intoto_statement *st = NULL;
 	const uint8_t *subject = NULL;
 	struct parts p;
-	struct sgn_bundle b;
-	struct sgn_blob cert;
+	struct sgn_bundle_view b;
 	struct sgn_buf pae, env;
 	uint8_t pae_digest[32];
 	size_t i, k;
@@ -373,11 +389,11 @@ sgn_sign_intoto(struct sgn_signing_ctx *c, const uint8_t *statement,
 	    (r = log_entries(c, &p, pae_digest, (const char *)env.ptr,
 	    eb)) != SGN_OK)
 		goto out;
-	fill_bundle(c, &p, &b, &cert);
+	fill_bundle(c, &p, &b);
 	b.content = SGN_CONTENT_DSSE;
-	b.payload.ptr = (uint8_t *)(uintptr_t)statement;
+	b.payload.ptr = statement;
 	b.payload.len = len;
-	b.payload_type = (char *)(uintptr_t)SGN_INTOTO_PAYLOAD_TYPE;
+	b.payload_type = SGN_INTOTO_PAYLOAD_TYPE;
 	r = finish(c, &b, subject, out, eb);
 out:
 	parts_reset(&p);

@@ -40,11 +40,14 @@ struct sgn_http;
  * certificate must then say (NULL: not checked).
  */
 struct sgn_sign_identity {
+	size_t		 size;	/* set by the library before the call: fill
+				 * only the members within it */
 	const char	*token;
 	const char	*challenge;
 	const char	*expect_san;
 	const char	*expect_issuer;
 };
+#define SGN_SIGN_IDENTITY_INIT	SGN_SIZED_INIT(struct sgn_sign_identity)
 
 /*
  * Called when a (new) certificate is needed; fills id, whose strings stay
@@ -58,6 +61,7 @@ typedef sgn_err (*sgn_sign_identity_fn)(void *ctx,
 typedef void (*sgn_sign_status_fn)(void *ctx, const char *msg);
 
 struct sgn_sign_opts {
+	size_t				 size;	/* SGN_SIGN_OPTS_INIT */
 	const struct sgn_trusted_root	*root;
 	const struct sgn_selection	*services;
 	struct sgn_http			*http;
@@ -67,6 +71,7 @@ struct sgn_sign_opts {
 	void				*status_ctx;
 	int64_t				 now;	/* 0: the clock; tests fix it */
 };
+#define SGN_SIGN_OPTS_INIT	SGN_SIZED_INIT(struct sgn_sign_opts)
 
 struct sgn_signing_ctx;
 
@@ -133,12 +138,14 @@ sgn_err	sgn_sign_file_key(struct sgn_signer *s, const char *path,
 	    struct sgn_buf *out, struct sgn_errbuf *eb);
 
 struct sgn_log_opts {
+	size_t				 size;	/* SGN_LOG_OPTS_INIT */
 	const struct sgn_trusted_root	*root;
 	const struct sgn_selection	*services;
 	struct sgn_http			*http;
 	sgn_sign_status_fn		 status;
 	void				*status_ctx;
 };
+#define SGN_LOG_OPTS_INIT	SGN_SIZED_INIT(struct sgn_log_opts)
 
 /*
  * Logs a bundle signed with key (offline): checks that its signature is
@@ -161,12 +168,14 @@ sgn_err	sgn_log_bundle(const struct sgn_log_opts *o,
  * set.
  */
 struct sgn_sign_how {
+	size_t				 size;	/* SGN_SIGN_HOW_INIT */
 	struct sgn_signing_ctx		*ctx;
 	struct sgn_signer		*signer;
 	const struct sgn_blob		*chain;	/* DER, leaf first, or NULL */
 	size_t				 n_chain;
 	const struct sgn_log_opts	*log;
 };
+#define SGN_SIGN_HOW_INIT	SGN_SIZED_INIT(struct sgn_sign_how)
 
 /*
  * Signs an in-toto statement as h says (sgn_sign_intoto(), or

@@ -5,6 +5,7 @@
 #define SGN_SIGN_INT_H
 
 #include "bundle.h"
+#include "bundle_int.h"
 #include "sign.h"
 
 /* Where and as whom a signature is timestamped and logged. */
@@ -44,13 +45,14 @@ struct sgn_artifact;
 struct sgn_policy;
 
 /*
- * Serializes b, parses those bytes back and verifies them for art under
- * pol, as any verifier would, then appends them to out; a failure is
+ * Serializes the view b, parses those bytes back and verifies them for
+ * art under pol, as any verifier would, then appends them to out; a
+ * failure is
  * "<what>: <reason>".  A timestamp the verifier would ignore (it does not
  * verify) fails it too: a signer hands over no evidence that does not
  * check out.
  */
-sgn_err	sgn_sign_emit(struct sgn_verifier *v, const struct sgn_bundle *b,
+sgn_err	sgn_sign_emit(struct sgn_verifier *v, const struct sgn_bundle_view *b,
 	    const struct sgn_artifact *art, const struct sgn_policy *pol,
 	    const char *what, struct sgn_buf *out, struct sgn_errbuf *eb);
 

@@ -15,6 +15,7 @@
 #include "bundle.h"
 #include "dsse.h"
 #include "keys.h"
+#include "core_int.h"
 #include "sign_int.h"
 #include "trust.h"
 #include "verify.h"
@@ -24,7 +25,7 @@ sgn_sign_file_key(struct sgn_signer *s, const char *path,
     struct sgn_buf *out, struct sgn_errbuf *eb)
 {
 	const struct sgn_pubkey	*pub = sgn_signer_pubkey(s);
-	struct sgn_bundle	 b;
+	struct sgn_bundle_view	 b;
 	char			 hint[SGN_PUBKEY_HINT_LEN];
 	uint8_t			 digest[SGN_MAX_DIGEST], *sig = NULL;
 	size_t			 sig_len = 0, dlen;
@@ -44,17 +45,16 @@ sgn_sign_file_key(struct sgn_signer *s, const char *path,
 	    eb)) != SGN_OK)
 		goto out;
 	memset(&b, 0, sizeof(b));
-	b.version_minor = 3;
 	b.material = SGN_MATERIAL_PUBLIC_KEY;
 	b.key_hint = hint;
 	b.content = SGN_CONTENT_MESSAGE_SIGNATURE;
 	b.has_digest = 1;
 	b.digest_alg = alg;
-	memcpy(b.digest, digest, dlen);
+	b.digest = digest;
 	b.digest_len = dlen;
 	b.signature.ptr = sig;
 	b.signature.len = sig_len;
-	r = sgn_bundle_serialize(&b, out, eb);
+	r = sgn_bundle_view_serialize(&b, out, eb);
 out:
 	free(sig);
 	return r;
@@ -122,8 +122,8 @@ check_signed(const struct sgn_bundle *b, const struct sgn_pubkey *key,
 			    "does not verify with the key: %s", tmp.msg);
 		return SGN_OK;
 	}
-	memset(&t, 0, sizeof(t));
-	memset(&res, 0, sizeof(res));
+	t = (struct sgn_plain_trust)SGN_PLAIN_TRUST_INIT;
+	res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
 	t.key = key;
 	r = sgn_verify_plain(b, &t, &pl, &pl_len, &res, &tmp);
 	sgn_verify_result_reset(&res);
@@ -134,13 +134,16 @@ check_signed(const struct sgn_bundle *b, const struct sgn_pubkey *key,
 }
 
 sgn_err
-sgn_log_bundle(const struct sgn_log_opts *o, const struct sgn_pubkey *key,
+sgn_log_bundle(const struct sgn_log_opts *opts, const struct sgn_pubkey *key,
     const uint8_t *bundle, size_t len, struct sgn_buf *out, int *already,
     struct sgn_errbuf *eb)
 {
-	struct sgn_bundle		*b = NULL, nb;
+	struct sgn_log_opts		 lo;
+	const struct sgn_log_opts	*o = &lo;
+	struct sgn_selection		 sel;
+	struct sgn_bundle		*b = NULL;
+	struct sgn_bundle_view		 nb;
 	struct sgn_log_target		 t;
-	struct sgn_blob			 ts[SGN_BUNDLE_MAX_TIMESTAMPS];
 	struct sgn_blob			 new_ts[SGN_MAX_SELECTED];
 	struct sgn_tlog_entry		 entries[SGN_MAX_SELECTED];
 	struct sgn_verifier		*v = NULL;
@@ -156,6 +159,17 @@ sgn_log_bundle(const struct sgn_log_opts *o, const struct sgn_pubkey *key,
 	memset(entries, 0, sizeof(entries));
 	sgn_buf_init(&pae, 0);
 	sgn_buf_init(&env, 0);
+	if (opts == NULL) {
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "log: missing options");
+		goto out;
+	}
+	if ((r = sgn_sized_in(&lo, sizeof(lo), opts, "sgn_log_opts", eb)) !=
+	    SGN_OK || (lo.services != NULL && (r = sgn_sized_in(&sel,
+	    sizeof(sel), lo.services, "sgn_selection", eb)) != SGN_OK))
+		goto out;
+	if (lo.services != NULL)
+		lo.services = &sel;
 	if ((r = sgn_bundle_parse(bundle, len, &b, eb)) != SGN_OK)
 		goto out;
 	if (b->n_entries > 0) {
@@ -177,10 +191,8 @@ sgn_log_bundle(const struct sgn_log_opts *o, const struct sgn_pubkey *key,
 	t.status = o->status;
 	t.status_ctx = o->status_ctx;
 	/* timestamps already there stay; ours are added */
-	for (i = 0; i < b->n_timestamps && i < SGN_BUNDLE_MAX_TIMESTAMPS;
-	    i++)
-		ts[n_ts++] = b->timestamps[i];
-	memset(&art, 0, sizeof(art));
+	n_ts = b->n_timestamps;
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.digest_alg = SGN_HASH_SHA256;
 	if (b->content == SGN_CONTENT_DSSE) {
 		if ((r = dsse_subject(b, art.digest, eb)) != SGN_OK ||
@@ -208,16 +220,17 @@ sgn_log_bundle(const struct sgn_log_opts *o, const struct sgn_pubkey *key,
 		    SGN_BUNDLE_MAX_TIMESTAMPS);
 		goto out;
 	}
-	for (i = 0; i < n_new; i++)
-		ts[n_ts++] = new_ts[i];
-	nb = *b;
-	nb.version_minor = 3;
-	nb.timestamps = ts;
+	if ((r = sgn_bundle_view_of(b, &nb, eb)) != SGN_OK)
+		goto out;
+	for (i = 0; i < n_new; i++) {
+		nb.ts_buf[n_ts].ptr = new_ts[i].ptr;
+		nb.ts_buf[n_ts++].len = new_ts[i].len;
+	}
 	nb.n_timestamps = n_ts;
 	nb.entries = entries;
 	nb.n_entries = n_entries;
 	/* verified as any verifier would, before it is handed over */
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.key = key;
 	if ((r = sgn_verifier_new(o->root, &v, eb)) == SGN_OK)
 		r = sgn_sign_emit(v, &nb, &art, &pol,

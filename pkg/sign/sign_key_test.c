@@ -49,9 +49,9 @@ check(const struct sgn_buf *b, const struct sgn_pubkey *key, int unlogged,
 	struct sgn_policy		 pol;
 	sgn_err				 r;
 
-	memset(&res, 0, sizeof(res));
-	memset(&art, 0, sizeof(art));
-	memset(&pol, 0, sizeof(pol));
+	res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	art.path = A_TXT;
 	pol.key = key;
 	pol.unlogged_ok = unlogged;
@@ -148,8 +148,8 @@ static void
 no_services(struct sgn_log_opts *o, struct sgn_selection *sel,
     struct sgn_trusted_root **root)
 {
-	memset(o, 0, sizeof(*o));
-	memset(sel, 0, sizeof(*sel));
+	*o = (struct sgn_log_opts)SGN_LOG_OPTS_INIT;
+	*sel = (struct sgn_selection)SGN_SELECTION_INIT;
 	cr_assert_eq(sgn_trusted_root_embedded(0, root, NULL), SGN_OK);
 	o->root = *root;
 	o->services = sel;
@@ -159,8 +159,8 @@ static sgn_err
 log_file(const char *bundle, const struct sgn_pubkey *key, int *already,
     struct sgn_buf *out, struct sgn_errbuf *eb)
 {
-	struct sgn_log_opts	 o;
-	struct sgn_selection	 sel;
+	struct sgn_log_opts	 o = SGN_LOG_OPTS_INIT;
+	struct sgn_selection	 sel = SGN_SELECTION_INIT;
 	struct sgn_trusted_root	*root = NULL;
 	uint8_t			*buf;
 	size_t			 len;
@@ -227,8 +227,8 @@ Test(sign_key, a_tampered_signature_is_not_logged)
 {
 	struct sgn_signer	*s = NULL;
 	struct sgn_bundle	*pb = NULL;
-	struct sgn_log_opts	 o;
-	struct sgn_selection	 sel;
+	struct sgn_log_opts	 o = SGN_LOG_OPTS_INIT;
+	struct sgn_selection	 sel = SGN_SELECTION_INIT;
 	struct sgn_trusted_root	*root = NULL;
 	struct sgn_buf		 b, out;
 	struct sgn_errbuf	 eb;
@@ -267,6 +267,7 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	struct sgn_trusted_root	*root = NULL;
 	struct sgn_verifier	*v = NULL;
 	struct sgn_bundle	*pb = NULL;
+	struct sgn_bundle_view	 bv;
 	struct sgn_artifact	 art;
 	struct sgn_policy	 pol;
 	struct sgn_blob		 ts[2], *orig;
@@ -275,8 +276,8 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	uint8_t			*buf;
 	size_t			 len;
 
-	memset(&art, 0, sizeof(art));
-	memset(&pol, 0, sizeof(pol));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	art.path = A_TXT;
 	pol.key = k;
 	sgn_buf_init(&out, 0);
@@ -285,7 +286,8 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	buf = tu_read(MK "bundle.sigstore.json", &len);
 	cr_assert_eq(sgn_bundle_parse(buf, len, &pb, NULL), SGN_OK);
 	/* as it is (an integrated time, a timestamp): handed over */
-	cr_assert_eq(sgn_sign_emit(v, pb, &art, &pol, "bundle", &out, &eb),
+	cr_assert_eq(sgn_bundle_view_of(pb, &bv, NULL), SGN_OK);
+	cr_assert_eq(sgn_sign_emit(v, &bv, &art, &pol, "bundle", &out, &eb),
 	    SGN_OK, "%s", eb.msg);
 	cr_assert_gt(out.len, 0);
 	sgn_buf_reset(&out);
@@ -298,7 +300,8 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	pb->timestamps = ts;
 	pb->n_timestamps = 2;
 	sgn_errbuf_clear(&eb);
-	cr_assert_eq(sgn_sign_emit(v, pb, &art, &pol, "bundle", &out, &eb),
+	cr_assert_eq(sgn_bundle_view_of(pb, &bv, NULL), SGN_OK);
+	cr_assert_eq(sgn_sign_emit(v, &bv, &art, &pol, "bundle", &out, &eb),
 	    SGN_ERR_VERIFY);
 	cr_assert_str_eq(eb.msg, "bundle: timestamp 1 does not verify: "
 	    "message imprint does not match the signature");
@@ -311,4 +314,35 @@ Test(sign_key, a_bundle_with_a_timestamp_that_does_not_verify_is_not_emitted)
 	sgn_verifier_free(&v);
 	sgn_trusted_root_free(&root);
 	sgn_pubkey_free(&k);
+}
+
+/* Options with a size (core.h): keyless signing's too. */
+Test(sign_key, signing_options_of_size_0_are_refused_naming_their_initialiser)
+{
+	struct sgn_sign_opts		 so = SGN_SIGN_OPTS_INIT;
+	struct sgn_selection		 sel = SGN_SELECTION_INIT;
+	struct sgn_trusted_root		*root = NULL;
+	struct sgn_signing_ctx		*c = NULL;
+	struct sgn_errbuf		 eb;
+
+	cr_assert_eq(sgn_trusted_root_embedded(0, &root, NULL), SGN_OK);
+	so.root = root;
+	so.services = &sel;
+	so.size = 0;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_signing_ctx_new(&so, &c, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(eb.msg, "struct sgn_sign_opts: size 0: initialise "
+	    "it with SGN_SIGN_OPTS_INIT");
+	cr_assert_null(c);
+	/* and the selection it points to */
+	so.size = sizeof(so);
+	sel.size = 0;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_signing_ctx_new(&so, &c, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(eb.msg, "struct sgn_selection: size 0: initialise "
+	    "it with SGN_SELECTION_INIT");
+	cr_assert_null(c);
+	sgn_trusted_root_free(&root);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "bundle_int.h"
 #include "dsse.h"
 #include "keys.h"
 #include "sign.h"
@@ -69,7 +70,7 @@ check_result(const struct sgn_buf *json, const struct sgn_pubkey *pub,
 	const struct sgn_pubkey *k;
 	sgn_err r;
 
-	memset(&res, 0, sizeof(res));
+	res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
 	sgn_buf_init(&pae, 0);
 	sgn_errbuf_clear(&tmp);
 	if ((r = sgn_bundle_parse(json->ptr, json->len, &b, &tmp)) != SGN_OK) {
@@ -78,7 +79,7 @@ check_result(const struct sgn_buf *json, const struct sgn_pubkey *pub,
 		goto out;
 	}
 	if (leaf == NULL) {
-		memset(&t, 0, sizeof(t));
+		t = (struct sgn_plain_trust)SGN_PLAIN_TRUST_INIT;
 		t.key = pub;
 		if ((r = sgn_verify_plain(b, &t, NULL, NULL, &res, &tmp)) !=
 		    SGN_OK || res.legacy != 0) {
@@ -116,7 +117,7 @@ sgn_sign_intoto_plain(struct sgn_signer *s, const struct sgn_blob *certs,
 	struct sgn_intoto_statement *st = NULL;
 	const struct sgn_pubkey *pub;
 	struct sgn_cert *leaf = NULL;
-	struct sgn_bundle b;
+	struct sgn_bundle_view b;
 	struct sgn_buf pae, json;
 	char hint[SGN_PUBKEY_HINT_LEN];
 	uint8_t *sig = NULL;
@@ -140,15 +141,15 @@ sgn_sign_intoto_plain(struct sgn_signer *s, const struct sgn_blob *certs,
 	if ((r = sgn_intoto_parse(statement, len, &st, eb)) != SGN_OK)
 		goto out;
 	memset(&b, 0, sizeof(b));
-	b.version_minor = 3;
 	if (certs != NULL) {
 		if ((r = check_certs(pub, certs, n_certs, &leaf, eb)) !=
 		    SGN_OK)
 			goto out;
 		b.material = SGN_MATERIAL_CHAIN;
-		/* The bundle only reads them: lend them. */
-		b.certs = (struct sgn_blob *)(uintptr_t)certs;
-		b.n_certs = n_certs;
+		/* The view only reads them: lend them. */
+		if ((r = sgn_bundle_view_certs(&b, certs, n_certs, eb)) !=
+		    SGN_OK)
+			goto out;
 	} else {
 		if ((r = sgn_pubkey_pem_hint(pub, hint, eb)) != SGN_OK)
 			goto out;
@@ -161,13 +162,13 @@ sgn_sign_intoto_plain(struct sgn_signer *s, const struct sgn_blob *certs,
 	    SGN_OK)
 		goto out;
 	b.content = SGN_CONTENT_DSSE;
-	b.payload.ptr = (uint8_t *)(uintptr_t)statement;
+	b.payload.ptr = statement;
 	b.payload.len = len;
-	b.payload_type = (char *)(uintptr_t)SGN_INTOTO_PAYLOAD_TYPE;
+	b.payload_type = SGN_INTOTO_PAYLOAD_TYPE;
 	b.signature.ptr = sig;
 	b.signature.len = siglen;
-	b.keyid = (char *)(uintptr_t)"";
-	if ((r = sgn_bundle_serialize(&b, &json, eb)) != SGN_OK ||
+	b.keyid = "";
+	if ((r = sgn_bundle_view_serialize(&b, &json, eb)) != SGN_OK ||
 	    (r = check_result(&json, pub, leaf, eb)) != SGN_OK)
 		goto out;
 	r = sgn_buf_append(out, json.ptr, json.len, eb);

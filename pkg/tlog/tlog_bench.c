@@ -242,7 +242,7 @@ watch_pass(const uint8_t *body, size_t body_len, uint64_t entries,
 		    sgn_cert_from_der(bd->verifier, bd->verifier_len, &cert,
 		    &eb) == SGN_OK)
 			(void)sgn_cert_sans(cert, &sans, &ns, &eb);
-		sgn_sans_free(sans, ns);
+		sgn_sans_free(&sans, &ns);
 		sgn_cert_free(&cert);
 		sgn_rekor_body_free(&bd);
 	}

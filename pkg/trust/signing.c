@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core_int.h"
 #include "json.h"
 #include "trust.h"
 
@@ -311,14 +312,14 @@ select_logs(const struct sgn_service *v, size_t n, const char *kind,
 	return SGN_OK;
 }
 
-sgn_err
-sgn_signing_config_select(const struct sgn_signing_config *c,
-    struct sgn_time now, struct sgn_selection *sel, struct sgn_errbuf *eb)
+/* sgn_signing_config_select() into a whole struct of this version. */
+static sgn_err
+select_whole(const struct sgn_signing_config *c, struct sgn_time now,
+    struct sgn_selection *sel, struct sgn_errbuf *eb)
 {
 	const struct sgn_service *one[MAX_SERVICES];
 	sgn_err r;
 
-	memset(sel, 0, sizeof(*sel));
 	if (usable(c->ca, c->n_ca, "ca", now, one, MAX_SERVICES) == 0)
 		return sgn_errf(eb, SGN_ERR_TRUST, "signing config: no usable "
 		    "certificate authority (Fulcio)");
@@ -334,6 +335,24 @@ sgn_signing_config_select(const struct sgn_signing_config *c,
 		return sgn_errf(eb, SGN_ERR_TRUST, "signing config: no usable "
 		    "transparency log (Rekor)");
 	return SGN_OK;
+}
+
+sgn_err
+sgn_signing_config_select(const struct sgn_signing_config *c,
+    struct sgn_time now, struct sgn_selection *sel, struct sgn_errbuf *eb)
+{
+	struct sgn_selection full = SGN_SELECTION_INIT;
+	sgn_err r;
+
+	if ((r = sgn_sized_check(sel, sizeof(*sel), "sgn_selection", eb)) !=
+	    SGN_OK)
+		return r;
+	/* filled whole, then handed over within the caller's size */
+	r = select_whole(c, now, &full, eb);
+	if (r != SGN_OK)
+		full = (struct sgn_selection)SGN_SELECTION_INIT;
+	sgn_sized_out(sel, &full, sizeof(full));
+	return r;
 }
 
 /* 1 when url and known have the same scheme and authority (host[:port]). */
@@ -386,13 +405,19 @@ authority_known(const struct sgn_authority *as, size_t n, const char *url)
 }
 
 sgn_err
-sgn_selection_check_root(const struct sgn_selection *sel,
+sgn_selection_check_root(const struct sgn_selection *selection,
     const struct sgn_trusted_root *root, struct sgn_errbuf *eb)
 {
 	const struct sgn_log		*logs;
 	const struct sgn_authority	*as;
+	struct sgn_selection		 s;
+	const struct sgn_selection	*sel = &s;
 	size_t				 n, i;
+	sgn_err				 r;
 
+	if ((r = sgn_sized_in(&s, sizeof(s), selection, "sgn_selection",
+	    eb)) != SGN_OK)
+		return r;
 	if (sel->ca != NULL) {
 		as = sgn_trusted_root_cas(root, &n);
 		if (!authority_known(as, n, sel->ca->url))

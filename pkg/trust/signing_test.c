@@ -37,7 +37,7 @@ parse(const char *json, sgn_err want, const char *msg)
 Test(signing, embedded_production_config_selects_rekor_v1)
 {
 	struct sgn_signing_config *c = NULL;
-	struct sgn_selection s;
+	struct sgn_selection s = SGN_SELECTION_INIT;
 
 	cr_assert_eq(sgn_signing_config_embedded(0, &c, NULL), SGN_OK);
 	cr_assert_eq(sgn_signing_config_select(c,
@@ -57,7 +57,7 @@ Test(signing, embedded_production_config_selects_rekor_v1)
 Test(signing, rekor_v2_config_prefers_the_highest_version)
 {
 	struct sgn_signing_config *c = NULL;
-	struct sgn_selection s;
+	struct sgn_selection s = SGN_SELECTION_INIT;
 
 	cr_assert_eq(sgn_signing_config_embedded(1, &c, NULL), SGN_OK);
 	cr_assert_eq(sgn_signing_config_select(c,
@@ -82,7 +82,7 @@ Test(signing, rekor_v2_config_prefers_the_highest_version)
 Test(signing, applies_selectors_and_one_service_per_operator)
 {
 	struct sgn_signing_config *c;
-	struct sgn_selection s;
+	struct sgn_selection s = SGN_SELECTION_INIT;
 	struct sgn_errbuf eb;
 
 	c = parse(HEAD "\"caUrls\": [" SVC("https://ca", 1,
@@ -117,7 +117,7 @@ Test(signing, applies_selectors_and_one_service_per_operator)
 Test(signing, requires_a_usable_ca_and_log)
 {
 	struct sgn_signing_config *c;
-	struct sgn_selection s;
+	struct sgn_selection s = SGN_SELECTION_INIT;
 	struct sgn_errbuf eb;
 
 	c = parse(HEAD "\"caUrls\": [" SVC("https://ca", 1,
@@ -157,7 +157,7 @@ static void
 select3(struct sgn_selection *s, struct sgn_service *svc, const char *ca,
     const char *rekor, const char *tsa)
 {
-	memset(s, 0, sizeof(*s));
+	*s = (struct sgn_selection)SGN_SELECTION_INIT;
 	memset(svc, 0, 3 * sizeof(*svc));
 	svc[0].url = (char *)(uintptr_t)ca;
 	svc[1].url = (char *)(uintptr_t)rekor;
@@ -188,7 +188,7 @@ Test(signing, embedded_configs_belong_to_the_production_root_only)
 {
 	struct sgn_signing_config *c = NULL;
 	struct sgn_trusted_root *prod = NULL, *stage = NULL;
-	struct sgn_selection s;
+	struct sgn_selection s = SGN_SELECTION_INIT;
 	int v2;
 
 	cr_assert_eq(sgn_trusted_root_embedded(0, &prod, NULL), SGN_OK);
@@ -212,7 +212,7 @@ Test(signing, a_service_the_root_does_not_know_is_refused)
 {
 	struct sgn_trusted_root *prod = NULL;
 	struct sgn_service svc[3];
-	struct sgn_selection s;
+	struct sgn_selection s = SGN_SELECTION_INIT;
 
 	cr_assert_eq(sgn_trusted_root_embedded(0, &prod, NULL), SGN_OK);
 	select3(&s, svc, "https://fulcio.sigstore.dev/",
@@ -250,4 +250,59 @@ Test(signing, a_service_the_root_does_not_know_is_refused)
 	    "https://rekor.sigstore.dev@evil.example", NULL);
 	check_root(&s, prod, SGN_ERR_TRUST, "no transparency log");
 	sgn_trusted_root_free(&prod);
+}
+
+/* A selection with a size (core.h) --------------------------------------- */
+
+Test(signing, a_selection_of_size_0_is_refused_naming_its_initialiser)
+{
+	struct sgn_signing_config *c = NULL;
+	struct sgn_selection s = SGN_SELECTION_INIT;
+	struct sgn_errbuf eb;
+
+	cr_assert_eq(sgn_signing_config_embedded(0, &c, NULL), SGN_OK);
+	s.size = 0;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_signing_config_select(c,
+	    at("2026-11-26T00:00:00Z"), &s, &eb), SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(eb.msg, "struct sgn_selection: size 0: initialise "
+	    "it with SGN_SELECTION_INIT");
+	cr_assert_null(s.ca);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_selection_check_root(&s, NULL, &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(eb.msg, "struct sgn_selection: size 0: initialise "
+	    "it with SGN_SELECTION_INIT");
+	sgn_signing_config_free(&c);
+}
+
+/* An older caller's selection ends before the TSAs: nothing is written
+ * past it, and what lies there is not read. */
+Test(signing, an_older_selection_is_filled_and_read_within_its_size)
+{
+	struct sgn_signing_config *c = NULL;
+	struct sgn_trusted_root *r = NULL;
+	union {
+		struct sgn_selection	s;
+		unsigned char		raw[sizeof(struct sgn_selection)];
+	} u;
+	size_t size = offsetof(struct sgn_selection, tsa), i;
+	struct sgn_errbuf eb;
+
+	cr_assert_eq(sgn_signing_config_embedded(0, &c, NULL), SGN_OK);
+	cr_assert_eq(sgn_trusted_root_embedded(0, &r, NULL), SGN_OK);
+	memset(u.raw, 0xa5, sizeof(u.raw));
+	u.s.size = size;
+	cr_assert_eq(sgn_signing_config_select(c,
+	    at("2026-11-26T00:00:00Z"), &u.s, NULL), SGN_OK);
+	cr_assert_str_eq(u.s.ca->url, "https://fulcio.sigstore.dev");
+	cr_assert_eq(u.s.n_rekor, 1);
+	for (i = size; i < sizeof(u.raw); i++)
+		cr_assert_eq(u.raw[i], 0xa5, "byte %zu written", i);
+	/* the garbage where the TSAs would be is not looked at */
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_selection_check_root(&u.s, r, &eb), SGN_OK, "%s",
+	    eb.msg);
+	sgn_trusted_root_free(&r);
+	sgn_signing_config_free(&c);
 }

@@ -141,6 +141,7 @@ struct sgn_signing_config {
 #define SGN_MAX_SELECTED 8
 
 struct sgn_selection {
+	size_t				 size;	/* SGN_SELECTION_INIT */
 	const struct sgn_service	*ca;
 	const struct sgn_service	*oidc;		/* may be NULL */
 	const struct sgn_service	*rekor[SGN_MAX_SELECTED];
@@ -148,6 +149,7 @@ struct sgn_selection {
 	const struct sgn_service	*tsa[SGN_MAX_SELECTED];
 	size_t				 n_tsa;
 };
+#define SGN_SELECTION_INIT	SGN_SIZED_INIT(struct sgn_selection)
 
 /* Parses and validates a signing config v0.2
  * (application/vnd.dev.sigstore.signingconfig.v0.2+json). */

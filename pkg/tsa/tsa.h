@@ -75,13 +75,14 @@ sgn_err	sgn_tsa_parse(const uint8_t *resp, size_t len,
  * marked critical; intermediates that restrict extended key usage allow
  * timeStamping; the token's single signer is the trusted leaf (by issuer
  * and serial; certificates embedded in the token are never trusted for
- * this) and its signature algorithm fits the leaf's key; the chain from
- * the leaf to the anchor, built from the trusted-root certificates only,
- * is valid at genTime, not now (notBefore <= genTime < notAfter, as
- * OpenSSL counts); the imprint equals H(data) with the response's
- * algorithm; then OpenSSL's TS_RESP_verify_response(): the CMS signature
+ * this) and its signature algorithm fits the leaf's key; the imprint
+ * equals H(data) with the response's algorithm; then OpenSSL's
+ * TS_RESP_verify_response(): the chain from the leaf to the anchor, built
+ * from the trusted-root certificates only, valid at genTime, not now
+ * (notBefore <= genTime < notAfter, as OpenSSL counts), the CMS signature
  * with the leaf's key and the ESS signing-certificate(V2) attribute
- * naming the leaf.
+ * naming the leaf.  When that fails, the chain is validated again on its
+ * own only to say whether the chain or the signature is at fault.
  *
  * Does NOT check the trusted root's validFor window for this TSA, nor count
  * timestamps per TSA: the caller does both with info->gen_time.
@@ -90,6 +91,7 @@ sgn_err	sgn_tsa_parse(const uint8_t *resp, size_t len,
  * sgn_tsa_parse(); SGN_ERR_INVALID_ARGUMENT (no chain, more than
  * SGN_TSA_MAX_CHAIN, data NULL with data_len > 0, data_len > INT_MAX);
  * SGN_ERR_TRUST (a chain certificate is not DER or too large);
+ * SGN_ERR_UNSUPPORTED (a genTime beyond the range of time_t);
  * SGN_ERR_VERIFY with a one-line message naming the failed check, e.g.
  * "timestamp: message imprint does not match the signature",
  * "timestamp: not signed by the trusted TSA",

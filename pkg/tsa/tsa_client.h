@@ -20,9 +20,10 @@ struct sgn_http;
 /*
  * Requests an RFC 3161 timestamp over data (the signature bytes) from the
  * TSA at url (the full URL a signing config names): a SHA-256 imprint, a
- * random 64-bit nonce, certReq set.  The reply must be a granted
- * TimeStampResp carrying the same imprint and nonce; *resp (malloc'd) is
- * the whole DER response, for the bundle.  Verification against the
+ * random 63-bit nonce (a positive INTEGER), certReq set.  The reply must
+ * be a granted TimeStampResp that parses as sgn_tsa_parse() demands,
+ * carrying the same SHA-256 imprint and nonce; *resp (malloc'd) is the
+ * whole DER response, for the bundle.  Verification against the
  * trusted root is the caller's (sgn_tsa_verify_certs).  Network and HTTP
  * failures say which TSA failed and why.
  */

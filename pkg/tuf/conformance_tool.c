@@ -257,7 +257,7 @@ main(int argc, char **argv)
 	ho.max_attempts = 1;
 	if (sgn_http_new(&ho, &u.http, &eb) != SGN_OK)
 		goto out;
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_tuf_opts)SGN_TUF_OPTS_INIT;
 	o.root = root;
 	o.root_len = rlen;
 	o.fetch = fetch;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core_int.h"
 #include "http.h"
 #include "json.h"
 #include "tuf_int.h"
@@ -760,22 +761,41 @@ fill_role(struct sgn_tuf_role_info *ri, const struct tuf_meta *m,
 	ri->expired = sgn_tuf_expired(m, now);
 }
 
+/* A caller's info (may be NULL): its size checked, cleared within it. */
+static sgn_err
+info_open(struct sgn_tuf_info *info, struct sgn_errbuf *eb)
+{
+	sgn_err r;
+
+	if (info == NULL)
+		return SGN_OK;
+	if ((r = sgn_sized_check(info, sizeof(*info), "sgn_tuf_info", eb)) !=
+	    SGN_OK)
+		return r;
+	memset((char *)info + sizeof(info->size), 0,
+	    info->size - sizeof(info->size));
+	return SGN_OK;
+}
+
+/* Fills an info checked by info_open(), within its size. */
 static void
 fill_info(const struct sgn_tuf *t, struct sgn_tuf_info *info)
 {
+	struct sgn_tuf_info full = SGN_TUF_INFO_INIT;
+
 	if (info == NULL)
 		return;
-	memset(info, 0, sizeof(*info));
-	fill_role(&info->root, t->root, t->start);
-	fill_role(&info->timestamp, t->timestamp, t->start);
-	fill_role(&info->snapshot, t->snapshot, t->start);
-	fill_role(&info->targets, t->targets, t->start);
-	info->last_update = t->last_update;
-	info->unchanged = t->unchanged;
-	info->root_rotations = t->rotations;
-	info->in_memory = !t->writable;
-	snprintf(info->cache_note, sizeof(info->cache_note), "%s", t->note);
-	snprintf(info->cache_path, sizeof(info->cache_path), "%s", t->dir);
+	fill_role(&full.root, t->root, t->start);
+	fill_role(&full.timestamp, t->timestamp, t->start);
+	fill_role(&full.snapshot, t->snapshot, t->start);
+	fill_role(&full.targets, t->targets, t->start);
+	full.last_update = t->last_update;
+	full.unchanged = t->unchanged;
+	full.root_rotations = t->rotations;
+	full.in_memory = !t->writable;
+	snprintf(full.cache_note, sizeof(full.cache_note), "%s", t->note);
+	snprintf(full.cache_path, sizeof(full.cache_path), "%s", t->dir);
+	sgn_sized_out(info, &full, sizeof(full));
 }
 
 static sgn_err
@@ -852,6 +872,42 @@ update_roots(struct sgn_tuf *t, struct sgn_errbuf *eb)
 	return r;
 }
 
+/*
+ * 5.5 and 5.6, the step snapshot and targets share: file ("snapshot.json")
+ * as the trusted referrer from (named from_name) lists it.  The trusted
+ * copy old stays when it has that version and still checks (*outp NULL);
+ * else the file is fetched (as "<version>.<file>" under consistent
+ * snapshots) within the listed length, hashes and cap, parsed, checked
+ * with check and handed over; the caller's rollback checks come next.
+ */
+static sgn_err
+fetch_listed(struct sgn_tuf *t, const struct tuf_meta *from,
+    const char *from_name, const char *file, enum tuf_type type, size_t cap,
+    struct tuf_meta *old,
+    sgn_err (*check)(struct sgn_tuf *, struct tuf_meta *,
+    struct sgn_errbuf *), struct tuf_meta **outp, struct sgn_errbuf *eb)
+{
+	struct tuf_fileinfo fi;
+	char path[64];
+	sgn_err r;
+
+	*outp = NULL;
+	if ((r = meta_info(from, file, from_name, &fi, eb)) != SGN_OK)
+		return r;
+	if (old != NULL && old->version == fi.version &&
+	    check(t, old, NULL) == SGN_OK)
+		return SGN_OK;
+	if (t->root->consistent)
+		snprintf(path, sizeof(path), "%lld.%s", (long long)fi.version,
+		    file);
+	else
+		snprintf(path, sizeof(path), "%s", file);
+	if ((r = fetch_meta(t, path, type, &fi, cap, outp, eb)) != SGN_OK ||
+	    (r = check(t, *outp, eb)) != SGN_OK)
+		sgn_tuf_meta_free(outp);
+	return r;
+}
+
 static sgn_err
 update_timestamp(struct sgn_tuf *t, struct sgn_errbuf *eb)
 {
@@ -903,26 +959,15 @@ static sgn_err
 update_snapshot(struct sgn_tuf *t, struct sgn_errbuf *eb)
 {
 	struct tuf_meta *m = NULL;
-	struct tuf_fileinfo fi, ofi, nfi;
+	struct tuf_fileinfo ofi, nfi;
 	const cJSON *ometa, *e;
-	char path[64], where[MAX_NAME + 32];
+	char where[MAX_NAME + 32];
 	sgn_err r;
 
-	if ((r = meta_info(t->timestamp, "snapshot.json", "timestamp.json",
-	    &fi, eb)) != SGN_OK)
+	if ((r = fetch_listed(t, t->timestamp, "timestamp.json",
+	    "snapshot.json", TUF_SNAPSHOT, SGN_TUF_MAX_SNAPSHOT_BYTES,
+	    t->snapshot, check_snapshot, &m, eb)) != SGN_OK || m == NULL)
 		return r;
-	if (t->snapshot != NULL && t->snapshot->version == fi.version &&
-	    check_snapshot(t, t->snapshot, NULL) == SGN_OK)
-		return SGN_OK;
-	if (t->root->consistent)
-		snprintf(path, sizeof(path), "%lld.snapshot.json",
-		    (long long)fi.version);
-	else
-		snprintf(path, sizeof(path), "snapshot.json");
-	if ((r = fetch_meta(t, path, TUF_SNAPSHOT, &fi,
-	    SGN_TUF_MAX_SNAPSHOT_BYTES, &m, eb)) != SGN_OK ||
-	    (r = check_snapshot(t, m, eb)) != SGN_OK)
-		goto out;
 	if (t->snapshot != NULL) {
 		/* 5.5.5: no role dropped, no version going back */
 		ometa = sgn_json_member(t->snapshot->signed_, "meta");
@@ -963,32 +1008,15 @@ static sgn_err
 update_targets(struct sgn_tuf *t, struct sgn_errbuf *eb)
 {
 	struct tuf_meta *m = NULL;
-	struct tuf_fileinfo fi;
-	char path[64];
 	sgn_err r;
 
-	if ((r = meta_info(t->snapshot, "targets.json", "snapshot.json", &fi,
-	    eb)) != SGN_OK)
+	if ((r = fetch_listed(t, t->snapshot, "snapshot.json",
+	    "targets.json", TUF_TARGETS, SGN_TUF_MAX_TARGETS_BYTES,
+	    t->targets, check_targets, &m, eb)) != SGN_OK || m == NULL)
 		return r;
-	if (t->targets != NULL && t->targets->version == fi.version &&
-	    check_targets(t, t->targets, NULL) == SGN_OK)
-		return SGN_OK;
-	if (t->root->consistent)
-		snprintf(path, sizeof(path), "%lld.targets.json",
-		    (long long)fi.version);
-	else
-		snprintf(path, sizeof(path), "targets.json");
-	if ((r = fetch_meta(t, path, TUF_TARGETS, &fi,
-	    SGN_TUF_MAX_TARGETS_BYTES, &m, eb)) != SGN_OK ||
-	    (r = check_targets(t, m, eb)) != SGN_OK)
-		goto out;
 	sgn_tuf_meta_free(&t->targets);
 	t->targets = m;
-	m = NULL;
-	r = SGN_OK;
-out:
-	sgn_tuf_meta_free(&m);
-	return r;
+	return SGN_OK;
 }
 
 /* Drops cached delegated roles the new snapshot no longer lists at their
@@ -1068,8 +1096,8 @@ sgn_tuf_update(struct sgn_tuf *t, struct sgn_tuf_info *info,
 	int fd = -1;
 	sgn_err r;
 
-	if (info != NULL)
-		memset(info, 0, sizeof(*info));
+	if ((r = info_open(info, eb)) != SGN_OK)
+		return r;
 	if (t == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no updater");
 	if (t->offline)
@@ -1117,8 +1145,8 @@ sgn_tuf_load(struct sgn_tuf *t, struct sgn_tuf_info *info,
 	int fd = -1;
 	sgn_err r;
 
-	if (info != NULL)
-		memset(info, 0, sizeof(*info));
+	if ((r = info_open(info, eb)) != SGN_OK)
+		return r;
 	if (t == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "no updater");
 	t->start = start_time(t);
@@ -1544,8 +1572,10 @@ sgn_err
 sgn_tuf_info_get(const struct sgn_tuf *t, struct sgn_tuf_info *info,
     struct sgn_errbuf *eb)
 {
-	if (info != NULL)
-		memset(info, 0, sizeof(*info));
+	sgn_err r;
+
+	if ((r = info_open(info, eb)) != SGN_OK)
+		return r;
 	if (t == NULL || !t->ready)
 		return sgn_errf(eb, SGN_ERR_TRUST, "no verified TUF state "
 		    "(update or load first)");
@@ -1583,9 +1613,11 @@ sgn_tuf_metadata(const struct sgn_tuf *t, const char *role, size_t *lenp)
 /* Life cycle ------------------------------------------------------------- */
 
 sgn_err
-sgn_tuf_new(const struct sgn_tuf_opts *o, struct sgn_tuf **out,
+sgn_tuf_new(const struct sgn_tuf_opts *opts, struct sgn_tuf **out,
     struct sgn_errbuf *eb)
 {
+	struct sgn_tuf_opts oo;
+	const struct sgn_tuf_opts *o = &oo;
 	struct sgn_tuf *t = NULL;
 #ifndef SGN_VERIFY_ONLY
 	struct sgn_http_opts ho;
@@ -1595,7 +1627,13 @@ sgn_tuf_new(const struct sgn_tuf_opts *o, struct sgn_tuf **out,
 	sgn_err r = SGN_ERR_NOMEM;
 
 	*out = NULL;
-	if (o == NULL || o->root == NULL || o->root_len == 0)
+	if (opts == NULL)
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "no initial TUF root");
+	if ((r = sgn_sized_in(&oo, sizeof(oo), opts, "sgn_tuf_opts", eb)) !=
+	    SGN_OK)
+		return r;
+	if (o->root == NULL || o->root_len == 0)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
 		    "no initial TUF root");
 	nsrc = (o->fetch != NULL) + (o->from_dir != NULL) + (o->url != NULL);

@@ -114,6 +114,7 @@ typedef sgn_err (*sgn_tuf_fetch_fn)(void *ctx, const char *path, size_t max,
 struct sgn_http;
 
 struct sgn_tuf_opts {
+	size_t		 size;		/* SGN_TUF_OPTS_INIT */
 	/* The initial trusted root (required): copied. */
 	const uint8_t	*root;
 	size_t		 root_len;
@@ -155,7 +156,9 @@ struct sgn_tuf_opts {
 	 */
 	const char *const *prefetch;
 };
+#define SGN_TUF_OPTS_INIT	SGN_SIZED_INIT(struct sgn_tuf_opts)
 
+/* Embedded in struct sgn_tuf_info: fixed, it never grows (core.h). */
 struct sgn_tuf_role_info {
 	int		present;
 	int64_t		version;
@@ -163,7 +166,9 @@ struct sgn_tuf_role_info {
 	int		expired;	/* at the start time */
 };
 
+/* Filled by update(), load() and info_get() (within its size). */
 struct sgn_tuf_info {
+	size_t		 size;		/* SGN_TUF_INFO_INIT */
 	struct sgn_tuf_role_info root, timestamp, snapshot, targets;
 	/* Unix seconds of the last successful update of the cache (or of
 	 * this updater in memory); 0 when unknown. */
@@ -178,6 +183,7 @@ struct sgn_tuf_info {
 	/* The per-repository cache directory ("" in memory). */
 	char		 cache_path[1024];
 };
+#define SGN_TUF_INFO_INIT	SGN_SIZED_INIT(struct sgn_tuf_info)
 
 struct sgn_tuf;
 

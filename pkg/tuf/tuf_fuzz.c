@@ -50,7 +50,7 @@ workflow(const uint8_t *p, size_t n, const char *as)
 	struct sgn_tuf *t = NULL;
 	struct serve s = { p, n, as };
 
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_tuf_opts)SGN_TUF_OPTS_INIT;
 	o.root = repo->root;
 	o.root_len = repo->root_len;
 	o.fetch = serve;
@@ -109,7 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		workflow(data + 1, size - 1, "timestamp.json");
 		break;
 	default:
-		memset(&o, 0, sizeof(o));
+		o = (struct sgn_tuf_opts)SGN_TUF_OPTS_INIT;
 		o.root = data + 1;
 		o.root_len = size - 1;
 		o.offline = 1;

@@ -597,7 +597,7 @@ updater(int64_t now, int offline, struct fetch_log *log)
 	struct sgn_tuf *t = NULL;
 	struct sgn_errbuf eb;
 
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_tuf_opts)SGN_TUF_OPTS_INIT;
 	sgn_errbuf_clear(&eb);
 	o.root = G.root1;
 	o.root_len = G.root1_len;
@@ -692,7 +692,7 @@ target(struct sgn_tuf *t, const char *name, char **data, char *msg)
 
 Test(tuf, updates_and_fetches_targets_from_a_local_copy)
 {
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	struct sgn_tuf *t;
 	char msg[SGN_ERRBUF_SIZE], *data = NULL;
 
@@ -754,7 +754,7 @@ Test(tuf, trusted_metadata_is_given_as_published)
 
 Test(tuf, offline_serves_only_what_verifies_from_the_initial_root)
 {
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	struct sgn_tuf *t;
 	struct sgn_errbuf eb;
 	char msg[SGN_ERRBUF_SIZE], *data = NULL;
@@ -823,7 +823,7 @@ Test(tuf, offline_refuses_a_tampered_cache)
 Test(tuf, offline_load_checks_expiry_unless_asked_not_to)
 {
 	struct sgn_tuf_opts o;
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	struct sgn_tuf *t = NULL;
 	struct sgn_errbuf eb;
 
@@ -835,7 +835,7 @@ Test(tuf, offline_load_checks_expiry_unless_asked_not_to)
 	    eb.msg);
 	sgn_tuf_free(&t);
 
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_tuf_opts)SGN_TUF_OPTS_INIT;
 	o.root = G.root1;
 	o.root_len = G.root1_len;
 	o.cache_dir = G.cache;
@@ -853,7 +853,7 @@ Test(tuf, offline_load_checks_expiry_unless_asked_not_to)
 Test(tuf, an_unchanged_repository_costs_one_timestamp_request)
 {
 	struct fetch_log log;
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	struct sgn_tuf *t;
 
 	update_ok(NULL);
@@ -912,7 +912,7 @@ Test(tuf, an_update_commits_only_with_its_targets_checked)
 	char msg[SGN_ERRBUF_SIZE], hex[65], rel[128], *before, *after;
 	char *data = NULL;
 
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_tuf_opts)SGN_TUF_OPTS_INIT;
 	o.root = G.root1;
 	o.root_len = G.root1_len;
 	o.from_dir = G.dir;
@@ -1185,7 +1185,7 @@ Test(tuf, fast_forward_by_an_unlisted_key_is_refused)
 Test(tuf, fast_forward_recovers_when_the_timestamp_key_rotates)
 {
 	struct gkey *rsig[3] = { G.rk[0], G.rk[1], G.rk[2] };
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	char msg[SGN_ERRBUF_SIZE];
 
 	/* the online key leaked: version 1000000 is accepted */
@@ -1285,7 +1285,7 @@ Test(tuf, root_rotating_all_keys_needs_the_old_ones)
 Test(tuf, root_rotation_signed_by_old_and_new_keys_is_followed)
 {
 	struct gkey *sig[6];
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	char path[512];
 	int i;
 
@@ -1334,7 +1334,7 @@ Test(tuf, root_with_a_skipped_version_is_refused)
 
 Test(tuf, equal_timestamp_version_keeps_the_trusted_copy)
 {
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 
 	update_ok(NULL);
 	/* same version, other content (names snapshot 2): ignored */
@@ -1525,7 +1525,7 @@ serve_dir(void *ctx, const struct sgn_http_request *req,
 Test(tuf, updates_over_http_from_a_mirror)
 {
 	struct sgn_tuf_opts o;
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	struct sgn_http_opts ho;
 	struct sgn_http *h = NULL;
 	struct sgn_tuf *t = NULL;
@@ -1536,7 +1536,7 @@ Test(tuf, updates_over_http_from_a_mirror)
 	memset(&log, 0, sizeof(log));
 	cr_assert_eq(sgn_http_new(&ho, &h, NULL), SGN_OK);
 	sgn_http_set_transport(h, serve_dir, &log);
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_tuf_opts)SGN_TUF_OPTS_INIT;
 	o.root = G.root1;
 	o.root_len = G.root1_len;
 	o.url = "http://127.0.0.1:9/tuf";
@@ -1829,7 +1829,7 @@ Test(tuf, delegation_search_stops_after_32_roles)
 
 Test(tuf, eight_processes_updating_at_once_all_succeed)
 {
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	struct sgn_tuf *t;
 	pid_t pid[8];
 	char *state;
@@ -1873,7 +1873,7 @@ Test(tuf, eight_processes_updating_at_once_all_succeed)
 
 Test(tuf, readers_do_not_wait_for_an_update, .timeout = 20)
 {
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	struct sgn_tuf *t;
 	char path[1200];
 	int fd;
@@ -1894,11 +1894,11 @@ Test(tuf, readers_do_not_wait_for_an_update, .timeout = 20)
 Test(tuf, an_unusable_cache_directory_means_in_memory)
 {
 	struct sgn_tuf_opts o;
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	struct sgn_tuf *t = NULL;
 	char msg[SGN_ERRBUF_SIZE];
 
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_tuf_opts)SGN_TUF_OPTS_INIT;
 	o.root = G.root1;
 	o.root_len = G.root1_len;
 	o.from_dir = G.dir;
@@ -1932,7 +1932,7 @@ Test(tuf, an_unusable_cache_directory_means_in_memory)
 
 Test(tuf, a_read_only_cache_is_read_and_not_written)
 {
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	struct sgn_tuf *t;
 	char msg[SGN_ERRBUF_SIZE], *before, *after;
 
@@ -1967,7 +1967,7 @@ Test(tuf, a_read_only_cache_is_read_and_not_written)
 Test(tuf, an_interrupted_update_leaves_a_usable_cache)
 {
 	struct fetch_log log;
-	struct sgn_tuf_info info;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
 	struct sgn_tuf *t;
 	char *before, *after, path[1200];
 	pid_t pid;
@@ -2088,7 +2088,7 @@ chain_from(const char *dir, int start, int64_t now, char *msg, char *cache)
 
 	snprintf(path, sizeof(path), "%s/%d.root.json", dir, start);
 	root = tu_read(path, &len);
-	memset(&o, 0, sizeof(o));
+	o = (struct sgn_tuf_opts)SGN_TUF_OPTS_INIT;
 	o.root = root;
 	o.root_len = len;
 	o.from_dir = dir;
@@ -2205,7 +2205,7 @@ Test(tuf, built_in_roots_are_self_signed)
 	int s;
 
 	for (s = 0; s < 2; s++) {
-		memset(&o, 0, sizeof(o));
+		o = (struct sgn_tuf_opts)SGN_TUF_OPTS_INIT;
 		o.root = sgn_tuf_builtin(s)->root;
 		o.root_len = sgn_tuf_builtin(s)->root_len;
 		o.offline = 1;
@@ -2252,4 +2252,90 @@ Test(tuf, default_cache_dir_follows_the_environment)
 	cr_assert_str_eq(out, "");
 	cr_assert_eq(sgn_tuf_default_cache_dir(fake_env, all, out, 2, NULL),
 	    SGN_ERR_LIMIT);
+}
+
+/* Structs with a size (core.h) ------------------------------------------ */
+
+Test(tuf, options_and_info_of_size_0_are_refused_naming_their_initialiser)
+{
+	struct sgn_tuf_opts o = SGN_TUF_OPTS_INIT;
+	struct sgn_tuf_info info = SGN_TUF_INFO_INIT;
+	struct sgn_tuf *t = NULL;
+	struct sgn_errbuf eb;
+
+	o.root = G.root1;
+	o.root_len = G.root1_len;
+	o.from_dir = G.dir;
+	o.now = NOW;
+	o.size = 0;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_tuf_new(&o, &t, &eb), SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(eb.msg, "struct sgn_tuf_opts: size 0: initialise "
+	    "it with SGN_TUF_OPTS_INIT");
+	cr_assert_null(t);
+	o.size = sizeof(o);
+	cr_assert_eq(sgn_tuf_new(&o, &t, NULL), SGN_OK);
+	info.size = 0;
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_tuf_update(t, &info, &eb), SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(eb.msg, "struct sgn_tuf_info: size 0: initialise "
+	    "it with SGN_TUF_INFO_INIT");
+	info.size = sizeof(info);
+	cr_assert_eq(sgn_tuf_update(t, &info, NULL), SGN_OK);
+	cr_assert_eq(info.targets.version, 1);
+	sgn_tuf_free(&t);
+}
+
+/* An older caller's options end before offline: the 1 there is not
+ * theirs, and the update goes ahead. */
+Test(tuf, older_options_read_the_newer_members_as_defaults)
+{
+	struct sgn_tuf_opts o = SGN_TUF_OPTS_INIT;
+	struct sgn_tuf *t = NULL;
+	struct sgn_errbuf eb;
+
+	o.root = G.root1;
+	o.root_len = G.root1_len;
+	o.from_dir = G.dir;
+	o.now = NOW;
+	o.offline = 1;
+	cr_assert_eq(sgn_tuf_new(&o, &t, NULL), SGN_OK);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_tuf_update(t, NULL, &eb), SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(eb.msg, "offline: no update");
+	sgn_tuf_free(&t);
+	o.size = offsetof(struct sgn_tuf_opts, offline);
+	cr_assert_eq(sgn_tuf_new(&o, &t, NULL), SGN_OK);
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_tuf_update(t, NULL, &eb), SGN_OK, "%s", eb.msg);
+	sgn_tuf_free(&t);
+}
+
+/* An older caller's info ends before cache_note: nothing is written past
+ * it. */
+Test(tuf, an_older_info_is_filled_only_within_its_size)
+{
+	union {
+		struct sgn_tuf_info	i;
+		unsigned char		raw[sizeof(struct sgn_tuf_info)];
+	} u;
+	size_t size = offsetof(struct sgn_tuf_info, cache_note), i;
+	struct sgn_tuf *t = updater(NOW, 0, NULL);
+
+	memset(u.raw, 0xa5, sizeof(u.raw));
+	u.i.size = size;
+	cr_assert_eq(sgn_tuf_update(t, &u.i, NULL), SGN_OK);
+	cr_assert_eq(u.i.size, size);
+	cr_assert_eq(u.i.root.version, 1);
+	cr_assert_eq(u.i.targets.version, 1);
+	cr_assert_eq(u.i.last_update, NOW);
+	for (i = size; i < sizeof(u.raw); i++)
+		cr_assert_eq(u.raw[i], 0xa5, "byte %zu written", i);
+	memset(u.raw, 0xa5, sizeof(u.raw));
+	u.i.size = size;
+	cr_assert_eq(sgn_tuf_info_get(t, &u.i, NULL), SGN_OK);
+	cr_assert_eq(u.i.timestamp.version, 1);
+	for (i = size; i < sizeof(u.raw); i++)
+		cr_assert_eq(u.raw[i], 0xa5, "byte %zu written", i);
+	sgn_tuf_free(&t);
 }

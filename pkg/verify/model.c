@@ -13,7 +13,9 @@
 
 #include "dsse.h"
 #include "manifest.h"
+#include "core_int.h"
 #include "verify.h"
+#include "verify_int.h"
 
 #define PREDICATE_PREFIX	"https://model_signing/"
 
@@ -52,16 +54,24 @@ sgn_verify_model_is_signature(const struct sgn_bundle *b)
 	return yes;
 }
 
+#define MR_HAS(mr, m)	SGN_SIZED_HAS(mr, struct sgn_verify_model_result, m)
+
 void
 sgn_verify_model_result_reset(struct sgn_verify_model_result *mr)
 {
-	if (mr == NULL)
+	if (mr == NULL || mr->size < sizeof(mr->size))
 		return;
-	sgn_manifest_free(&mr->signed_manifest);
-	sgn_manifest_free(&mr->actual);
-	free(mr->diffs);
-	mr->diffs = NULL;
-	mr->n_diffs = 0;
+	/* Only what lies within the caller's size is the caller's. */
+	if (MR_HAS(mr, signed_manifest))
+		sgn_manifest_free(&mr->signed_manifest);
+	if (MR_HAS(mr, actual))
+		sgn_manifest_free(&mr->actual);
+	if (MR_HAS(mr, diffs)) {
+		free(mr->diffs);
+		mr->diffs = NULL;
+	}
+	if (MR_HAS(mr, n_diffs))
+		mr->n_diffs = 0;
 }
 
 struct diff_ctx {
@@ -126,7 +136,7 @@ check_signature(const struct sgn_bundle *b,
 	if (o->ca_pem != NULL || (o->policy != NULL &&
 	    o->policy->key != NULL && o->policy->unlogged_ok &&
 	    b->n_entries == 0 && b->n_timestamps == 0)) {
-		memset(&t, 0, sizeof(t));
+		t = (struct sgn_plain_trust)SGN_PLAIN_TRUST_INIT;
 		t.key = o->ca_pem != NULL ? NULL : o->policy->key;
 		t.ca_pem = o->ca_pem;
 		t.ca_len = o->ca_len;
@@ -136,7 +146,7 @@ check_signature(const struct sgn_bundle *b,
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "model: a "
 		    "Sigstore signature needs a verifier and a policy");
 	/* Sigstore: the statement's subject digest is the artifact */
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.digest_alg = SGN_HASH_SHA256;
 	if (sm->legacy && sm->n_entries > 0)
 		memcpy(art.digest, sm->entries[0].digest, 32);
@@ -153,8 +163,12 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-sgn_err
-sgn_verify_model(const struct sgn_bundle *b,
+/*
+ * sgn_verify_model() on whole structs of this version (o's policy and
+ * hashing options too, hashing never NULL).
+ */
+static sgn_err
+model_whole(const struct sgn_bundle *b,
     const struct sgn_verify_model_opts *o, struct sgn_verify_result *res,
     struct sgn_verify_model_result *mres, struct sgn_errbuf *eb)
 {
@@ -168,10 +182,7 @@ sgn_verify_model(const struct sgn_bundle *b,
 	int			 dir;
 	sgn_err			 r;
 
-	if (mres != NULL)
-		memset(mres, 0, sizeof(*mres));
-	if (b == NULL || o == NULL || o->model == NULL || res == NULL ||
-	    mres == NULL)
+	if (b == NULL || o->model == NULL)
 		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
 		    "model: no bundle, options or model");
 	sgn_errbuf_clear(&beb);
@@ -205,7 +216,7 @@ sgn_verify_model(const struct sgn_bundle *b,
 		    "yet");
 		goto out;
 	}
-	mo = o->hashing;
+	mo = *o->hashing;
 	mo.method = sm->method;
 	mo.hash = sm->hash;
 	mo.shard_size = sm->shard_size;
@@ -215,15 +226,15 @@ sgn_verify_model(const struct sgn_bundle *b,
 	if (sm->allow_symlinks)
 		mo.flags |= SGN_MANIFEST_ALLOW_SYMLINKS;
 	/* the ignore list: the recorded one, then the verifier's own */
-	n_ign = sm->n_ignore + o->hashing.n_ignore;
+	n_ign = sm->n_ignore + o->hashing->n_ignore;
 	if (n_ign > 0 && (ign = calloc(n_ign, sizeof(*ign))) == NULL) {
 		r = sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < sm->n_ignore; i++)
 		ign[i] = sm->ignore_paths[i];
-	for (i = 0; i < o->hashing.n_ignore; i++)
-		ign[sm->n_ignore + i] = o->hashing.ignore[i];
+	for (i = 0; i < o->hashing->n_ignore; i++)
+		ign[sm->n_ignore + i] = o->hashing->ignore[i];
 	mo.ignore = ign;
 	mo.n_ignore = n_ign;
 	dir = is_dir(o->model);
@@ -289,5 +300,59 @@ out:
 	free(ign);
 	sgn_manifest_free(&sm);
 	sgn_manifest_free(&am);
+	return r;
+}
+
+sgn_err
+sgn_verify_model(const struct sgn_bundle *b,
+    const struct sgn_verify_model_opts *o, struct sgn_verify_result *res,
+    struct sgn_verify_model_result *mres, struct sgn_errbuf *eb)
+{
+	struct sgn_verify_model_result	 mfull = SGN_VERIFY_MODEL_RESULT_INIT;
+	struct sgn_verify_model_result	*mwork = NULL;
+	struct sgn_verify_result	 full, *work;
+	struct sgn_verify_model_opts	 oo;
+	struct sgn_manifest_opts	 mo = SGN_MANIFEST_OPTS_INIT;
+	struct sgn_policy		 pol;
+	sgn_err				 r;
+
+	if ((r = sgn_vres_open(res, &full, &work, eb)) != SGN_OK)
+		return r;
+	if ((r = sgn_sized_check(mres, sizeof(*mres),
+	    "sgn_verify_model_result", eb)) != SGN_OK)
+		goto out;
+	memset((char *)mres + sizeof(mres->size), 0,
+	    mres->size - sizeof(mres->size));
+	mwork = mres->size == sizeof(*mres) ? mres : &mfull;
+	if (o == NULL) {
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "model: no bundle, options or model");
+		goto out;
+	}
+	if ((r = sgn_sized_in(&oo, sizeof(oo), o, "sgn_verify_model_opts",
+	    eb)) != SGN_OK ||
+	    (oo.hashing != NULL && (r = sgn_sized_in(&mo, sizeof(mo),
+	    oo.hashing, "sgn_manifest_opts", eb)) != SGN_OK) ||
+	    (oo.policy != NULL && (r = sgn_sized_in(&pol, sizeof(pol),
+	    oo.policy, "sgn_policy", eb)) != SGN_OK))
+		goto out;
+	oo.hashing = &mo;
+	if (oo.policy != NULL)
+		oo.policy = &pol;
+	r = model_whole(b, &oo, work, mwork, eb);
+out:
+	if (mwork != NULL && mwork != mres) {
+		/* an older caller's smaller result: what fits, the rest
+		 * freed */
+		sgn_sized_out(mres, mwork, sizeof(*mwork));
+		if (MR_HAS(mres, signed_manifest))
+			mfull.signed_manifest = NULL;
+		if (MR_HAS(mres, actual))
+			mfull.actual = NULL;
+		if (MR_HAS(mres, diffs))
+			mfull.diffs = NULL;
+		sgn_verify_model_result_reset(&mfull);
+	}
+	sgn_vres_close(res, work);
 	return r;
 }

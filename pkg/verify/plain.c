@@ -17,7 +17,9 @@
 #include <strings.h>
 
 #include "dsse.h"
+#include "core_int.h"
 #include "verify.h"
+#include "verify_int.h"
 
 struct pctx {
 	const struct sgn_bundle		*b;
@@ -138,7 +140,7 @@ set_identity(struct pctx *c)
 	}
 	c->res->identity = strdup(sgn_cert_subject_cn(c->leaf));
 	c->res->identity_type = SGN_SAN_NONE;
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 }
 
 static sgn_err
@@ -256,19 +258,17 @@ out:
 	return r;
 }
 
-sgn_err
-sgn_verify_plain(const struct sgn_bundle *b,
-    const struct sgn_plain_trust *t, const uint8_t **payload,
-    size_t *payload_len, struct sgn_verify_result *res,
-    struct sgn_errbuf *eb)
+/* sgn_verify_plain() on whole structs of this version. */
+static sgn_err
+plain_whole(const struct sgn_bundle *b, const struct sgn_plain_trust *t,
+    const uint8_t **payload, size_t *payload_len,
+    struct sgn_verify_result *res, struct sgn_errbuf *eb)
 {
 	struct sgn_intoto_statement *st = NULL;
 	struct sgn_errbuf tmp;
 	struct pctx c;
 	sgn_err r;
 
-	if (res != NULL)
-		memset(res, 0, sizeof(*res));
 	if (payload != NULL)
 		*payload = NULL;
 	if (payload_len != NULL)
@@ -339,5 +339,31 @@ out:
 	sgn_intoto_free(&st);
 	sgn_cert_free(&c.leaf);
 	sgn_pubkey_free(&c.raw_key);
+	return r;
+}
+
+sgn_err
+sgn_verify_plain(const struct sgn_bundle *b,
+    const struct sgn_plain_trust *t, const uint8_t **payload,
+    size_t *payload_len, struct sgn_verify_result *res,
+    struct sgn_errbuf *eb)
+{
+	struct sgn_verify_result full, *work;
+	struct sgn_plain_trust pt;
+	sgn_err r;
+
+	if (payload != NULL)
+		*payload = NULL;
+	if (payload_len != NULL)
+		*payload_len = 0;
+	if ((r = sgn_vres_open(res, &full, &work, eb)) != SGN_OK)
+		return r;
+	if (t == NULL)
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "sgn_verify_plain: missing argument");
+	else if ((r = sgn_sized_in(&pt, sizeof(pt), t, "sgn_plain_trust",
+	    eb)) == SGN_OK)
+		r = plain_whole(b, &pt, payload, payload_len, work, eb);
+	sgn_vres_close(res, work);
 	return r;
 }

@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sgn_bundle *b = NULL;
 	struct sgn_plain_trust t;
-	struct sgn_verify_result res;
+	struct sgn_verify_result res = SGN_VERIFY_RESULT_INIT;
 	struct sgn_errbuf eb;
 	const uint8_t *payload = NULL;
 	size_t plen = 0;
@@ -69,7 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (sgn_bundle_parse(data, size, &b, NULL) != SGN_OK)
 		return 0;
-	memset(&t, 0, sizeof(t));
+	t = (struct sgn_plain_trust)SGN_PLAIN_TRUST_INIT;
 	t.key = key;
 	t.ca_pem = ca_pem;
 	t.ca_len = sizeof(ca_pem) - 1;

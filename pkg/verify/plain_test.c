@@ -6,6 +6,7 @@
  * on bundles made here with OpenSSL (keys, CAs and leaves minted per
  * test).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,7 @@ run_bundle(const struct sgn_bundle *b, const struct sgn_plain_trust *t,
     struct run *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
 	o->r = sgn_verify_plain(b, t, &o->payload, &o->payload_len, &o->res,
 	    &o->eb);
 }
@@ -143,14 +145,14 @@ ms_key(void)
 static void
 key_trust(struct sgn_plain_trust *t, const struct sgn_pubkey *k)
 {
-	memset(t, 0, sizeof(*t));
+	*t = (struct sgn_plain_trust)SGN_PLAIN_TRUST_INIT;
 	t->key = k;
 }
 
 static void
 ca_trust(struct sgn_plain_trust *t, const char *pem, size_t len)
 {
-	memset(t, 0, sizeof(*t));
+	*t = (struct sgn_plain_trust)SGN_PLAIN_TRUST_INIT;
 	t->ca_pem = pem;
 	t->ca_len = len;
 }
@@ -408,7 +410,7 @@ static const struct ext LEAF_EXTS[] = {
 static void
 run_pki(struct pki *p, const struct sgn_plain_trust *t_in, struct run *o)
 {
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct mk m;
 	struct sgn_bundle *b;
 
@@ -439,7 +441,7 @@ Test(plain, verifies_the_model_signing_key_bundles)
 		{ OMS "valid/key.bundle.json", 0 },
 	};
 	struct sgn_pubkey *k = ms_key();
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 	size_t i;
 
@@ -474,7 +476,7 @@ Test(plain, verifies_the_model_signing_certificate_bundles)
 	};
 	size_t len, i;
 	char *ca = (char *)tu_read(KEYS "ca-cert.pem", &len);
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 	char nb[SGN_TIME_STRLEN];
 
@@ -499,7 +501,7 @@ Test(plain, hands_back_the_authenticated_payload)
 {
 	struct sgn_bundle *b = parse_file(KEY_V110);
 	struct sgn_pubkey *k = ms_key();
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	key_trust(&t, k);
@@ -520,7 +522,7 @@ Test(plain, refuses_another_key_by_its_hint)
 {
 	EVP_PKEY *other = gen_ec("P-384");
 	struct sgn_pubkey *k = pub_of(other);
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	char hint[SGN_PUBKEY_HINT_LEN], want[160];
 	struct run o;
 
@@ -541,7 +543,7 @@ Test(plain, refuses_the_ca_certificates_rsa_key)
 	size_t len;
 	char *pem = (char *)tu_read(KEYS "ca-cert.pem", &len);
 	struct sgn_cert *ca = NULL;
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	cr_assert_eq(sgn_cert_from_pem(pem, len, &ca, NULL), SGN_OK);
@@ -557,7 +559,7 @@ Test(plain, refuses_a_raw_key_that_is_not_the_given_key)
 {
 	EVP_PKEY *other = gen_ec("P-384");
 	struct sgn_pubkey *k = pub_of(other);
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	key_trust(&t, k);
@@ -572,7 +574,7 @@ Test(plain, refuses_an_unreadable_raw_key)
 {
 	cJSON *j = tu_load_json(KEY_V100);
 	struct sgn_pubkey *k = ms_key();
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	cJSON_ReplaceItemInObjectCaseSensitive(at(j, "verificationMaterial",
@@ -590,7 +592,7 @@ Test(plain, refuses_a_wrong_key_when_the_bundle_names_none)
 	cJSON *j = tu_load_json(KEY_V110);
 	EVP_PKEY *other = gen_ec("P-384");
 	struct sgn_pubkey *k = pub_of(other);
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	cJSON_DeleteItemFromObjectCaseSensitive(at(j, "verificationMaterial",
@@ -609,7 +611,7 @@ Test(plain, compares_hints_as_hex_of_one_length)
 	cJSON *j = tu_load_json(KEY_V110);
 	cJSON *pk = at(j, "verificationMaterial", "publicKey", NULL);
 	struct sgn_pubkey *k = ms_key();
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	char upper[SGN_PUBKEY_HINT_LEN];
 	struct run o;
 	size_t i;
@@ -638,7 +640,7 @@ Test(plain, checks_key_details_against_the_key)
 	cJSON *j = tu_load_json(KEY_V100);
 	cJSON *pk = at(j, "verificationMaterial", "publicKey", NULL);
 	struct sgn_pubkey *k = ms_key();
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	key_trust(&t, k);
@@ -667,7 +669,7 @@ Test(plain, verifies_generated_keys_of_every_curve_with_the_curves_hash)
 	for (i = 0; i < 3; i++) {
 		EVP_PKEY *key = gen_ec(curves[i]);
 		struct sgn_pubkey *pk = pub_of(key);
-		struct sgn_plain_trust t;
+		struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 		for (k = 0; k < 3; k++) {
 			struct mk m;
 			struct sgn_bundle *b;
@@ -699,7 +701,7 @@ Test(plain, accepts_the_v02_pae_with_sha256_or_the_curves_hash)
 {
 	EVP_PKEY *key = gen_ec("P-384");
 	struct sgn_pubkey *pk = pub_of(key);
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	const EVP_MD *mds[3];
 	size_t i;
 
@@ -740,7 +742,7 @@ Test(plain, refuses_a_tampered_payload_or_signature)
 	struct sgn_pubkey *k = ms_key();
 	size_t len, i;
 	char *ca = (char *)tu_read(KEYS "ca-cert.pem", &len);
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	key_trust(&t, k);
@@ -770,7 +772,7 @@ Test(plain, refuses_a_payload_that_is_not_a_statement)
 {
 	EVP_PKEY *key = gen_ec("P-256");
 	struct sgn_pubkey *pk = pub_of(key);
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct sgn_bundle *b;
 	struct mk m;
 	struct run o;
@@ -814,7 +816,7 @@ Test(plain, requires_an_in_toto_payload_type)
 {
 	cJSON *j = tu_load_json(KEY_V110);
 	struct sgn_pubkey *k = ms_key();
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	cJSON_ReplaceItemInObjectCaseSensitive(at(j, "dsseEnvelope", NULL,
@@ -830,7 +832,7 @@ Test(plain, requires_an_in_toto_payload_type)
 Test(plain, refuses_a_message_signature)
 {
 	struct sgn_pubkey *k = ms_key();
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	key_trust(&t, k);
@@ -863,7 +865,7 @@ Test(plain, asks_for_the_trust_the_bundle_needs)
 	run_path(SIGNED "v1.1.0-sigstore/model.sig", NULL, &t, &o);
 	expect_fail(&o, SGN_ERR_POLICY, "material", "Sigstore keyless "
 	    "bundle");
-	memset(&t, 0, sizeof(t));
+	t = (struct sgn_plain_trust)SGN_PLAIN_TRUST_INIT;
 	memset(&o, 0, sizeof(o));
 	o.r = sgn_verify_plain(NULL, &t, NULL, NULL, &o.res, &o.eb);
 	cr_assert_eq(o.r, SGN_ERR_INVALID_ARGUMENT);
@@ -882,7 +884,7 @@ Test(plain, rejects_every_oms_invalid_bundle)
 	struct sgn_pubkey *k = ms_key();
 	size_t len, i;
 	char *ca = (char *)tu_read(KEYS "ca-cert.pem", &len);
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	for (i = 0; i < sizeof(parse_fails) / sizeof(parse_fails[0]); i++) {
@@ -916,7 +918,7 @@ Test(plain, refuses_an_unknown_ca)
 	struct pki p;
 	size_t len;
 	char *other;
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	pki_new(&p, LEAF_EXTS, NULL);
@@ -934,7 +936,7 @@ Test(plain, refuses_an_intermediate_as_trust_anchor)
 {
 	size_t len;
 	char *inter = (char *)tu_read(KEYS "int-ca-cert.pem", &len);
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	ca_trust(&t, inter, len);
@@ -949,7 +951,7 @@ Test(plain, needs_the_intermediate_from_the_bundle)
 	cJSON *j = tu_load_json(CERT_V110);
 	size_t len;
 	char *ca = (char *)tu_read(KEYS "ca-cert.pem", &len);
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	cJSON_DeleteItemFromArray(at(j, "verificationMaterial",
@@ -969,7 +971,7 @@ Test(plain, refuses_an_unreadable_chain_certificate)
 	    "certificates");
 	size_t len;
 	char *ca = (char *)tu_read(KEYS "ca-cert.pem", &len);
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	ca_trust(&t, ca, len);
@@ -991,7 +993,7 @@ Test(plain, accepts_a_ca_file_with_text_and_other_roots)
 	size_t len, olen;
 	char *ca = (char *)tu_read(KEYS "ca-cert.pem", &len);
 	char *other, *both;
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	pki_new(&p, LEAF_EXTS, NULL);
@@ -1020,7 +1022,7 @@ Test(plain, accepts_a_ca_file_with_text_and_other_roots)
 Test(plain, refuses_ca_text_without_a_certificate)
 {
 	static const char junk[] = "no certificates here\n";
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct run o;
 
 	ca_trust(&t, junk, sizeof(junk) - 1);
@@ -1078,7 +1080,7 @@ Test(plain, requires_digital_signature_or_code_signing_usage)
 
 Test(plain, ignores_expiry_unless_given_a_time)
 {
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct pki p;
 	struct run o;
 
@@ -1108,7 +1110,7 @@ Test(plain, refuses_a_leaf_that_is_not_ecdsa)
 {
 	EVP_PKEY *rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
 	struct sgn_bundle *b;
-	struct sgn_plain_trust t;
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
 	struct pki p;
 	struct mk m;
 	struct run o;
@@ -1127,4 +1129,49 @@ Test(plain, refuses_a_leaf_that_is_not_ecdsa)
 	    "is RSA-2048");
 	sgn_bundle_free(&b);
 	pki_free(&p);
+}
+
+/* The trust is a struct with a size (core.h) -------------------------- */
+
+Test(plain, a_trust_of_size_0_is_refused_naming_its_initialiser)
+{
+	struct sgn_pubkey *k = ms_key();
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
+	struct run o;
+
+	key_trust(&t, k);
+	t.size = 0;
+	run_path(KEY_V110, NULL, &t, &o);
+	cr_assert_eq(o.r, SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(o.eb.msg, "struct sgn_plain_trust: size 0: "
+	    "initialise it with SGN_PLAIN_TRUST_INIT");
+	cr_assert_eq(o.res.verified, 0);
+	cr_assert_null(o.payload);
+	sgn_verify_result_reset(&o.res);
+	sgn_pubkey_free(&k);
+}
+
+/* An older caller's trust ends before at: the time there (one at which
+ * the chain is not valid) is not theirs, and the default, the leaf's
+ * notBefore, is used. */
+Test(plain, an_older_trust_reads_the_newer_members_as_defaults)
+{
+	size_t len;
+	char *ca = (char *)tu_read(KEYS "ca-cert.pem", &len);
+	struct sgn_plain_trust t = SGN_PLAIN_TRUST_INIT;
+	struct run o;
+
+	ca_trust(&t, ca, len);
+	t.at = 1;	/* 1970: before any of the certificates */
+	run_path(CERT_V110, NULL, &t, &o);
+	cr_assert_neq(o.r, SGN_OK, "at was not read");
+	cr_assert(tu_has(o.eb.msg, "certificate is not yet valid"), "%s",
+	    o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+	t.size = offsetof(struct sgn_plain_trust, at);
+	run_path(CERT_V110, NULL, &t, &o);
+	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
+	cr_assert_eq(o.res.verified, 1);
+	sgn_verify_result_reset(&o.res);
+	free(ca);
 }

@@ -62,6 +62,7 @@ static void
 tcase_init(struct tcase *t)
 {
 	memset(t, 0, sizeof(*t));
+	t->pol = (struct sgn_policy)SGN_POLICY_INIT;
 }
 
 /* A keyless case signed by leaf l. */
@@ -94,6 +95,7 @@ verify_text(const char *root, const char *bundle, const struct tcase *t,
 	struct sgn_artifact art;
 
 	memset(o, 0, sizeof(*o));
+	o->res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
 	cr_assert_eq(sgn_trusted_root_parse((const uint8_t *)root,
 	    strlen(root), &tr, &o->eb), SGN_OK, "trusted root: %s", o->eb.msg);
 	cr_assert_eq(sgn_verifier_new(tr, &v, NULL), SGN_OK);
@@ -107,7 +109,7 @@ verify_text(const char *root, const char *bundle, const struct tcase *t,
 	} else if (pol.key == NULL) {
 		pol.key = own = fx_key_pub(t->b.key);
 	}
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	if (t->art != NULL) {
 		art = *t->art;
 	} else if (t->b.artifact != NULL) {
@@ -1758,14 +1760,14 @@ Test(synthetic, dsse_subject_with_only_sha512)
 	t.b.dsse = 1;
 	t.b.payload = st;
 	expect_ok(&t);
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.path = path;
 	t.art = &art;
 	expect_ok(&t);
 	on_log(&t, 0, FX_REKOR_V2_ED);
 	expect_ok(&t);
 	/* a SHA-256 digest alone cannot show a SHA-512 subject */
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.digest_alg = SGN_HASH_SHA256;
 	cr_assert_eq(EVP_Digest(FX_ARTIFACT, strlen(FX_ARTIFACT), art.digest,
 	    NULL, EVP_sha256(), NULL), 1);
@@ -1775,7 +1777,7 @@ Test(synthetic, dsse_subject_with_only_sha512)
 	t.b.key = k;
 	t.b.dsse = 1;
 	t.b.payload = st;
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.path = path;
 	t.art = &art;
 	expect_ok(&t);

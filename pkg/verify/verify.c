@@ -19,7 +19,9 @@
 #include "rekor.h"
 #include "tlog.h"
 #include "tsa.h"
+#include "core_int.h"
 #include "verify.h"
+#include "verify_int.h"
 
 /* Rekor's clock may run a little ahead of ours. */
 #define FUTURE_SKEW_SECONDS	60
@@ -60,7 +62,8 @@ struct vctx {
 	const struct sgn_policy		*pol;
 	struct sgn_verify_result	*res;
 	struct sgn_errbuf		*eb;
-	struct sgn_cert			*leaf;
+	const struct sgn_cert		*leaf;		/* read only */
+	struct sgn_cert			*leaf_owned;	/* its reference */
 	const struct sgn_pubkey		*key;
 	struct sgn_pubkey		*key_owned;
 	uint8_t				 dig[3][SGN_MAX_DIGEST];
@@ -79,12 +82,72 @@ struct vctx {
 void
 sgn_verify_result_reset(struct sgn_verify_result *res)
 {
-	free(res->identity);
-	free(res->issuer);
-	free(res->key_desc);
-	free(res->log_url);
-	sgn_sans_free(res->sans, res->n_sans);
-	memset(res, 0, sizeof(*res));
+	size_t n;
+
+	if (res == NULL || (n = res->size) < sizeof(res->size))
+		return;
+	if (n > sizeof(*res))
+		n = sizeof(*res);
+	/* Only what lies within the caller's size is the caller's. */
+#define RES_HAS(m)	SGN_SIZED_HAS(res, struct sgn_verify_result, m)
+	if (RES_HAS(identity))
+		free(res->identity);
+	if (RES_HAS(issuer))
+		free(res->issuer);
+	if (RES_HAS(key_desc))
+		free(res->key_desc);
+	if (RES_HAS(log_url))
+		free(res->log_url);
+	if (RES_HAS(n_sans))
+		sgn_sans_free(&res->sans, &res->n_sans);
+#undef RES_HAS
+	memset((char *)res + sizeof(res->size), 0, n - sizeof(res->size));
+}
+
+sgn_err
+sgn_vres_open(struct sgn_verify_result *res, struct sgn_verify_result *full,
+    struct sgn_verify_result **work, struct sgn_errbuf *eb)
+{
+	sgn_err r;
+
+	*work = NULL;
+	if ((r = sgn_sized_check(res, sizeof(*res), "sgn_verify_result",
+	    eb)) != SGN_OK)
+		return r;
+	*full = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
+	/* Cleared, not reset, as ever: what res held is the caller's. */
+	memset((char *)res + sizeof(res->size), 0,
+	    res->size - sizeof(res->size));
+	*work = res->size == sizeof(*res) ? res : full;
+	return SGN_OK;
+}
+
+void
+sgn_vres_close(struct sgn_verify_result *res, struct sgn_verify_result *work)
+{
+	struct sgn_verify_result *full = work;
+
+	if (work == NULL || work == res)
+		return;
+	/* An older caller's smaller result: hand over what fits, free the
+	 * rest. */
+	sgn_sized_out(res, full, sizeof(*full));
+#define GONE(m) \
+	(!SGN_SIZED_HAS(res, struct sgn_verify_result, m))
+	if (!GONE(identity))
+		full->identity = NULL;
+	if (!GONE(issuer))
+		full->issuer = NULL;
+	if (!GONE(key_desc))
+		full->key_desc = NULL;
+	if (!GONE(log_url))
+		full->log_url = NULL;
+	if (!GONE(n_sans)) {
+		full->sans = NULL;
+		full->n_sans = 0;
+	}
+#undef GONE
+	sgn_verify_result_reset(full);
 }
 
 static sgn_err
@@ -119,6 +182,14 @@ sgn_err
 sgn_policy_add_ext(struct sgn_policy *p, unsigned oid, const char *value,
     const char *name, struct sgn_errbuf *eb)
 {
+	sgn_err r;
+
+	if ((r = sgn_sized_check(p, sizeof(*p), "sgn_policy", eb)) != SGN_OK)
+		return r;
+	if (!SGN_SIZED_HAS(p, struct sgn_policy, n_ext))
+		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "struct "
+		    "sgn_policy: size %zu holds no extension constraints",
+		    p->size);
 	if (p->n_ext >= SGN_POLICY_MAX_EXT)
 		return sgn_errf(eb, SGN_ERR_LIMIT,
 		    "too many certificate extension constraints");
@@ -394,14 +465,15 @@ check_material(struct vctx *c)
 	if ((r = sgn_hash(SGN_HASH_SHA256, b->certs[0].ptr, b->certs[0].len,
 	    fp, c->eb)) != SGN_OK)
 		return r;
-	if ((c->leaf = leaf_lookup(c->v, fp, &self_signed)) == NULL) {
+	if ((c->leaf_owned = leaf_lookup(c->v, fp, &self_signed)) == NULL) {
 		if ((r = sgn_cert_from_der(b->certs[0].ptr, b->certs[0].len,
-		    &c->leaf, &tmp)) != SGN_OK)
+		    &c->leaf_owned, &tmp)) != SGN_OK)
 			return fail(c, "certificate", r == SGN_ERR_LIMIT ? r :
 			    SGN_ERR_PARSE, "%s", tmp.msg);
-		self_signed = sgn_cert_is_self_signed(c->leaf);
-		leaf_store(c->v, c->leaf, self_signed);
+		self_signed = sgn_cert_is_self_signed(c->leaf_owned);
+		leaf_store(c->v, c->leaf_owned, self_signed);
 	}
+	c->leaf = c->leaf_owned;
 	if (self_signed)
 		return fail(c, "certificate", SGN_ERR_VERIFY,
 		    "the signing certificate is self-signed");
@@ -1069,7 +1141,7 @@ check_scts(struct vctx *c, const struct sgn_authority *ca)
 	}
 	r = SGN_OK;
 out:
-	sgn_scts_free(scts, n);
+	sgn_scts_free(&scts, &n);
 	return r;
 }
 
@@ -1094,12 +1166,11 @@ static sgn_err
 check_with_ca(struct vctx *c, const struct sgn_authority *ca,
     struct failure *f)
 {
-	struct sgn_verify_result res;
+	struct sgn_verify_result res = SGN_VERIFY_RESULT_INIT;
 	struct sgn_errbuf eb, tmp;
 	struct vctx scratch = *c;
 	sgn_err r;
 
-	memset(&res, 0, sizeof(res));
 	sgn_errbuf_clear(&eb);
 	sgn_errbuf_clear(&tmp);
 	scratch.res = &res;
@@ -1342,7 +1413,7 @@ check_identity(struct vctx *c)
 	c->res->identity = strdup(sans[0].value);
 	c->res->identity_type = sans[0].type;
 	/* Every SAN goes out with the result; the policy may match any. */
-	sgn_sans_free(c->res->sans, c->res->n_sans);
+	sgn_sans_free(&c->res->sans, &c->res->n_sans);
 	c->res->sans = sans;
 	c->res->n_sans = n;
 	join_sans(sans, n, got, sizeof(got));
@@ -1439,18 +1510,15 @@ policy_regex(const char *pattern, const char *what, struct sgn_errbuf *eb)
 	return SGN_OK;
 }
 
-sgn_err
-sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
+/* sgn_verify() on whole structs of this version. */
+static sgn_err
+verify_whole(struct sgn_verifier *v, const struct sgn_bundle *b,
     const struct sgn_artifact *art, const struct sgn_policy *pol,
     struct sgn_verify_result *res, struct sgn_errbuf *eb)
 {
 	struct vctx c;
 	sgn_err r;
 
-	memset(res, 0, sizeof(*res));
-	if (v == NULL || b == NULL || art == NULL || pol == NULL)
-		return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
-		    "sgn_verify: missing argument");
 	if (pol->key == NULL &&
 	    ((pol->identity == NULL) == (pol->identity_regexp == NULL) ||
 	    (pol->issuer == NULL) == (pol->issuer_regexp == NULL)))
@@ -1498,8 +1566,31 @@ out:
 		snprintf(res->reason, sizeof(res->reason), "%s",
 		    eb != NULL ? eb->msg : sgn_strerror(r));
 	}
-	sgn_cert_free(&c.leaf);
+	sgn_cert_free(&c.leaf_owned);
 	sgn_pubkey_free(&c.key_owned);
+	return r;
+}
+
+sgn_err
+sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
+    const struct sgn_artifact *art, const struct sgn_policy *pol,
+    struct sgn_verify_result *res, struct sgn_errbuf *eb)
+{
+	struct sgn_verify_result full, *work;
+	struct sgn_artifact a;
+	struct sgn_policy p;
+	sgn_err r;
+
+	if ((r = sgn_vres_open(res, &full, &work, eb)) != SGN_OK)
+		return r;
+	if (v == NULL || b == NULL || art == NULL || pol == NULL)
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+		    "sgn_verify: missing argument");
+	else if ((r = sgn_sized_in(&a, sizeof(a), art, "sgn_artifact",
+	    eb)) == SGN_OK && (r = sgn_sized_in(&p, sizeof(p), pol,
+	    "sgn_policy", eb)) == SGN_OK)
+		r = verify_whole(v, b, &a, &p, work, eb);
+	sgn_vres_close(res, work);
 	return r;
 }
 
@@ -1507,20 +1598,19 @@ sgn_err
 sgn_verify_certificate(struct sgn_verifier *v, const struct sgn_cert *leaf,
     struct sgn_time at, struct sgn_errbuf *eb)
 {
-	struct sgn_verify_result res;
+	struct sgn_verify_result res = SGN_VERIFY_RESULT_INIT;
 	struct vctx c;
 	sgn_err r;
 
 	memset(&c, 0, sizeof(c));
-	memset(&res, 0, sizeof(res));
 	c.v = v;
 	c.res = &res;
 	c.eb = eb;
-	/* check_certificate() reads the leaf only. */
-	c.leaf = sgn_cert_ref((struct sgn_cert *)(uintptr_t)leaf);
+	/* check_certificate() reads the leaf only: the caller's, lent for
+	 * the call. */
+	c.leaf = leaf;
 	c.times[c.n_times++] = at;
 	r = check_certificate(&c);
-	sgn_cert_free(&c.leaf);
 	sgn_verify_result_reset(&res);
 	return r;
 }

@@ -51,8 +51,9 @@ extern "C" {
 
 SGN_API_BEGIN
 
-/* What is being verified. */
+/* What is being verified.  (Structs with a size: core.h.) */
 struct sgn_artifact {
+	size_t		 size;		/* SGN_ARTIFACT_INIT */
 	const char	*path;		/* a file, or NULL */
 	const uint8_t	*data;		/* bytes in memory, or NULL */
 	size_t		 len;
@@ -60,6 +61,7 @@ struct sgn_artifact {
 	sgn_hash_alg	 digest_alg;
 	uint8_t		 digest[SGN_MAX_DIGEST];
 };
+#define SGN_ARTIFACT_INIT	SGN_SIZED_INIT(struct sgn_artifact)
 
 /* Exact match of one Fulcio extension 1.3.6.1.4.1.57264.1.<oid>. */
 struct sgn_ext_match {
@@ -71,6 +73,7 @@ struct sgn_ext_match {
 #define SGN_POLICY_MAX_EXT 16
 
 struct sgn_policy {
+	size_t			 size;		/* SGN_POLICY_INIT */
 	/* keyless: exactly one of identity / identity_regexp, and one of
 	 * issuer / issuer_regexp (regexps: sgn_regex_match()) */
 	const char		*identity;
@@ -85,6 +88,7 @@ struct sgn_policy {
 	 * logged yet) verifies on its signature and timestamps alone */
 	int			 unlogged_ok;
 };
+#define SGN_POLICY_INIT		SGN_SIZED_INIT(struct sgn_policy)
 
 /* Adds an exact extension match to a policy (SGN_ERR_LIMIT when full). */
 sgn_err	sgn_policy_add_ext(struct sgn_policy *p, unsigned oid,
@@ -98,7 +102,9 @@ struct sgn_verify_ignored {
 	char	reason[200];
 };
 
+/* Filled by sgn_verify(), sgn_verify_plain() and sgn_verify_model(). */
 struct sgn_verify_result {
+	size_t			 size;		/* SGN_VERIFY_RESULT_INIT */
 	int			 verified;
 	char			 check[32];	/* failed check, "" if none */
 	char			 reason[SGN_ERRBUF_SIZE];
@@ -126,7 +132,10 @@ struct sgn_verify_result {
 	struct sgn_time		 cert_not_after;
 	unsigned		 legacy;	/* SGN_PLAIN_* forms */
 };
+#define SGN_VERIFY_RESULT_INIT	SGN_SIZED_INIT(struct sgn_verify_result)
 
+/* Frees what res holds and clears it, its size kept (so that it can be
+ * used again); a res whose size is 0 is left alone. */
 void	sgn_verify_result_reset(struct sgn_verify_result *res);
 
 struct sgn_verifier;
@@ -146,7 +155,11 @@ void	sgn_verifier_set_cache(struct sgn_verifier *v, int on);
  * SGN_ERR_UNSUPPORTED when the bundle failed (res->check and res->reason
  * say which check and why; eb holds "<check>: <reason>"); other codes
  * when the work could not be done (unreadable artifact, no trust).
- * res is filled in either case; release it with sgn_verify_result_reset.
+ * art, policy and res are structs with a size (core.h): one whose size is
+ * refused is SGN_ERR_INVALID_ARGUMENT (a refused res is left untouched).
+ * res is cleared first (what it held is not freed: reset it before
+ * reuse) and filled in either case; release it with
+ * sgn_verify_result_reset.
  */
 sgn_err	sgn_verify(struct sgn_verifier *v, const struct sgn_bundle *b,
 	    const struct sgn_artifact *art, const struct sgn_policy *policy,
@@ -172,6 +185,7 @@ sgn_err	sgn_verify_certificate(struct sgn_verifier *v,
  * both is allowed.
  */
 struct sgn_plain_trust {
+	size_t			 size;	/* SGN_PLAIN_TRUST_INIT */
 	const struct sgn_pubkey	*key;	/* key method, or NULL */
 	/* certificate method: PEM text holding one or more CA certificates
 	 * (self-signed roots; text between blocks is skipped), or NULL */
@@ -182,6 +196,7 @@ struct sgn_plain_trust {
 	 * certificates still verify) */
 	int64_t			 at;
 };
+#define SGN_PLAIN_TRUST_INIT	SGN_SIZED_INIT(struct sgn_plain_trust)
 
 /* Older forms sgn_verify_plain() accepted (sgn_verify_result.legacy),
  * for a caller to warn about as model_signing does. */
@@ -227,6 +242,7 @@ int	sgn_verify_model_is_signature(const struct sgn_bundle *b);
 
 /* What sgn_verify_model() checks a model's signature and files with. */
 struct sgn_verify_model_opts {
+	size_t			 size;	/* SGN_VERIFY_MODEL_OPTS_INIT */
 	const char		*model;		/* a directory or one file */
 	/* the signature's path, left out of the walk when it lies inside
 	 * the model directory; may be NULL */
@@ -243,15 +259,18 @@ struct sgn_verify_model_opts {
 	const char		*ca_pem;	/* certificate method */
 	size_t			 ca_len;
 	/*
-	 * The verifier's own hashing options: flags, jobs, read_size,
-	 * progress and paths to ignore (added to the signature's list).
-	 * method, hash, shard_size, only, reuse and signature_path are the
-	 * signature's, or set from the fields here: whatever they hold is
-	 * not used.
+	 * The verifier's own hashing options, or NULL for the defaults:
+	 * flags, jobs, read_size, progress and paths to ignore (added to
+	 * the signature's list).  method, hash, shard_size, only, reuse and
+	 * signature_path are the signature's, or set from the fields here:
+	 * whatever they hold is not used.  (A pointer: a struct that grows
+	 * is never embedded in another.)
 	 */
-	struct sgn_manifest_opts hashing;
+	const struct sgn_manifest_opts *hashing;
 	int			 ignore_unsigned;	/* signed files only */
 };
+#define SGN_VERIFY_MODEL_OPTS_INIT \
+	SGN_SIZED_INIT(struct sgn_verify_model_opts)
 
 /* A file (or shard) that differs; entry points into the result's
  * manifests. */
@@ -263,12 +282,16 @@ struct sgn_verify_model_diff {
 /* What sgn_verify_model() found; sgn_verify_model_result_reset() frees
  * it. */
 struct sgn_verify_model_result {
+	size_t				 size;	/* ..._RESULT_INIT */
 	struct sgn_manifest		*signed_manifest;	/* or NULL */
 	struct sgn_manifest		*actual;	/* on disk, or NULL */
 	struct sgn_verify_model_diff	*diffs;		/* in manifest order */
 	size_t				 n_diffs;
 };
+#define SGN_VERIFY_MODEL_RESULT_INIT \
+	SGN_SIZED_INIT(struct sgn_verify_model_result)
 
+/* Frees what mr holds and clears it, its size kept. */
 void	sgn_verify_model_result_reset(struct sgn_verify_model_result *mr);
 
 /*

@@ -36,7 +36,7 @@ one(struct sgn_verifier *v, const uint8_t *buf, size_t len,
     const struct sgn_artifact *art, const struct sgn_policy *pol)
 {
 	struct sgn_bundle *b = NULL;
-	struct sgn_verify_result res;
+	struct sgn_verify_result res = SGN_VERIFY_RESULT_INIT;
 	struct sgn_errbuf eb;
 	sgn_err r;
 
@@ -124,9 +124,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "verify_bench: %s\n", eb.msg);
 		return 2;
 	}
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.path = argv[3];
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.identity = argv[4];
 	pol.issuer = argv[5];
 

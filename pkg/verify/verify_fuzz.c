@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sgn_bundle *b = NULL;
 	struct sgn_artifact art;
 	struct sgn_policy pol;
-	struct sgn_verify_result res;
+	struct sgn_verify_result res = SGN_VERIFY_RESULT_INIT;
 	struct sgn_errbuf eb;
 	sgn_err r;
 
@@ -38,10 +38,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (sgn_bundle_parse(data, size, &b, NULL) != SGN_OK)
 		return 0;
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.data = (const uint8_t *)artifact;
 	art.len = sizeof(artifact) - 1;
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.identity_regexp = ".*";
 	pol.issuer_regexp = ".*";
 	sgn_errbuf_clear(&eb);

@@ -68,12 +68,13 @@ run_tree(const cJSON *bundle, const cJSON *root, const char *artifact,
 	struct sgn_artifact art;
 
 	memset(o, 0, sizeof(*o));
+	o->res = (struct sgn_verify_result)SGN_VERIFY_RESULT_INIT;
 	cr_assert_eq(sgn_trusted_root_parse((uint8_t *)rs, strlen(rs), &tr,
 	    &o->eb), SGN_OK, "root: %s", o->eb.msg);
 	cr_assert_eq(sgn_verifier_new(tr, &v, NULL), SGN_OK);
 	if (now != 0)
 		sgn_verifier_set_now(v, now);
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	if (art_in != NULL)
 		art = *art_in;
 	else
@@ -91,7 +92,7 @@ run_tree(const cJSON *bundle, const cJSON *root, const char *artifact,
 static void
 keyless(struct sgn_policy *p, const char *identity)
 {
-	memset(p, 0, sizeof(*p));
+	*p = (struct sgn_policy)SGN_POLICY_INIT;
 	p->identity = identity;
 	p->issuer = GH_ISSUER;
 }
@@ -101,7 +102,7 @@ run_vec(const struct vector *v, void (*mutate)(cJSON *),
     void (*mutate_root)(cJSON *), struct outcome *o)
 {
 	cJSON *b = vec_bundle(v), *root = tu_load_json(v->root);
-	struct sgn_policy pol;
+	struct sgn_policy pol = SGN_POLICY_INIT;
 	char art[256];
 
 	if (mutate != NULL)
@@ -638,7 +639,7 @@ Test(verify, holds_validity_windows_inclusive)
 Test(verify, refuses_integrated_times_in_the_future)
 {
 	cJSON *b = vec_bundle(&V1), *root = tu_load_json(PROD_ROOT);
-	struct sgn_policy pol;
+	struct sgn_policy pol = SGN_POLICY_INIT;
 	struct outcome o;
 
 	keyless(&pol, BEACON);
@@ -665,7 +666,7 @@ run_policy(const struct vector *v, const struct sgn_policy *pol,
 
 Test(verify, enforces_the_identity_policy)
 {
-	struct sgn_policy pol;
+	struct sgn_policy pol = SGN_POLICY_INIT;
 	struct outcome o;
 
 	keyless(&pol, "https://github.com/someone/else");
@@ -691,7 +692,7 @@ Test(verify, matches_identities_by_anchored_regexp)
 	struct sgn_policy pol;
 	struct outcome o;
 
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.identity_regexp = "https://github\\.com/sigstore-conformance/.*";
 	pol.issuer_regexp = "https://token\\.actions\\.githubusercontent\\.com";
 	run_policy(&V1, &pol, &o);
@@ -728,7 +729,7 @@ Test(verify, refuses_an_invalid_regexp_in_the_policy)
 	struct sgn_policy pol;
 	struct outcome o;
 
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.identity_regexp = "https://github\\.com/(sigstore-conformance";
 	pol.issuer = GH_ISSUER;
 	run_policy(&V1, &pol, &o);
@@ -758,7 +759,7 @@ Test(verify, a_regexp_match_limit_is_an_error, .timeout = 10)
 	struct sgn_policy pol;
 	struct outcome o;
 
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.identity_regexp = "(.*)*(.*)*(.*)*(.*)*(.*)*(.*)*\\d";
 	pol.issuer = GH_ISSUER;
 	run_policy(&V1, &pol, &o);
@@ -783,7 +784,7 @@ Test(verify, a_regexp_match_limit_is_an_error, .timeout = 10)
 
 Test(verify, checks_github_workflow_extensions)
 {
-	struct sgn_policy pol;
+	struct sgn_policy pol = SGN_POLICY_INIT;
 	struct outcome o;
 
 	keyless(&pol, V2_ID);
@@ -814,12 +815,12 @@ Test(verify, checks_github_workflow_extensions)
 Test(verify, verifies_a_subject_given_by_digest)
 {
 	cJSON *b = vec_bundle(&V1), *root = tu_load_json(PROD_ROOT);
-	struct sgn_policy pol;
+	struct sgn_policy pol = SGN_POLICY_INIT;
 	struct sgn_artifact art;
 	struct outcome o;
 
 	keyless(&pol, BEACON);
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.digest_alg = SGN_HASH_SHA256;
 	cr_assert_eq(sgn_hex_decode("a0cfc71271d6e278e57cd332ff957c3f7043"
 	    "fdda354c4cbb190a30d56efa01bf", 64, art.digest, 32, NULL), SGN_OK);
@@ -841,10 +842,49 @@ Test(verify, verifies_a_subject_given_by_digest)
 	cJSON_Delete(root);
 }
 
+/* The artifact and policy are structs with a size (core.h): one that
+ * was never initialised is the caller's error, and says which. */
+Test(verify, an_artifact_or_policy_of_size_0_is_refused_naming_its_initialiser)
+{
+	cJSON *b = vec_bundle(&V1), *root = tu_load_json(PROD_ROOT);
+	struct sgn_policy pol = SGN_POLICY_INIT;
+	struct sgn_artifact art = SGN_ARTIFACT_INIT;
+	struct sgn_errbuf eb;
+	struct outcome o;
+
+	keyless(&pol, BEACON);
+	art.path = VEC "rekor-v1-hashedrekord/artifact";
+	art.size = 0;
+	run_tree(b, root, NULL, &art, &pol, 0, &o);
+	cr_assert_eq(o.r, SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_eq(sgn_err_exit_status(o.r), 2);
+	cr_assert_str_eq(o.eb.msg, "struct sgn_artifact: size 0: initialise "
+	    "it with SGN_ARTIFACT_INIT");
+	cr_assert_eq(o.res.verified, 0);
+	art.size = sizeof(art);
+	pol.size = 0;
+	run_tree(b, root, NULL, &art, &pol, 0, &o);
+	cr_assert_eq(o.r, SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(o.eb.msg, "struct sgn_policy: size 0: initialise "
+	    "it with SGN_POLICY_INIT");
+	sgn_errbuf_clear(&eb);
+	cr_assert_eq(sgn_policy_add_ext(&pol, 9, "x", "x", &eb),
+	    SGN_ERR_INVALID_ARGUMENT);
+	cr_assert_str_eq(eb.msg, "struct sgn_policy: size 0: initialise "
+	    "it with SGN_POLICY_INIT");
+	cr_assert_eq(pol.n_ext, 0);
+	pol.size = sizeof(pol);
+	run_tree(b, root, NULL, &art, &pol, 0, &o);
+	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
+	sgn_verify_result_reset(&o.res);
+	cJSON_Delete(b);
+	cJSON_Delete(root);
+}
+
 Test(verify, rejects_the_wrong_artifact)
 {
 	cJSON *b = vec_bundle(&V1), *root = tu_load_json(PROD_ROOT);
-	struct sgn_policy pol;
+	struct sgn_policy pol = SGN_POLICY_INIT;
 	struct outcome o;
 
 	keyless(&pol, BEACON);
@@ -875,7 +915,7 @@ Test(verify, rejects_a_log_entry_that_records_a_key_for_a_certificate)
 	struct outcome o;
 	cJSON *b = vec_bundle(&js), *root = tu_load_json(PROD_ROOT);
 
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.identity = "brian@dehamer.com";
 	pol.issuer = "https://github.com/login/oauth";
 	run_tree(b, root, VEC "rekor-v2-hashedrekord-sigstorejs/artifact",
@@ -892,7 +932,7 @@ Test(verify, requires_a_policy)
 	struct sgn_policy pol;
 	struct outcome o;
 
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.identity = BEACON;
 	run_policy(&V1, &pol, &o);
 	cr_assert_eq(o.r, SGN_ERR_INVALID_ARGUMENT);
@@ -905,7 +945,7 @@ Test(verify, refuses_a_managed_key_bundle_without_a_key)
 	    "testdata/conformance/bundle-verify/managed-key-happy-path",
 	    "testdata/conformance/production_trusted_root.json", BEACON };
 	cJSON *b = vec_bundle(&mk), *root = tu_load_json(mk.root);
-	struct sgn_policy pol;
+	struct sgn_policy pol = SGN_POLICY_INIT;
 	struct outcome o;
 
 	keyless(&pol, BEACON);
@@ -936,9 +976,8 @@ Test(verify, verifies_a_managed_key_bundle_with_its_key)
 	free(pem);
 	snprintf(path, sizeof(path), "%s/bundle.sigstore.json", dir);
 	b = tu_load_json(path);
-	root = tu_load_json(
-	    "testdata/conformance/production_trusted_root.json");
-	memset(&pol, 0, sizeof(pol));
+	root = tu_load_json("testdata/conformance/production_trusted_root.json");
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.key = key;
 	run_tree(b, root, "testdata/conformance/a.txt", NULL, &pol, 0, &o);
 	cr_assert_eq(o.r, SGN_OK, "%s", o.eb.msg);
@@ -991,9 +1030,9 @@ Test(verify, refuses_the_oms_keyless_bundle_without_tlog_entries)
 	struct sgn_policy pol;
 	struct outcome o;
 
-	memset(&art, 0, sizeof(art));
+	art = (struct sgn_artifact)SGN_ARTIFACT_INIT;
 	art.digest_alg = SGN_HASH_SHA256;
-	memset(&pol, 0, sizeof(pol));
+	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.identity = "stefanb@us.ibm.com";
 	pol.issuer = "https://sigstore.verify.ibm.com/oauth2";
 	run_tree(b, root, NULL, &art, &pol, 0, &o);

@@ -392,10 +392,18 @@ sgn_san_type_name(sgn_san_type t)
 }
 
 void
-sgn_sans_free(struct sgn_san *sans, size_t n)
+sgn_sans_free(struct sgn_san **sansp, size_t *np)
 {
-	size_t i;
+	struct sgn_san *sans;
+	size_t i, n;
 
+	if (sansp == NULL)
+		return;
+	sans = *sansp;
+	n = np != NULL ? *np : 0;
+	*sansp = NULL;
+	if (np != NULL)
+		*np = 0;
 	if (sans == NULL)
 		return;
 	for (i = 0; i < n; i++)
@@ -500,7 +508,7 @@ sgn_cert_sans(const struct sgn_cert *c, struct sgn_san **sansp, size_t *np,
 	sans = NULL;
 	r = SGN_OK;
 out:
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 	GENERAL_NAMES_free(gens);
 	return r;
 }

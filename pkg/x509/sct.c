@@ -23,10 +23,18 @@
 #define MAX_SCTS 16
 
 void
-sgn_scts_free(struct sgn_sct *scts, size_t n)
+sgn_scts_free(struct sgn_sct **sctsp, size_t *np)
 {
-	size_t i;
+	struct sgn_sct *scts;
+	size_t i, n;
 
+	if (sctsp == NULL)
+		return;
+	scts = *sctsp;
+	n = np != NULL ? *np : 0;
+	*sctsp = NULL;
+	if (np != NULL)
+		*np = 0;
 	if (scts == NULL)
 		return;
 	for (i = 0; i < n; i++) {
@@ -303,7 +311,7 @@ sgn_cert_scts(const struct sgn_cert *leafc, const struct sgn_cert *issuerc,
 	scts = NULL;
 	r = SGN_OK;
 out:
-	sgn_scts_free(scts, n);
+	sgn_scts_free(&scts, &n);
 	SCT_LIST_free(list);
 	free(tbs);
 	OPENSSL_free(spki);

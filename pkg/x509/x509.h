@@ -107,7 +107,9 @@ struct sgn_san {
  */
 sgn_err	sgn_cert_sans(const struct sgn_cert *c, struct sgn_san **sans,
 	    size_t *n, struct sgn_errbuf *eb);
-void	sgn_sans_free(struct sgn_san *sans, size_t n);
+/* Frees the *np SANs of *sansp and clears *sansp and *np (either may be
+ * NULL). */
+void	sgn_sans_free(struct sgn_san **sansp, size_t *np);
 const char *sgn_san_type_name(sgn_san_type t);
 
 /*
@@ -190,7 +192,9 @@ struct sgn_sct {
 sgn_err	sgn_cert_scts(const struct sgn_cert *leaf,
 	    const struct sgn_cert *issuer, struct sgn_sct **scts, size_t *n,
 	    struct sgn_errbuf *eb);
-void	sgn_scts_free(struct sgn_sct *scts, size_t n);
+/* Frees the *np SCTs of *sctsp and clears *sctsp and *np (either may be
+ * NULL). */
+void	sgn_scts_free(struct sgn_sct **sctsp, size_t *np);
 
 SGN_API_END
 

@@ -488,8 +488,12 @@ Test(x509, reads_the_production_uri_san)
 	cr_assert_eq(sans[0].type, SGN_SAN_URI);
 	cr_assert_str_eq(sans[0].value, SAN_URI);
 	cr_assert_str_eq(sgn_san_type_name(sans[0].type), "URI");
-	sgn_sans_free(sans, n);
-	sgn_sans_free(NULL, 0);
+	/* the free leaves no dangling pointer or stale count behind */
+	sgn_sans_free(&sans, &n);
+	cr_assert_null(sans);
+	cr_assert_eq(n, 0);
+	sgn_sans_free(&sans, &n);	/* and may be called again */
+	sgn_sans_free(NULL, NULL);
 	sgn_cert_free(&c);
 }
 
@@ -577,7 +581,7 @@ Test(x509, reads_an_email_san)
 	cr_assert_eq(n, 1);
 	cr_assert_eq(sans[0].type, SGN_SAN_EMAIL);
 	cr_assert_str_eq(sans[0].value, "alice@example.com");
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 	cr_assert_eq(sgn_cert_check_code_signing(c, &eb), SGN_OK, "%s",
 	    eb.msg);
 	sgn_cert_free(&c);
@@ -603,7 +607,7 @@ Test(x509, reads_the_otherName_username_san)
 	cr_assert_eq(sans[0].type, SGN_SAN_OTHERNAME);
 	cr_assert_str_eq(sans[0].value, "alice");
 	cr_assert_str_eq(sgn_san_type_name(sans[0].type), "username");
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 	sgn_cert_free(&c);
 	pki_fini(&p);
 }
@@ -630,7 +634,7 @@ Test(x509, keeps_san_order_and_skips_other_kinds)
 	cr_assert_str_eq(sans[0].value, "bob@example.com");
 	cr_assert_eq(sans[1].type, SGN_SAN_URI);
 	cr_assert_str_eq(sans[1].value, "https://example.com/id");
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 	sgn_cert_free(&c);
 	pki_fini(&p);
 }
@@ -741,7 +745,7 @@ Test(x509, caps_the_number_of_sans)
 	cr_assert_eq(sgn_cert_sans(c, &sans, &n, &eb), SGN_OK, "%s", eb.msg);
 	cr_assert_eq(n, 64);
 	cr_assert_str_eq(sans[63].value, "a63@example.com");
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 	sgn_cert_free(&c);
 	/* 65 are not */
 	snprintf(value + off, sizeof(value) - off, ",email:a64@example.com");
@@ -1349,8 +1353,12 @@ Test(x509, reads_the_production_sct)
 	cr_assert_eq(sgn_pubkey_verify(ct->key, SGN_HASH_SHA256,
 	    scts[0].signed_data, scts[0].signed_len, scts[0].sig,
 	    scts[0].sig_len, &eb), SGN_OK, "%s", eb.msg);
-	sgn_scts_free(scts, n);
-	sgn_scts_free(NULL, 0);
+	/* the free leaves no dangling pointer or stale count behind */
+	sgn_scts_free(&scts, &n);
+	cr_assert_null(scts);
+	cr_assert_eq(n, 0);
+	sgn_scts_free(&scts, &n);	/* and may be called again */
+	sgn_scts_free(NULL, NULL);
 	sgn_cert_free(&c);
 	sgn_trusted_root_free(&r);
 }
@@ -1385,7 +1393,7 @@ Test(x509, rebuilds_the_signed_data_of_the_production_sct)
 	cr_assert_lt(tbs_len, sgn_cert_der_len(c) - scts[0].sig_len);
 	cr_assert_eq(d[47 + tbs_len], 0);	/* no extensions */
 	cr_assert_eq(d[48 + tbs_len], 0);
-	sgn_scts_free(scts, n);
+	sgn_scts_free(&scts, &n);
 	sgn_cert_free(&c);
 	sgn_trusted_root_free(&r);
 }
@@ -1424,7 +1432,7 @@ Test(x509, rejects_a_tampered_sct)
 	    "https://ctfe.sigstore.dev/test")->key, SGN_HASH_SHA256,
 	    scts[0].signed_data, scts[0].signed_len, scts[0].sig,
 	    scts[0].sig_len, &eb), &eb, SGN_ERR_VERIFY, "invalid");
-	sgn_scts_free(scts, n);
+	sgn_scts_free(&scts, &n);
 	sgn_cert_free(&c);
 	sgn_trusted_root_free(&r);
 }
@@ -1445,7 +1453,7 @@ Test(x509, rejects_an_sct_rebuilt_with_the_wrong_issuer)
 	expect_err(sgn_pubkey_verify(ct->key, SGN_HASH_SHA256,
 	    scts[0].signed_data, scts[0].signed_len, scts[0].sig,
 	    scts[0].sig_len, &eb), &eb, SGN_ERR_VERIFY, "invalid");
-	sgn_scts_free(scts, n);
+	sgn_scts_free(&scts, &n);
 	sgn_cert_free(&c);
 	sgn_trusted_root_free(&r);
 }
@@ -1597,7 +1605,7 @@ Test(x509, rebuilds_the_precertificate_without_the_sct_extension,
 	cr_assert_eq(d[off + 1], sizeof(ext));
 	cr_assert_arr_eq(d + off + 2, ext, sizeof(ext));
 
-	sgn_scts_free(scts, n);
+	sgn_scts_free(&scts, &n);
 	sgn_cert_free(&c);
 	OPENSSL_free(tbs);
 	X509_free(a);
@@ -1642,7 +1650,7 @@ check_precert(const char *const *with, const char *const *without,
 		    (size_t)tbs_len, "SCT %zu", i);
 		cr_assert_arr_eq(d + 47, tbs, (size_t)tbs_len, "SCT %zu", i);
 	}
-	sgn_scts_free(scts, n);
+	sgn_scts_free(&scts, &n);
 	sgn_cert_free(&c);
 	OPENSSL_free(tbs);
 	X509_free(a);
@@ -1746,7 +1754,7 @@ Test(x509, hashes_the_issuer_key_into_the_sct_signed_data,
 	cr_assert_eq(sgn_hash(SGN_HASH_SHA256, sgn_pubkey_spki_ptr(ik),
 	    sgn_pubkey_spki_len(ik), ikh, NULL), SGN_OK);
 	cr_assert_arr_eq(scts[0].signed_data + 12, ikh, 32);
-	sgn_scts_free(scts, n);
+	sgn_scts_free(&scts, &n);
 	sgn_cert_free(&c);
 	pki_fini(&p);
 }
@@ -1805,7 +1813,7 @@ Test(x509, accepts_sixteen_scts, .fini = sct_fini)
 	    "%s", eb.msg);
 	cr_assert_eq(n, 16);
 	cr_assert_eq(scts[15].timestamp_ms, 15);
-	sgn_scts_free(scts, n);
+	sgn_scts_free(&scts, &n);
 	sgn_cert_free(&c);
 	pki_fini(&p);
 }
