@@ -51,7 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (iss != NULL && !same(ids.issuer, ids.issuer_len, iss)))
 		abort();
 	free(iss);
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 	sgn_cert_free(&c);
 	return 0;
 }

@@ -191,7 +191,7 @@ agrees_with_full_parse(const uint8_t *der, size_t len,
 	else
 		cr_assert(span_is(ids->issuer, ids->issuer_len, iss));
 	free(iss);
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 	sgn_cert_free(&c);
 }
 
@@ -410,7 +410,7 @@ Test(rekor, cert_ids_leaves_a_dns_san_to_the_full_parse)
 	cr_assert_eq(sgn_cert_sans(c, &sans, &n, &eb), SGN_OK);
 	cr_assert_eq(n, 1);
 	cr_assert_str_eq(sans[0].value, "a@example.com");
-	sgn_sans_free(sans, n);
+	sgn_sans_free(&sans, &n);
 	sgn_cert_free(&c);
 	free(der);
 }

@@ -157,7 +157,7 @@ regexps_may_match(struct sgn_regex *id_rx, struct sgn_regex *issuer_rx,
 		/* unsure: the full parse */
 		if (sgn_cert_from_der(der, len, &cert, &eb) == SGN_OK)
 			(void)sgn_cert_sans(cert, &sans, &ns, &eb);
-		sgn_sans_free(sans, ns);
+		sgn_sans_free(&sans, &ns);
 		sgn_cert_free(&cert);
 		return 1;
 	}
