@@ -33,6 +33,9 @@ usage(FILE *f)
 	    "  sign-bundle       the same, with the conformance suite's flags\n"
 	    "  sign-blob         the same, with cosign's flags\n"
 	    "  digest MODEL      the OMS root digest of a model directory\n"
+	    "  manifest merge PLAN PARTIAL...\n"
+	    "                    merge a model's digests hashed across "
+	    "machines\n"
 	    "  log BUNDLE...     log bundles signed offline with a key\n"
 	    "  key generate      a key file (cosign's format, or --fido2)\n"
 	    "  key list-devices  FIDO2 authenticators\n"
@@ -124,6 +127,8 @@ main(int argc, char **argv)
 		return cmd_trust(argc - 2, argv + 2);
 	if (strcmp(cmd, "digest") == 0)
 		return cmd_digest(argc - 2, argv + 2);
+	if (strcmp(cmd, "manifest") == 0)
+		return cmd_manifest(argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("signet %s\n", SGN_VERSION);
 		return 0;
