@@ -81,6 +81,22 @@ expect "... the same DSSE payload as sign DIR" 0 "" -- sh -c \
     \"\$(jq -r .dsseEnvelope.payload '$d/model.sig')\""
 expect "... and it verifies (re-hashing the files)" 0 "Verified OK" -- \
     "$SIGNET" verify "$d" --key "$K/signing-key-pub.pem"
+expect "... and with verify --manifest (not re-hashing)" 0 "Verified OK" -- \
+    "$SIGNET" verify "$d" --manifest "$tmp/merged.json" \
+    --key "$K/signing-key-pub.pem"
+expect "verify --manifest refuses --record-digests" 2 "nothing is hashed" -- \
+    "$SIGNET" verify "$d" --manifest "$tmp/merged.json" --record-digests \
+    --key "$K/signing-key-pub.pem"
+# what --manifest trusts: a file rewritten with its size and time kept
+cp -p "$d/shard-a/f7" "$tmp/f7"
+head -c "$(wc -c < "$d/shard-a/f7")" /dev/zero > "$d/shard-a/f7"
+touch -r "$tmp/f7" "$d/shard-a/f7"
+expect "verify --manifest does not read files (documented)" 0 "Verified OK" \
+    -- "$SIGNET" verify "$d" --manifest "$tmp/merged.json" \
+    --key "$K/signing-key-pub.pem"
+expect "... verify without it re-hashes and names the file" 1 "shard-a/f7" \
+    -- "$SIGNET" verify "$d" --key "$K/signing-key-pub.pem"
+cp -p "$tmp/f7" "$d/shard-a/f7"
 rm -f "$d/model.sig"
 expect "sign --manifest refuses hashing options" 2 "--hash: with --manifest" \
     -- "$SIGNET" sign "$d" --manifest "$tmp/merged.json" --hash blake2b \
@@ -164,6 +180,10 @@ expect "... is signed from the manifest, which trusts the partials" 0 "" -- \
     --key "$K/signing-key.pem" --offline --quiet
 expect "... and verify, re-hashing the files, names it" 1 "empty" -- \
     "$SIGNET" verify "$d" --key "$K/signing-key-pub.pem"
+expect "... verify --manifest with the honest merge refuses it" 1 \
+    "1 file differs from the signature: .*empty" -- \
+    "$SIGNET" verify "$d" --manifest "$tmp/merged.json" \
+    --key "$K/signing-key-pub.pem"
 rm -f "$d/model.sig"
 
 # the tree changed between the plan and a part, or before signing
@@ -183,6 +203,10 @@ expect "a file touched since the plan is named" 2 \
 expect "sign --manifest checks sizes and times" 2 \
     "shard-a/f5: changed since the plan" -- "$SIGNET" sign "$d" \
     --manifest "$tmp/merged.json" --key "$K/signing-key.pem" --offline
+expect "verify --manifest checks sizes and times" 2 \
+    "shard-a/f5: changed since the plan" -- "$SIGNET" verify "$d" \
+    --bundle "$tmp/one.sig" --manifest "$tmp/merged.json" \
+    --key "$K/signing-key-pub.pem"
 echo new > "$d/added"
 expect "sign --manifest refuses a file added since the plan" 2 \
     "added: not in the plan" -- "$SIGNET" sign "$d" \
