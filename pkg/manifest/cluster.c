@@ -408,6 +408,26 @@ get_digest(const cJSON *obj, const char *key, const char *what,
 }
 
 /*
+ * The JSON values a document of len bytes may hold, cJSON spending about
+ * 80 bytes on each.  A plan lists files as [path, size, mtime], 4 values
+ * in 14 bytes at the least ("a","0","0"), so a third of its length is
+ * the bound, below the format's own (4 values a unit, 4 a part, one a
+ * digest and an ignored path, and a few members).  A partial is mostly
+ * digests of 64 or 128 hex digits: one value per 64 bytes, plus its
+ * parameters.
+ */
+static size_t
+doc_max_values(size_t len, int partial)
+{
+	size_t	fmt_max, v;
+
+	fmt_max = 5 * (size_t)SGN_MANIFEST_MAX_ENTRIES +
+	    4 * (size_t)SGN_MANIFEST_MAX_PARTS + SGN_MANIFEST_MAX_IGNORE + 64;
+	v = partial ? len / 64 + SGN_MANIFEST_MAX_IGNORE + 64 : len / 3 + 64;
+	return v < fmt_max ? v : fmt_max;
+}
+
+/*
  * Parses (buf, len) as a document of format fmt with exactly the given
  * members, and checks its digest member.
  */
@@ -429,8 +449,8 @@ open_doc(const uint8_t *buf, size_t len, const char *what, const char *fmt,
 		    what, SGN_MANIFEST_MAX_PLAN_BYTES);
 		goto out;
 	}
-	if ((r = sgn_json_parse_max(buf, len, what,
-	    sgn_json_list_max_values(len), &root, eb)) != SGN_OK ||
+	if ((r = sgn_json_parse_max(buf, len, what, doc_max_values(len,
+	    strcmp(fmt, FMT_PARTIAL) == 0), &root, eb)) != SGN_OK ||
 	    (r = exact_keys(root, keys, n_keys, what, eb)) != SGN_OK)
 		goto out;
 	if ((r = sgn_json_get_string(root, "format", SGN_JSON_REQUIRED, what,

@@ -777,3 +777,40 @@ Test(plan, parts_are_balanced_by_bytes)
 	sgn_buf_reset(&b);
 	sgn_manifest_plan_free(&p);
 }
+
+static void
+nothing(cJSON *t)
+{
+	(void)t;
+}
+
+Test(plan, a_plan_of_many_small_files_is_not_refused_by_the_value_cap)
+{
+	struct sgn_manifest_plan	*p = NULL;
+	struct sgn_errbuf		 eb;
+	struct sgn_buf			 b;
+	char				*doc;
+	size_t				 i, n = 70000;
+
+	/* 4 JSON values a file, ~10 bytes a value: past the cap of list
+	 * documents (sgn_json_list_max_values), which once refused it */
+	sgn_errbuf_clear(&eb);
+	sgn_buf_init(&b, 0);
+	cr_assert_eq(sgn_buf_appendf(&b, &eb, "{\"digest\":\"sha256:%064d\","
+	    "\"files\":[", 0), SGN_OK);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(sgn_buf_appendf(&b, &eb, "%s[\"f%06zu\",\"1\","
+		    "\"1796693984855434211\"]", i > 0 ? "," : "", i), SGN_OK);
+	cr_assert_eq(sgn_buf_appendf(&b, &eb, "],\"format\":\"signet-"
+	    "manifest-plan/v1\",\"params\":{\"allowSymlinks\":false,"
+	    "\"externalSymlinks\":false,\"hash\":\"sha256\",\"ignorePaths\":"
+	    "[],\"method\":\"files\",\"shardSize\":\"0\"},\"parts\":[[\"0\","
+	    "\"%zu\",\"%zu\"]],\"subject\":\"m\"}", n, n), SGN_OK);
+	doc = reseal((const char *)b.ptr, nothing);
+	cr_assert_eq(sgn_manifest_plan_parse((const uint8_t *)doc,
+	    strlen(doc), &p, &eb), SGN_OK, "%s", eb.msg);
+	cr_assert_eq(sgn_manifest_plan_units(p), n);
+	sgn_manifest_plan_free(&p);
+	sgn_buf_reset(&b);
+	free(doc);
+}
