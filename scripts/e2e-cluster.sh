@@ -213,5 +213,25 @@ expect "sign --manifest refuses a file added since the plan" 2 \
     --manifest "$tmp/merged.json" --key "$K/signing-key.pem" --offline
 expect "... and wrote no signature" 1 "" -- test -e "$d/model.sig"
 
+# --- examples/slurm, its array tasks run by hand (no Slurm here) -----------
+ex=$tmp/ex
+mkdir -p "$ex/work"
+cp -R "$d" "$ex/data"
+rm -f "$ex/data/added"
+expect "examples/slurm: plan on the login node" 0 "in 3 parts" -- \
+    "$SIGNET" digest "$ex/data" --plan "$ex/work/plan.json" --parts 3
+for i in 0 1 2; do
+	expect "examples/slurm: hash-part.sbatch as array task $i" 0 \
+	    "part $i of 3" -- env PATH="$(dirname "$SIGNET"):$PATH" \
+	    DATA="$ex/data" WORK="$ex/work" SLURM_ARRAY_TASK_ID=$i \
+	    SLURM_CPUS_PER_TASK=1 sh examples/slurm/hash-part.sbatch
+done
+expect "examples/slurm: merge-sign.sbatch" 0 "signed .*-> .*model.sig" -- \
+    env PATH="$(dirname "$SIGNET"):$PATH" DATA="$ex/data" WORK="$ex/work" \
+    KEY="$K/signing-key.pem" SIGN_FLAGS=--offline SLURM_CPUS_PER_TASK=1 \
+    sh examples/slurm/merge-sign.sbatch
+expect "... and the dataset verifies" 0 "Verified OK" -- \
+    "$SIGNET" verify "$ex/data" --key "$K/signing-key-pub.pem"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
