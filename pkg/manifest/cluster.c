@@ -9,10 +9,11 @@
  *
  * The three documents are JSON written in the canonical form of RFC 8785
  * (JCS: members sorted, no whitespace; every number a decimal string), so
- * that each one's "digest" member is SHA-256 over the JCS serialization
- * of the document without that member: the bytes of the file with
- * `"digest":"sha256:<hex>",` taken out.  Readers parse strictly (unknown
- * members refused), recompute that digest and refuse a mismatch.
+ * that each one's "digest" member, written first, is SHA-256 over the
+ * JCS serialization of the document without that member: the bytes of
+ * the file with `"digest":"sha256:<hex>",` taken out.  Readers demand
+ * the member first, hash the bytes after it (what they parse), parse
+ * strictly (unknown members refused) and refuse a mismatch.
  *
  * The work units are the manifest's entries in manifest order (one a
  * file, or one a shard [start, end) of shard_size bytes with "shards";
@@ -41,6 +42,8 @@
 #define UNIT_OVERHEAD	4096u
 /* --parts by default: one part per this many bytes of work */
 #define PART_BYTES	(16ULL << 30)
+/* {"digest":"sha256:<64 hex>", */
+#define DIGEST_MEMBER	84
 
 struct plan_part {
 	size_t		first;
@@ -436,14 +439,13 @@ open_doc(const uint8_t *buf, size_t len, const char *what, const char *fmt,
     const char *const *keys, size_t n_keys, cJSON **out, uint8_t digest[32],
     struct sgn_errbuf *eb)
 {
-	cJSON		*root = NULL, *dm;
-	struct sgn_buf	 body;
+	cJSON		*root = NULL;
+	EVP_MD_CTX	*ctx = NULL;
 	const char	*s;
 	uint8_t		 got[32];
 	sgn_err		 r;
 
 	*out = NULL;
-	sgn_buf_init(&body, 0);
 	if (len > SGN_MANIFEST_MAX_PLAN_BYTES) {
 		r = sgn_errf(eb, SGN_ERR_LIMIT, "%s: larger than %u bytes",
 		    what, SGN_MANIFEST_MAX_PLAN_BYTES);
@@ -463,12 +465,25 @@ open_doc(const uint8_t *buf, size_t len, const char *what, const char *fmt,
 	}
 	if ((r = get_digest(root, "digest", what, digest, eb)) != SGN_OK)
 		goto out;
-	dm = cJSON_DetachItemFromObjectCaseSensitive(root, "digest");
-	cJSON_Delete(dm);
-	if ((r = sgn_jcs_tree(&body, root, eb)) != SGN_OK ||
-	    (r = sgn_hash(SGN_HASH_SHA256, body.ptr, body.len, got, eb)) !=
-	    SGN_OK)
+	/*
+	 * The digest member comes first, as written; the digest is over the
+	 * bytes without it, which are what was just parsed (for a document
+	 * in JCS form, its JCS form without the member).
+	 */
+	if (len < DIGEST_MEMBER + 1 || memcmp(buf, "{\"digest\":\"sha256:",
+	    18) != 0 || memcmp(buf + 82, "\",", 2) != 0) {
+		r = sgn_errf(eb, SGN_ERR_PARSE, "%s: the digest member is not "
+		    "first", what);
 		goto out;
+	}
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex2(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, "{", 1) != 1 ||
+	    EVP_DigestUpdate(ctx, buf + DIGEST_MEMBER, len - DIGEST_MEMBER) !=
+	    1 || EVP_DigestFinal_ex(ctx, got, NULL) != 1) {
+		r = sgn_errf_ssl(eb, SGN_ERR_CRYPTO, "%s: digest", what);
+		goto out;
+	}
 	if (memcmp(got, digest, 32) != 0) {
 		r = sgn_errf(eb, SGN_ERR_VERIFY, "%s: does not match its "
 		    "digest (damaged or edited)", what);
@@ -477,7 +492,7 @@ open_doc(const uint8_t *buf, size_t len, const char *what, const char *fmt,
 	*out = root;
 	root = NULL;
 out:
-	sgn_buf_reset(&body);
+	EVP_MD_CTX_free(ctx);
 	cJSON_Delete(root);
 	return r;
 }

@@ -814,3 +814,21 @@ Test(plan, a_plan_of_many_small_files_is_not_refused_by_the_value_cap)
 	sgn_buf_reset(&b);
 	free(doc);
 }
+
+Test(plan, a_plan_whose_digest_member_is_not_first_is_refused)
+{
+	char	*doc = plan_doc(), *moved;
+	size_t	 n = strlen(doc);
+
+	/* {"digest":"sha256:<64>",REST} -> {REST,"digest":"sha256:<64>"} */
+	cr_assert_not_null(moved = calloc(1, n + 1));
+	moved[0] = '{';
+	memcpy(moved + 1, doc + 84, n - 85);
+	moved[n - 84] = ',';
+	memcpy(moved + n - 83, doc + 1, 82);
+	moved[n - 1] = '}';
+	expect_plan_refused(moved, SGN_ERR_PARSE,
+	    "the digest member is not first");
+	free(moved);
+	free(doc);
+}
