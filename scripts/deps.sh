@@ -21,6 +21,8 @@ PKGS="make gcc pkg-config ca-certificates openssl
 libssl-dev libcurl4-openssl-dev libcjson-dev libfido2-dev libcbor-dev
 libcriterion-dev libsodium-dev libpcre2-dev
 clang libclang-rt-14-dev time"
+# scripts/e2e-slurm.sh: a one-machine Slurm (munged, slurmctld, slurmd)
+PKGS="$PKGS slurm-wlm"
 if [ "$NODE_PART" != 0 ]; then
 	PKGS="$PKGS curl jq"
 	if ! command -v node >/dev/null 2>&1; then
