@@ -338,3 +338,98 @@ SIGNET_TESTBED_REKOR_V2_SYNTHETIC=$BIGN \
 	fi
 )
 scripts/testbed stop "$tt/tb" >/dev/null 2>&1
+
+# 8. Hashing across machines (issue 14), plain processes on this machine.
+#    a. BENCH_CLUSTER_MB MiB (default 4096) in 4,000 files hashed as 8
+#       parts by 8 processes (plan, parts, merge) against one `signet
+#       digest` process; goal: at least 0.9 of its throughput.
+#    b. Plan time for BENCH_PLAN_FILES files (goal: 1,000,000 in under
+#       10 s warm); creating a million files takes minutes here, so the
+#       default is 200,000 and the figure is scaled, as the output says.
+#    c. Merge time and peak memory for 1,000,000 units (one file in
+#       1-byte shards: the units, not the files, are what a merge
+#       handles); goal: under 5 s and 512 MiB.
+cluster_bench() {
+	cb=$(mktemp -d)
+	mb=${BENCH_CLUSTER_MB:-4096}
+	nplan=${BENCH_PLAN_FILES:-200000}
+	echo
+	echo "== hashing across machines: plan, 8 parts, merge (issue 14)"
+	python3 - "$cb/data" "$mb" <<'PY'
+import os, sys
+d, mb = sys.argv[1], int(sys.argv[2])
+size = mb * 1048576 // 4000
+blk = os.urandom(size)
+for i in range(4000):
+    sub = os.path.join(d, "d%02d" % (i % 40))
+    os.makedirs(sub, exist_ok=True)
+    with open(os.path.join(sub, "f%04d" % i), "wb") as f:
+        f.write(blk[i % 251:] + blk[:i % 251])
+PY
+	"$SIGNET" digest "$cb/data" --quiet >/dev/null	# warm the cache
+	t0=$(date +%s%N)
+	one=$("$SIGNET" digest "$cb/data" --quiet)
+	t1=$(date +%s%N)
+	"$SIGNET" digest "$cb/data" --plan "$cb/plan.json" --parts 8 --quiet
+	t2=$(date +%s%N)
+	for i in 0 1 2 3 4 5 6 7; do
+		"$SIGNET" digest "$cb/data" --plan "$cb/plan.json" --part "$i" \
+		    --out "$cb/p$i.json" --jobs 1 --quiet &
+	done
+	wait
+	t3=$(date +%s%N)
+	"$SIGNET" manifest merge "$cb/plan.json" "$cb"/p[0-7].json \
+	    --out "$cb/merged.json" --quiet
+	t4=$(date +%s%N)
+	root=$(jq -r .root "$cb/merged.json")
+	[ "$root" = "$one" ] || echo "bench: merged root $root is not $one"
+	awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$t4" \
+	    -v mb="$mb" 'BEGIN {
+		s1 = (b - a) / 1e9; s8 = (e - b) / 1e9;
+		printf "%d MiB, 4,000 files: one process %.2f s (%.0f MiB/s); " \
+		    "plan + 8 parts + merge %.2f s (plan %.2f, parts %.2f, " \
+		    "merge %.2f); throughput ratio %.2f (goal >= 0.90)\n",
+		    mb, s1, mb / s1, s8, (c - b) / 1e9, (d - c) / 1e9,
+		    (e - d) / 1e9, s1 / s8 }'
+	rm -rf "$cb/data"
+	python3 - "$cb/many" "$nplan" <<'PY'
+import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for k in range(0, n, 1000):
+    sub = os.path.join(d, "d%04d" % (k // 1000))
+    os.makedirs(sub)
+    for i in range(k, min(n, k + 1000)):
+        os.close(os.open(os.path.join(sub, "f%07d" % i),
+            os.O_CREAT | os.O_WRONLY, 0o644))
+PY
+	"$SIGNET" digest "$cb/many" --plan "$cb/many.json" --quiet	# warm
+	t0=$(date +%s%N)
+	"$SIGNET" digest "$cb/many" --plan "$cb/many.json" --parts 64 --quiet
+	t1=$(date +%s%N)
+	awk -v a="$t0" -v b="$t1" -v n="$nplan" 'BEGIN {
+		s = (b - a) / 1e9;
+		printf "plan of %d files (scaled down from 1,000,000: creating " \
+		    "them takes minutes here): %.2f s warm, %.1f s per " \
+		    "million (goal < 10 s)\n", n, s, s * 1e6 / n }'
+	rm -rf "$cb/many"
+	mkdir "$cb/units"
+	head -c 1000000 /dev/urandom > "$cb/units/u"
+	"$SIGNET" digest "$cb/units" --shard-size 1 --plan "$cb/u.json" \
+	    --parts 8 --quiet
+	for i in 0 1 2 3 4 5 6 7; do
+		"$SIGNET" digest "$cb/units" --plan "$cb/u.json" --part "$i" \
+		    --out "$cb/u$i.json" --jobs 1 --quiet &
+	done
+	wait
+	t0=$(date +%s%N)
+	/usr/bin/time -f '%M' -o "$cb/rss" "$SIGNET" manifest merge \
+	    "$cb/u.json" "$cb"/u[0-7].json --out "$cb/um.json" --quiet ||
+	    echo "bench: merge of 1,000,000 units failed"
+	t1=$(date +%s%N)
+	awk -v a="$t0" -v b="$t1" -v rss="$(tail -n 1 "$cb/rss")" 'BEGIN {
+		printf "merge of 1,000,000 units (8 partials): %.2f s, peak " \
+		    "%.0f MiB (goals < 5 s, < 512 MiB)\n", (b - a) / 1e9,
+		    rss / 1024 }'
+	rm -rf "$cb"
+}
+cluster_bench

@@ -22,6 +22,8 @@ libssl-dev libcurl4-openssl-dev libcjson-dev libfido2-dev libcbor-dev
 libcriterion-dev libsodium-dev libpcre2-dev
 clang libclang-rt-14-dev time
 libp11-kit-dev p11-kit softhsm2 opensc gnutls-bin"
+# scripts/e2e-slurm.sh: a one-machine Slurm (munged, slurmctld, slurmd)
+PKGS="$PKGS slurm-wlm"
 if [ "$NODE_PART" != 0 ]; then
 	PKGS="$PKGS curl jq"
 	if ! command -v node >/dev/null 2>&1; then

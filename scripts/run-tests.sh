@@ -49,8 +49,8 @@ done
 # End-to-end scripts print their own "N passed, N failed" line (e2e-sign
 # e2e-tuf, e2e-tlog, e2e-attest and e2e-pkcs11 start and stop their own
 # local Sigstore testbed).
-for s in product regress e2e-model conformance e2e-sign e2e-tuf e2e-tlog \
-    e2e-attest e2e-pkcs11; do
+for s in product regress e2e-model e2e-cluster e2e-slurm conformance \
+    e2e-sign e2e-tuf e2e-tlog e2e-attest e2e-pkcs11; do
 	case $s in
 	product) [ -x scripts/check-product.sh ] || continue
 		out=$(scripts/check-product.sh "$BUILD" 2>&1) ;;
@@ -58,6 +58,10 @@ for s in product regress e2e-model conformance e2e-sign e2e-tuf e2e-tlog \
 		out=$(scripts/regress.sh "$BUILD/signet" 2>&1) ;;
 	e2e-model) [ -x scripts/e2e-model.sh ] || continue
 		out=$(scripts/e2e-model.sh "$BUILD/signet" 2>&1) ;;
+	e2e-cluster) [ -x scripts/e2e-cluster.sh ] || continue
+		out=$(scripts/e2e-cluster.sh "$BUILD/signet" 2>&1) ;;
+	e2e-slurm) [ -x scripts/e2e-slurm.sh ] || continue
+		out=$(scripts/e2e-slurm.sh "$BUILD/signet" 2>&1) ;;
 	e2e-sign) [ -x scripts/e2e-sign.sh ] || continue
 		out=$(scripts/e2e-sign.sh "$BUILD/signet" 2>&1) ;;
 	e2e-tuf) [ -x scripts/e2e-tuf.sh ] || continue

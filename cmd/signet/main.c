@@ -38,6 +38,9 @@ usage(FILE *f)
 	    "                    SLSA provenance of a run (--provenance)\n"
 	    "  verify-attestation ARTIFACT --bundle B\n"
 	    "                    verify one, print its predicate\n"
+	    "  manifest merge PLAN PARTIAL...\n"
+	    "                    merge a model's digests hashed across "
+	    "machines\n"
 	    "  log BUNDLE...     log bundles signed offline with a key\n"
 	    "  key generate      a key file (cosign's format, or --fido2)\n"
 	    "  key list-devices  FIDO2 authenticators\n"
@@ -136,6 +139,8 @@ main(int argc, char **argv)
 		return cmd_trust(argc - 2, argv + 2);
 	if (strcmp(cmd, "digest") == 0)
 		return cmd_digest(argc - 2, argv + 2);
+	if (strcmp(cmd, "manifest") == 0)
+		return cmd_manifest(argc - 2, argv + 2);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("signet %s\n", SGN_VERSION);
 		return 0;

@@ -395,7 +395,16 @@ digest_usage(FILE *f)
 	    "                           shard, then the root digest\n"
 	    "  --quiet                  no progress (a bar on a terminal, "
 	    "else a\n"
-	    "                           line every 10 seconds)\n");
+	    "                           line every 10 seconds)\n"
+	    "\n"
+	    "Across machines (README, \"Hashing across a cluster\"):\n"
+	    "  --plan PLAN [--parts N]  write the plan: files, parameters, "
+	    "parts\n"
+	    "  --plan PLAN --out F [--part I | --part-env NAME]\n"
+	    "                           hash one part of the plan into the\n"
+	    "                           partial F (the part defaults to\n"
+	    "                           SLURM_ARRAY_TASK_ID, then\n"
+	    "                           JOB_COMPLETION_INDEX)\n");
 }
 
 int
@@ -415,6 +424,7 @@ cmd_digest(int argc, char **argv)
 	cli_add(&a, "manifest", CLI_FLAG);
 	cli_add(&a, "quiet", CLI_FLAG);
 	cli_add(&a, "help", CLI_FLAG);
+	cluster_opts_add(&a);
 	if (cli_parse(&a, "digest", argc, argv) != 0)
 		return 2;
 	if (cli_flag(&a, "help")) {
@@ -438,6 +448,10 @@ cmd_digest(int argc, char **argv)
 		mr.o.signature_path = dflt;
 	}
 	model_progress_enable(&mr, cli_flag(&a, "quiet"));
+	if (cli_get(&a, "plan") != NULL) {
+		rc = cluster_digest(&a, &mr, a.pos[0], cli_flag(&a, "quiet"));
+		goto out;
+	}
 	if ((rc = model_build(&mr, a.pos[0], &m)) != 0)
 		goto out;
 	if (cli_flag(&a, "manifest")) {

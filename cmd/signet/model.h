@@ -47,6 +47,13 @@ int	model_build(struct model_run *mr, const char *model,
 
 int	cmd_digest(int argc, char **argv);
 
+/* Cluster hashing (cluster.c): digest's --plan, --parts, --part,
+ * --part-env and --out; `signet manifest merge`. */
+void	cluster_opts_add(struct cli_args *a);
+int	cluster_digest(const struct cli_args *a, struct model_run *mr,
+	    const char *model, int quiet);
+int	cmd_manifest(int argc, char **argv);
+
 /*
  * The digest state of a signature signed or verified here, kept in the
  * user's cache so that --reuse-digests can skip unchanged files.

@@ -27,7 +27,50 @@ model_sign_opts_add(struct cli_args *a)
 	cli_add(a, "signing-certificate", CLI_VALUE);
 	cli_add(a, "certificate-chain", CLI_REPEAT);
 	cli_add(a, "reuse-digests", CLI_VALUE);
+	cli_add(a, "manifest", CLI_VALUE);
 	cli_alias(a, "signature", "bundle");	/* model_signing */
+}
+
+/* Options a merged manifest replaces: its plan says how to hash. */
+static const char *const plan_shaped[] = {
+	"hash", "shards", "shard-size", "ignore-paths", "ignore-git-paths",
+	"no-ignore-git-paths", "allow-symlinks", "allow-external-symlinks",
+	"reuse-digests",
+};
+
+/*
+ * sign DIR --manifest MERGED: the statement of the merged manifest
+ * (`signet manifest merge`), nothing hashed; the tree must still hold
+ * exactly the plan's files with their sizes and modification times.
+ */
+static sgn_err
+sign_merged(const struct cli_args *a, const char *model,
+    const char *out_path, const struct sgn_sign_how *how,
+    struct sgn_buf *bundle, struct sgn_manifest **m, struct sgn_errbuf *eb)
+{
+	struct sgn_buf	 stmt;
+	uint8_t		*buf = NULL;
+	size_t		 len, i;
+	sgn_err		 r;
+
+	for (i = 0; i < sizeof(plan_shaped) / sizeof(plan_shaped[0]); i++)
+		if (cli_flag(a, plan_shaped[i]))
+			return sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT,
+			    "--%s: with --manifest the plan says how the "
+			    "model was hashed", plan_shaped[i]);
+	sgn_buf_init(&stmt, 0);
+	if ((r = sgn_file_read(cli_get(a, "manifest"),
+	    SGN_MANIFEST_MAX_PLAN_BYTES, &buf, &len, eb)) != SGN_OK ||
+	    (r = sgn_manifest_merged_load(buf, len, model, out_path, m,
+	    eb)) != SGN_OK ||
+	    (r = sgn_manifest_statement(*m, &stmt, eb)) != SGN_OK)
+		goto out;
+	r = sgn_sign_statement(how, stmt.ptr, stmt.len, bundle, eb);
+	(*m)->reused_bytes = (*m)->total_bytes;	/* nothing hashed */
+out:
+	free(buf);
+	sgn_buf_reset(&stmt);
+	return r;
 }
 
 int
@@ -178,7 +221,10 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 	    (old = model_state_load(reuse)) != NULL)
 		mr.o.reuse = old;
 	model_progress_enable(&mr, quiet);
-	r = sgn_sign_model(&how, model, &mr.o, &bundle, &m, &eb);
+	if (cli_get(a, "manifest") != NULL)
+		r = sign_merged(a, model, out_path, &how, &bundle, &m, &eb);
+	else
+		r = sgn_sign_model(&how, model, &mr.o, &bundle, &m, &eb);
 	model_progress_end(&mr);
 	if (r == SGN_OK)
 		r = sgn_file_write_atomic(out_path, bundle.ptr, bundle.len,
@@ -190,7 +236,10 @@ model_sign(const char *verb, const struct cli_args *a, const char *model,
 			    "later with signet log");
 		goto out;
 	}
-	model_state_save(bundle.ptr, bundle.len, m);
+	/* a merged manifest's digests are the partials': not kept for
+	 * --reuse-digests, which trusts only what this machine hashed */
+	if (cli_get(a, "manifest") == NULL)
+		model_state_save(bundle.ptr, bundle.len, m);
 	if (!quiet) {
 		sgn_hex_encode(m->root, sizeof(m->root), hex);
 		model_human_size(m->total_bytes - m->reused_bytes, done,

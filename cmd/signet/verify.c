@@ -102,6 +102,11 @@ verify_usage(const char *verb, FILE *f)
 	    "  --record-digests         keep the files' digests for a later\n"
 	    "                           sign --reuse-digests (verification\n"
 	    "                           writes nothing otherwise)\n"
+	    "  --manifest MERGED        take the files' digests from a merged\n"
+	    "                           manifest (signet manifest merge): "
+	    "the\n"
+	    "                           files are checked against its plan\n"
+	    "                           (list, sizes, times), not read\n"
 	    "\n"
 	    "Exit status: 0 verified, 1 verification failed, 2 usage error "
 	    "or\n"
@@ -580,6 +585,7 @@ verify_run(const char *verb, int argc, char **argv, const char **stage,
 	cli_add(&a, "require-tlog", 0);
 	cli_add(&a, "quiet", 0);
 	cli_add(&a, "record-digests", 0);
+	cli_add(&a, "manifest", 1);
 	model_opts_add(&a, 1);
 	cli_add(&a, "certificate-identity", 1);
 	cli_add(&a, "certificate-identity-regexp", 1);

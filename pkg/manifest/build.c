@@ -391,6 +391,14 @@ sgn_manifest_build(const char *model_path,
     const struct sgn_manifest_opts *opts, struct sgn_manifest **out,
     struct sgn_errbuf *eb)
 {
+	return sgn_manifest_build_sel(model_path, opts, NULL, NULL, out, eb);
+}
+
+sgn_err
+sgn_manifest_build_sel(const char *model_path,
+    const struct sgn_manifest_opts *opts, sgn_manifest_select_fn sel,
+    void *sel_ctx, struct sgn_manifest **out, struct sgn_errbuf *eb)
+{
 	struct sgn_manifest_opts	 o = SGN_MANIFEST_OPTS_INIT;
 	struct walk			 w;
 	struct pool			 p;
@@ -510,6 +518,8 @@ sgn_manifest_build(const char *model_path,
 	}
 	if (m->n_entries > 0)
 		apply_reuse(&o, m, reused);
+	if (sel != NULL && (r = sel(sel_ctx, m, reused, eb)) != SGN_OK)
+		goto out;
 	/* tasks: entries not reused, each with its file, largest first */
 	if (m->n_entries > 0 && (p.tasks = calloc(m->n_entries,
 	    sizeof(*p.tasks))) == NULL) {
@@ -549,7 +559,7 @@ sgn_manifest_build(const char *model_path,
 	if ((r = sgn_manifest_run_pool(&p, o.jobs, m->total_bytes, eb)) !=
 	    SGN_OK)
 		goto out;
-	if ((r = sgn_manifest_compute_root(m, eb)) != SGN_OK)
+	if (sel == NULL && (r = sgn_manifest_compute_root(m, eb)) != SGN_OK)
 		goto out;
 	*out = m;
 	m = NULL;

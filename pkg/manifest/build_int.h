@@ -67,6 +67,23 @@ struct pool {
 	struct sgn_errbuf	 eb;
 };
 
+/*
+ * Chooses what sgn_manifest_build_sel() hashes: called after the walk
+ * with the entries (digests empty, what the walk saw filled in) and
+ * skip[] (one byte an entry); setting skip[i] leaves entry i unhashed.
+ * An error ends the build.
+ */
+typedef sgn_err (*sgn_manifest_select_fn)(void *ctx,
+    struct sgn_manifest *m, unsigned char *skip, struct sgn_errbuf *eb);
+
+/*
+ * sgn_manifest_build(), with sel (when not NULL) choosing the entries to
+ * hash; the root digest is then left for the caller to compute.
+ */
+sgn_err	sgn_manifest_build_sel(const char *model_path,
+	    const struct sgn_manifest_opts *opts, sgn_manifest_select_fn sel,
+	    void *sel_ctx, struct sgn_manifest **out, struct sgn_errbuf *eb);
+
 /* walk.c */
 int	sgn_manifest_str_cmp(const void *a, const void *b);
 sgn_err	sgn_manifest_add_ignore(struct walk *w, const char *p);

@@ -230,6 +230,99 @@ sgn_err	sgn_manifest_state_read(const uint8_t *buf, size_t len,
 /* Orders two entry paths as the reference does (<0, 0, >0). */
 int	sgn_manifest_path_cmp(const char *a, const char *b);
 
+/*
+ * Cluster hashing: a manifest computed across many machines, byte for
+ * byte the one sgn_manifest_build() gives on one (cluster.c has the
+ * formats).
+ *
+ * A plan is one walk of the tree with opts (nothing is read): the files
+ * with their size and modification time, the parameters that shape the
+ * manifest (method, hash, shard size, recorded ignore list, symlink
+ * flags), the subject name, and the work units (the manifest's entries,
+ * in its order) split into parts of about equal bytes.  Its digest is
+ * SHA-256 over its JCS serialization without its "digest" member.
+ */
+#define SGN_MANIFEST_MAX_PARTS		65536
+/* the most bytes of a plan, partial or merged manifest document */
+#define SGN_MANIFEST_MAX_PLAN_BYTES	(1024u * 1024 * 1024)
+
+struct sgn_manifest_plan;
+
+/*
+ * Walks model_path as sgn_manifest_build() would with opts and plans
+ * n_parts parts (0: one per 16 GiB of work, at least 1; at most
+ * SGN_MANIFEST_MAX_PARTS).  Free the plan with sgn_manifest_plan_free().
+ */
+sgn_err	sgn_manifest_plan_make(const char *model_path,
+	    const struct sgn_manifest_opts *opts, size_t n_parts,
+	    struct sgn_manifest_plan **out, struct sgn_errbuf *eb);
+/* Appends the plan document (JSON) to out. */
+sgn_err	sgn_manifest_plan_write(const struct sgn_manifest_plan *p,
+	    struct sgn_buf *out, struct sgn_errbuf *eb);
+/*
+ * Parses a plan document strictly (at most SGN_MANIFEST_MAX_PLAN_BYTES;
+ * unknown members, files out of order, parts that do not tile the units
+ * and a digest that does not match are refused).
+ */
+sgn_err	sgn_manifest_plan_parse(const uint8_t *buf, size_t len,
+	    struct sgn_manifest_plan **out, struct sgn_errbuf *eb);
+void	sgn_manifest_plan_free(struct sgn_manifest_plan **pp);
+size_t	sgn_manifest_plan_parts(const struct sgn_manifest_plan *p);
+size_t	sgn_manifest_plan_units(const struct sgn_manifest_plan *p);
+/* The plan's SHA-256 digest (32 bytes, owned by p). */
+const uint8_t *sgn_manifest_plan_digest(const struct sgn_manifest_plan *p);
+
+/*
+ * Hashes part `part` of plan p under model_path and appends the partial
+ * document (plan digest, part, parameters, each unit's digest, its own
+ * digest; no time: a rerun gives the same bytes) to out.  Each file is
+ * checked against the plan (size, modification time) before and after
+ * it is hashed: a change is SGN_ERR_IO naming the file.  run (may be
+ * NULL) gives jobs, read_size, SGN_MANIFEST_MMAP and progress; its other
+ * fields are ignored.
+ */
+sgn_err	sgn_manifest_part_hash(const char *model_path,
+	    const struct sgn_manifest_plan *p, size_t part,
+	    const struct sgn_manifest_opts *run, struct sgn_buf *out,
+	    struct sgn_errbuf *eb);
+
+struct sgn_manifest_merge_opts {
+	size_t				 size;	/* SGN_..._MERGE_OPTS_INIT */
+	/* re-hash this many units chosen at random (all when at least
+	 * their number) under model_path; 0: none */
+	size_t				 spot_check;
+	const char			*model_path;
+	const struct sgn_manifest_opts	*run;		/* as above */
+};
+#define SGN_MANIFEST_MERGE_OPTS_INIT \
+	SGN_SIZED_INIT(struct sgn_manifest_merge_opts)
+
+/*
+ * Merges the n partials (names[i] names partials[i] in errors) of plan p
+ * into a merged manifest document appended to out: every partial must
+ * carry p's digest and parameters and its part's exact unit range, and
+ * every part must come exactly once (SGN_ERR_VERIFY naming the partial or
+ * the missing part otherwise); then mo->spot_check units are re-hashed
+ * and compared (SGN_ERR_VERIFY naming the unit and its partial).
+ */
+sgn_err	sgn_manifest_merge(const struct sgn_manifest_plan *p,
+	    const uint8_t *const *partials, const size_t *lens,
+	    const char *const *names, size_t n,
+	    const struct sgn_manifest_merge_opts *mo, struct sgn_buf *out,
+	    struct sgn_errbuf *eb);
+
+/*
+ * The manifest of model_path from a merged manifest document, without
+ * hashing: the document is checked whole (its digest, its plan digest,
+ * its root), then the tree is walked with the plan's parameters
+ * (signature_path left out, as sgn_manifest_build() does) and must hold
+ * exactly the plan's files with their sizes and modification times; the
+ * digests are the merged ones.  File contents are not read.
+ */
+sgn_err	sgn_manifest_merged_load(const uint8_t *buf, size_t len,
+	    const char *model_path, const char *signature_path,
+	    struct sgn_manifest **out, struct sgn_errbuf *eb);
+
 SGN_API_END
 
 #ifdef __cplusplus

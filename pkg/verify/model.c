@@ -250,7 +250,25 @@ model_whole(const struct sgn_bundle *b,
 		    o->model);
 		goto out;
 	}
-	r = sgn_manifest_build(o->model, &mo, &am, &beb);
+	if (o->merged != NULL && (o->ignore_unsigned ||
+	    o->hashing->n_ignore > 0)) {
+		r = sgn_errf(eb, SGN_ERR_INVALID_ARGUMENT, "a merged manifest "
+		    "says which files count: not with ignored or unsigned "
+		    "files");
+		res->verified = 0;
+		goto out;
+	}
+	if (o->merged != NULL)
+		r = sgn_manifest_merged_load(o->merged, o->merged_len, o->model,
+		    o->signature_path, &am, &beb);
+	else
+		r = sgn_manifest_build(o->model, &mo, &am, &beb);
+	if (r == SGN_OK && (am->method != sm->method ||
+	    am->hash != sm->hash || am->shard_size != sm->shard_size)) {
+		r = fail(res, eb, SGN_ERR_VERIFY, "the merged manifest was "
+		    "hashed with other parameters than the signature's");
+		goto out;
+	}
 	if (r != SGN_OK) {
 		/* a file type or link the signature's policy refuses is a
 		 * model that does not match its signature; I/O errors mean

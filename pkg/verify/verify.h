@@ -268,6 +268,15 @@ struct sgn_verify_model_opts {
 	 */
 	const struct sgn_manifest_opts *hashing;
 	int			 ignore_unsigned;	/* signed files only */
+	/*
+	 * When set, a merged manifest (`signet manifest merge`) whose
+	 * digests stand for the files': they are not read, only walked and
+	 * checked against its plan (sgn_manifest_merged_load()), so this
+	 * trusts whoever hashed the partials.  Not with ignore_unsigned or
+	 * hashing.ignore.
+	 */
+	const uint8_t		*merged;
+	size_t			 merged_len;
 };
 #define SGN_VERIFY_MODEL_OPTS_INIT \
 	SGN_SIZED_INIT(struct sgn_verify_model_opts)

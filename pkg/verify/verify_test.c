@@ -976,7 +976,8 @@ Test(verify, verifies_a_managed_key_bundle_with_its_key)
 	free(pem);
 	snprintf(path, sizeof(path), "%s/bundle.sigstore.json", dir);
 	b = tu_load_json(path);
-	root = tu_load_json("testdata/conformance/production_trusted_root.json");
+	root = tu_load_json(
+	    "testdata/conformance/production_trusted_root.json");
 	pol = (struct sgn_policy)SGN_POLICY_INIT;
 	pol.key = key;
 	run_tree(b, root, "testdata/conformance/a.txt", NULL, &pol, 0, &o);
