@@ -12,6 +12,9 @@
 # verifications per second on one core.
 set -eu
 BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/node-path.sh
+. "$ROOT/scripts/node-path.sh"
 RUNS=${BENCH_RUNS:-200}
 C=testdata/conformance
 V=testdata/vectors
