@@ -74,6 +74,7 @@ nothing_installed() {
 	[ ! -s "$tmp/log" ] && [ ! -f "$tmp/b/config.mk" ]
 }
 
+# shellcheck disable=SC2016 # the backquotes of the message
 msg='missing Debian packages: libcjson-dev libsodium-dev; run `make deps` \(as root\) or install them'
 
 fresh libcjson-dev libsodium-dev
@@ -94,6 +95,7 @@ expect "make of one object installed nothing" 0 "" -- nothing_installed
 # The build needs no test package and no node: with Criterion, shellcheck
 # and clang missing and a node that fails when run, config.mk is made.
 fresh libcriterion-dev shellcheck clang
+# shellcheck disable=SC2016 # sh -c expands its own arguments
 expect "the build needs no test package" 0 "" -- \
     env SIGNET_DEPS_NODE=1 sh -c 'PATH=$0 make --no-print-directory \
     BUILD="$1" "$1/config.mk"' "$FAKEPATH" "$tmp/b"
