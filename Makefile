@@ -12,8 +12,10 @@
 #   make demo            a guided run of signet on the shipped sample bundles
 #   make install PREFIX=/usr/local DESTDIR=  (signet.pc written for PREFIX)
 #
-# Dependencies come from Debian packages through pkg-config; the first build
-# runs scripts/deps.sh, which installs whatever is missing.
+# Dependencies come from Debian packages through pkg-config.  make, make
+# install and every other target only check them (scripts/deps.sh --check
+# --build) and stop with the list of what is missing; make deps, demo,
+# test, check and bench install what is missing first (scripts/deps.sh).
 
 # make VERIFY_ONLY=1 [BUILD=DIR]: a signet that verifies only (below).
 ifeq ($(VERIFY_ONLY),1)
@@ -72,7 +74,21 @@ Q	:= @
 say	:= @printf '  %-6s %s\n'
 endif
 
-# Flags from pkg-config, computed once (after deps.sh has run) and cached.
+# The goals that install what is missing (scripts/deps.sh) do it here,
+# while the Makefile is read: before $(BUILD)/config.mk is remade and
+# included, and before any prerequisite runs (make -n installs nothing).
+DEPS_GOALS	:= deps demo test check bench
+ifneq ($(filter $(DEPS_GOALS),$(MAKECMDGOALS)),)
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+DEPS_RC		:= $(shell scripts/deps.sh >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error scripts/deps.sh could not install what is missing)
+endif
+endif
+endif
+
+# Flags from pkg-config, computed once and cached; the build's packages
+# are checked first, never installed (scripts/deps.sh --check --build).
 -include $(BUILD)/config.mk
 # pkg/pkcs11's module when neither the URI nor SIGNET_PKCS11_MODULE names one.
 ifneq ($(P11_PROXY),)
@@ -122,21 +138,28 @@ EMBED_SRCS	:= third_party/sigstore/trusted_root.json \
 		   third_party/sigstore/tuf/staging_root.json
 
 .PHONY: all test check fuzz fuzz-run bench demo install uninstall clean \
-	deps checksrc headers exports purity install-test verify-only-test conformance regress format test-device
+	deps deps-test fuzz-test format-check shellcheck checksrc headers exports purity install-test verify-only-test conformance regress format test-device
 
 all: $(BUILD)/signet $(BUILD)/libsignet.a $(BUILD)/libsignet.so
 
+# Done while the Makefile was read (DEPS_GOALS, above).
 deps:
-	@scripts/deps.sh
+	@true
 
 $(BUILD)/config.mk: scripts/deps.sh Makefile
+	@scripts/deps.sh --check --build
 	@mkdir -p $(BUILD)
-	@scripts/deps.sh
-	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PC_REQUIRES) $(DL_REQUIRES))"; \
-	   echo "PKG_LIBS := $$(pkg-config --libs $(PC_REQUIRES))"; \
-	   echo "CRIT_LIBS := $$(pkg-config --libs criterion)"; \
-	   echo "CBOR_LIBS := $$(pkg-config --libs libcbor)"; \
-	   echo "P11_PROXY := $$(pkg-config --variable=proxy_module p11-kit-1)"; } > $@
+	@c=$$(pkg-config --cflags $(PC_REQUIRES) $(DL_REQUIRES)) && \
+	    l=$$(pkg-config --libs $(PC_REQUIRES)) && \
+	    b=$$(pkg-config --libs libcbor) && \
+	    x=$$(pkg-config --variable=proxy_module p11-kit-1) && \
+	    { echo "PKG_CFLAGS := $$c"; echo "PKG_LIBS := $$l"; \
+	      echo "CBOR_LIBS := $$b"; echo "P11_PROXY := $$x"; } > $@.tmp && \
+	    mv $@.tmp $@
+
+# Criterion is a test package (scripts/deps.sh installs it for make test):
+# asked for when a test binary is linked, never cached without it.
+CRIT_LIBS	= $(shell pkg-config --libs criterion)
 
 $(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBED_SRCS) Makefile
 	@mkdir -p $(dir $@)
@@ -249,11 +272,12 @@ test: deps all $(TEST_BINS) $(TOOL_BINS) $(BUILD)/test/signet
 
 # The fido tests against a real authenticator (scripts/test-device.sh);
 # skipped with a message when SIGNET_TEST_FIDO_DEVICE is not set.
-test-device: deps $(BUILD)/test/fido_test $(BUILD)/test/pkcs11_test
+test-device: $(BUILD)/test/fido_test $(BUILD)/test/pkcs11_test
 	@scripts/test-device.sh $(BUILD)/test/fido_test \
 	    $(BUILD)/test/pkcs11_test
 
-check: checksrc headers exports purity install-test verify-only-test
+check: checksrc shellcheck deps-test fuzz-test format-check headers exports purity install-test \
+	verify-only-test
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1 \
 	    UBSAN_OPTIONS=halt_on_error=1:exitcode=99:print_stacktrace=1 \
 	    $(MAKE) BUILD=build-asan SANITIZER=address,undefined test
@@ -267,6 +291,22 @@ conformance: all
 
 checksrc:
 	scripts/checksrc.sh
+
+# Every shell script, sourced files followed (-x).
+SHELL_SCRIPTS	:= $(wildcard scripts/*.sh) scripts/testbed scripts/testbed-selftest \
+		   scripts/conformance .ci/run testdata/tsa/extract.sh
+
+shellcheck:
+	shellcheck -x $(SHELL_SCRIPTS)
+
+# make, make install and make test with packages missing, against fakes
+# (scripts/deps-test.sh): nothing is installed.
+deps-test:
+	@scripts/deps-test.sh
+
+# scripts/fuzz.sh counts failing harnesses, against fake ones.
+fuzz-test:
+	@scripts/fuzz-test.sh
 
 # libsignet.so exports the public headers' functions, as scripts/exports.txt
 # lists them (and the public headers declare them), and no data.
@@ -371,8 +411,18 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man1/signet.1
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/signet
 
+# make format: clang-format-14 on the lines this branch changed since it
+# left FORMAT_BASE (and the uncommitted ones), never the whole tree:
+# .clang-format cannot express KNF's aligned declarations (CONTRIBUTING.md).
+# On FORMAT_BASE itself it changes nothing.
+FORMAT_BASE	?= main
 format:
-	clang-format -i $(LIB_SRCS) $(CMD_SRCS) $(HEADERS)
+	@scripts/format.sh $(FORMAT_BASE)
+
+# make format on a clean checkout leaves it clean (skipped outside a git
+# work tree or with local changes).
+format-check:
+	@scripts/format.sh --check $(FORMAT_BASE)
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -12,6 +12,9 @@
 # verifications per second on one core.
 set -eu
 BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/node-path.sh
+. "$ROOT/scripts/node-path.sh"
 RUNS=${BENCH_RUNS:-200}
 C=testdata/conformance
 V=testdata/vectors
@@ -50,6 +53,7 @@ cli() {
 	time_loop 5 "$SIGNET" verify --bundle "$2" \
 	    --certificate-identity "$4" --certificate-oidc-issuer "$GH" \
 	    "$3" >/dev/null
+	# shellcheck disable=SC2046 # time_loop prints figures to split
 	set -- "$1" "$2" "$3" "$4" \
 	    $(time_loop "$RUNS" openssl dgst -sha256 "$3") \
 	    $(time_loop "$RUNS" "$SIGNET" verify --bundle "$2" \
@@ -150,6 +154,7 @@ SIZE_MB=${BENCH_SIGN_MB:-1024}
 tb=$(mktemp -d)
 trap 'scripts/testbed stop "$tb/tb" >/dev/null 2>&1; rm -rf "$tb"' EXIT
 scripts/testbed start "$tb/tb" >/dev/null
+# shellcheck source=/dev/null # written by scripts/testbed start
 . "$tb/tb/env"
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$tb/big"
 sha256sum "$tb/big" >/dev/null	# both runs then read from the page cache
@@ -203,7 +208,7 @@ vfy $TUFOPT --offline-trust >/dev/null 2>&1 ||
     { echo "bench: verify with trust from the TUF cache failed" >&2; exit 1; }
 # shellcheck disable=SC2086
 time_loop 5 vfy $TUFOPT --offline-trust >/dev/null
-# shellcheck disable=SC2086
+# shellcheck disable=SC2046,SC2086 # figures and options, split on purpose
 set -- $(time_loop "$RUNS" vfy --trusted-root "$tb/tr.json") \
     $(time_loop "$RUNS" vfy $TUFOPT --offline-trust)
 echo
@@ -218,7 +223,7 @@ since=$(date +%s%3N)
 nreq=$(curl -s "$SIGNET_TESTBED_CONTROL_URL/requests?service=tuf&since=$since" |
     jq length)
 UPD=$((RUNS / 10 + 1))
-# shellcheck disable=SC2086
+# shellcheck disable=SC2046,SC2086 # figures and options, split on purpose
 set -- $(time_loop "$UPD" "$SIGNET" trust update \
     --tuf-url "$SIGNET_TESTBED_TUF_URL" $TUFOPT)
 echo "trust update, unchanged repository: $nreq request(s) (goal 1);" \
@@ -272,7 +277,7 @@ echo "== signet digest of a model (warm cache, $cores cores, best of ${BENCH_BES
 awk -v total="$total" -v speed="$speed" -v cores="$cores" \
     -v sum="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a) / 1e9 }')" \
     -v t="$(cut -d' ' -f1 "$md/t-large")" \
-    -v rss="$(cut -d' ' -f2 "$md/t-large")" -v files="$(echo $MODEL_MB |
+    -v rss="$(cut -d' ' -f2 "$md/t-large")" -v files="$(echo "$MODEL_MB" |
     wc -w)" 'BEGIN {
 	limit = speed * cores;
 	printf "large files (%d, %.0f MiB): %.3f s, %.0f MB/s; limit %.0f " \
@@ -306,6 +311,7 @@ SIGNET_TESTBED_REKOR_V2_SYNTHETIC=$BIGN \
     SIGNET_TESTBED_TREE_CACHE="$BUILD/bench/tree" \
     scripts/testbed start "$tt/tb" >/dev/null
 (
+	# shellcheck source=/dev/null # written by scripts/testbed start
 	. "$tt/tb/env"
 	t2=$(date +%s%N)
 	rc=0

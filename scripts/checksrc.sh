@@ -3,7 +3,7 @@
 # Fails on banned functions, case-insensitive cJSON lookups, valueint,
 # C++ comments, lines over 80 columns, and printing or exiting in pkg/.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 status=0
 files=$(find pkg cmd -name '*.[ch]' | sort)
 
@@ -29,6 +29,7 @@ check "case-insensitive cJSON lookup" 'cJSON_GetObjectItem[[:space:]]*\(' $files
 # shellcheck disable=SC2086
 check "cJSON valueint (use sgn_json_get_int64)" 'valueint' $files
 # A "//" that is not part of a URL, outside string literals.
+# shellcheck disable=SC2086 # $files: names from find, without spaces
 cxx=$(grep -nE '^[^"]*(^|[^:"])//' $files /dev/null |
     grep -vE '^[^:]+:[0-9]+:[[:space:]]*\*')
 if [ -n "$cxx" ]; then
@@ -36,6 +37,7 @@ if [ -n "$cxx" ]; then
 	echo "$cxx" | sed 's/^/  /'
 	status=1
 fi
+# shellcheck disable=SC2046 # names from find, without spaces
 check "memset on a secret (use sgn_memzero)" \
     'memset[[:space:]]*\([^,]*(secret|pin|token|passw|priv)' \
     $(find pkg cmd -name '*.c' | sort)

@@ -52,6 +52,7 @@ if ! scripts/testbed start "$tmp/testbed" >"$tmp/start.log" 2>&1; then
 	cat "$tmp/start.log"
 	exit 1
 fi
+# shellcheck source=/dev/null # written by scripts/testbed start
 . "$tmp/testbed/env"
 echo "Testbed up on 127.0.0.1: OIDC $SIGNET_TESTBED_OIDC_ISSUER,"
 echo "Fulcio $SIGNET_TESTBED_FULCIO_URL, Rekor v1 $SIGNET_TESTBED_REKOR_URL,"

@@ -24,11 +24,12 @@ tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 SIGNET_CACHE_DIR=$tmp/cache
 export SIGNET_CACHE_DIR
+# shellcheck source=scripts/expect.sh
 . "$(dirname "$0")/expect.sh"
 
 # copy VECTOR: a writable copy of a signed vector directory.
 copy() {
-	rm -rf "$tmp/$1"
+	rm -rf "${tmp:?}/$1"
 	cp -R "$S/$1" "$tmp/$1"
 	chmod -R u+w "$tmp/$1"
 	echo "$tmp/$1"

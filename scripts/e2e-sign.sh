@@ -8,6 +8,8 @@
 # interactive flows (this script plays the person's browser), token
 # errors, and service faults (a retry or a clear error, never a bundle).
 # Prints "N passed, N failed".
+# CHECK && ok NAME || bad NAME is if/else here: ok always returns 0.
+# shellcheck disable=SC2015
 set -u
 SIGNET=${1:-build/signet}
 case $SIGNET in /*) ;; *) SIGNET=$(pwd)/$SIGNET ;; esac
@@ -24,38 +26,15 @@ TB=$tmp/testbed
 # a test never writes to the real ~/.cache.
 SIGNET_CACHE_DIR=$tmp/cache
 export SIGNET_CACHE_DIR
-passed=0
-failed=0
-
-cleanup() {
-	"$ROOT/scripts/testbed" stop "$TB" >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-if ! "$ROOT/scripts/testbed" start "$TB" >"$tmp/start.log" 2>&1; then
-	cat "$tmp/start.log"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-. "$TB/env"
+# shellcheck source=scripts/expect.sh
+. "$ROOT/scripts/expect.sh"
+testbed_start
 # Nothing from the caller's environment may pick a token.
 # CI (set by CI runners) and GITHUB_ACTIONS change what a sign-in may
 # do: the tests that need them set them.
 unset SIGSTORE_ID_TOKEN ACTIONS_ID_TOKEN_REQUEST_URL CI GITHUB_ACTIONS \
     ACTIONS_ID_TOKEN_REQUEST_TOKEN GITLAB_CI BUILDKITE CIRCLECI \
     GCE_METADATA_HOST
-
-ok() {
-	echo "ok   $1"
-	passed=$((passed + 1))
-}
-
-bad() {
-	echo "FAIL $1"
-	[ -f "$tmp/out" ] && sed 's/^/     /' "$tmp/out" | tail -n 8
-	failed=$((failed + 1))
-}
 
 tok() {
 	"$ROOT/scripts/testbed" token "$TB" "$@"
@@ -110,7 +89,7 @@ signed_ok() {
 refused() {
 	if [ "$rc" -eq 2 ] && [ ! -e "$tmp/$1.json" ] &&
 	    grep -Eq -- "$2" "$tmp/out" &&
-	    ! ls "$tmp" | grep -q "$1.json.tmp"; then
+	    [ -z "$(find "$tmp" -maxdepth 1 -name "*$1.json.tmp*")" ]; then
 		ok "$1"
 	else
 		bad "$1 (exit $rc, wanted 2 and /$2/, no bundle)"
@@ -208,7 +187,7 @@ verified_key() {
 rm -f "$tmp/off.json"
 if unshare -rn "$SIGNET" sign "$A" --key "$KEY" --offline \
     --bundle "$tmp/off.json" >"$tmp/out" 2>&1 &&
-    ! grep -q tlogEntries.*index "$tmp/off.json" &&
+    ! grep -q 'tlogEntries.*index' "$tmp/off.json" &&
     ! grep -q rfc3161 "$tmp/off.json"; then
 	ok "--offline signs in a network namespace with no network"
 else
@@ -365,7 +344,8 @@ for i in 1 2 3 4; do echo "file $i" > "$tmp/many/f$i"; done
 rc=$?
 n=$(grep -c "Fulcio certificate" "$tmp/out")
 if [ "$rc" -eq 0 ] && [ "$n" -eq 1 ] &&
-    [ "$(ls "$tmp/many"/*.sigstore.json | wc -l)" -eq 4 ] &&
+    [ "$(find "$tmp/many" -maxdepth 1 -name '*.sigstore.json' |
+    wc -l)" -eq 4 ] &&
     "$SIGNET" verify "$tmp/many/f3" --trusted-root "$TR" \
     --certificate-identity "$EMAIL" --certificate-oidc-issuer "$ISS" \
     >>"$tmp/out" 2>&1; then
@@ -429,7 +409,8 @@ for i in 1 3; do echo "file $i" > "$tmp/pre/f$i"; done
     --trusted-root "$TR" --signing-config "$V1" >"$tmp/out" 2>&1
 rc=$?
 want="$tmp/pre/f2: No such file"
-if ! ls "$tmp/pre" | grep -q sigstore; then
+if [ -z "$(find "$tmp/pre" -mindepth 1 -maxdepth 1 -name '*sigstore*')" ]
+then
 	untouched "a missing file among several: none signed, nothing sent" \
 	    "$before"
 else
@@ -692,8 +673,9 @@ signed_ok retry-truncated
 for f in "fulcio garbage" "fulcio truncate mode=short" "rekor garbage" \
     "rekor2 garbage" "tsa garbage" "tsa truncate mode=short"; do
 	reset
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # a fault and its key=value words
 	fault $f
+	# shellcheck disable=SC2086 # the same words, split on purpose
 	set -- $f
 	cfg=$V1
 	[ "$1" = rekor2 ] && cfg=$V2
@@ -717,8 +699,9 @@ for f in "fulcio wrong_identity:another|for mallory" \
 	reset
 	spec=${f%%:*}
 	want=${f#*:}
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # a fault and its key=value words
 	fault $spec
+	# shellcheck disable=SC2086 # the same words, split on purpose
 	set -- $spec
 	cfg=$V1
 	[ "$1" = rekor2 ] && cfg=$V2

@@ -7,6 +7,8 @@
 # conformance bundles' entries are re-verified offline.  State files live
 # in a temporary directory (SIGNET_CACHE_DIR; HOME points nowhere).
 # Prints "N passed, N failed".
+# CHECK && ok NAME || bad NAME is if/else here: ok always returns 0.
+# shellcheck disable=SC2015
 set -u
 SIGNET=${1:-build/signet}
 case $SIGNET in /*) ;; *) SIGNET=$(pwd)/$SIGNET ;; esac
@@ -15,42 +17,20 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export ASAN_OPTIONS
 tmp=$(mktemp -d)
 TB=$(mktemp -d)
-passed=0
-failed=0
-
-cleanup() {
-	"$ROOT/scripts/testbed" stop "$TB" >/dev/null 2>&1
-	rm -rf "$tmp" "$TB"
-}
-trap cleanup EXIT INT TERM
+# shellcheck source=scripts/expect.sh
+. "$ROOT/scripts/expect.sh"
 
 # the v2 log's 70,000 entries are make bench's synthetic ones (flat levels
 # cached in the testbed's directory, scripts/testbed-server/lib/bigtree.js):
 # every v2 check below runs on that tree too
-if ! SIGNET_TESTBED_PREFILL=70000 SIGNET_TESTBED_REKOR_V2_SYNTHETIC=70000 \
-    "$ROOT/scripts/testbed" start "$TB" >"$tmp/start.log" 2>&1; then
-	cat "$tmp/start.log"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-. "$TB/env"
+testbed_start SIGNET_TESTBED_PREFILL=70000 \
+    SIGNET_TESTBED_REKOR_V2_SYNTHETIC=70000
 unset SIGSTORE_ID_TOKEN XDG_CACHE_HOME
 export SIGNET_CACHE_DIR="$tmp/cache"
 export HOME="$tmp/nohome"
 TR=$SIGNET_TESTBED_TRUSTED_ROOT
 R1=$SIGNET_TESTBED_REKOR_URL
 R2=$SIGNET_TESTBED_REKOR_V2_URL
-
-ok() {
-	echo "ok   $1"
-	passed=$((passed + 1))
-}
-
-bad() {
-	echo "FAIL $1"
-	[ -f "$tmp/out" ] && sed 's/^/     /' "$tmp/out" | tail -n 8
-	failed=$((failed + 1))
-}
 
 # run ARGS...: signet tlog ARGS with the testbed's trusted root; stdout in
 # $tmp/out, stderr in $tmp/err (and appended to out), status in $rc
@@ -61,8 +41,8 @@ run() {
 	cat "$tmp/stdout" "$tmp/err" >"$tmp/out"
 }
 
-# expect NAME STATUS [TEXT]: the last run exited STATUS and said TEXT
-expect() {
+# expect_rc NAME STATUS [TEXT]: the last run exited STATUS and said TEXT
+expect_rc() {
 	if [ "$rc" -ne "$2" ]; then
 		bad "$1 (exit $rc, expected $2)"
 	elif [ $# -ge 3 ] && ! grep -qF -- "$3" "$tmp/out"; then
@@ -101,9 +81,10 @@ head -c 1000 /dev/urandom >"$tmp/artifact"
 
 # --- info: first checkpoints, then consistency with them ---------------
 run info
-expect "info stores the first checkpoint of each log" 0 \
+expect_rc "info stores the first checkpoint of each log" 0 \
     "first checkpoint stored"
-n=$(ls "$SIGNET_CACHE_DIR/tlog" | grep -vc '\.lock$')
+n=$(find "$SIGNET_CACHE_DIR/tlog" -mindepth 1 -maxdepth 1 ! -name '.*' \
+    ! -name '*.lock' | wc -l)
 [ "$n" -eq 2 ] && ok "one state file per log" || bad "state files: $n"
 grep -q "inactive shard tree ID .*, size 1000" "$tmp/out" &&
     ok "info verifies the inactive shard's signed tree head" ||
@@ -116,17 +97,17 @@ sign v2 "$SIGNET_TESTBED_SIGNING_CONFIG_V2" && ok "signed into Rekor v2" ||
     bad "sign v2"
 
 run info --log "$R1"
-expect "info v1: consistent with the stored checkpoint of size 70000" 0 \
+expect_rc "info v1: consistent with the stored checkpoint of size 70000" 0 \
     "consistent with the stored checkpoint of size 70000"
 run info --log "$R2" --json
-expect "info v2: consistent with the stored checkpoint" 0 \
+expect_rc "info v2: consistent with the stored checkpoint" 0 \
     '"storedSize":70000'
 node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1],
     "utf8")); if (!o.consistent || o.size <= 70000) process.exit(1);' \
     "$tmp/stdout" && ok "info --json: stdout is one JSON object" ||
     bad "info --json"
 run info
-expect "info again: consistent" 0 "consistent with the stored checkpoint"
+expect_rc "info again: consistent" 0 "consistent with the stored checkpoint"
 grep -q "size 7000[0-9], .*: consistent" "$tmp/out" &&
     ok "the stored checkpoint advanced" || bad "not advanced"
 
@@ -140,16 +121,16 @@ node -e 'const fs = require("fs"); const c = JSON.parse(fs.readFileSync(
     "$SIGNET_TESTBED_SIGNING_CONFIG_V2" "$R2" "$tmp/sc-v1.json"
 before=$(states)
 run info --log "$R2" --signing-config "$tmp/sc-v1.json"
-expect "a signing config saying majorApiVersion 1 makes the log v1" 2 \
+expect_rc "a signing config saying majorApiVersion 1 makes the log v1" 2 \
     "/api/v1/log"
 [ "$(states)" = "$before" ] && ok "nothing stored from a log not checked" ||
     bad "stored from a log not checked"
 run info --log "$R2" --signing-config "$tmp/sc-v1.json" --log-version 2 \
     --json
-expect "--log-version overrides the signing config" 0 '"version":2'
+expect_rc "--log-version overrides the signing config" 0 '"version":2'
 run info --log "$R2" --signing-config "$SIGNET_TESTBED_SIGNING_CONFIG_V2" \
     --json
-expect "the testbed's signing config: the v2 log is v2" 0 '"version":2'
+expect_rc "the testbed's signing config: the v2 log is v2" 0 '"version":2'
 
 # a retired log (its key's validity ended) is still audited, and said so
 node -e 'const fs = require("fs"); const t = JSON.parse(fs.readFileSync(
@@ -161,21 +142,21 @@ node -e 'const fs = require("fs"); const t = JSON.parse(fs.readFileSync(
     "$TR" "$R2" "$tmp/tr-retired.json"
 "$SIGNET" tlog info --trusted-root "$tmp/tr-retired.json" >"$tmp/out" 2>&1
 rc=$?
-expect "info audits a retired log too" 0 "$R2 (retired): size"
+expect_rc "info audits a retired log too" 0 "$R2 (retired): size"
 grep -q "^$R1: size" "$tmp/out" && ok "the active log beside it" ||
     bad "the active log is missing"
 
 # --- get ---------------------------------------------------------------
 before=$(requests)
 run get --bundle "$tmp/v1.json"
-expect "get --bundle v1 verifies offline" 0 "identity:    $SIGNET_TESTBED_EMAIL"
+expect_rc "get --bundle v1 verifies offline" 0 "identity:    $SIGNET_TESTBED_EMAIL"
 run get --bundle "$tmp/v2.json"
-expect "get --bundle v2 verifies offline" 0 "kind:        hashedrekord 0.0.2"
+expect_rc "get --bundle v2 verifies offline" 0 "kind:        hashedrekord 0.0.2"
 [ "$(requests)" -eq "$before" ] &&
     ok "get --bundle without --log makes no request" ||
     bad "get --bundle made requests"
 run get --bundle "$tmp/v1.json" --log "$R1"
-expect "get --bundle --log: consistent with the stored checkpoint" 0 \
+expect_rc "get --bundle --log: consistent with the stored checkpoint" 0 \
     "stored:      consistent with the stored checkpoint"
 
 IDX=$(node -e 'const b = JSON.parse(require("fs").readFileSync(
@@ -191,46 +172,46 @@ TID=$(node -e 'console.log(BigInt(process.argv[1]).toString(16)
     .padStart(16, "0"))' "$(grep -o 'tree ID [0-9]*' "$tmp/out" | head -n 1 |
     cut -d' ' -f3)")
 run get --index "$IDX" --log "$R1"
-expect "get --index (global index, past the inactive shard)" 0 \
+expect_rc "get --index (global index, past the inactive shard)" 0 \
     "log index:   $IDX"
 run get --uuid "$UUID" --log "$R1" --json
-expect "get --uuid (64 hex digits) --json" 0 "\"logIndex\":\"$IDX\""
+expect_rc "get --uuid (64 hex digits) --json" 0 "\"logIndex\":\"$IDX\""
 run get --uuid "$TID$UUID" --log "$R1"
-expect "get --uuid (80 hex digits, the active tree ID)" 0 "log index:   $IDX"
+expect_rc "get --uuid (80 hex digits, the active tree ID)" 0 "log index:   $IDX"
 run get --uuid "0000000000000001$UUID" --log "$R1"
-expect "get --uuid with another tree ID is refused" 2 "not a shard"
+expect_rc "get --uuid with another tree ID is refused" 2 "not a shard"
 run get --index 10 --log "$R1"
-expect "get --index in the inactive shard says so" 2 "inactive shard"
+expect_rc "get --index in the inactive shard says so" 2 "inactive shard"
 run get --uuid "xyz" --log "$R1"
-expect "get --uuid that is not hex is refused" 2 "64 or 80 hex digits"
+expect_rc "get --uuid that is not hex is refused" 2 "64 or 80 hex digits"
 IDX2=$(node -e 'const b = JSON.parse(require("fs").readFileSync(
     process.argv[1], "utf8")); console.log(
     b.verificationMaterial.tlogEntries[0].logIndex);' "$tmp/v2.json")
 run get --index "$IDX2" --log "$R2"
-expect "get --index on Rekor v2 (entry bundle, proof from tiles)" 0 \
+expect_rc "get --index on Rekor v2 (entry bundle, proof from tiles)" 0 \
     "identity:    $SIGNET_TESTBED_EMAIL"
 run get --uuid "$UUID" --log "$R2"
-expect "get --uuid on Rekor v2 is refused" 2 "no lookup by UUID"
+expect_rc "get --uuid on Rekor v2 is refused" 2 "no lookup by UUID"
 run get --index 99999999 --log "$R2"
-expect "get --index past the tree" 2 "not below the tree size"
+expect_rc "get --index past the tree" 2 "not below the tree size"
 run get --index 1
-expect "get with two logs and no --log" 2 "give --log"
+expect_rc "get with two logs and no --log" 2 "give --log"
 
 # --- consistency ---------------------------------------------------------
 run consistency --log "$R1" --from 1000 --to 50000
-expect "consistency v1 between sizes 1000 and 50000" 0 \
+expect_rc "consistency v1 between sizes 1000 and 50000" 0 \
     "consistent: size 1000"
 run consistency --log "$R2" --from 1000
-expect "consistency v2 from size 1000 (tiles)" 0 "tiles fetched"
+expect_rc "consistency v2 from size 1000 (tiles)" 0 "tiles fetched"
 run consistency --log "$R2"
-expect "consistency v2 from the stored checkpoint" 0 "consistent: size"
+expect_rc "consistency v2 from the stored checkpoint" 0 "consistent: size"
 # the stored v2 checkpoint (its origin is the host alone)
 for f in "$SIGNET_CACHE_DIR"/tlog/*; do
 	case $f in *.lock) continue ;; esac
 	head -n 1 "$f" | grep -q ' - ' || cp "$f" "$tmp/cp.note"
 done
 run consistency --log "$R1" --from 5 --to 4
-expect "consistency --from above --to is refused" 2 "need --from"
+expect_rc "consistency --from above --to is refused" 2 "need --from"
 
 # --- watch -----------------------------------------------------------------
 # signas NAME CONFIG EMAIL: signs $tmp/artifact-NAME as EMAIL
@@ -250,7 +231,7 @@ signas w3 "$V1C" alice@example.com
 signas w4 "$V2C" alice@example.com
 run watch --certificate-identity alice@example.com \
     --certificate-oidc-issuer "$ISS" --once --json
-expect "watch finds the identity's entries among the others" 0 \
+expect_rc "watch finds the identity's entries among the others" 0 \
     "2 matches"
 n=$(grep -c . "$tmp/stdout")
 node -e 'const l = require("fs").readFileSync(process.argv[1], "utf8")
@@ -260,17 +241,17 @@ node -e 'const l = require("fs").readFileSync(process.argv[1], "utf8")
     ok "watch --json: stdout holds only the 3 match objects" ||
     bad "watch --json stdout ($n lines)"
 run watch --certificate-identity alice@example.com --once
-expect "watch again: each entry is reported once" 0 "0 matches"
+expect_rc "watch again: each entry is reported once" 0 "0 matches"
 [ ! -s "$tmp/stdout" ] && ok "watch again: no match printed" ||
     bad "watch again printed"
 signas w5 "$V1C" bob@example.com
 run watch --certificate-identity-regexp '^bob@example\.com$' \
     --certificate-oidc-issuer-regexp '^http://127\.0\.0\.1:[0-9]+$' \
     --log "$R1" --once
-expect "watch by identity and issuer regexps" 0 "1 matches"
+expect_rc "watch by identity and issuer regexps" 0 "1 matches"
 signas w6 "$V1C" bob@example.com
 run watch --certificate-identity-regexp 'bob' --log "$R1" --once
-expect "watch regexps are anchored: 'bob' is not bob@example.com" 0 \
+expect_rc "watch regexps are anchored: 'bob' is not bob@example.com" 0 \
     "0 matches"
 signas w7 "$V2C" bob@example.com
 FP=$(node -e 'const c = require("crypto"); const b = JSON.parse(
@@ -279,18 +260,18 @@ FP=$(node -e 'const c = require("crypto"); const b = JSON.parse(
     b.verificationMaterial.certificate.rawBytes, "base64")).digest("hex"));' \
     "$tmp/w7.json")
 run watch --key-fingerprint "$FP" --log "$R2" --once
-expect "watch by certificate fingerprint (Rekor v2)" 0 "1 matches"
+expect_rc "watch by certificate fingerprint (Rekor v2)" 0 "1 matches"
 signas w8 "$V1C" alice@example.com
 before=$(states)
 "$SIGNET" tlog watch --certificate-identity alice@example.com --log "$R1" \
     --once --trusted-root "$TR" >/dev/full 2>"$tmp/out"
 rc=$?
-expect "watch whose output fails exits 2" 2 "stdout"
+expect_rc "watch whose output fails exits 2" 2 "stdout"
 [ "$(states)" = "$before" ] &&
     ok "the checkpoint does not advance past unreported matches" ||
     bad "advanced although the output failed"
 run watch --certificate-identity alice@example.com --log "$R1" --once
-expect "the next watch reports the match again" 0 "1 matches"
+expect_rc "the next watch reports the match again" 0 "1 matches"
 # Fulcio extensions (verify's GitHub workflow flags): one repository's
 # workflow watched, with or without its identity; each run from a copy of
 # the v1 log's stored checkpoint taken before the workflow signed
@@ -310,43 +291,43 @@ watch_gh() {
 	run watch --log "$R1" --state "$tmp/gh-state" --once "$@"
 }
 watch_gh --certificate-github-workflow-repository signet-testbed/demo
-expect "watch a repository's workflow by its extension alone" 0 \
+expect_rc "watch a repository's workflow by its extension alone" 0 \
     "1 matches"
 grep -qF "identity $GH_ID" "$tmp/out" &&
     ok "the match names the workflow's identity" || bad "workflow identity"
 watch_gh --certificate-github-workflow-repository signet-testbed/other
-expect "watch another repository: not matched" 0 "0 matches"
+expect_rc "watch another repository: not matched" 0 "0 matches"
 watch_gh --certificate-github-workflow-repository signet-testbed/dem
-expect "extensions are matched whole: a prefix is not the repository" 0 \
+expect_rc "extensions are matched whole: a prefix is not the repository" 0 \
     "0 matches"
 watch_gh --certificate-identity "$GH_ID" \
     --certificate-oidc-issuer "$SIGNET_TESTBED_GHA_ISSUER" \
     --certificate-github-workflow-ref refs/heads/main \
     --certificate-github-workflow-trigger push
-expect "watch identity, issuer, ref and trigger together" 0 "1 matches"
+expect_rc "watch identity, issuer, ref and trigger together" 0 "1 matches"
 watch_gh --certificate-identity "$GH_ID" \
     --certificate-github-workflow-ref refs/tags/v1
-expect "watch identity with another ref: not matched" 0 "0 matches"
+expect_rc "watch identity with another ref: not matched" 0 "0 matches"
 watch_gh --certificate-identity alice@example.com \
     --certificate-github-workflow-repository signet-testbed/demo
-expect "an email identity lacks the workflow extension: not matched" 0 \
+expect_rc "an email identity lacks the workflow extension: not matched" 0 \
     "0 matches"
 watch_gh --certificate-identity alice@example.com \
     --certificate-identity-regexp '^https://github\.com/signet-testbed/.*$'
-expect "watch an exact identity and a regexp at once (full parse)" 0 \
+expect_rc "watch an exact identity and a regexp at once (full parse)" 0 \
     "2 matches"
 # the pre-filter only skips: bytes that occur elsewhere than in a SAN (the
 # repository, in extension .1.5) pass it, and the parsed SANs refuse them
 watch_gh --certificate-identity signet-testbed/demo
-expect "an identity found in the certificate but not as its SAN" 0 \
+expect_rc "an identity found in the certificate but not as its SAN" 0 \
     "0 matches"
 run info
-expect "the stored checkpoints catch up with the log" 0 "consistent"
+expect_rc "the stored checkpoints catch up with the log" 0 "consistent"
 run watch --once
-expect "watch without an identity is a usage error" 2 \
+expect_rc "watch without an identity is a usage error" 2 \
     "give --certificate-identity"
 run watch --key-fingerprint abc --once
-expect "watch with a malformed fingerprint" 2 "SHA-256 in hex"
+expect_rc "watch with a malformed fingerprint" 2 "SHA-256 in hex"
 
 # --- lies: exit 1, the stored checkpoint unchanged ----------------------
 lie() {
@@ -355,7 +336,7 @@ lie() {
 	before=$(states)
 	fault "$svc" "$f"
 	run "$@"
-	expect "$name" 1 "$LIE_TEXT"
+	expect_rc "$name" 1 "$LIE_TEXT"
 	[ "$(states)" = "$before" ] && ok "$name: stored checkpoint kept" ||
 	    bad "$name: stored checkpoint changed"
 	"$ROOT/scripts/testbed" reset "$TB" >/dev/null
@@ -387,13 +368,13 @@ LIE_TEXT="the tiles hash to another root"
 lie "v2 fork after the log grew" rekor2 fork consistency --log "$R2" \
     --from "$tmp/cp.note"
 run info
-expect "after the lies, the logs check again" 0 "consistent"
+expect_rc "after the lies, the logs check again" 0 "consistent"
 
 # a log that is down cannot be checked: 2, nothing stored
 before=$(states)
 fault rekor status status=503 count=10
 run info --log "$R1"
-expect "a log that does not answer cannot be checked" 2
+expect_rc "a log that does not answer cannot be checked" 2
 [ "$(states)" = "$before" ] && ok "nothing stored when unchecked" ||
     bad "stored when unchecked"
 "$ROOT/scripts/testbed" reset "$TB" >/dev/null
@@ -412,7 +393,7 @@ for d in "$CONF"/*/; do
 	"$SIGNET" tlog get --bundle "$b" ${tr:+--trusted-root "$tr"} \
 	    --state "$tmp/none" >"$tmp/out" 2>&1
 	rc=$?
-	expect "conformance $name: entry re-verified offline" 0 "verified:"
+	expect_rc "conformance $name: entry re-verified offline" 0 "verified:"
 done
 for name in checkpoint-wrong-roothash_fail invalid-checkpoint-signature_fail \
     set-invalid-signature_fail rekor2-checkpoint-missing-log-signature_fail \
@@ -423,7 +404,7 @@ for name in checkpoint-wrong-roothash_fail invalid-checkpoint-signature_fail \
 	"$SIGNET" tlog get --bundle "$d/bundle.sigstore.json" \
 	    ${tr:+--trusted-root "$tr"} --state "$tmp/none" >"$tmp/out" 2>&1
 	rc=$?
-	expect "conformance $name: refused offline" 1
+	expect_rc "conformance $name: refused offline" 1
 done
 
 # --- a retired log that keeps growing -------------------------------------

@@ -21,21 +21,10 @@ SRV=$ROOT/scripts/testbed-server
 export ASAN_OPTIONS
 tmp=$(mktemp -d)
 TB=$tmp/testbed
-passed=0
-failed=0
-
-cleanup() {
-	"$ROOT/scripts/testbed" stop "$TB" >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-if ! "$ROOT/scripts/testbed" start "$TB" >"$tmp/start.log" 2>&1; then
-	cat "$tmp/start.log"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-. "$TB/env"
+BAD_TAIL=10
+# shellcheck source=scripts/expect.sh
+. "$ROOT/scripts/expect.sh"
+testbed_start
 # CI (set by CI runners) and GITHUB_ACTIONS change what a sign-in may
 # do: the tests that need them set them.
 unset SIGSTORE_ID_TOKEN ACTIONS_ID_TOKEN_REQUEST_URL CI GITHUB_ACTIONS \
@@ -46,17 +35,6 @@ mkdir -p "$tmp/home"
 HOME=$tmp/home
 SIGNET_CACHE_DIR=$tmp/cache
 export HOME SIGNET_CACHE_DIR
-
-ok() {
-	echo "ok   $1"
-	passed=$((passed + 1))
-}
-
-bad() {
-	echo "FAIL $1"
-	[ -f "$tmp/out" ] && sed 's/^/     /' "$tmp/out" | tail -n 10
-	failed=$((failed + 1))
-}
 
 # check NAME CMD...: CMD succeeds
 check() {
@@ -97,6 +75,7 @@ run() {
 	[ "$rc" -eq "$want" ] || { echo "     (exit $rc, wanted $want)" >>"$tmp/out"; return 1; }
 }
 
+# shellcheck disable=SC2120 # options to add, when there are
 update() {
 	"$SIGNET" trust update --tuf-url "$URL" --tuf-root "$TR" "$@"
 }
@@ -198,6 +177,7 @@ check "an update against an unchanged repository asks for the next root and the 
 
 A=$tmp/artifact
 head -c 10000 /dev/urandom >"$A"
+# shellcheck disable=SC2120 # token claims to set, when there are
 tok() {
 	"$ROOT/scripts/testbed" token "$TB" "$@"
 }
@@ -230,6 +210,7 @@ t_verify_builtin() {
 }
 check "verify without the testbed's root: the built-in production root refuses it (exit 1)" t_verify_builtin
 
+# shellcheck disable=SC2016 # the `signet trust update` of a message
 t_verify_offline_trust() {
 	run 2 env SIGNET_CACHE_DIR="$tmp/empty" "$SIGNET" verify "$A" \
 	    --bundle "$tmp/a.json" --tuf-root "$TR" --offline-trust \
@@ -244,6 +225,7 @@ t_verify_offline_trust() {
 }
 check "verify --offline-trust with no cache: exit 2, no fallback, nothing written" t_verify_offline_trust
 
+# shellcheck disable=SC2016 # the `signet trust update` of a message
 t_verify_stale() {
 	run 0 "$SIGNET" verify "$A" --bundle "$tmp/a.json" --tuf-root "$TR" \
 	    --trust-max-age 0 --certificate-identity "$EMAIL" \
@@ -290,7 +272,7 @@ t_eight() {
 	run 0 "$SIGNET" trust export --tuf-root "$TR" --cache-dir "$tmp/c8" \
 	    --trusted-root-out "$tmp/c8.tr" &&
 	cmp "$tmp/c8.tr" "$SIGNET_TESTBED_TRUSTED_ROOT" &&
-	[ -z "$(find "$tmp/c8" -name '*.tmp*' -o -name '.*tmp*' | grep -v '/lock$')" ]
+	! find "$tmp/c8" -name '*.tmp*' -o -name '.*tmp*' | grep -qv '/lock$'
 }
 check "eight trust updates at once: all succeed, one consistent cache, no temporary file left" t_eight
 
@@ -325,10 +307,10 @@ t_killed() {
 	{ "$SIGNET" trust update --tuf-url "$URL" --tuf-root "$TR" \
 	    --cache-dir "$tmp/ck" >"$tmp/out" 2>&1 & } &&
 	pid=$! &&
-	i=0 && while [ $i -lt 100 ] &&
+	i=0 && while [ "$i" -lt 100 ] &&
 	    ! tuf_requests 0 | grep -q '^/targets/'; do
 		sleep 0.1; i=$((i + 1)); done &&
-	sleep 0.5 && kill -9 $pid && { wait $pid; true; } 2>/dev/null &&
+	sleep 0.5 && kill -9 "$pid" && { wait "$pid"; true; } 2>/dev/null &&
 	"$ROOT/scripts/testbed" reset "$TB" >/dev/null &&
 	# the cache is usable: the old trust or the new, verified, whole
 	run 0 export_to "$tmp/ck.after" --cache-dir "$tmp/ck" &&
@@ -364,7 +346,7 @@ check "a tampered target on the mirror fails the update (exit 1), the cache unto
     t_tampered
 
 t_sign_bad_repo() {
-	f=$(ls "$REPO"/*.snapshot.json | sort -V | tail -n 1) &&
+	f=$(printf '%s\n' "$REPO"/*.snapshot.json | sort -V | tail -n 1) &&
 	cp "$f" "$tmp/snap.save" && sed 's/"version": \([0-9]*\)/"version": 9\1/' \
 	    "$tmp/snap.save" >"$f" &&
 	run 2 "$SIGNET" sign "$A" --bundle "$tmp/bad.json" \
@@ -414,6 +396,7 @@ open(meta, "wb").write(b[:m.start(2)] + new + b[m.end(2):])
 PY
 }
 
+# shellcheck disable=SC2016 # the `signet trust update` of a message
 t_sign_stale() {
 	run 0 update --cache-dir "$tmp/stale" && backdate "$tmp/stale" 2 &&
 	run 0 "$SIGNET" sign "$A" --bundle "$tmp/st1.json" \

@@ -24,17 +24,19 @@ for h in "$bin"/*_fuzz; do
 	fi
 	if [ "$mode" = replay ]; then
 		out=$("$h" -runs=0 "$dir" 2>&1)
+		rc=$?
 	else
 		scratch=$(mktemp -d)
 		cp "$dir"/* "$scratch"/
 		out=$("$h" -max_total_time="$secs" -timeout=10 \
 		    -rss_limit_mb=2048 "$scratch" "$dir" 2>&1)
+		rc=$?
 		rm -rf "$scratch"
 	fi
-	rc=$?
 	if [ "$rc" -eq 0 ]; then
 		passed=$((passed + 1))
-		echo "fuzz: $name: ok ($(ls "$dir" | wc -l) seeds)"
+		echo "fuzz: $name: ok ($(find "$dir" -mindepth 1 -maxdepth 1 \
+		    ! -name '.*' | wc -l) seeds)"
 	else
 		failed=$((failed + 1))
 		printf '%s\n' "$out" | tail -n 30

@@ -25,6 +25,7 @@ trap 'rm -rf "$tmp"' EXIT
 # a test never writes to the real ~/.cache.
 SIGNET_CACHE_DIR=$tmp/cache
 export SIGNET_CACHE_DIR
+# shellcheck source=scripts/expect.sh
 . "$(dirname "$0")/expect.sh"
 
 # v1 VERB [OPTION...]: the Rekor v1 vector with its identity.
@@ -244,6 +245,7 @@ json_one "json: in-toto predicate type" 0 \
     --certificate-identity "$BEACON" --certificate-oidc-issuer "$GH" \
     "$V/dsse-rekor-v1/artifact"
 # stdin is read once, by the verification: no digest of what is left
+# shellcheck disable=SC2016 # sh -c expands its own arguments
 json_one "json: an artifact on stdin has no second-read digest" 0 \
     '.verified and .artifact.digest == null' -- sh -c \
     '"$1" verify --json --bundle "$2" --certificate-identity "$3" \
@@ -513,6 +515,7 @@ expect "a character device as the bundle" 2 "null: not a regular file" -- \
 expect "a directory as the key" 2 "is a directory" -- \
     timeout 10 "$SIGNET" verify-bundle --bundle "$MKB/bundle.sigstore.json" \
     --key "$tmp" "$C/a.txt"
+# shellcheck disable=SC2016 # sh -c expands its own arguments
 expect "stdin stays allowed for the artifact" 0 "Verified OK" -- sh -c \
     'cat "$3" | timeout 10 "$1" verify --bundle "$2" \
     --certificate-identity "$4" --certificate-oidc-issuer "$5" -' sh \
@@ -639,6 +642,7 @@ expect "log: a Rekor URL with a user name" 2 \
 curl_so=$(ldconfig -p 2>/dev/null |
     awk '$1 == "libcurl.so.4" { print $NF; exit }')
 nocurl() {
+	# shellcheck disable=SC2016 # sh -c expands its own arguments
 	unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' \
 	    _ "$(readlink -f "$curl_so")" "$@"
 }
@@ -654,6 +658,7 @@ fi
 fido_so=$(ldconfig -p 2>/dev/null |
     awk '$1 == "libfido2.so.1" { print $NF; exit }')
 if [ -n "$fido_so" ] && [ -n "$curl_so" ] && nocurl true 2>/dev/null; then
+	# shellcheck disable=SC2016 # sh -c expands its own arguments
 	expect "key list-devices: no libfido2 names its package" 2 \
 	    "cannot load libfido2 .*Debian package libfido2-1$" -- \
 	    unshare -m sh -c 'mount --bind /dev/null "$1" && shift &&
