@@ -21,39 +21,17 @@ tmp=$(mktemp -d)
 TB=$tmp/testbed
 SIGNET_CACHE_DIR=$tmp/cache
 export SIGNET_CACHE_DIR
-passed=0
-failed=0
-
-cleanup() {
-	"$ROOT/scripts/testbed" stop "$TB" >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-if ! "$ROOT/scripts/testbed" start "$TB" >"$tmp/start.log" 2>&1; then
-	cat "$tmp/start.log"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-. "$TB/env"
+# shellcheck source=scripts/expect.sh
+. "$ROOT/scripts/expect.sh"
+testbed_start
 # Nothing from the caller's environment may pick a token or a builder.
 unset SIGSTORE_ID_TOKEN ACTIONS_ID_TOKEN_REQUEST_URL CI GITHUB_ACTIONS \
     ACTIONS_ID_TOKEN_REQUEST_TOKEN GITLAB_CI BUILDKITE CIRCLECI \
     GCE_METADATA_HOST
 
-ok() {
-	echo "ok   $1"
-	passed=$((passed + 1))
-}
-
-bad() {
-	echo "FAIL $1"
-	[ -f "$tmp/out" ] && sed 's/^/     /' "$tmp/out" | tail -n 8
-	failed=$((failed + 1))
-}
-
+# tok: a token for the testbed's identity
 tok() {
-	"$ROOT/scripts/testbed" token "$TB" "$@"
+	"$ROOT/scripts/testbed" token "$TB"
 }
 
 # The logs' sizes and every request the services had: unchanged when
@@ -118,14 +96,20 @@ js() {
 	fi
 }
 
-ID="--certificate-identity $EMAIL --certificate-oidc-issuer $ISS"
+# vaid NAME ARTIFACT [OPTION...]: va, for the testbed's identity
+vaid() {
+	name=$1 art=$2
+	shift 2
+	va "$name" "$art" --certificate-identity "$EMAIL" \
+	    --certificate-oidc-issuer "$ISS" "$@"
+}
 
 # A file, keyless -----------------------------------------------------
 
 attest file "$A" --type "$T" --predicate "$tmp/pred.json" \
     --identity-token "$(tok)"
 rc=$?
-if [ $rc -eq 0 ] && va file "$A" $ID --type "$T" &&
+if [ "$rc" -eq 0 ] && vaid file "$A" --type "$T" &&
     jq -e '.accuracy == 0.93' "$tmp/out" >/dev/null && js file "$A"; then
 	ok "a file attested keyless verifies with signet and @sigstore/verify"
 else
@@ -142,7 +126,7 @@ if jq -e '.dsseEnvelope.payloadType == "application/vnd.in-toto+json"' \
 else
 	bad "the statement names the file by base name and SHA-256"
 fi
-if va file "$A" $ID --json && jq -e '.verified == true and
+if vaid file "$A" --json && jq -e '.verified == true and
     .predicateType == "'"$T"'" and .identity == "'"$EMAIL"'" and
     .predicate.dataset == "test-v1"' "$tmp/out" >/dev/null; then
 	ok "verify-attestation --json: the result and the predicate"
@@ -156,7 +140,7 @@ attest dir "$M" --type "$T" --predicate "$tmp/pred.json" \
     --identity-token "$(tok)"
 rc=$?
 root=$("$SIGNET" digest "$M" | sed 's/^sha256://')
-if [ $rc -eq 0 ] && va dir "$M" $ID --type "$T" && js dir &&
+if [ "$rc" -eq 0 ] && vaid dir "$M" --type "$T" && js dir &&
     jq -r '.dsseEnvelope.payload' "$tmp/dir.json" | base64 -d |
     jq -e --arg d "$root" '.subject[0].name == "model" and
     .subject[0].digest.sha256 == $d' >/dev/null; then
@@ -165,9 +149,9 @@ else
 	bad "a directory attested keyless (exit $rc)"
 fi
 echo more > "$M/sub/extra.txt"
-va dir "$M" $ID
+vaid dir "$M"
 rc=$?
-if [ $rc -eq 1 ] && grep -q "verification failed" "$tmp/err"; then
+if [ "$rc" -eq 1 ] && grep -q "verification failed" "$tmp/err"; then
 	ok "a file added to the directory: exit 1"
 else
 	bad "a file added to the directory (exit $rc, wanted 1)"
@@ -177,7 +161,7 @@ rm -f "$M/sub/extra.txt"
     --trusted-root "$TR" --signing-config "$SC" --identity-token "$(tok)" \
     --bundle "$M/att.json" >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 2 ] && [ ! -e "$M/att.json" ] &&
+if [ "$rc" -eq 2 ] && [ ! -e "$M/att.json" ] &&
     grep -q "inside" "$tmp/out"; then
 	ok "a bundle inside the directory it is about is refused"
 else
@@ -188,7 +172,7 @@ fi
 
 attest key "$A" --type "$T" --predicate "$tmp/pred.json" --key "$KEY"
 rc=$?
-if [ $rc -eq 0 ] && va key "$A" --key "$PUB" --require-tlog &&
+if [ "$rc" -eq 0 ] && va key "$A" --key "$PUB" --require-tlog &&
     js key --key "$PUB" "$A"; then
 	ok "a file attested with a key, logged: verified by both"
 else
@@ -196,7 +180,7 @@ else
 fi
 attest keydir "$M" --type "$T" --predicate "$tmp/pred.json" --key "$KEY"
 rc=$?
-if [ $rc -eq 0 ] && va keydir "$M" --key "$PUB" &&
+if [ "$rc" -eq 0 ] && va keydir "$M" --key "$PUB" &&
     js keydir --key "$PUB"; then
 	ok "a directory attested with a key, logged: verified by both"
 else
@@ -206,7 +190,7 @@ before=$(services_state)
 attest off "$A" --type "$T" --predicate "$tmp/pred.json" --key "$KEY" \
     --offline
 rc=$?
-if [ $rc -eq 0 ] && [ "$(services_state)" = "$before" ] &&
+if [ "$rc" -eq 0 ] && [ "$(services_state)" = "$before" ] &&
     va off "$A" --key "$PUB" && ! va off "$A" --key "$PUB" --require-tlog
 then
 	ok "--offline: no service asked; verifies with the key, not with --require-tlog"
@@ -224,7 +208,7 @@ for c in dup:predicate arr:not\ a\ JSON\ object; do
 	attest "p$f" "$A" --type "$T" --predicate "$tmp/$f.json" \
 	    --identity-token "$(tok)"
 	rc=$?
-	if [ $rc -eq 2 ] && [ ! -e "$tmp/p$f.json" ] &&
+	if [ "$rc" -eq 2 ] && [ ! -e "$tmp/p$f.json" ] &&
 	    grep -q "$msg" "$tmp/out"; then
 		ok "a predicate $f is refused (exit 2, nothing signed)"
 	else
@@ -234,7 +218,7 @@ done
 attest pslsa "$A" --type "$SLSA" --predicate "$tmp/slsa-bad.json" \
     --identity-token "$(tok)"
 rc=$?
-if [ $rc -eq 2 ] && [ ! -e "$tmp/pslsa.json" ] &&
+if [ "$rc" -eq 2 ] && [ ! -e "$tmp/pslsa.json" ] &&
     grep -q "buildDefinition.buildType: required" "$tmp/out"; then
 	ok "a SLSA predicate that breaks the field rules is refused"
 else
@@ -249,18 +233,26 @@ refused() {
 	shift 4
 	va "$name" "$art" "$@"
 	rc=$?
-	if [ $rc -eq "$code" ] && grep -Eq -- "$pat" "$tmp/err"; then
+	if [ "$rc" -eq "$code" ] && grep -Eq -- "$pat" "$tmp/err"; then
 		ok "verify-attestation refuses: $label"
 	else
 		cat "$tmp/err" >> "$tmp/out"
 		bad "verify-attestation: $label (exit $rc, wanted $code /$pat/)"
 	fi
 }
+# refused_id NAME ARTIFACT CODE PATTERN [OPTION...]: refused, for the
+# testbed's identity
+refused_id() {
+	name=$1 art=$2 code=$3 pat=$4
+	shift 4
+	refused "$name" "$art" "$code" "$pat" --certificate-identity "$EMAIL" \
+	    --certificate-oidc-issuer "$ISS" "$@"
+}
 head -c 100 /dev/urandom > "$tmp/other.bin"
 label="another artifact"
-refused file "$tmp/other.bin" 1 "verification failed" $ID
+refused_id file "$tmp/other.bin" 1 "verification failed"
 label="another predicate type"
-refused file "$A" 1 "predicateType: $T, not https://example.com/x" $ID \
+refused_id file "$A" 1 "predicateType: $T, not https://example.com/x" \
     --type https://example.com/x
 label="another identity"
 refused file "$A" 1 "verification failed" \
@@ -274,15 +266,15 @@ jq --arg p "$(jq -r '.dsseEnvelope.payload' "$tmp/file.json" | base64 -d |
     sed 's/0.93/0.99/' | base64 -w0)" '.dsseEnvelope.payload = $p' \
     "$tmp/file.json" > "$tmp/tampered.json"
 label="a tampered predicate"
-refused tampered "$A" 1 "verification failed" $ID
+refused_id tampered "$A" 1 "verification failed"
 printf 'not json' > "$tmp/garbage.json"
 label="a bundle that is not JSON (exit 1)"
-refused garbage "$A" 1 "." $ID
+refused_id garbage "$A" 1 "."
 label="a missing artifact (exit 2)"
-refused file "$tmp/none.bin" 2 "none.bin" $ID
-va file "$tmp/none.bin" $ID --json
+refused_id file "$tmp/none.bin" 2 "none.bin"
+vaid file "$tmp/none.bin" --json
 rc=$?
-if [ $rc -eq 2 ] && jq -e '.verified == false and .check == "artifact" and
+if [ "$rc" -eq 2 ] && jq -e '.verified == false and .check == "artifact" and
     (.error | test("none.bin"))' "$tmp/out" >/dev/null; then
 	ok "verify-attestation --json: a missing artifact is one object too"
 else
@@ -291,7 +283,7 @@ fi
 label="a message signature is not an attestation"
 "$SIGNET" sign "$A" --bundle "$tmp/msg.json" --trusted-root "$TR" \
     --signing-config "$SC" --identity-token "$(tok)" >"$tmp/out" 2>&1
-refused msg "$A" 1 "not an attestation" $ID
+refused_id msg "$A" 1 "not an attestation"
 
 # SLSA provenance of a run ---------------------------------------------
 
@@ -310,7 +302,7 @@ rm -f "$tmp/prov.json"
     -- sh -c 'mkdir out-model && cp ds/shard-0001.csv out-model/w &&
     echo "row 2" >> ds/shard-0001.csv' >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 0 ] && va prov "$tmp/out-model" $ID --type "$SLSA" --json &&
+if [ "$rc" -eq 0 ] && vaid prov "$tmp/out-model" --type "$SLSA" --json &&
     jq -e --arg ds "$ds_root" --arg m "$("$SIGNET" digest "$tmp/out-model" |
     sed 's/^sha256://')" '.verified and .digest == "sha256:" + $m and
     .predicate.buildDefinition.resolvedDependencies[0].name == "ds" and
@@ -329,7 +321,7 @@ else
 	bad "provenance of a run (exit $rc)"
 fi
 now_root=$("$SIGNET" digest "$tmp/ds" | sed 's/^sha256://')
-if [ "$now_root" != "$ds_root" ] && va prov "$tmp/out-model" $ID --json &&
+if [ "$now_root" != "$ds_root" ] && vaid prov "$tmp/out-model" --json &&
     jq -e --arg ds "$ds_root" '.predicate.buildDefinition |
     .resolvedDependencies[0].digest.sha256 == $ds' "$tmp/out" >/dev/null; then
 	ok "an input the command changed is recorded as it was before"
@@ -346,7 +338,7 @@ rm -f "$tmp/fail.json"
     --trusted-root "$TR" --signing-config "$SC" --identity-token "$token" \
     -- sh -c 'touch never; exit 7' >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 7 ] && [ ! -e "$tmp/fail.json" ] &&
+if [ "$rc" -eq 7 ] && [ ! -e "$tmp/fail.json" ] &&
     [ "$(services_state)" = "$before" ] &&
     grep -q "exited with status 7: no attestation" "$tmp/out"; then
 	ok "a failing command: its exit status, no bundle, nothing logged"
@@ -358,7 +350,7 @@ fi
     --trusted-root "$TR" --signing-config "$SC" --identity-token "$token" \
     -- true >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 2 ] && [ ! -e "$tmp/fail.json" ] &&
+if [ "$rc" -eq 2 ] && [ ! -e "$tmp/fail.json" ] &&
     [ "$(services_state)" = "$before" ] && grep -q "missing" "$tmp/out"
 then
 	ok "an output the command did not make: exit 2, nothing signed"
@@ -373,7 +365,7 @@ rm -f "$tmp/fail.json"
     --builder-id https://ci.example/runner/1 --bundle "$tmp/fail.json" \
     --trusted-root "$TR" --signing-config "$SC" -- false >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 1 ] && [ ! -e "$tmp/fail.json" ] && [ "$("$ROOT/scripts/testbed" \
+if [ "$rc" -eq 1 ] && [ ! -e "$tmp/fail.json" ] && [ "$("$ROOT/scripts/testbed" \
     state "$TB" | jq -cS .logs)" = "$logs_before" ]; then
 	ok "a failing command with --key: its exit status, no bundle, no log entry"
 else
@@ -388,7 +380,7 @@ before=$(services_state)
     --trusted-root "$TR" --signing-config "$SC" --identity-token "$token" \
     -- sh -c 'kill -INT $$; exit 0' >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 130 ] && [ ! -e "$tmp/fail.json" ] &&
+if [ "$rc" -eq 130 ] && [ ! -e "$tmp/fail.json" ] &&
     [ "$(services_state)" = "$before" ] &&
     grep -q "killed by signal 2: no attestation" "$tmp/out"; then
 	ok "a command killed by SIGINT: exit 130, nothing signed"
@@ -405,7 +397,7 @@ echo 2 > "$tmp/d2/train/x"
     --trusted-root "$TR" --signing-config "$SC" --identity-token "$token" \
     >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 2 ] && [ ! -e "$tmp/fail.json" ] &&
+if [ "$rc" -eq 2 ] && [ ! -e "$tmp/fail.json" ] &&
     grep -q 'same name "train"' "$tmp/out"; then
 	ok "two inputs of one name are refused (a policy could not tell them apart)"
 else
@@ -416,7 +408,7 @@ rm -f "$tmp/fail.json"
     --trusted-root "$TR" --signing-config "$SC" --identity-token "$(tok)" \
     >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 2 ] && [ ! -e "$tmp/fail.json" ] &&
+if [ "$rc" -eq 2 ] && [ ! -e "$tmp/fail.json" ] &&
     grep -q -- "--builder-id" "$tmp/out"; then
 	ok "no CI system and no --builder-id: exit 2"
 else
@@ -430,7 +422,7 @@ GITHUB_ACTIONS=true GITHUB_SERVER_URL=https://github.com \
     --trusted-root "$TR" --signing-config "$SC" --identity-token "$(tok)" \
     >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 0 ] && va gh "$A" $ID --json && jq -e '.predicate.runDetails |
+if [ "$rc" -eq 0 ] && vaid gh "$A" --json && jq -e '.predicate.runDetails |
     .builder.id == "https://github.com/o/r/.github/workflows/train.yml@refs/heads/main" and
     .metadata.invocationId == "https://github.com/o/r/actions/runs/99/attempts/1"' \
     "$tmp/out" >/dev/null; then
@@ -451,7 +443,7 @@ rm -f "$tmp/src.json"
     --trusted-root "$TR" --signing-config "$SC" \
     --identity-token "$(tok)") >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 0 ] && va src "$tmp/repo/f" $ID --json && jq -e --arg c "$commit" \
+if [ "$rc" -eq 0 ] && vaid src "$tmp/repo/f" --json && jq -e --arg c "$commit" \
     '.predicate.buildDefinition.resolvedDependencies[-1] |
     .digest.gitCommit == $c and .uri == "git+https://git.example/o/r.git"' \
     "$tmp/out" >/dev/null && ! grep -q secret "$tmp/src.json"; then
@@ -468,7 +460,7 @@ rm -f "$tmp/src.json"
     --trusted-root "$TR" --signing-config "$SC" \
     --identity-token "$(tok)") >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 0 ] && va src "$tmp/repo/f" $ID --json && jq -e --arg c "$commit" \
+if [ "$rc" -eq 0 ] && vaid src "$tmp/repo/f" --json && jq -e --arg c "$commit" \
     '.predicate.buildDefinition.resolvedDependencies[-1] |
     .digest.gitCommit == $c and .uri == "git+ssh://git.example/o/r.git"' \
     "$tmp/out" >/dev/null; then

@@ -22,6 +22,7 @@ trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 SIGNET_CACHE_DIR=$tmp/cache
 export SIGNET_CACHE_DIR
 unset SLURM_ARRAY_TASK_ID JOB_COMPLETION_INDEX
+# shellcheck source=scripts/expect.sh
 . "$(dirname "$0")/expect.sh"
 
 # reseal IN OUT JQ: an attacker's edit of a partial with a correct digest
@@ -89,7 +90,7 @@ expect "verify --manifest refuses --record-digests" 2 "nothing is hashed" -- \
     --key "$K/signing-key-pub.pem"
 # what --manifest trusts: a file rewritten with its size and time kept
 cp -p "$d/shard-a/f7" "$tmp/f7"
-head -c "$(wc -c < "$d/shard-a/f7")" /dev/zero > "$d/shard-a/f7"
+head -c "$(wc -c < "$tmp/f7")" /dev/zero > "$d/shard-a/f7"
 touch -r "$tmp/f7" "$d/shard-a/f7"
 expect "verify --manifest does not read files (documented)" 0 "Verified OK" \
     -- "$SIGNET" verify "$d" --manifest "$tmp/merged.json" \
@@ -138,30 +139,33 @@ expect "hashing options with a plan are refused" 2 "plan says how" -- \
 expect "... and nothing was written" 1 "" -- test -e "$tmp/x.json"
 
 # --- faults -------------------------------------------------------------------
-P="$SIGNET manifest merge $tmp/plan.json"
+# merge PARTIAL... [OPTION...]: signet manifest merge of the 4-part plan
+merge() {
+	"$SIGNET" manifest merge "$tmp/plan.json" "$@"
+}
 expect "a killed worker: its part is named missing" 1 \
     "part 1 missing \(no partial: was its worker killed\?\)" -- \
-    $P "$tmp/p0.json" "$tmp/p2.json" "$tmp/p3.json" --out "$tmp/m.json"
+    merge "$tmp/p0.json" "$tmp/p2.json" "$tmp/p3.json" --out "$tmp/m.json"
 expect "a partial given twice is named" 1 \
     "p1.json: part 1 given twice \(also by .*p1.json\)" -- \
-    $P "$tmp"/p[0-3].json "$tmp/p1.json" --out "$tmp/m.json"
+    merge "$tmp"/p[0-3].json "$tmp/p1.json" --out "$tmp/m.json"
 "$SIGNET" digest "$d" --plan "$tmp/plan3.json" --parts 3 --quiet
 "$SIGNET" digest "$d" --plan "$tmp/plan3.json" --part 1 \
     --out "$tmp/other.json" --quiet
 expect "a partial of another plan is named" 1 \
     "other.json: made from another plan" -- \
-    $P "$tmp/p0.json" "$tmp/other.json" "$tmp/p2.json" "$tmp/p3.json" \
+    merge "$tmp/p0.json" "$tmp/other.json" "$tmp/p2.json" "$tmp/p3.json" \
     --out "$tmp/m.json"
 reseal "$tmp/p1.json" "$tmp/p1-blake.json" '.params.hash = "blake2b"'
 expect "a partial with changed parameters is named" 1 \
     "p1-blake.json: hashed with other parameters" -- \
-    $P "$tmp/p0.json" "$tmp/p1-blake.json" "$tmp/p2.json" "$tmp/p3.json" \
+    merge "$tmp/p0.json" "$tmp/p1-blake.json" "$tmp/p2.json" "$tmp/p3.json" \
     --out "$tmp/m.json"
 reseal "$tmp/p1.json" "$tmp/p1-wide.json" \
     '.first = ((.first | tonumber) - 1 | tostring) | .digests = ["00"] + .digests'
 expect "an overlapping partial is named" 1 \
     "p1-wide.json: part 1 covers units" -- \
-    $P "$tmp/p0.json" "$tmp/p1-wide.json" "$tmp/p2.json" "$tmp/p3.json" \
+    merge "$tmp/p0.json" "$tmp/p1-wide.json" "$tmp/p2.json" "$tmp/p3.json" \
     --out "$tmp/m.json"
 expect "... and nothing was written" 1 "" -- test -e "$tmp/m.json"
 
@@ -170,10 +174,10 @@ reseal "$tmp/p0.json" "$tmp/p0-forged.json" \
     '.digests[0] = "0000000000000000000000000000000000000000000000000000000000000000"'
 expect "a forged digest is caught by spot-checking every unit" 1 \
     "spot check: empty \(unit 0, part 0, .*p0-forged.json\)" -- \
-    $P "$tmp/p0-forged.json" "$tmp"/p[1-3].json --spot-check 1000 \
+    merge "$tmp/p0-forged.json" "$tmp"/p[1-3].json --spot-check 1000 \
     --model "$d" --out "$tmp/m.json"
 expect "... passes a merge without spot checks" 0 "" -- \
-    $P "$tmp/p0-forged.json" "$tmp"/p[1-3].json --spot-check 0 \
+    merge "$tmp/p0-forged.json" "$tmp"/p[1-3].json --spot-check 0 \
     --out "$tmp/forged.json"
 expect "... is signed from the manifest, which trusts the partials" 0 "" -- \
     "$SIGNET" sign "$d" --manifest "$tmp/forged.json" \

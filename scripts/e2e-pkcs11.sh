@@ -28,27 +28,13 @@ tmp=$(mktemp -d)
 TB=$tmp/testbed
 SIGNET_CACHE_DIR=$tmp/cache
 export SIGNET_CACHE_DIR
-passed=0
-failed=0
-started=0
-
-cleanup() {
-	[ "$started" -eq 1 ] &&
-	    "$ROOT/scripts/testbed" stop "$TB" >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-ok() {
-	echo "ok   $1"
-	passed=$((passed + 1))
-}
-
-bad() {
-	echo "FAIL $1"
-	[ -f "$tmp/out" ] && sed 's/^/     /' "$tmp/out" | tail -n 8
-	failed=$((failed + 1))
-}
+# shellcheck source=scripts/expect.sh
+. "$ROOT/scripts/expect.sh"
+# The testbed starts last, after the token tests (see below); stopping
+# one that never started does nothing.
+trap testbed_cleanup EXIT INT TERM
+# shellcheck source=scripts/node-path.sh
+. "$ROOT/scripts/node-path.sh"
 
 for t in softhsm2-util pkcs11-tool p11tool openssl jq; do
 	if ! command -v "$t" >/dev/null 2>&1; then
@@ -105,13 +91,16 @@ A=$tmp/artifact.bin
 head -c 100000 /dev/urandom > "$A"
 
 # listing
-"$SIGNET" key list-pkcs11 --pin-file "$tmp/pin" >"$tmp/out" 2>&1 &&
+if "$SIGNET" key list-pkcs11 --pin-file "$tmp/pin" >"$tmp/out" 2>&1 &&
     grep -q "^key	ECDSA P-256	signet-test	$U;object=p256;id=%01$" \
     "$tmp/out" && grep -q "ECDSA P-384	signet-test	$U;object=p384;id=%02" \
     "$tmp/out" && grep -q "RSA-2048	signet-test	$U;object=rsa;id=%03" \
-    "$tmp/out" && ! grep -q nosign "$tmp/out" && ! grep -q "$PIN" "$tmp/out" &&
-    ok "key list-pkcs11 lists the signing keys with their URIs" ||
-    bad "key list-pkcs11 lists the signing keys with their URIs"
+    "$tmp/out" && ! grep -q nosign "$tmp/out" && ! grep -q "$PIN" "$tmp/out"
+then
+	ok "key list-pkcs11 lists the signing keys with their URIs"
+else
+	bad "key list-pkcs11 lists the signing keys with their URIs"
+fi
 
 # b64file FILE: base64 from stdin, decoded into FILE
 b64file() {
@@ -144,10 +133,12 @@ for k in p256:01:sha256 p384:02:sha384; do
 	fi
 	jq -r .messageSignature.signature "$tmp/$name.json" |
 	    b64file "$tmp/$name.sig"
-	openssl dgst -"$md" -verify "$tmp/$id.pem" -signature \
-	    "$tmp/$name.sig" "$A" >"$tmp/out" 2>&1 &&
-	    ok "$name: the file's signature verifies with plain OpenSSL" ||
-	    bad "$name: the file's signature verifies with plain OpenSSL"
+	if openssl dgst -"$md" -verify "$tmp/$id.pem" -signature \
+	    "$tmp/$name.sig" "$A" >"$tmp/out" 2>&1; then
+		ok "$name: the file's signature verifies with plain OpenSSL"
+	else
+		bad "$name: the file's signature verifies with plain OpenSSL"
+	fi
 	M=$tmp/model-$name
 	mkdir -p "$M/sub"
 	head -c 70000 /dev/urandom > "$M/weights.bin"
@@ -168,42 +159,51 @@ for k in p256:01:sha256 p384:02:sha384; do
 	    b64file "$tmp/msig"
 	pae "$(jq -r .dsseEnvelope.payloadType "$M/model.sig")" \
 	    "$tmp/payload" > "$tmp/pae"
-	openssl dgst -"$md" -verify "$tmp/$id.pem" -signature "$tmp/msig" \
+	if openssl dgst -"$md" -verify "$tmp/$id.pem" -signature "$tmp/msig" \
 	    "$tmp/pae" >"$tmp/out" 2>&1 &&
 	    jq -e '.predicateType == "https://model_signing/signature/v1.0"' \
-	    "$tmp/payload" >/dev/null &&
-	    ok "$name: the model's envelope verifies with plain OpenSSL" ||
-	    bad "$name: the model's envelope verifies with plain OpenSSL"
+	    "$tmp/payload" >/dev/null; then
+		ok "$name: the model's envelope verifies with plain OpenSSL"
+	else
+		bad "$name: the model's envelope verifies with plain OpenSSL"
+	fi
 done
 
 # a PIV-like key: CKA_ALWAYS_AUTHENTICATE, a login before each signature
 rm -f "$tmp/aa.json"
-SIGNET_PIN=$PIN "$SIGNET" sign "$A" --key "$U;object=alwaysauth" --offline \
-    --bundle "$tmp/aa.json" >"$tmp/out" 2>&1 &&
+if SIGNET_PIN=$PIN "$SIGNET" sign "$A" --key "$U;object=alwaysauth" \
+    --offline --bundle "$tmp/aa.json" >"$tmp/out" 2>&1 &&
     "$SIGNET" verify "$A" --bundle "$tmp/aa.json" \
-    --key "$U;object=alwaysauth" >>"$tmp/out" 2>&1 &&
-    ok "a key with CKA_ALWAYS_AUTHENTICATE signs (context-specific login)" ||
-    bad "a key with CKA_ALWAYS_AUTHENTICATE signs (context-specific login)"
+    --key "$U;object=alwaysauth" >>"$tmp/out" 2>&1; then
+	ok "a key with CKA_ALWAYS_AUTHENTICATE signs (context-specific login)"
+else
+	bad "a key with CKA_ALWAYS_AUTHENTICATE signs (context-specific login)"
+fi
 # no module named: p11-kit's proxy, which loads Debian's softhsm2.module
 if [ -f /usr/share/p11-kit/modules/softhsm2.module ]; then
 	rm -f "$tmp/proxy.json"
-	env -u SIGNET_PKCS11_MODULE SIGNET_PIN=$PIN "$SIGNET" sign "$A" \
+	if env -u SIGNET_PKCS11_MODULE SIGNET_PIN=$PIN "$SIGNET" sign "$A" \
 	    --key "$U;object=p256" --offline --bundle "$tmp/proxy.json" \
 	    >"$tmp/out" 2>&1 &&
 	    "$SIGNET" verify "$A" --bundle "$tmp/proxy.json" \
-	    --key "$tmp/01.pem" >>"$tmp/out" 2>&1 &&
-	    ok "without a module named, p11-kit's proxy reaches the token" ||
-	    bad "without a module named, p11-kit's proxy reaches the token"
+	    --key "$tmp/01.pem" >>"$tmp/out" 2>&1; then
+		ok "without a module named, p11-kit's proxy reaches the token"
+	else
+		bad "without a module named, p11-kit's proxy reaches the token"
+	fi
 fi
 
 # cosign's verb
 rm -f "$tmp/blob.json"
-SIGNET_PIN=$PIN unshare -rn "$SIGNET" sign-blob "$A" --key "$U;object=p384" \
-    --offline --bundle "$tmp/blob.json" >"$tmp/out" 2>&1 &&
+if SIGNET_PIN=$PIN unshare -rn "$SIGNET" sign-blob "$A" \
+    --key "$U;object=p384" --offline --bundle "$tmp/blob.json" \
+    >"$tmp/out" 2>&1 &&
     "$SIGNET" verify "$A" --bundle "$tmp/blob.json" --key "$tmp/02.pem" \
-    >>"$tmp/out" 2>&1 &&
-    ok "sign-blob --key pkcs11: signs; the bundle verifies with the PEM" ||
-    bad "sign-blob --key pkcs11: signs; the bundle verifies with the PEM"
+    >>"$tmp/out" 2>&1; then
+	ok "sign-blob --key pkcs11: signs; the bundle verifies with the PEM"
+else
+	bad "sign-blob --key pkcs11: signs; the bundle verifies with the PEM"
+fi
 
 # model_signing's pkcs11-certificate method: a certificate for the token's
 # key, issued by the model_signing test CA, verified against its root
@@ -215,22 +215,27 @@ openssl x509 -new -force_pubkey "$tmp/01.pem" -subj /CN=token-key \
     -CA "$K/int-ca-cert.pem" -CAkey "$K/int-ca-priv.pem" -days 30 \
     -extfile "$tmp/ext.cnf" -out "$tmp/tok-cert.pem" >"$tmp/out" 2>&1
 M=$tmp/model-p256
-SIGNET_PIN=$PIN unshare -rn "$SIGNET" sign "$M" --key "$U;object=p256" \
+if SIGNET_PIN=$PIN unshare -rn "$SIGNET" sign "$M" --key "$U;object=p256" \
     --offline --signing-certificate "$tmp/tok-cert.pem" \
     --certificate-chain "$K/int-ca-cert.pem" --signature "$tmp/cert.sig" \
     >>"$tmp/out" 2>&1 &&
     "$SIGNET" verify "$M" --signature "$tmp/cert.sig" --certificate-chain \
-    "$K/ca-cert.pem" >>"$tmp/out" 2>&1 && grep -q "token-key" "$tmp/out" &&
-    ok "a model signed with the certificate method verifies to the root" ||
-    bad "a model signed with the certificate method verifies to the root"
+    "$K/ca-cert.pem" >>"$tmp/out" 2>&1 && grep -q "token-key" "$tmp/out"
+then
+	ok "a model signed with the certificate method verifies to the root"
+else
+	bad "a model signed with the certificate method verifies to the root"
+fi
 rm -f "$tmp/cert2.sig"
 SIGNET_PIN=$PIN "$SIGNET" sign "$M" --key "$U;object=p384" --offline \
     --signing-certificate "$tmp/tok-cert.pem" --certificate-chain \
     "$K/int-ca-cert.pem" --signature "$tmp/cert2.sig" >"$tmp/out" 2>&1
 rc=$?
-[ "$rc" -eq 2 ] && [ ! -e "$tmp/cert2.sig" ] &&
-    ok "a certificate for another key than the token's is refused" ||
-    bad "a certificate for another key than the token's is refused ($rc)"
+if [ "$rc" -eq 2 ] && [ ! -e "$tmp/cert2.sig" ]; then
+	ok "a certificate for another key than the token's is refused"
+else
+	bad "a certificate for another key than the token's is refused ($rc)"
+fi
 
 # refusals: exit 2, a clear message, nothing written, no PIN shown
 # refused NAME PATTERN SIGNET-ARGS...
@@ -308,14 +313,15 @@ refused "RSA keys sign neither files nor models yet (pkg/sign)" \
 
 # the token tests of pkcs11_test: signer, public key, RSA-PSS
 if [ -x "$UNIT" ]; then
-	SIGNET_TEST_PKCS11_URI="$U;object=p256" SIGNET_TEST_PKCS11_PIN=$PIN \
+	if SIGNET_TEST_PKCS11_URI="$U;object=p256" SIGNET_TEST_PKCS11_PIN=$PIN \
 	    SIGNET_TEST_PKCS11_MODULE=$MOD SIGNET_TEST_PKCS11_RSA="$U;object=rsa" \
 	    SIGNET_TEST_PKCS11_SPEND_PIN=1 \
 	    "$UNIT" --filter 'pkcs11_token/*' >"$tmp/out" 2>&1 &&
-	    grep -q "Tested: 3 | Passing: 3 | Failing: 0" \
-	    "$tmp/out" &&
-	    ok "pkcs11_test's token tests pass on SoftHSM2 (ECDSA, RSA-PSS)" ||
-	    bad "pkcs11_test's token tests pass on SoftHSM2 (ECDSA, RSA-PSS)"
+	    grep -q "Tested: 3 | Passing: 3 | Failing: 0" "$tmp/out"; then
+		ok "pkcs11_test's token tests pass on SoftHSM2 (ECDSA, RSA-PSS)"
+	else
+		bad "pkcs11_test's token tests pass on SoftHSM2 (ECDSA, RSA-PSS)"
+	fi
 fi
 
 # logged to the local testbed, then verified by signet and @sigstore/verify
@@ -324,14 +330,15 @@ if [ "${SIGNET_PKCS11_NO_TESTBED:-0}" = 1 ]; then
 elif ! "$ROOT/scripts/testbed" start "$TB" >"$tmp/out" 2>&1; then
 	bad "the local testbed starts"
 else
-	started=1
+	# the testbed writes its env when every service answers
+	# shellcheck source=/dev/null
 	. "$TB/env"
 	TR=$SIGNET_TESTBED_TRUSTED_ROOT
 	for k in p256:01 p384:02; do
 		name=${k%%:*}
 		id=${k#*:}
 		cp "$tmp/$name.json" "$tmp/$name-logged.json"
-		"$SIGNET" log --key "$U;object=$name" --trusted-root "$TR" \
+		if "$SIGNET" log --key "$U;object=$name" --trusted-root "$TR" \
 		    --signing-config "$SIGNET_TESTBED_SIGNING_CONFIG" \
 		    "$tmp/$name-logged.json" >"$tmp/out" 2>&1 &&
 		    "$SIGNET" verify "$A" --bundle "$tmp/$name-logged.json" \
@@ -339,9 +346,11 @@ else
 		    --require-tlog >>"$tmp/out" 2>&1 &&
 		    (cd "$SRV" && node verify.js --trusted-root "$TR" \
 		    --bundle "$tmp/$name-logged.json" --key "$tmp/$id.pem" \
-		    "$A") >>"$tmp/out" 2>&1 &&
-		    ok "$name: logged with log --key pkcs11:, verified by signet and @sigstore/verify" ||
-		    bad "$name: logged with log --key pkcs11:, verified by signet and @sigstore/verify"
+		    "$A") >>"$tmp/out" 2>&1; then
+			ok "$name: logged with log --key pkcs11:, verified by signet and @sigstore/verify"
+		else
+			bad "$name: logged with log --key pkcs11:, verified by signet and @sigstore/verify"
+		fi
 	done
 fi
 

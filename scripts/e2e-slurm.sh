@@ -10,6 +10,7 @@
 set -u
 SIGNET=${1:-build/signet}
 case $SIGNET in /*) ;; *) SIGNET=$(pwd)/$SIGNET ;; esac
+# shellcheck source=scripts/expect.sh
 . "$(dirname "$0")/expect.sh"
 
 skip() {

@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # expect.sh: sourced by the end-to-end scripts (regress.sh, e2e-model.sh,
-# e2e-sign.sh, e2e-tuf.sh, e2e-tlog.sh) and deps-test.sh; each ends with
+# e2e-sign.sh, e2e-tuf.sh, e2e-tlog.sh, e2e-attest.sh, e2e-pkcs11.sh,
+# e2e-cluster.sh, e2e-slurm.sh) and deps-test.sh; each ends with
 # echo "$passed passed, $failed failed".
 #
 # expect NAME STATUS PATTERN -- COMMAND...: runs COMMAND, demands exit

@@ -546,7 +546,7 @@ for s in "" staging_; do
 	    0 "^$day\$" -- sh -c "'$SIGNET' trust show --json $flag |
 	    jq -er 'select(.source == \"built-in\") | .as_of'"
 	expect "trust show $flag: the text says the same date" 0 \
-	    "^  as of      $day " -- "$SIGNET" trust show $flag
+	    "^  as of      $day " -- "$SIGNET" trust show ${flag:+"$flag"}
 done
 expect "trust show: an argument is refused" 2 \
     "trust show: unexpected argument x" -- "$SIGNET" trust show x
