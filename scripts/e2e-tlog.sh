@@ -427,21 +427,21 @@ runr() {
 	cat "$tmp/stdout" "$tmp/err" >"$tmp/out"
 }
 runr info --log "$R2" --state "$tmp/ret2"
-expect "retired v2 log: its checkpoint stored after its end" 0 \
+expect_rc "retired v2 log: its checkpoint stored after its end" 0 \
     "$R2 (retired): size"
 runr info --log "$R2" --state "$tmp/ret2"
-expect "retired v2 log that does not grow passes" 0 \
+expect_rc "retired v2 log that does not grow passes" 0 \
     "consistent with the stored checkpoint"
 runr info --log "$R1" --state "$tmp/ret1"
-expect "retired v1 log, newest entry before its end: stored" 0 \
+expect_rc "retired v1 log, newest entry before its end: stored" 0 \
     "first checkpoint stored"
 runr info --log "$R1" --state "$tmp/ret1"
-expect "retired v1 log that does not grow passes" 0 \
+expect_rc "retired v1 log that does not grow passes" 0 \
     "consistent with the stored checkpoint"
 before=$(md5sum <"$tmp/ret2")
 fault rekor2 keeps_growing
 runr info --log "$R2" --state "$tmp/ret2"
-expect "retired v2 log that keeps growing: a finding" 1 \
+expect_rc "retired v2 log that keeps growing: a finding" 1 \
     "grew past the checkpoint stored after its end"
 [ "$(md5sum <"$tmp/ret2")" = "$before" ] &&
     ok "retired v2 log grown: stored checkpoint kept" ||
@@ -451,7 +451,7 @@ grep -q "# latest checkpoint" "$tmp"/ret2.inconsistent-* 2>/dev/null &&
     bad "retired v2 log grown: no evidence"
 "$ROOT/scripts/testbed" reset "$TB" >/dev/null
 runr info --log "$R2" --state "$tmp/ret2" --json
-expect "retired v2 log grown, --json: exit 1" 1 "grew past"
+expect_rc "retired v2 log grown, --json: exit 1" 1 "grew past"
 node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1],
     "utf8")); if (o.finding !== "grew after its end" || !o.retired)
     process.exit(1);' "$tmp/stdout" &&
@@ -459,20 +459,20 @@ node -e 'const o = JSON.parse(require("fs").readFileSync(process.argv[1],
     bad "retired v2 log grown, --json: $(cat "$tmp/stdout")"
 runr watch --certificate-identity-regexp '.*' --log "$R2" \
     --state "$tmp/ret2" --once
-expect "watch on a retired v2 log that grew: a finding" 1 "grew past"
+expect_rc "watch on a retired v2 log that grew: a finding" 1 "grew past"
 [ "$(md5sum <"$tmp/ret2")" = "$before" ] &&
     ok "watch on a grown retired log: stored checkpoint kept" ||
     bad "watch on a grown retired log: stored checkpoint changed"
 fault rekor keeps_growing
 runr info --log "$R1" --state "$tmp/ret1b"
-expect "retired v1 log, none stored, an entry after its end: a finding" 1 \
+expect_rc "retired v1 log, none stored, an entry after its end: a finding" 1 \
     "holds an entry integrated after its end"
 [ ! -s "$tmp/ret1b" ] && ok "retired v1 log grown: nothing stored" ||
     bad "retired v1 log grown: a checkpoint stored"
 "$ROOT/scripts/testbed" reset "$TB" >/dev/null
 before=$(md5sum <"$tmp/ret1")
 runr info --log "$R1" --state "$tmp/ret1"
-expect "retired v1 log grown past its stored checkpoint: a finding" 1 \
+expect_rc "retired v1 log grown past its stored checkpoint: a finding" 1 \
     "grew past the checkpoint stored after its end"
 [ "$(md5sum <"$tmp/ret1")" = "$before" ] &&
     ok "retired v1 log grown: stored checkpoint kept" ||
@@ -529,31 +529,31 @@ watch_adv() {
 	run watch --log "$R1" --state "$tmp/adv-state" --once "$@"
 }
 watch_adv --certificate-identity-regexp '.*victim@example\.com'
-expect "regexp: not the subject nor another extension, the third SAN" 0 \
+expect_rc "regexp: not the subject nor another extension, the third SAN" 0 \
     "scanned, 1 matches"
 grep -q "identity victim@example.com" "$tmp/out" &&
     ok "regexp: the match names the SAN it matched" || bad "SAN named"
 watch_adv --certificate-identity-regexp 'attacker@example\.com'
-expect "regexp: the SAN of a certificate naming someone else elsewhere" 0 \
+expect_rc "regexp: the SAN of a certificate naming someone else elsewhere" 0 \
     "scanned, 1 matches"
 watch_adv --certificate-identity-regexp 'victim\.example\.com'
-expect "regexp: a DNS SAN is not an identity" 0 "scanned, 0 matches"
+expect_rc "regexp: a DNS SAN is not an identity" 0 "scanned, 0 matches"
 watch_adv --certificate-identity-regexp 'https://victim\.example/.*'
-expect "regexp: a URI SAN among email SANs" 0 "scanned, 1 matches"
+expect_rc "regexp: a URI SAN among email SANs" 0 "scanned, 1 matches"
 watch_adv --certificate-identity-regexp 'victim2@example\.com'
-expect "regexp: issuer extensions that disagree, no issuer asked" 0 \
+expect_rc "regexp: issuer extensions that disagree, no issuer asked" 0 \
     "scanned, 1 matches"
 watch_adv --certificate-identity-regexp 'victim2@example\.com' \
     --certificate-oidc-issuer-regexp 'https://good\.example'
-expect "regexp: issuer extensions that disagree match no issuer" 0 \
+expect_rc "regexp: issuer extensions that disagree match no issuer" 0 \
     "scanned, 0 matches"
 watch_adv --certificate-identity-regexp 'victim3@example\.com' \
     --certificate-oidc-issuer-regexp 'https://(good|other)\.example'
-expect "regexp: identity and issuer (.8) both matched" 0 \
+expect_rc "regexp: identity and issuer (.8) both matched" 0 \
     "scanned, 1 matches"
 watch_adv --certificate-identity-regexp 'victim3@example\.com' \
     --certificate-oidc-issuer-regexp 'https://evil\.example'
-expect "regexp: another issuer is not matched" 0 "scanned, 0 matches"
+expect_rc "regexp: another issuer is not matched" 0 "scanned, 0 matches"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

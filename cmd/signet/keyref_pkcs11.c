@@ -113,40 +113,46 @@ parse(const char *ref, struct sgn_p11_uri *u, struct sgn_errbuf *eb)
 	return SGN_OK;
 }
 
-sgn_err
-keyref_pkcs11_signer(const char *ref, struct sgn_signer **out,
-    struct sgn_errbuf *eb)
+/*
+ * Opens the key ref names on its token: its signer (signer != NULL) or
+ * its public key.
+ */
+static sgn_err
+open_key(const char *ref, struct sgn_signer **signer,
+    struct sgn_pubkey **pubkey, struct sgn_errbuf *eb)
 {
 	struct sgn_p11_uri u;
 	struct pin_ctx c;
 	sgn_err r;
 
-	*out = NULL;
 	if ((r = parse(ref, &u, eb)) != SGN_OK)
 		return r;
 	memset(&c, 0, sizeof(c));
 	c.u = &u;
-	r = sgn_p11_signer(module_of(&u, NULL), &u, get_pin, &c, out, eb);
+	if (signer != NULL)
+		r = sgn_p11_signer(module_of(&u, NULL), &u, get_pin, &c,
+		    signer, eb);
+	else
+		r = sgn_p11_pubkey(module_of(&u, NULL), &u, get_pin, &c,
+		    pubkey, eb);
 	sgn_p11_uri_reset(&u);
 	return r;
+}
+
+sgn_err
+keyref_pkcs11_signer(const char *ref, struct sgn_signer **out,
+    struct sgn_errbuf *eb)
+{
+	*out = NULL;
+	return open_key(ref, out, NULL, eb);
 }
 
 sgn_err
 keyref_pkcs11_pubkey(const char *ref, struct sgn_pubkey **out,
     struct sgn_errbuf *eb)
 {
-	struct sgn_p11_uri u;
-	struct pin_ctx c;
-	sgn_err r;
-
 	*out = NULL;
-	if ((r = parse(ref, &u, eb)) != SGN_OK)
-		return r;
-	memset(&c, 0, sizeof(c));
-	c.u = &u;
-	r = sgn_p11_pubkey(module_of(&u, NULL), &u, get_pin, &c, out, eb);
-	sgn_p11_uri_reset(&u);
-	return r;
+	return open_key(ref, NULL, out, eb);
 }
 
 int

@@ -97,4 +97,7 @@ size_t	sgn_sized_size(const void *s);
 	(sgn_sized_size(s) >= offsetof(type, member) + \
 	    sizeof(((type *)0)->member))
 
+/* The value of the hex digit c (either case), or -1. */
+int	sgn_hex_digit(unsigned char c);
+
 #endif /* SGN_CORE_INT_H */

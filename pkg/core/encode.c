@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "core_int.h"
 
 static int
 b64_val(unsigned char c, int *url, int *std)
@@ -160,8 +161,8 @@ sgn_b64_encode(const uint8_t *p, size_t n, char **outp,
 	return SGN_OK;
 }
 
-static int
-hex_val(unsigned char c)
+int
+sgn_hex_digit(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -183,8 +184,8 @@ sgn_hex_decode(const char *s, size_t n, uint8_t *out, size_t outlen,
 		    "expected %zu hex digits, got %zu", outlen * 2,
 		    s == NULL ? 0 : n);
 	for (i = 0; i < outlen; i++) {
-		int hi = hex_val((unsigned char)s[2 * i]);
-		int lo = hex_val((unsigned char)s[2 * i + 1]);
+		int hi = sgn_hex_digit((unsigned char)s[2 * i]);
+		int lo = sgn_hex_digit((unsigned char)s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return sgn_errf(eb, SGN_ERR_PARSE,
 			    "invalid hex digit at offset %zu", 2 * i);

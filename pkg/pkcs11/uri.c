@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_int.h"
 #include "pkcs11.h"
 
 enum side { PATH, QUERY };
@@ -52,18 +53,6 @@ allowed(unsigned char c, enum side side)
 	return side == QUERY && c != '\0' && strchr("/?|", c) != NULL;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes (p, n) into a malloc'd buffer (NUL-terminated, not counted). */
 static sgn_err
 decode(const char *name, const char *p, size_t n, enum side side,
@@ -82,8 +71,9 @@ decode(const char *name, const char *p, size_t n, enum side side,
 		return sgn_errf(eb, SGN_ERR_NOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
 		if (p[i] == '%') {
-			if (n - i < 3 || (hi = hexval((unsigned char)p[i + 1]))
-			    < 0 || (lo = hexval((unsigned char)p[i + 2])) < 0) {
+			if (n - i < 3 ||
+			    (hi = sgn_hex_digit((unsigned char)p[i + 1])) < 0 ||
+			    (lo = sgn_hex_digit((unsigned char)p[i + 2])) < 0) {
 				sgn_memzero(v, n + 1);
 				free(v);
 				return sgn_errf(eb, SGN_ERR_PARSE, "pkcs11 "
