@@ -152,9 +152,12 @@ teardown(void)
 	sgn_pubkey_free(&F.key);
 }
 
+/* Results are the caller's to reset between runs (verify.h). */
 static sgn_err
 run(void)
 {
+	sgn_verify_model_result_reset(&F.vr);
+	sgn_verify_result_reset(&F.res);
 	sgn_errbuf_clear(&F.eb);
 	return sgn_verify_model(F.b, &F.o, &F.res, &F.vr, &F.eb);
 }
