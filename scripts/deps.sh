@@ -56,10 +56,11 @@ libcjson-dev libfido2-dev libcbor-dev libsodium-dev libpcre2-dev
 libp11-kit-dev"
 # What the tests, checks, fuzzing and benchmarks add: the PKCS#11 tests'
 # SoftHSM2 token and its tools (scripts/e2e-pkcs11.sh), a one-machine
-# Slurm (munged, slurmctld, slurmd: scripts/e2e-slurm.sh).
+# Slurm (munged, slurmctld, slurmd: scripts/e2e-slurm.sh), PyYAML for the
+# offline check of the Kubernetes examples (scripts/k8s-check.py).
 TEST_PKGS="ca-certificates openssl libcriterion-dev clang libclang-rt-14-dev
 time shellcheck clang-format-14 git p11-kit softhsm2 opensc gnutls-bin
-slurm-wlm"
+slurm-wlm python3-yaml"
 
 # semver_ok VERSION RANGE: VERSION (1.2.3, a leading v allowed) satisfies
 # the npm range RANGE, as "engines" writes them: alternatives joined by

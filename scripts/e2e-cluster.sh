@@ -237,5 +237,38 @@ expect "examples/slurm: merge-sign.sbatch" 0 "signed .*-> .*model.sig" -- \
 expect "... and the dataset verifies" 0 "Verified OK" -- \
     "$SIGNET" verify "$ex/data" --key "$K/signing-key-pub.pem"
 
+# --- examples/kubernetes, checked offline (no cluster here) ---------------
+# scripts/k8s-check.py holds them to the batch/v1 Job schema they use,
+# strictly; each way of breaking one must be caught.
+KX=examples/kubernetes
+expect "examples/kubernetes: both Jobs check" 0 "2 file\\(s\\) ok" -- \
+    python3 scripts/k8s-check.py "$KX/hash-parts.yaml" "$KX/merge-sign.yaml"
+k8s_bad() {
+	name=$1 pat=$2 src=$3
+	shift 3
+	"$@" <"$KX/$src" >"$ex/k8s.yaml"
+	expect "examples/kubernetes: $name" 1 "$pat" -- \
+	    python3 scripts/k8s-check.py "$ex/k8s.yaml"
+}
+k8s_bad "a misspelt field is refused" "unknown field backofLimitPerIndex" \
+    hash-parts.yaml sed 's/backoffLimitPerIndex/backofLimitPerIndex/'
+k8s_bad "a container without its image is refused" \
+    "missing required field image" hash-parts.yaml sed '/image:/d'
+k8s_bad "more pods at once than parts is refused" \
+    "parallelism 32 is more than completions 16" hash-parts.yaml \
+    sed 's/parallelism: 16/parallelism: 32/'
+k8s_bad "a per-index retry limit without Indexed is refused" \
+    "backoffLimitPerIndex needs completionMode Indexed" hash-parts.yaml \
+    sed '/completionMode:/d'
+k8s_bad "a mount without its volume is refused" \
+    "volume mount keys has no volume" merge-sign.yaml \
+    sed 's/^        - name: keys$/        - name: key/'
+k8s_bad "a Job that restarts forever is refused" \
+    "restartPolicy must be Never or OnFailure" merge-sign.yaml \
+    sed 's/restartPolicy: Never/restartPolicy: Always/'
+printf 'spec: [\n' >"$ex/k8s-bad.yaml"
+expect "examples/kubernetes: YAML that does not parse is exit 2" 2 \
+    "k8s-bad.yaml: " -- python3 scripts/k8s-check.py "$ex/k8s-bad.yaml"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
