@@ -21,6 +21,7 @@
 
 #include <openssl/crypto.h>
 
+#include "core_int.h"
 #include "oidc_int.h"
 
 #define LB_MAX_REQ	8192	/* bytes of one request to the redirect */
@@ -78,18 +79,6 @@ lb_reply(struct lb_conn *k, int status, const char *reason,
 	(void)shutdown(k->fd, SHUT_WR);
 }
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes (s, n) into out (outlen > n); -1 on a bad escape, a NUL
  * or a control character. */
 static int
@@ -103,8 +92,9 @@ pct_decode(const char *s, size_t n, char *out, size_t outlen)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0)
+			if (i + 2 >= n ||
+			    (hi = sgn_hex_digit((unsigned char)s[i + 1])) < 0 ||
+			    (lo = sgn_hex_digit((unsigned char)s[i + 2])) < 0)
 				return -1;
 			ch = (unsigned char)(hi << 4 | lo);
 			i += 2;
